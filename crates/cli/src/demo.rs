@@ -1,0 +1,188 @@
+//! `anumodan demo`: a seeded municipal corporation, so a newcomer can try the API in a minute.
+
+use anumodan_core::clock::SystemClock;
+use anumodan_core::usecases::{self, Actor, NewDataItem, NewPurpose, NoticeDraft};
+use anumodan_server::config::Config;
+use anumodan_store::{Store, admin};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use uuid::Uuid;
+
+fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> anyhow::Result<T> {
+    Ok(serde_json::from_value(v)?)
+}
+
+/// What the seed created.
+pub struct Seeded {
+    pub fiduciary_id: Uuid,
+    pub api_key: String,
+    pub notice_id: Uuid,
+}
+
+/// Seeds a demo fiduciary: a municipal corporation with data items, purposes (one mandatory,
+/// two optional, one kept by law) and a registration notice in English and Hindi, published.
+pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
+    let (f, key) = store
+        .write_raw(|tx| {
+            admin::create_fiduciary(tx, "Demo Nagar Nigam (Municipal Corporation)", "demo")
+        })
+        .await?;
+    let actor = Actor {
+        fiduciary_id: f.id,
+        initiator: "demo".into(),
+        source_ip: None,
+    };
+    let items = [
+        ("name", "Full name", "पूरा नाम", "identity", false),
+        ("mobile", "Mobile number", "मोबाइल नंबर", "contact", false),
+        ("email", "E-mail address", "ई-मेल पता", "contact", false),
+        (
+            "address",
+            "Property address",
+            "संपत्ति का पता",
+            "address",
+            false,
+        ),
+        (
+            "property_id",
+            "Property ID",
+            "संपत्ति आईडी",
+            "property",
+            false,
+        ),
+    ];
+    for (code, en, hi, cat, sensitive) in items {
+        let item: NewDataItem = from_json(
+            json!({"code": code, "name": {"en": en, "hi": hi}, "category": cat, "sensitive": sensitive}),
+        )?;
+        let a = actor.clone();
+        store
+            .write(move |tx| usecases::create_data_item(tx, &a, item))
+            .await?;
+    }
+    let purposes = [
+        json!({"code": "property_tax", "mandatory": true, "validity_days": 365, "retention_days": 2920,
+               "legal_basis": "legal_obligation", "legal_reference": "Municipal Corporations Act: property tax assessment and records",
+               "data_items": ["name", "mobile", "address", "property_id"],
+               "name": {"en": "Property tax assessment and billing", "hi": "संपत्ति कर निर्धारण और बिलिंग"},
+               "description": {"en": "To assess your property tax, send bills and keep payment records.", "hi": "आपका संपत्ति कर निर्धारित करने, बिल भेजने और भुगतान रिकॉर्ड रखने के लिए।"}}),
+        json!({"code": "sms_alerts", "mandatory": false, "validity_days": 180, "retention_days": 30,
+               "data_items": ["mobile"],
+               "name": {"en": "SMS alerts about civic services", "hi": "नागरिक सेवाओं के बारे में एसएमएस सूचनाएँ"},
+               "description": {"en": "Water supply, sanitation and camp alerts by SMS.", "hi": "जल आपूर्ति, स्वच्छता और शिविरों की सूचनाएँ एसएमएस से।"}}),
+        json!({"code": "feedback_survey", "mandatory": false, "validity_days": 90, "retention_days": 90,
+               "data_items": ["name", "email"],
+               "name": {"en": "Service feedback surveys", "hi": "सेवा प्रतिक्रिया सर्वेक्षण"},
+               "description": {"en": "Occasional e-mail surveys to improve services.", "hi": "सेवाओं में सुधार के लिए कभी-कभी ई-मेल सर्वेक्षण।"}}),
+    ];
+    for p in purposes {
+        let p: NewPurpose = from_json(p)?;
+        let a = actor.clone();
+        store
+            .write(move |tx| usecases::create_purpose(tx, &a, p))
+            .await?;
+    }
+    let draft: NoticeDraft = from_json(json!({
+        "code": "property-registration",
+        "purposes": ["property_tax", "sms_alerts", "feedback_survey"],
+        "texts": {
+            "en": {
+                "title": "How we use your data for property registration",
+                "summary": "We collect your name, mobile number, e-mail, property address and property ID for the purposes below. Choose each optional purpose separately.",
+                "rights": "Under the DPDP Act, 2023 you may access, correct and erase your data, withdraw consent at any time, nominate a person, and complain to us or to the Data Protection Board of India.",
+                "retention_policy": "Tax records are kept for 8 years as the law requires; other data is deleted when you withdraw or when the purpose ends.",
+                "withdrawal_policy": "Withdraw any optional purpose at any time from your dashboard, as easily as you gave it. Tax processing continues where the law requires it.",
+                "grievance_contact": "Grievance Officer, Demo Nagar Nigam, grievance@demo-nagar-nigam.example.in"
+            },
+            "hi": {
+                "title": "संपत्ति पंजीकरण के लिए हम आपके डेटा का उपयोग कैसे करते हैं",
+                "summary": "हम नीचे दिए गए उद्देश्यों के लिए आपका नाम, मोबाइल नंबर, ई-मेल, संपत्ति का पता और संपत्ति आईडी एकत्र करते हैं। हर वैकल्पिक उद्देश्य अलग से चुनें।",
+                "rights": "डीपीडीपी अधिनियम, 2023 के अंतर्गत आप अपने डेटा तक पहुँच, सुधार और मिटाने का अनुरोध कर सकते हैं, कभी भी सहमति वापस ले सकते हैं, किसी व्यक्ति को नामित कर सकते हैं, और हमसे या भारतीय डेटा संरक्षण बोर्ड से शिकायत कर सकते हैं।",
+                "retention_policy": "कानून के अनुसार कर रिकॉर्ड 8 वर्ष तक रखे जाते हैं; अन्य डेटा सहमति वापस लेने या उद्देश्य पूरा होने पर हटा दिया जाता है।",
+                "withdrawal_policy": "किसी भी वैकल्पिक उद्देश्य की सहमति अपने डैशबोर्ड से कभी भी उतनी ही आसानी से वापस लें जितनी आसानी से दी थी। जहाँ कानून आवश्यक करता है, कर प्रक्रिया जारी रहती है।",
+                "grievance_contact": "शिकायत अधिकारी, डेमो नगर निगम, grievance@demo-nagar-nigam.example.in"
+            }
+        }
+    }))?;
+    let a = actor.clone();
+    let notice = store
+        .write(move |tx| usecases::create_notice(tx, &a, draft))
+        .await?;
+    let id = notice.id;
+    let a = actor.clone();
+    store
+        .write(move |tx| usecases::publish_notice(tx, &a, id))
+        .await?;
+    Ok(Seeded {
+        fiduciary_id: f.id,
+        api_key: key.api_key,
+        notice_id: notice.id,
+    })
+}
+
+pub async fn run(
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let temp = match data_dir {
+        Some(_) => None,
+        None => Some(
+            tempfile::Builder::new()
+                .prefix("anumodan-demo-")
+                .tempdir()?,
+        ),
+    };
+    let mut cfg = Config {
+        data_dir: data_dir
+            .or_else(|| temp.as_ref().map(|t| t.path().to_path_buf()))
+            .unwrap_or_default(),
+        ..Config::default()
+    };
+    if let Some(l) = listen {
+        cfg.listen = l;
+    }
+    let clock = Arc::new(SystemClock);
+    let store = anumodan_server::open_store(&cfg, clock.clone())?;
+    let seeded = seed(&store).await?;
+    let running = anumodan_server::start_with_store(&cfg, store, clock, true).await?;
+    let url = running.url();
+    let key = &seeded.api_key;
+    let notice = seeded.notice_id;
+    println!(
+        r#"
+Anumodan demo is running at {url}
+  data directory:  {data}
+  fiduciary:       Demo Nagar Nigam (Municipal Corporation), id {fid}
+  API key:         {key}
+  notice:          property-registration, id {notice}, version 1 (English and Hindi)
+  OpenAPI:         {url}/openapi.json
+  ledger key:      {url}/.well-known/anumodan/ledger-key
+
+Read the notice in Hindi, exactly as a citizen sees it:
+  curl -s -H 'Authorization: Bearer {key}' '{url}/v1/notices/{notice}/versions/1?language=hi'
+
+Collect a consent (each purpose decided separately; optional ones declined here):
+  curl -s -X POST {url}/v1/consents -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \
+    -d '{{"principal_id":"citizen-42","notice_id":"{notice}","notice_version":1,"language":"hi","method":"web",
+         "decisions":{{"property_tax":"granted","sms_alerts":"granted","feedback_survey":"denied"}}}}'
+
+Validate before processing:
+  curl -s -X POST {url}/v1/consents/validate -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \
+    -d '{{"principal_id":"citizen-42","purpose":"sms_alerts"}}'
+
+Press Ctrl-C to stop.{temp_note}"#,
+        data = cfg.data_dir.display(),
+        fid = seeded.fiduciary_id,
+        temp_note = if temp.is_some() {
+            " The temporary data directory is removed on exit."
+        } else {
+            ""
+        },
+    );
+    running.wait().await?;
+    drop(temp);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,170 @@
+//! `anumodan`: the one binary. Serves the API, seeds a demo, administers fiduciaries offline,
+//! verifies and exports the audit ledger, and benchmarks itself.
+
+mod audit;
+mod bench;
+mod demo;
+
+use anumodan_core::clock::SystemClock;
+use anumodan_server::config::{Config, Overrides};
+use anumodan_store::admin;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "anumodan", version, about = "Consent management for India's DPDP Act, 2023", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the configuration comes from; flags override `ANUMODAN_*` variables, which override
+/// the TOML file, which overrides the defaults.
+#[derive(Args, Clone, Default)]
+struct Common {
+    /// Data directory holding the embedded database and keys [env: ANUMODAN_DATA_DIR] [default: data]
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// TOML configuration file [env: ANUMODAN_CONFIG]
+    #[arg(long, env = "ANUMODAN_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+impl Common {
+    fn load(&self, listen: Option<SocketAddr>) -> anyhow::Result<Config> {
+        let o = Overrides {
+            listen,
+            data_dir: self.data_dir.clone(),
+        };
+        Config::load(self.config.as_deref(), &o).map_err(|e| anyhow::anyhow!("configuration: {e}"))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service on the embedded database.
+    Serve {
+        /// Address to listen on [env: ANUMODAN_LISTEN] [default: 127.0.0.1:8080]
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Run the service with a seeded demo fiduciary and print how to try it.
+    Demo {
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Keep the demo data here (default: a new temporary directory, removed on exit).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Apply the embedded schema migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Manage data fiduciaries (offline: stop the server first).
+    Fiduciary {
+        #[command(subcommand)]
+        command: FiduciaryCommand,
+    },
+    /// Verify, export and prove the audit ledger.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
+    /// Benchmark a server on a temporary store over real HTTP and print the figures.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum FiduciaryCommand {
+    /// Register a fiduciary and print its id and a new API key as JSON.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn init_logging(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if cfg.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { listen, common } => {
+            let cfg = common.load(listen)?;
+            init_logging(&cfg);
+            let running = anumodan_server::start(&cfg, Arc::new(SystemClock), true).await?;
+            tracing::info!(addr = %running.addr, data_dir = %cfg.data_dir.display(), "anumodan serving");
+            running.wait().await?;
+            tracing::info!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { listen, data_dir } => demo::run(listen, data_dir).await,
+        Command::Migrate { common } => {
+            let cfg = common.load(None)?;
+            let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
+            drop(store);
+            println!("migrations applied in {}", cfg.data_dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fiduciary {
+            command: FiduciaryCommand::Create { name, common },
+        } => {
+            let cfg = common.load(None)?;
+            let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
+            let (f, key) = store
+                .write_raw(move |tx| admin::create_fiduciary(tx, &name, "cli"))
+                .await?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "id": f.id,
+                    "name": f.name,
+                    "api_key": key.api_key,
+                    "api_key_id": key.id,
+                }))?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command } => audit::run(command).await,
+        Command::Bench(args) => bench::run(args).await,
+    }
+}

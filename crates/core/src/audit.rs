@@ -1,0 +1,146 @@
+//! Audit entries: what each action writes into the tamper-evident ledger.
+//!
+//! An entry never holds personal data: the principal appears only as a keyed pseudonym
+//! (HMAC-SHA-256 of the fiduciary's id for them, under the deployment's pseudonym key).
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Every kind of action the ledger records. The string form (`as_str`) is stable and is what the
+/// ledger stores and hashes; new variants may be added, none renamed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ConsentCollected,
+    ConsentValidated,
+    ConsentUpdated,
+    ConsentRenewed,
+    ConsentWithdrawn,
+    ConsentExpired,
+    /// A lifecycle request refused because of the consent's state (e.g. withdrawing what is not
+    /// active); `outcome` holds the error code.
+    ConsentRejected,
+    DataItemCreated,
+    PurposeCreated,
+    NoticeCreated,
+    NoticeUpdated,
+    NoticePublished,
+    FiduciaryCreated,
+    ApiKeyCreated,
+    ApiKeyRevoked,
+    // Hooks for later features: the ledger already accepts them.
+    NotificationSent,
+    NotificationAcknowledged,
+    AdminAction,
+    RoleChanged,
+    PiiUnmasked,
+    RetentionPurged,
+    GrievanceAction,
+}
+
+impl Action {
+    pub const ALL: [Action; 22] = [
+        Action::ConsentCollected,
+        Action::ConsentValidated,
+        Action::ConsentUpdated,
+        Action::ConsentRenewed,
+        Action::ConsentWithdrawn,
+        Action::ConsentExpired,
+        Action::ConsentRejected,
+        Action::DataItemCreated,
+        Action::PurposeCreated,
+        Action::NoticeCreated,
+        Action::NoticeUpdated,
+        Action::NoticePublished,
+        Action::FiduciaryCreated,
+        Action::ApiKeyCreated,
+        Action::ApiKeyRevoked,
+        Action::NotificationSent,
+        Action::NotificationAcknowledged,
+        Action::AdminAction,
+        Action::RoleChanged,
+        Action::PiiUnmasked,
+        Action::RetentionPurged,
+        Action::GrievanceAction,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ConsentCollected => "consent.collected",
+            Action::ConsentValidated => "consent.validated",
+            Action::ConsentUpdated => "consent.updated",
+            Action::ConsentRenewed => "consent.renewed",
+            Action::ConsentWithdrawn => "consent.withdrawn",
+            Action::ConsentExpired => "consent.expired",
+            Action::ConsentRejected => "consent.rejected",
+            Action::DataItemCreated => "data_item.created",
+            Action::PurposeCreated => "purpose.created",
+            Action::NoticeCreated => "notice.created",
+            Action::NoticeUpdated => "notice.updated",
+            Action::NoticePublished => "notice.published",
+            Action::FiduciaryCreated => "fiduciary.created",
+            Action::ApiKeyCreated => "api_key.created",
+            Action::ApiKeyRevoked => "api_key.revoked",
+            Action::NotificationSent => "notification.sent",
+            Action::NotificationAcknowledged => "notification.acknowledged",
+            Action::AdminAction => "admin.action",
+            Action::RoleChanged => "role.changed",
+            Action::PiiUnmasked => "pii.unmasked",
+            Action::RetentionPurged => "retention.purged",
+            Action::GrievanceAction => "grievance.action",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// What a use case asks the ledger to record. The store assigns the position and pseudonymises
+/// the principal.
+#[derive(Clone, Debug)]
+pub struct AuditRecord {
+    pub action: Action,
+    pub fiduciary_id: Uuid,
+    /// The fiduciary's id for the principal, in clear: never stored, only its pseudonym.
+    pub principal_id: Option<String>,
+    pub purpose: Option<String>,
+    /// Consent status after the action (`active`, `withdrawn`, ...), when there is one.
+    pub status: Option<&'static str>,
+    /// `ok`, a validation reason (`active`, `expired`, ...) or an error code.
+    pub outcome: String,
+    pub initiator: String,
+    pub source_ip: Option<String>,
+    pub artefact_id: Option<Uuid>,
+    pub artefact_version: Option<u32>,
+}
+
+/// One ledger entry as hashed and exported. Its leaf data is exactly `serde_json::to_vec` of
+/// this struct: keys in the declaration order below, no white space, `null` for absent values,
+/// the timestamp as RFC 3339 UTC with at most millisecond precision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    /// Position in the log (0-based): the Merkle leaf index. Also the log id.
+    pub index: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub timestamp: OffsetDateTime,
+    pub fiduciary: Uuid,
+    /// Keyed pseudonym of the principal (hex), never the identifier itself.
+    pub principal: Option<String>,
+    pub purpose: Option<String>,
+    pub action: String,
+    pub status: Option<String>,
+    pub outcome: String,
+    pub initiator: String,
+    pub source_ip: Option<String>,
+    pub artefact: Option<Uuid>,
+    pub version: Option<u32>,
+}
+
+impl AuditEntry {
+    /// The canonical bytes hashed into the Merkle tree.
+    pub fn leaf_data(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}

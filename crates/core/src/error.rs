@@ -1,0 +1,50 @@
+//! Domain errors: each has a stable machine-readable `code` that the API returns as is.
+
+use thiserror::Error;
+
+/// What kind of failure, which the HTTP layer maps to a status code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request is malformed or breaks a rule about its own content (422).
+    Invalid,
+    /// The thing named does not exist for this fiduciary (404).
+    NotFound,
+    /// The request is well formed but conflicts with the current state (409).
+    Conflict,
+}
+
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[error("{message}")]
+pub struct DomainError {
+    pub kind: ErrorKind,
+    /// Stable, machine-readable code (`snake_case`), part of the public API.
+    pub code: &'static str,
+    /// A human message; never contains personal data.
+    pub message: String,
+}
+
+impl DomainError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        DomainError {
+            kind: ErrorKind::Invalid,
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        DomainError {
+            kind: ErrorKind::NotFound,
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        DomainError {
+            kind: ErrorKind::Conflict,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

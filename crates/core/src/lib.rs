@@ -1,0 +1,18 @@
+//! Anumodan's consent domain. Pure: no I/O, no async. Time comes in as a value.
+//!
+//! - [`model`]: data items, purposes, notices, consent artefacts.
+//! - [`lifecycle`]: the rules of collection, update, renewal, withdrawal, expiry and validation.
+//! - [`usecases`]: one function per use case, run inside a storage transaction ([`ports::Tx`]).
+//! - [`audit`]: the ledger entries every action writes.
+
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod lang;
+pub mod lifecycle;
+pub mod model;
+pub mod ports;
+pub mod usecases;
+
+pub use error::{DomainError, ErrorKind};
+pub use lang::Lang;

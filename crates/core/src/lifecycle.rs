@@ -1,0 +1,455 @@
+//! The consent lifecycle as pure functions: given the current artefact, a command and the time,
+//! return the next artefact version or a domain error. Nothing here does I/O.
+
+use crate::error::{DomainError, DomainResult};
+use crate::lang::Lang;
+use crate::model::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use time::{Duration, OffsetDateTime};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Who did it, how and from where; recorded on every version.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub fiduciary_id: Uuid,
+    pub initiator: String,
+    pub source_ip: Option<String>,
+    pub now: OffsetDateTime,
+}
+
+/// A collection request after parsing.
+#[derive(Clone, Debug)]
+pub struct Collect {
+    pub principal_id: String,
+    pub language: Lang,
+    pub decisions: BTreeMap<String, Decision>,
+    pub method: Method,
+    pub session_id: Option<String>,
+    pub guardian: Option<Guardian>,
+    /// True when the principal is a child or a person with a disability, which requires a
+    /// verified guardian.
+    pub requires_guardian: bool,
+}
+
+fn expiry(now: OffsetDateTime, days: u32) -> OffsetDateTime {
+    now + Duration::days(i64::from(days))
+}
+
+fn state_for(p: &Purpose, decision: Decision, now: OffsetDateTime) -> PurposeState {
+    let granted = decision == Decision::Granted;
+    PurposeState {
+        purpose: p.code.clone(),
+        mandatory: p.mandatory,
+        decision,
+        status: if granted {
+            Status::Active
+        } else {
+            Status::Denied
+        },
+        data_items: p.data_items.clone(),
+        legal_basis: p.legal_basis,
+        validity_days: p.validity_days,
+        granted_at: granted.then_some(now),
+        expires_at: granted.then(|| expiry(now, p.validity_days)),
+        withdrawn_at: None,
+        updated_at: now,
+    }
+}
+
+/// No bundling: a mandatory purpose may not be declined while an optional one is granted
+/// (the principal could otherwise be made to "accept extras" to get the service, or be left with
+/// extras after refusing the service).
+fn check_bundling(states: &[PurposeState], now: OffsetDateTime) -> DomainResult<()> {
+    let mandatory_refused = states
+        .iter()
+        .filter(|s| s.mandatory && s.status_at(now) != Status::Active)
+        .map(|s| s.purpose.as_str())
+        .collect::<Vec<_>>();
+    let optional_granted = states
+        .iter()
+        .any(|s| !s.mandatory && s.status_at(now) == Status::Active);
+    if !mandatory_refused.is_empty() && optional_granted {
+        return Err(DomainError::invalid(
+            "mandatory_purpose_declined",
+            format!(
+                "mandatory purpose(s) {} declined while optional purposes are granted; \
+                 optional purposes cannot be granted without the mandatory ones",
+                mandatory_refused.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Collects consent under a published notice version.
+pub fn collect(
+    notice: &NoticeVersion,
+    cmd: Collect,
+    ctx: &Context,
+    id: Uuid,
+) -> DomainResult<Artefact> {
+    let Some(rendered) = notice.render(&cmd.language) else {
+        return Err(DomainError::invalid(
+            "language_not_in_notice",
+            format!(
+                "notice {} version {} has no text in language {}",
+                notice.code, notice.version, cmd.language
+            ),
+        ));
+    };
+    if let Some(unknown) = cmd.decisions.keys().find(|c| notice.purpose(c).is_none()) {
+        return Err(DomainError::invalid(
+            "unknown_purpose",
+            format!(
+                "purpose {unknown:?} is not part of notice {} version {}",
+                notice.code, notice.version
+            ),
+        ));
+    }
+    let missing: Vec<&str> = notice
+        .purposes
+        .iter()
+        .filter(|p| !cmd.decisions.contains_key(&p.code))
+        .map(|p| p.code.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(DomainError::invalid(
+            "missing_decision",
+            format!(
+                "every purpose needs an explicit decision; missing: {}",
+                missing.join(", ")
+            ),
+        ));
+    }
+    if cmd.requires_guardian && cmd.guardian.is_none() {
+        return Err(DomainError::invalid(
+            "guardian_required",
+            "consent for a child or a person with a disability must be given by a verified parent or guardian",
+        ));
+    }
+    let states: Vec<PurposeState> = notice
+        .purposes
+        .iter()
+        .map(|p| state_for(p, cmd.decisions[&p.code], ctx.now))
+        .collect();
+    check_bundling(&states, ctx.now)?;
+    Ok(Artefact {
+        id,
+        version: 1,
+        previous_version: None,
+        fiduciary_id: ctx.fiduciary_id,
+        principal_id: cmd.principal_id,
+        notice_id: notice.notice_id,
+        notice_code: notice.code.clone(),
+        notice_version: notice.version,
+        notice_text_hash: rendered.hash(),
+        language: cmd.language,
+        purposes: states,
+        event: Event::Collected,
+        method: cmd.method,
+        session_id: cmd.session_id,
+        initiator: ctx.initiator.clone(),
+        source_ip: ctx.source_ip.clone(),
+        guardian: cmd.guardian,
+        collected_at: ctx.now,
+        created_at: ctx.now,
+        audit_log_id: None,
+    })
+}
+
+fn next_version(prev: &Artefact, event: Event, ctx: &Context) -> Artefact {
+    let mut next = prev.clone();
+    next.version = prev.version + 1;
+    next.previous_version = Some(prev.version);
+    next.event = event;
+    next.initiator = ctx.initiator.clone();
+    next.source_ip = ctx.source_ip.clone();
+    next.created_at = ctx.now;
+    next.audit_log_id = None;
+    // Materialise expiry that has passed, so the new version states the truth at its time.
+    for s in &mut next.purposes {
+        if s.status_at(ctx.now) != s.status {
+            s.status = s.status_at(ctx.now);
+        }
+    }
+    next
+}
+
+fn unknown_purposes<'a>(
+    prev: &Artefact,
+    codes: impl IntoIterator<Item = &'a String>,
+) -> DomainResult<()> {
+    for c in codes {
+        if prev.purpose(c).is_none() {
+            return Err(DomainError::invalid(
+                "unknown_purpose",
+                format!("purpose {c:?} is not part of this consent artefact"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Changes decisions for the named purposes; the others are untouched.
+pub fn update(
+    prev: &Artefact,
+    decisions: &BTreeMap<String, Decision>,
+    ctx: &Context,
+) -> DomainResult<Artefact> {
+    if decisions.is_empty() {
+        return Err(DomainError::invalid(
+            "empty_decisions",
+            "decisions must name at least one purpose",
+        ));
+    }
+    unknown_purposes(prev, decisions.keys())?;
+    let mut next = next_version(prev, Event::Updated, ctx);
+    let mut changed = false;
+    for s in &mut next.purposes {
+        let Some(&d) = decisions.get(&s.purpose) else {
+            continue;
+        };
+        let current_active = s.status == Status::Active;
+        match d {
+            Decision::Granted if !current_active => {
+                s.decision = Decision::Granted;
+                s.status = Status::Active;
+                s.granted_at = Some(ctx.now);
+                s.expires_at = Some(expiry(ctx.now, s.validity_days));
+                s.withdrawn_at = None;
+                s.updated_at = ctx.now;
+                changed = true;
+            }
+            Decision::Denied if s.decision == Decision::Granted || current_active => {
+                s.decision = Decision::Denied;
+                s.status = Status::Denied;
+                s.expires_at = None;
+                s.updated_at = ctx.now;
+                changed = true;
+            }
+            _ => {}
+        }
+    }
+    if !changed {
+        return Err(DomainError::conflict(
+            "no_change",
+            "the decisions given are already in effect",
+        ));
+    }
+    check_bundling(&next.purposes, ctx.now)?;
+    Ok(next)
+}
+
+/// Extends granted purposes (active or expired) by their validity period from now. With no
+/// purposes named, every granted purpose is renewed.
+pub fn renew(
+    prev: &Artefact,
+    purposes: Option<&[String]>,
+    ctx: &Context,
+) -> DomainResult<Artefact> {
+    let renewable = |s: &PurposeState| {
+        s.decision == Decision::Granted
+            && matches!(s.status_at(ctx.now), Status::Active | Status::Expired)
+    };
+    let targets: BTreeSet<String> = match purposes {
+        Some(list) => {
+            if list.is_empty() {
+                return Err(DomainError::invalid(
+                    "empty_purposes",
+                    "purposes, when given, must name at least one purpose",
+                ));
+            }
+            unknown_purposes(prev, list)?;
+            for c in list {
+                let s = prev.purpose(c).expect("checked above");
+                if !renewable(s) {
+                    return Err(DomainError::conflict(
+                        "not_renewable",
+                        format!(
+                            "purpose {c:?} is {}; only granted purposes (active or expired) can be renewed, others need a new grant",
+                            s.status_at(ctx.now).as_str()
+                        ),
+                    ));
+                }
+            }
+            list.iter().cloned().collect()
+        }
+        None => prev
+            .purposes
+            .iter()
+            .filter(|s| renewable(s))
+            .map(|s| s.purpose.clone())
+            .collect(),
+    };
+    if targets.is_empty() {
+        return Err(DomainError::conflict(
+            "not_renewable",
+            "this artefact has no granted purpose to renew",
+        ));
+    }
+    let mut next = next_version(prev, Event::Renewed, ctx);
+    for s in &mut next.purposes {
+        if targets.contains(&s.purpose) {
+            s.status = Status::Active;
+            s.expires_at = Some(expiry(ctx.now, s.validity_days));
+            s.updated_at = ctx.now;
+        }
+    }
+    check_bundling(&next.purposes, ctx.now)?;
+    Ok(next)
+}
+
+/// Result of a withdrawal: the new version and the purposes whose processing may continue by law.
+#[derive(Clone, Debug)]
+pub struct Withdrawal {
+    pub artefact: Artefact,
+    pub legal_exceptions: Vec<String>,
+}
+
+/// Withdraws the named active purposes, or all active ones. Withdrawing a purpose that is not
+/// active is an error (the caller records the attempt).
+pub fn withdraw(
+    prev: &Artefact,
+    purposes: Option<&[String]>,
+    ctx: &Context,
+) -> DomainResult<Withdrawal> {
+    let targets: Vec<String> = match purposes {
+        Some(list) => {
+            if list.is_empty() {
+                return Err(DomainError::invalid(
+                    "empty_purposes",
+                    "purposes, when given, must name at least one purpose",
+                ));
+            }
+            unknown_purposes(prev, list)?;
+            let inactive: Vec<String> = list
+                .iter()
+                .filter(|c| {
+                    prev.purpose(c)
+                        .is_some_and(|s| s.status_at(ctx.now) != Status::Active)
+                })
+                .map(|c| {
+                    format!(
+                        "{c} ({})",
+                        prev.purpose(c)
+                            .map(|s| s.status_at(ctx.now).as_str())
+                            .unwrap_or("unknown")
+                    )
+                })
+                .collect();
+            if !inactive.is_empty() {
+                return Err(DomainError::conflict(
+                    "not_active",
+                    format!(
+                        "only active consent can be withdrawn; not active: {}",
+                        inactive.join(", ")
+                    ),
+                ));
+            }
+            let mut v = list.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        }
+        None => {
+            let v: Vec<String> = prev
+                .purposes
+                .iter()
+                .filter(|s| s.status_at(ctx.now) == Status::Active)
+                .map(|s| s.purpose.clone())
+                .collect();
+            if v.is_empty() {
+                return Err(DomainError::conflict(
+                    "not_active",
+                    "this artefact has no active purpose to withdraw",
+                ));
+            }
+            v
+        }
+    };
+    let mut next = next_version(prev, Event::Withdrawn, ctx);
+    let mut legal_exceptions = Vec::new();
+    for s in &mut next.purposes {
+        if targets.contains(&s.purpose) {
+            s.status = Status::Withdrawn;
+            s.withdrawn_at = Some(ctx.now);
+            s.updated_at = ctx.now;
+            if s.legal_basis.survives_withdrawal() {
+                legal_exceptions.push(s.purpose.clone());
+            }
+        }
+    }
+    Ok(Withdrawal {
+        artefact: next,
+        legal_exceptions,
+    })
+}
+
+/// Writes the expiry of every active purpose whose time has come, or None when nothing expired.
+pub fn expire(prev: &Artefact, ctx: &Context) -> Option<Artefact> {
+    let due = prev
+        .purposes
+        .iter()
+        .any(|s| s.status == Status::Active && s.status_at(ctx.now) == Status::Expired);
+    due.then(|| next_version(prev, Event::Expired, ctx))
+}
+
+/// Why a validation answered as it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Active,
+    NotFound,
+    Denied,
+    Withdrawn,
+    Expired,
+    ScopeExceeded,
+    LegalException,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Active => "active",
+            Reason::NotFound => "not_found",
+            Reason::Denied => "denied",
+            Reason::Withdrawn => "withdrawn",
+            Reason::Expired => "expired",
+            Reason::ScopeExceeded => "scope_exceeded",
+            Reason::LegalException => "legal_exception",
+        }
+    }
+}
+
+/// Decides whether processing for a purpose may go ahead, given the principal's current state
+/// for that purpose (None when they never gave a decision), the data items the processing will
+/// touch (None: not stated) and the time.
+pub fn validate(
+    state: Option<&PurposeState>,
+    data_items: Option<&[String]>,
+    now: OffsetDateTime,
+) -> (bool, Reason) {
+    let Some(s) = state else {
+        return (false, Reason::NotFound);
+    };
+    let status = s.status_at(now);
+    if status == Status::Denied {
+        return (false, Reason::Denied);
+    }
+    if let Some(items) = data_items
+        && items.iter().any(|i| !s.data_items.contains(i))
+    {
+        return (false, Reason::ScopeExceeded);
+    }
+    match status {
+        Status::Active => (true, Reason::Active),
+        Status::Withdrawn | Status::Expired if s.legal_basis.survives_withdrawal() => {
+            (true, Reason::LegalException)
+        }
+        Status::Withdrawn => (false, Reason::Withdrawn),
+        Status::Expired => (false, Reason::Expired),
+        Status::Denied => (false, Reason::Denied),
+    }
+}

@@ -1,0 +1,67 @@
+//! What the use cases need from storage. A backend implements [`Tx`] over one transaction; the
+//! use cases in [`crate::usecases`] run inside it, so a change, its audit entries (and later its
+//! outbox events) commit together or not at all.
+
+use crate::audit::AuditRecord;
+use crate::model::*;
+use thiserror::Error;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A storage failure. Its message is for logs only and never carries personal data.
+#[derive(Debug, Error, Clone)]
+#[error("storage: {0}")]
+pub struct StoreError(pub String);
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The current state of one (principal, purpose) pair, as kept in the consent index.
+#[derive(Clone, Debug)]
+pub struct IndexedConsent {
+    pub artefact_id: Uuid,
+    pub version: u32,
+    pub state: PurposeState,
+}
+
+/// One transaction. All methods are scoped by fiduciary: a backend never returns another
+/// fiduciary's rows.
+pub trait Tx {
+    /// The time of this transaction (from the deployment's clock).
+    fn now(&self) -> OffsetDateTime;
+
+    fn data_item(&mut self, fid: Uuid, code: &str) -> StoreResult<Option<DataItem>>;
+    fn insert_data_item(&mut self, fid: Uuid, item: &DataItem) -> StoreResult<()>;
+
+    fn purpose(&mut self, fid: Uuid, code: &str) -> StoreResult<Option<Purpose>>;
+    fn insert_purpose(&mut self, fid: Uuid, purpose: &Purpose) -> StoreResult<()>;
+
+    fn notice(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Notice>>;
+    fn notice_code_taken(&mut self, fid: Uuid, code: &str) -> StoreResult<bool>;
+    /// Inserts or replaces the notice draft row.
+    fn save_notice(&mut self, fid: Uuid, notice: &Notice) -> StoreResult<()>;
+    fn notice_version(
+        &mut self,
+        fid: Uuid,
+        id: Uuid,
+        version: u32,
+    ) -> StoreResult<Option<NoticeVersion>>;
+    fn insert_notice_version(&mut self, fid: Uuid, v: &NoticeVersion) -> StoreResult<()>;
+
+    /// The latest version of an artefact.
+    fn artefact(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Artefact>>;
+    /// Appends a version and points the consent index of each of its purposes at it.
+    fn insert_artefact(&mut self, artefact: &Artefact) -> StoreResult<()>;
+    /// The latest decision of a principal on a purpose (from an index, never a scan).
+    fn consent_state(
+        &mut self,
+        fid: Uuid,
+        principal_id: &str,
+        purpose: &str,
+    ) -> StoreResult<Option<IndexedConsent>>;
+    /// Artefacts with an active purpose whose expiry is at or before `now`, oldest first.
+    fn due_expiries(&mut self, now: OffsetDateTime, limit: usize)
+    -> StoreResult<Vec<(Uuid, Uuid)>>;
+
+    /// Appends an audit entry in this transaction; returns its ledger position (log id).
+    fn append_audit(&mut self, record: &AuditRecord) -> StoreResult<u64>;
+}

@@ -1,0 +1,787 @@
+//! One function per use case. Each runs inside a [`Tx`], checks the input, applies the lifecycle
+//! rules, writes the new state and its audit entries. A refused lifecycle request that must be
+//! recorded (withdrawing what is not active, ...) writes its audit entry and returns the error;
+//! the caller commits either way, so the attempt is on record.
+
+use crate::audit::{Action, AuditRecord};
+use crate::error::{DomainError, ErrorKind};
+use crate::lang::Lang;
+use crate::lifecycle::{self, Context, Reason};
+use crate::model::*;
+use crate::ports::{StoreError, Tx};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use thiserror::Error;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Who is acting, as the HTTP layer established it.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub fiduciary_id: Uuid,
+    /// `fiduciary:<api key id>`, `principal`, `system`, `staff:<id>`.
+    pub initiator: String,
+    pub source_ip: Option<String>,
+}
+
+impl Actor {
+    pub fn system(fiduciary_id: Uuid) -> Actor {
+        Actor {
+            fiduciary_id,
+            initiator: "system".into(),
+            source_ip: None,
+        }
+    }
+    fn ctx(&self, now: OffsetDateTime) -> Context {
+        Context {
+            fiduciary_id: self.fiduciary_id,
+            initiator: self.initiator.clone(),
+            source_ip: self.source_ip.clone(),
+            now,
+        }
+    }
+    fn record(&self, action: Action) -> AuditRecord {
+        AuditRecord {
+            action,
+            fiduciary_id: self.fiduciary_id,
+            principal_id: None,
+            purpose: None,
+            status: None,
+            outcome: "ok".into(),
+            initiator: self.initiator.clone(),
+            source_ip: self.source_ip.clone(),
+            artefact_id: None,
+            artefact_version: None,
+        }
+    }
+}
+
+// ---------- input checks ----------
+
+/// Codes: 1 to 64 characters of `a-z 0-9 _ . -`, starting with a letter or digit.
+pub fn check_code(field: &str, code: &str) -> std::result::Result<(), DomainError> {
+    let ok = !code.is_empty()
+        && code.len() <= 64
+        && code.as_bytes()[0].is_ascii_alphanumeric()
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "invalid_code",
+            format!(
+                "{field} must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit"
+            ),
+        ))
+    }
+}
+
+fn check_text(field: &str, text: &str, max: usize) -> std::result::Result<(), DomainError> {
+    if text.trim().is_empty()
+        || text.chars().count() > max
+        || text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(DomainError::invalid(
+            "invalid_text",
+            format!(
+                "{field} must be non-empty, at most {max} characters, without control characters"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_texts(field: &str, texts: &Texts, max: usize) -> std::result::Result<(), DomainError> {
+    if texts.is_empty() {
+        return Err(DomainError::invalid(
+            "missing_translation",
+            format!("{field} needs text in at least one language"),
+        ));
+    }
+    for (lang, t) in texts {
+        check_text(&format!("{field}.{lang}"), t, max)?;
+    }
+    Ok(())
+}
+
+/// The fiduciary's id for a principal: 1 to 256 characters, no control characters.
+pub fn check_principal_id(id: &str) -> std::result::Result<(), DomainError> {
+    if id.is_empty() || id.len() > 256 || id.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            "invalid_principal_id",
+            "principal_id must be 1-256 bytes without control characters",
+        ));
+    }
+    Ok(())
+}
+
+// ---------- data items, purposes, notices ----------
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDataItem {
+    pub code: String,
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub name: Texts,
+    pub category: String,
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+pub fn create_data_item(tx: &mut dyn Tx, actor: &Actor, input: NewDataItem) -> Result<DataItem> {
+    check_code("code", &input.code)?;
+    check_texts("name", &input.name, 200)?;
+    check_code("category", &input.category)?;
+    let fid = actor.fiduciary_id;
+    if tx.data_item(fid, &input.code)?.is_some() {
+        return Err(DomainError::conflict(
+            "already_exists",
+            format!("data item {:?} already exists", input.code),
+        )
+        .into());
+    }
+    let item = DataItem {
+        code: input.code,
+        name: input.name,
+        category: input.category,
+        sensitive: input.sensitive,
+        created_at: tx.now(),
+    };
+    tx.insert_data_item(fid, &item)?;
+    let mut rec = actor.record(Action::DataItemCreated);
+    rec.outcome = item.code.clone();
+    tx.append_audit(&rec)?;
+    Ok(item)
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPurpose {
+    pub code: String,
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub name: Texts,
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub description: Texts,
+    pub data_items: Vec<String>,
+    pub mandatory: bool,
+    pub validity_days: u32,
+    pub retention_days: u32,
+    #[serde(default = "default_basis")]
+    pub legal_basis: LegalBasis,
+    #[serde(default)]
+    pub legal_reference: Option<String>,
+}
+
+fn default_basis() -> LegalBasis {
+    LegalBasis::Consent
+}
+
+pub fn create_purpose(tx: &mut dyn Tx, actor: &Actor, input: NewPurpose) -> Result<Purpose> {
+    check_code("code", &input.code)?;
+    check_texts("name", &input.name, 200)?;
+    check_texts("description", &input.description, 4000)?;
+    if input.name.keys().ne(input.description.keys()) {
+        return Err(DomainError::invalid(
+            "missing_translation",
+            "name and description must be given in the same languages",
+        )
+        .into());
+    }
+    if input.data_items.is_empty() {
+        return Err(DomainError::invalid(
+            "invalid_data_items",
+            "a purpose must name the data items it needs",
+        )
+        .into());
+    }
+    if !(1..=3650).contains(&input.validity_days) {
+        return Err(DomainError::invalid(
+            "invalid_validity",
+            "validity_days must be between 1 and 3650",
+        )
+        .into());
+    }
+    if input.retention_days > 36500 {
+        return Err(DomainError::invalid(
+            "invalid_retention",
+            "retention_days must be at most 36500",
+        )
+        .into());
+    }
+    if let Some(r) = &input.legal_reference {
+        check_text("legal_reference", r, 500)?;
+    }
+    if input.legal_basis.survives_withdrawal() && input.legal_reference.is_none() {
+        return Err(DomainError::invalid("legal_reference_required", "legal_obligation and legitimate_use purposes must cite the law relied on in legal_reference").into());
+    }
+    let fid = actor.fiduciary_id;
+    let mut items = input.data_items.clone();
+    items.sort();
+    items.dedup();
+    if items.len() != input.data_items.len() {
+        return Err(
+            DomainError::invalid("invalid_data_items", "data_items lists a code twice").into(),
+        );
+    }
+    for code in &input.data_items {
+        if tx.data_item(fid, code)?.is_none() {
+            return Err(DomainError::invalid(
+                "unknown_data_item",
+                format!("data item {code:?} does not exist"),
+            )
+            .into());
+        }
+    }
+    if tx.purpose(fid, &input.code)?.is_some() {
+        return Err(DomainError::conflict(
+            "already_exists",
+            format!("purpose {:?} already exists", input.code),
+        )
+        .into());
+    }
+    let p = Purpose {
+        code: input.code,
+        name: input.name,
+        description: input.description,
+        data_items: input.data_items,
+        mandatory: input.mandatory,
+        validity_days: input.validity_days,
+        retention_days: input.retention_days,
+        legal_basis: input.legal_basis,
+        legal_reference: input.legal_reference,
+        created_at: tx.now(),
+    };
+    tx.insert_purpose(fid, &p)?;
+    let mut rec = actor.record(Action::PurposeCreated);
+    rec.purpose = Some(p.code.clone());
+    tx.append_audit(&rec)?;
+    Ok(p)
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeDraft {
+    pub code: String,
+    pub purposes: Vec<String>,
+    #[schema(value_type = BTreeMap<String, NoticeText>)]
+    pub texts: BTreeMap<Lang, NoticeText>,
+}
+
+/// Checks a draft against the fiduciary's purposes and data items: every purpose exists, and
+/// every language of the notice has the names of all its purposes and data items, so the notice
+/// can be shown whole in each of its languages.
+fn check_draft(tx: &mut dyn Tx, fid: Uuid, d: &NoticeDraft) -> Result<()> {
+    check_code("code", &d.code)?;
+    if d.purposes.is_empty() {
+        return Err(DomainError::invalid(
+            "invalid_purposes",
+            "a notice must list at least one purpose",
+        )
+        .into());
+    }
+    if d.texts.is_empty() {
+        return Err(DomainError::invalid(
+            "missing_translation",
+            "a notice needs text in at least one language",
+        )
+        .into());
+    }
+    let mut seen = d.purposes.clone();
+    seen.sort();
+    seen.dedup();
+    if seen.len() != d.purposes.len() {
+        return Err(DomainError::invalid("invalid_purposes", "purposes lists a code twice").into());
+    }
+    for (lang, t) in &d.texts {
+        for (f, v, max) in [
+            ("title", &t.title, 300),
+            ("summary", &t.summary, 8000),
+            ("rights", &t.rights, 8000),
+            ("retention_policy", &t.retention_policy, 8000),
+            ("withdrawal_policy", &t.withdrawal_policy, 8000),
+            ("grievance_contact", &t.grievance_contact, 1000),
+        ] {
+            check_text(&format!("texts.{lang}.{f}"), v, max)?;
+        }
+    }
+    for code in &d.purposes {
+        let Some(p) = tx.purpose(fid, code)? else {
+            return Err(DomainError::invalid(
+                "unknown_purpose",
+                format!("purpose {code:?} does not exist"),
+            )
+            .into());
+        };
+        for lang in d.texts.keys() {
+            if !p.name.contains_key(lang) {
+                return Err(DomainError::invalid(
+                    "missing_translation",
+                    format!("purpose {code:?} has no name in {lang}"),
+                )
+                .into());
+            }
+            for item in &p.data_items {
+                let has = tx
+                    .data_item(fid, item)?
+                    .is_some_and(|i| i.name.contains_key(lang));
+                if !has {
+                    return Err(DomainError::invalid(
+                        "missing_translation",
+                        format!("data item {item:?} has no name in {lang}"),
+                    )
+                    .into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn create_notice(tx: &mut dyn Tx, actor: &Actor, d: NoticeDraft) -> Result<Notice> {
+    let fid = actor.fiduciary_id;
+    check_draft(tx, fid, &d)?;
+    if tx.notice_code_taken(fid, &d.code)? {
+        return Err(DomainError::conflict(
+            "already_exists",
+            format!("notice {:?} already exists", d.code),
+        )
+        .into());
+    }
+    let now = tx.now();
+    let n = Notice {
+        id: Uuid::now_v7(),
+        code: d.code,
+        purposes: d.purposes,
+        texts: d.texts,
+        latest_version: None,
+        draft_changed: true,
+        created_at: now,
+        updated_at: now,
+    };
+    tx.save_notice(fid, &n)?;
+    let mut rec = actor.record(Action::NoticeCreated);
+    rec.outcome = n.id.to_string();
+    tx.append_audit(&rec)?;
+    Ok(n)
+}
+
+/// Replaces the draft of a notice (purposes and texts; the code is fixed). Published versions
+/// are untouched.
+pub fn update_notice(tx: &mut dyn Tx, actor: &Actor, id: Uuid, d: NoticeDraft) -> Result<Notice> {
+    let fid = actor.fiduciary_id;
+    let Some(mut n) = tx.notice(fid, id)? else {
+        return Err(not_found_notice());
+    };
+    if d.code != n.code {
+        return Err(DomainError::invalid(
+            "code_immutable",
+            "a notice's code cannot change; create a new notice",
+        )
+        .into());
+    }
+    check_draft(tx, fid, &d)?;
+    n.purposes = d.purposes;
+    n.texts = d.texts;
+    n.draft_changed = true;
+    n.updated_at = tx.now();
+    tx.save_notice(fid, &n)?;
+    let mut rec = actor.record(Action::NoticeUpdated);
+    rec.outcome = n.id.to_string();
+    tx.append_audit(&rec)?;
+    Ok(n)
+}
+
+fn not_found_notice() -> Error {
+    DomainError::not_found("notice_not_found", "no such notice").into()
+}
+
+/// Publishes the current draft as the next version. Artefacts made under earlier versions keep
+/// pointing at them, unchanged.
+pub fn publish_notice(tx: &mut dyn Tx, actor: &Actor, id: Uuid) -> Result<NoticeVersion> {
+    let fid = actor.fiduciary_id;
+    let Some(mut n) = tx.notice(fid, id)? else {
+        return Err(not_found_notice());
+    };
+    if !n.draft_changed {
+        return Err(DomainError::conflict(
+            "already_published",
+            "the draft has not changed since the latest published version",
+        )
+        .into());
+    }
+    let mut purposes = Vec::new();
+    let mut items: BTreeMap<String, DataItem> = BTreeMap::new();
+    for code in &n.purposes {
+        let p = tx
+            .purpose(fid, code)?
+            .ok_or_else(|| StoreError(format!("purpose {code} vanished")))?;
+        for i in &p.data_items {
+            if let Some(item) = tx.data_item(fid, i)? {
+                items.insert(i.clone(), item);
+            }
+        }
+        purposes.push(p);
+    }
+    let version = n.latest_version.unwrap_or(0) + 1;
+    let mut v = NoticeVersion {
+        notice_id: n.id,
+        code: n.code.clone(),
+        version,
+        purposes,
+        data_items: items.into_values().collect(),
+        texts: n.texts.clone(),
+        text_hashes: BTreeMap::new(),
+        published_at: tx.now(),
+    };
+    v.text_hashes = v
+        .texts
+        .keys()
+        .filter_map(|l| v.render(l).map(|r| (l.clone(), r.hash())))
+        .collect();
+    tx.insert_notice_version(fid, &v)?;
+    n.latest_version = Some(version);
+    n.draft_changed = false;
+    n.updated_at = v.published_at;
+    tx.save_notice(fid, &n)?;
+    let mut rec = actor.record(Action::NoticePublished);
+    rec.outcome = format!("{}@{}", n.id, version);
+    tx.append_audit(&rec)?;
+    Ok(v)
+}
+
+// ---------- consent lifecycle ----------
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectRequest {
+    pub principal_id: String,
+    pub notice_id: Uuid,
+    pub notice_version: u32,
+    #[schema(value_type = String, example = "hi")]
+    pub language: Lang,
+    /// An explicit decision for every purpose of the notice.
+    pub decisions: BTreeMap<String, Decision>,
+    pub method: Method,
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// True when the principal is a child or a person with a disability: consent must then come
+    /// from a verified parent or lawful guardian, given in `guardian`.
+    #[serde(default)]
+    pub requires_guardian: bool,
+    #[serde(default)]
+    pub guardian: Option<Guardian>,
+}
+
+fn record_artefact(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    a: &mut Artefact,
+    action: Action,
+    only: Option<&[String]>,
+) -> Result<()> {
+    let mut first = None;
+    for s in &a.purposes {
+        if only.is_some_and(|o| !o.contains(&s.purpose)) {
+            continue;
+        }
+        let rec = AuditRecord {
+            principal_id: Some(a.principal_id.clone()),
+            purpose: Some(s.purpose.clone()),
+            status: Some(s.status.as_str()),
+            outcome: "ok".into(),
+            artefact_id: Some(a.id),
+            artefact_version: Some(a.version),
+            ..actor.record(action)
+        };
+        let idx = tx.append_audit(&rec)?;
+        first.get_or_insert(idx);
+    }
+    a.audit_log_id = first;
+    tx.insert_artefact(a)?;
+    Ok(())
+}
+
+/// Records a refused lifecycle request in the ledger and hands back the error to return (or the
+/// storage error that prevented recording it). Malformed requests are not recorded: they change
+/// nothing and name nothing that exists.
+fn record_rejection(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    prev: &Artefact,
+    purposes: Option<&[String]>,
+    err: DomainError,
+) -> Error {
+    if err.kind != ErrorKind::Conflict && err.code != "mandatory_purpose_declined" {
+        return err.into();
+    }
+    let named: Vec<String> = match purposes {
+        Some(p) => p.to_vec(),
+        None => vec![],
+    };
+    let targets: Vec<Option<String>> = if named.is_empty() {
+        vec![None]
+    } else {
+        named.into_iter().map(Some).collect()
+    };
+    for purpose in targets {
+        let status = purpose
+            .as_ref()
+            .and_then(|p| prev.purpose(p))
+            .map(|s| s.status_at(tx.now()).as_str());
+        let rec = AuditRecord {
+            principal_id: Some(prev.principal_id.clone()),
+            purpose,
+            status,
+            outcome: err.code.to_string(),
+            artefact_id: Some(prev.id),
+            artefact_version: Some(prev.version),
+            ..actor.record(Action::ConsentRejected)
+        };
+        if let Err(e) = tx.append_audit(&rec) {
+            return e.into();
+        }
+    }
+    err.into()
+}
+
+pub fn collect(tx: &mut dyn Tx, actor: &Actor, req: CollectRequest) -> Result<Artefact> {
+    check_principal_id(&req.principal_id)?;
+    if let Some(s) = &req.session_id {
+        check_text("session_id", s, 128)?;
+    }
+    if let Some(g) = &req.guardian {
+        check_principal_id(&g.principal_id)?;
+        check_code("guardian.relationship", &g.relationship)?;
+        check_code("guardian.verification_method", &g.verification_method)?;
+        if let Some(r) = &g.verification_ref {
+            check_text("guardian.verification_ref", r, 256)?;
+        }
+    }
+    let fid = actor.fiduciary_id;
+    let Some(notice) = tx.notice_version(fid, req.notice_id, req.notice_version)? else {
+        let exists = tx.notice(fid, req.notice_id)?.is_some();
+        return Err(if exists {
+            DomainError::invalid(
+                "notice_version_not_published",
+                format!("notice version {} is not published", req.notice_version),
+            )
+        } else {
+            DomainError::invalid("notice_not_found", "no such notice")
+        }
+        .into());
+    };
+    let cmd = lifecycle::Collect {
+        principal_id: req.principal_id,
+        language: req.language,
+        decisions: req.decisions,
+        method: req.method,
+        session_id: req.session_id,
+        guardian: req.guardian,
+        requires_guardian: req.requires_guardian,
+    };
+    let mut a = lifecycle::collect(&notice, cmd, &actor.ctx(tx.now()), Uuid::now_v7())?;
+    record_artefact(tx, actor, &mut a, Action::ConsentCollected, None)?;
+    Ok(a)
+}
+
+fn load(tx: &mut dyn Tx, fid: Uuid, id: Uuid) -> Result<Artefact> {
+    tx.artefact(fid, id)?.ok_or_else(|| {
+        DomainError::not_found("consent_not_found", "no such consent artefact").into()
+    })
+}
+
+pub fn update(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: Uuid,
+    decisions: &BTreeMap<String, Decision>,
+) -> Result<Artefact> {
+    let prev = load(tx, actor.fiduciary_id, id)?;
+    match lifecycle::update(&prev, decisions, &actor.ctx(tx.now())) {
+        Ok(mut a) => {
+            let named: Vec<String> = decisions.keys().cloned().collect();
+            record_artefact(tx, actor, &mut a, Action::ConsentUpdated, Some(&named))?;
+            Ok(a)
+        }
+        Err(e) => {
+            let named: Vec<String> = decisions.keys().cloned().collect();
+            Err(record_rejection(tx, actor, &prev, Some(&named), e))
+        }
+    }
+}
+
+pub fn renew(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: Uuid,
+    purposes: Option<&[String]>,
+) -> Result<Artefact> {
+    let prev = load(tx, actor.fiduciary_id, id)?;
+    match lifecycle::renew(&prev, purposes, &actor.ctx(tx.now())) {
+        Ok(mut a) => {
+            let renewed: Vec<String> = a
+                .purposes
+                .iter()
+                .zip(&prev.purposes)
+                .filter(|(n, p)| n.expires_at != p.expires_at)
+                .map(|(n, _)| n.purpose.clone())
+                .collect();
+            record_artefact(tx, actor, &mut a, Action::ConsentRenewed, Some(&renewed))?;
+            Ok(a)
+        }
+        Err(e) => Err(record_rejection(tx, actor, &prev, purposes, e)),
+    }
+}
+
+pub fn withdraw(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: Uuid,
+    purposes: Option<&[String]>,
+) -> Result<lifecycle::Withdrawal> {
+    let prev = load(tx, actor.fiduciary_id, id)?;
+    match lifecycle::withdraw(&prev, purposes, &actor.ctx(tx.now())) {
+        Ok(mut w) => {
+            let changed: Vec<String> = w
+                .artefact
+                .purposes
+                .iter()
+                .filter(|s| {
+                    s.status == Status::Withdrawn && s.withdrawn_at == Some(w.artefact.created_at)
+                })
+                .map(|s| s.purpose.clone())
+                .collect();
+            let mut first = None;
+            for code in &changed {
+                let rec = AuditRecord {
+                    principal_id: Some(w.artefact.principal_id.clone()),
+                    purpose: Some(code.clone()),
+                    status: Some(Status::Withdrawn.as_str()),
+                    outcome: if w.legal_exceptions.contains(code) {
+                        "legal_exception".into()
+                    } else {
+                        "ok".into()
+                    },
+                    artefact_id: Some(w.artefact.id),
+                    artefact_version: Some(w.artefact.version),
+                    ..actor.record(Action::ConsentWithdrawn)
+                };
+                let idx = tx.append_audit(&rec)?;
+                first.get_or_insert(idx);
+            }
+            w.artefact.audit_log_id = first;
+            tx.insert_artefact(&w.artefact)?;
+            Ok(w)
+        }
+        Err(e) => Err(record_rejection(tx, actor, &prev, purposes, e)),
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateRequest {
+    pub principal_id: String,
+    pub purpose: String,
+    /// The data items the processing will use; when given, each must be covered by the purpose.
+    #[serde(default)]
+    pub data_items: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Validation {
+    pub valid: bool,
+    pub reason: Reason,
+    pub consent_id: Option<Uuid>,
+    pub version: Option<u32>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
+    /// Ledger position of the audit entry recording this validation.
+    pub audit_log_id: u64,
+}
+
+/// Answers whether processing may go ahead, from the consent index, and records the answer.
+pub fn validate(tx: &mut dyn Tx, actor: &Actor, req: &ValidateRequest) -> Result<Validation> {
+    check_principal_id(&req.principal_id)?;
+    check_code("purpose", &req.purpose)?;
+    let fid = actor.fiduciary_id;
+    let indexed = tx.consent_state(fid, &req.principal_id, &req.purpose)?;
+    if indexed.is_none() && tx.purpose(fid, &req.purpose)?.is_none() {
+        return Err(DomainError::invalid(
+            "unknown_purpose",
+            format!("purpose {:?} does not exist", req.purpose),
+        )
+        .into());
+    }
+    let now = tx.now();
+    let (valid, reason) = lifecycle::validate(
+        indexed.as_ref().map(|i| &i.state),
+        req.data_items.as_deref(),
+        now,
+    );
+    if reason == Reason::ScopeExceeded
+        && let Some(items) = &req.data_items
+    {
+        for code in items {
+            check_code("data_items", code)?;
+        }
+    }
+    let rec = AuditRecord {
+        principal_id: Some(req.principal_id.clone()),
+        purpose: Some(req.purpose.clone()),
+        status: indexed.as_ref().map(|i| i.state.status_at(now).as_str()),
+        outcome: reason.as_str().into(),
+        artefact_id: indexed.as_ref().map(|i| i.artefact_id),
+        artefact_version: indexed.as_ref().map(|i| i.version),
+        ..actor.record(Action::ConsentValidated)
+    };
+    let audit_log_id = tx.append_audit(&rec)?;
+    Ok(Validation {
+        valid,
+        reason,
+        consent_id: indexed.as_ref().map(|i| i.artefact_id),
+        version: indexed.as_ref().map(|i| i.version),
+        expires_at: indexed.as_ref().and_then(|i| i.state.expires_at),
+        audit_log_id,
+    })
+}
+
+/// Writes the expired version of up to `limit` artefacts whose expiry has passed; returns how
+/// many. Idempotent: an artefact already expired is not due any more.
+pub fn expire_due(tx: &mut dyn Tx, limit: usize) -> Result<usize> {
+    let now = tx.now();
+    let due = tx.due_expiries(now, limit)?;
+    let mut n = 0;
+    for (fid, id) in due {
+        let Some(prev) = tx.artefact(fid, id)? else {
+            continue;
+        };
+        let actor = Actor::system(fid);
+        if let Some(mut a) = lifecycle::expire(&prev, &actor.ctx(now)) {
+            let expired: Vec<String> = a
+                .purposes
+                .iter()
+                .zip(&prev.purposes)
+                .filter(|(n, p)| n.status == Status::Expired && p.status == Status::Active)
+                .map(|(n, _)| n.purpose.clone())
+                .collect();
+            record_artefact(tx, &actor, &mut a, Action::ConsentExpired, Some(&expired))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}

@@ -1,0 +1,254 @@
+//! Data items, purposes and notices: what a fiduciary defines before collecting consent.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Caller, Json, Path, Query};
+use anumodan_core::Lang;
+use anumodan_core::model::{DataItem, Notice, NoticeVersion, Purpose, RenderedNotice};
+use anumodan_core::usecases::{self, NewDataItem, NewPurpose, NoticeDraft};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[utoipa::path(post, path = "/v1/data-items", tag = "catalog", request_body = NewDataItem,
+    responses((status = 201, body = DataItem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn create_data_item(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(body): Json<NewDataItem>,
+) -> ApiResult<(StatusCode, axum::Json<DataItem>)> {
+    let actor = c.actor();
+    let item = s
+        .store
+        .write(move |tx| usecases::create_data_item(tx, &actor, body))
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(item)))
+}
+
+#[utoipa::path(get, path = "/v1/data-items", tag = "catalog", responses((status = 200, body = Vec<DataItem>)), security(("api_key" = [])))]
+pub async fn list_data_items(
+    State(s): State<AppState>,
+    c: Caller,
+) -> ApiResult<axum::Json<Vec<DataItem>>> {
+    Ok(axum::Json(
+        s.store.read(move |r| r.data_items(c.fiduciary_id)).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/data-items/{code}", tag = "catalog", params(("code" = String, Path)),
+    responses((status = 200, body = DataItem), (status = 404, body = Problem)), security(("api_key" = [])))]
+pub async fn get_data_item(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<axum::Json<DataItem>> {
+    s.store
+        .read(move |r| r.data_item(c.fiduciary_id, &code))
+        .await?
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found("data_item_not_found", "no such data item"))
+}
+
+#[utoipa::path(post, path = "/v1/purposes", tag = "catalog", request_body = NewPurpose,
+    responses((status = 201, body = Purpose), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn create_purpose(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(body): Json<NewPurpose>,
+) -> ApiResult<(StatusCode, axum::Json<Purpose>)> {
+    let actor = c.actor();
+    let p = s
+        .store
+        .write(move |tx| usecases::create_purpose(tx, &actor, body))
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(p)))
+}
+
+#[utoipa::path(get, path = "/v1/purposes", tag = "catalog", responses((status = 200, body = Vec<Purpose>)), security(("api_key" = [])))]
+pub async fn list_purposes(
+    State(s): State<AppState>,
+    c: Caller,
+) -> ApiResult<axum::Json<Vec<Purpose>>> {
+    Ok(axum::Json(
+        s.store.read(move |r| r.purposes(c.fiduciary_id)).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/purposes/{code}", tag = "catalog", params(("code" = String, Path)),
+    responses((status = 200, body = Purpose), (status = 404, body = Problem)), security(("api_key" = [])))]
+pub async fn get_purpose(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<axum::Json<Purpose>> {
+    s.store
+        .read(move |r| r.purpose(c.fiduciary_id, &code))
+        .await?
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found("purpose_not_found", "no such purpose"))
+}
+
+#[utoipa::path(post, path = "/v1/notices", tag = "catalog", request_body = NoticeDraft,
+    responses((status = 201, description = "A draft notice", body = Notice), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn create_notice(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(body): Json<NoticeDraft>,
+) -> ApiResult<(StatusCode, axum::Json<Notice>)> {
+    let actor = c.actor();
+    let n = s
+        .store
+        .write(move |tx| usecases::create_notice(tx, &actor, body))
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(n)))
+}
+
+#[utoipa::path(put, path = "/v1/notices/{id}", tag = "catalog", request_body = NoticeDraft, params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The updated draft", body = Notice), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn update_notice(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+    Json(body): Json<NoticeDraft>,
+) -> ApiResult<axum::Json<Notice>> {
+    let actor = c.actor();
+    Ok(axum::Json(
+        s.store
+            .write(move |tx| usecases::update_notice(tx, &actor, id, body))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/notices", tag = "catalog", responses((status = 200, body = Vec<Notice>)), security(("api_key" = [])))]
+pub async fn list_notices(
+    State(s): State<AppState>,
+    c: Caller,
+) -> ApiResult<axum::Json<Vec<Notice>>> {
+    Ok(axum::Json(
+        s.store.read(move |r| r.notices(c.fiduciary_id)).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/notices/{id}", tag = "catalog", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Notice), (status = 404, body = Problem)), security(("api_key" = [])))]
+pub async fn get_notice(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<Notice>> {
+    s.store
+        .read(move |r| r.notice(c.fiduciary_id, id))
+        .await?
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found("notice_not_found", "no such notice"))
+}
+
+/// Answer of publishing: the new version.
+#[derive(Serialize, ToSchema)]
+pub struct Published {
+    pub id: Uuid,
+    pub version: u32,
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub text_hashes: std::collections::BTreeMap<Lang, String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: time::OffsetDateTime,
+}
+
+#[utoipa::path(post, path = "/v1/notices/{id}/publish", tag = "catalog", params(("id" = Uuid, Path)),
+    responses((status = 201, body = Published), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn publish_notice(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<(StatusCode, axum::Json<Published>)> {
+    let actor = c.actor();
+    let v = s
+        .store
+        .write(move |tx| usecases::publish_notice(tx, &actor, id))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Published {
+            id: v.notice_id,
+            version: v.version,
+            text_hashes: v.text_hashes,
+            published_at: v.published_at,
+        }),
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/notices/{id}/versions", tag = "catalog", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<NoticeVersion>), (status = 404, body = Problem)), security(("api_key" = [])))]
+pub async fn list_notice_versions(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<Vec<NoticeVersion>>> {
+    let fid = c.fiduciary_id;
+    let (exists, versions) = s
+        .store
+        .read(move |r| Ok((r.notice(fid, id)?.is_some(), r.notice_versions(fid, id)?)))
+        .await?;
+    if !exists {
+        return Err(ApiError::not_found("notice_not_found", "no such notice"));
+    }
+    Ok(axum::Json(versions))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VersionQuery {
+    /// Render the version in this language: the answer is then exactly what the principal is
+    /// shown, with its hash.
+    #[param(value_type = Option<String>)]
+    pub language: Option<Lang>,
+}
+
+/// A version, or its rendering in one language with the hash that artefacts record.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum VersionView {
+    Version(NoticeVersion),
+    Rendered {
+        rendered: RenderedNotice,
+        text_hash: String,
+    },
+}
+
+#[utoipa::path(get, path = "/v1/notices/{id}/versions/{version}", tag = "catalog", params(("id" = Uuid, Path), ("version" = u32, Path), VersionQuery),
+    responses((status = 200, body = VersionView), (status = 404, body = Problem)), security(("api_key" = [])))]
+pub async fn get_notice_version(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((id, version)): Path<(Uuid, u32)>,
+    Query(q): Query<VersionQuery>,
+) -> ApiResult<axum::Json<VersionView>> {
+    let v = s
+        .store
+        .read(move |r| r.notice_version(c.fiduciary_id, id, version))
+        .await?
+        .ok_or_else(|| ApiError::not_found("notice_version_not_found", "no such notice version"))?;
+    Ok(axum::Json(match q.language {
+        None => VersionView::Version(v),
+        Some(lang) => {
+            let rendered = v.render(&lang).ok_or_else(|| {
+                ApiError::not_found(
+                    "language_not_in_notice",
+                    format!("this notice version has no text in {lang}"),
+                )
+            })?;
+            let text_hash = rendered.hash();
+            VersionView::Rendered {
+                rendered,
+                text_hash,
+            }
+        }
+    }))
+}

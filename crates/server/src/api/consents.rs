@@ -1,0 +1,294 @@
+//! The consent lifecycle: collect, validate, update, renew, withdraw, read.
+
+use crate::AppState;
+use crate::api::Page;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Caller, Json, Path, Query};
+use anumodan_core::model::{Artefact, Decision, Status};
+use anumodan_core::usecases::{self, CollectRequest, ValidateRequest, Validation};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// Shows each purpose's status as of `now` (an active grant past its expiry is `expired`).
+fn current(mut a: Artefact, now: OffsetDateTime) -> Artefact {
+    for s in &mut a.purposes {
+        s.status = s.status_at(now);
+    }
+    a
+}
+
+#[utoipa::path(post, path = "/v1/consents", tag = "consents", request_body = CollectRequest,
+    responses(
+        (status = 201, description = "The consent artefact (version 1)", body = Artefact),
+        (status = 422, description = "Missing or unknown decisions, bundling, unpublished notice, language not in the notice", body = Problem)),
+    security(("api_key" = [])))]
+pub async fn collect(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(body): Json<CollectRequest>,
+) -> ApiResult<(StatusCode, HeaderMap, axum::Json<Artefact>)> {
+    let actor = c.actor();
+    let a = s
+        .store
+        .write(move |tx| usecases::collect(tx, &actor, body))
+        .await?;
+    let mut h = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!("/v1/consents/{}", a.id)) {
+        h.insert(header::LOCATION, v);
+    }
+    Ok((StatusCode::CREATED, h, axum::Json(a)))
+}
+
+#[utoipa::path(post, path = "/v1/consents/validate", tag = "consents", request_body = ValidateRequest,
+    responses(
+        (status = 200, description = "Whether processing may go ahead, and why", body = Validation),
+        (status = 422, description = "Unknown purpose", body = Problem)),
+    security(("api_key" = [])))]
+pub async fn validate(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(body): Json<ValidateRequest>,
+) -> ApiResult<axum::Json<Validation>> {
+    let actor = c.actor();
+    Ok(axum::Json(
+        s.store
+            .write(move |tx| usecases::validate(tx, &actor, &body))
+            .await?,
+    ))
+}
+
+/// The latest version with every version before it.
+#[derive(Serialize, ToSchema)]
+pub struct ConsentWithHistory {
+    #[serde(flatten)]
+    pub consent: Artefact,
+    /// Every version, oldest first, as written.
+    pub history: Vec<Artefact>,
+}
+
+#[utoipa::path(get, path = "/v1/consents/{id}", tag = "consents", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ConsentWithHistory), (status = 404, body = Problem)), security(("api_key" = [])))]
+pub async fn get_consent(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<ConsentWithHistory>> {
+    let history = s
+        .store
+        .read(move |r| r.artefact_history(c.fiduciary_id, id))
+        .await?;
+    let latest = history
+        .last()
+        .cloned()
+        .ok_or_else(|| ApiError::not_found("consent_not_found", "no such consent artefact"))?;
+    Ok(axum::Json(ConsentWithHistory {
+        consent: current(latest, s.clock.now()),
+        history,
+    }))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRequest {
+    /// New decisions for the purposes named; purposes not named are untouched.
+    pub decisions: BTreeMap<String, Decision>,
+}
+
+#[utoipa::path(post, path = "/v1/consents/{id}/update", tag = "consents", params(("id" = Uuid, Path)), request_body = UpdateRequest,
+    responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn update(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+    Json(body): Json<UpdateRequest>,
+) -> ApiResult<axum::Json<Artefact>> {
+    let actor = c.actor();
+    Ok(axum::Json(
+        s.store
+            .write(move |tx| usecases::update(tx, &actor, id, &body.decisions))
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PurposesRequest {
+    /// Purposes to act on; all eligible purposes when absent.
+    #[serde(default)]
+    pub purposes: Option<Vec<String>>,
+}
+
+/// An optional JSON body: an empty body means `{}`.
+async fn optional_body(req: axum::extract::Request) -> ApiResult<PurposesRequest> {
+    let bytes = axum::body::to_bytes(req.into_body(), usize::MAX)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the request body is larger than the limit",
+            )
+        })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(PurposesRequest::default());
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            ApiError::bad_request("invalid_json", e.to_string())
+        } else {
+            ApiError::unprocessable("invalid_body", e.to_string())
+        }
+    })
+}
+
+#[utoipa::path(post, path = "/v1/consents/{id}/renew", tag = "consents", params(("id" = Uuid, Path)), request_body(content = PurposesRequest, description = "Optional"),
+    responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn renew(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+    req: axum::extract::Request,
+) -> ApiResult<axum::Json<Artefact>> {
+    let body = optional_body(req).await?;
+    let actor = c.actor();
+    Ok(axum::Json(
+        s.store
+            .write(move |tx| usecases::renew(tx, &actor, id, body.purposes.as_deref()))
+            .await?,
+    ))
+}
+
+/// A withdrawal's answer: the new version, and the purposes whose processing may continue
+/// because a law requires it.
+#[derive(Serialize, ToSchema)]
+pub struct WithdrawalView {
+    #[serde(flatten)]
+    pub consent: Artefact,
+    pub legal_exceptions: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/v1/consents/{id}/withdraw", tag = "consents", params(("id" = Uuid, Path)), request_body(content = PurposesRequest, description = "Optional"),
+    responses((status = 200, description = "The new version", body = WithdrawalView), (status = 404, body = Problem), (status = 409, description = "Not active (the attempt is recorded)", body = Problem)),
+    security(("api_key" = [])))]
+pub async fn withdraw(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+    req: axum::extract::Request,
+) -> ApiResult<axum::Json<WithdrawalView>> {
+    let body = optional_body(req).await?;
+    let actor = c.actor();
+    let w = s
+        .store
+        .write(move |tx| usecases::withdraw(tx, &actor, id, body.purposes.as_deref()))
+        .await?;
+    Ok(axum::Json(WithdrawalView {
+        consent: w.artefact,
+        legal_exceptions: w.legal_exceptions,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentQuery {
+    /// active, expired, withdrawn or denied: artefacts with a purpose in that status now.
+    pub status: Option<String>,
+    /// Artefacts covering this purpose (combined with `status`: that purpose has that status).
+    pub purpose: Option<String>,
+    /// Collected at or after (RFC 3339).
+    pub from: Option<String>,
+    /// Collected before (RFC 3339).
+    pub to: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<usize>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+pub(crate) fn parse_time(field: &str, v: &Option<String>) -> ApiResult<Option<OffsetDateTime>> {
+    v.as_deref()
+        .map(|s| {
+            OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|_| {
+                ApiError::bad_request(
+                    "invalid_query",
+                    format!("{field} must be an RFC 3339 date-time"),
+                )
+            })
+        })
+        .transpose()
+}
+
+#[utoipa::path(get, path = "/v1/principals/{principal_id}/consents", tag = "consents",
+    params(("principal_id" = String, Path, description = "The fiduciary's id for the principal"), ConsentQuery),
+    responses((status = 200, body = Page<Artefact>), (status = 400, body = Problem)), security(("api_key" = [])))]
+pub async fn principal_consents(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(principal_id): Path<String>,
+    Query(q): Query<ConsentQuery>,
+) -> ApiResult<axum::Json<Page<Artefact>>> {
+    usecases::check_principal_id(&principal_id).map_err(ApiError::from)?;
+    let status = q
+        .status
+        .as_deref()
+        .map(|v| {
+            Status::parse(v).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_query",
+                    "status must be active, expired, withdrawn or denied",
+                )
+            })
+        })
+        .transpose()?;
+    let from = parse_time("from", &q.from)?;
+    let to = parse_time("to", &q.to)?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "limit must be between 1 and 200",
+        ));
+    }
+    let cursor = q
+        .cursor
+        .as_deref()
+        .map(|c| {
+            Uuid::parse_str(c)
+                .map_err(|_| ApiError::bad_request("invalid_query", "cursor is not valid"))
+        })
+        .transpose()?;
+    let now = s.clock.now();
+    let all = s
+        .store
+        .read(move |r| r.principal_artefacts(c.fiduciary_id, &principal_id))
+        .await?;
+    let matches = |a: &Artefact| {
+        let purpose_ok = |code: &str| q.purpose.as_deref().is_none_or(|p| p == code);
+        let in_range =
+            from.is_none_or(|f| a.collected_at >= f) && to.is_none_or(|t| a.collected_at < t);
+        in_range
+            && a.purposes
+                .iter()
+                .any(|p| purpose_ok(&p.purpose) && status.is_none_or(|st| p.status_at(now) == st))
+    };
+    let mut items: Vec<Artefact> = all
+        .into_iter()
+        .filter(matches)
+        .skip_while(|a| cursor.is_some_and(|c| a.id != c))
+        .skip(usize::from(cursor.is_some()))
+        .take(limit + 1)
+        .map(|a| current(a, now))
+        .collect();
+    let next_cursor = (items.len() > limit).then(|| {
+        items.truncate(limit);
+        items[limit - 1].id.to_string()
+    });
+    Ok(axum::Json(Page { items, next_cursor }))
+}

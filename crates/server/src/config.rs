@@ -1,0 +1,68 @@
+//! Configuration: defaults, then an optional TOML file, then `ANUMODAN_*` environment variables,
+//! then command-line flags (each overrides the one before).
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on (`ANUMODAN_LISTEN`).
+    pub listen: SocketAddr,
+    /// Where the embedded database and keys live (`ANUMODAN_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Name of the audit ledger: the origin line of its checkpoints (`ANUMODAN_LOG_NAME`).
+    pub log_name: String,
+    /// How often a signed checkpoint is written while entries arrive, in ms.
+    pub checkpoint_interval_ms: u64,
+    /// How often the expiry job runs, in ms.
+    pub expiry_interval_ms: u64,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `anumodan=debug`.
+    pub log: String,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            log_name: "anumodan.local/ledger".into(),
+            checkpoint_interval_ms: 1000,
+            expiry_interval_ms: 1000,
+            max_body_bytes: 64 * 1024,
+            log: "info".into(),
+            log_format: "text".into(),
+        }
+    }
+}
+
+/// Values given on the command line (None: not given).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Loads the configuration: defaults < `file` (if given, it must exist) < environment <
+    /// `overrides`.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Config, Box<figment::Error>> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(f) = file {
+            fig = fig.merge(Toml::file_exact(f));
+        }
+        fig.merge(Env::prefixed("ANUMODAN_"))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(Box::new)
+    }
+}

@@ -1,0 +1,135 @@
+//! Extractors that turn every malformed request into a problem response (never axum's plain
+//! text), and the API key authentication.
+
+use crate::AppState;
+use crate::error::ApiError;
+use anumodan_store::admin::key_hash;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+use uuid::Uuid;
+
+/// A JSON body. Syntax errors are 400 `invalid_json`; well-formed JSON that does not fit the
+/// schema (unknown fields, wrong types, unsupported languages) is 422 `invalid_body`; a body over
+/// the limit is 413 `body_too_large`; a missing JSON content type is 415.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Json(v)),
+            Err(r) => Err(match r {
+                JsonRejection::JsonDataError(e) => {
+                    ApiError::unprocessable("invalid_body", e.body_text())
+                }
+                JsonRejection::JsonSyntaxError(e) => {
+                    ApiError::bad_request("invalid_json", e.body_text())
+                }
+                JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "the body must be JSON with Content-Type: application/json",
+                ),
+                JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        "the request body is larger than the limit",
+                    )
+                }
+                other => ApiError::bad_request("invalid_body", other.body_text()),
+            }),
+        }
+    }
+}
+
+/// A path parameter.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|r: PathRejection| {
+                ApiError::bad_request(
+                    "invalid_path",
+                    format!("malformed path parameter: {}", r.body_text()),
+                )
+            })
+    }
+}
+
+/// A query string.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|r: QueryRejection| ApiError::bad_request("invalid_query", r.body_text()))
+    }
+}
+
+/// A fiduciary authenticated by its API key (`Authorization: Bearer <key>`).
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub fiduciary_id: Uuid,
+    pub key_id: Uuid,
+    pub source_ip: Option<String>,
+}
+
+impl Caller {
+    pub fn actor(&self) -> anumodan_core::usecases::Actor {
+        anumodan_core::usecases::Actor {
+            fiduciary_id: self.fiduciary_id,
+            initiator: format!("fiduciary:{}", self.key_id),
+            source_ip: self.source_ip.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(ApiError::unauthorized)?;
+        let key = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|k| !k.is_empty() && k.len() <= 200)
+            .ok_or_else(ApiError::unauthorized)?;
+        let hash = key_hash(key);
+        let auth = state
+            .store
+            .read(move |r| r.api_key(&hash))
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        let source_ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(Caller {
+            fiduciary_id: auth.fiduciary_id,
+            key_id: auth.key_id,
+            source_ip,
+        })
+    }
+}

@@ -1,0 +1,148 @@
+//! Anumodan's HTTP server: the `/v1` API, OpenAPI document, health check and background jobs.
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod workers;
+
+use anumodan_core::clock::Clock;
+use anumodan_store::{Store, StoreConfig};
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+pub use config::Config;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Opens the store described by the configuration.
+pub fn open_store(cfg: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
+    let mut sc = StoreConfig::new(&cfg.data_dir);
+    sc.log_name = cfg.log_name.clone();
+    sc.checkpoint_interval = Duration::from_millis(cfg.checkpoint_interval_ms.max(10));
+    Ok(Store::open(&sc, clock)?)
+}
+
+/// The whole application as a router.
+pub fn router(state: AppState, cfg: &Config) -> Router {
+    api::routes(cfg.max_body_bytes).with_state(state)
+}
+
+/// A server started in the background (used by `serve`, `demo`, `bench` and the tests).
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, finishes in-flight requests and stops the background jobs.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        for w in &self.workers {
+            w.abort();
+        }
+        let _ = (&mut self.task).await;
+        for w in self.workers.drain(..) {
+            let _ = w.await;
+        }
+    }
+
+    /// Waits until the server stops (after a shutdown signal).
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        let r = (&mut self.task).await.unwrap_or(Ok(()));
+        for w in &self.workers {
+            w.abort();
+        }
+        r
+    }
+}
+
+/// Binds `cfg.listen`, opens the store and serves until `stop` is called or, when
+/// `until_signal` is true, until SIGINT or SIGTERM.
+pub async fn start(
+    cfg: &Config,
+    clock: Arc<dyn Clock>,
+    until_signal: bool,
+) -> anyhow::Result<Running> {
+    let store = open_store(cfg, clock.clone())?;
+    start_with_store(cfg, store, clock, until_signal).await
+}
+
+pub async fn start_with_store(
+    cfg: &Config,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    until_signal: bool,
+) -> anyhow::Result<Running> {
+    let state = AppState { store, clock };
+    let listener = TcpListener::bind(cfg.listen).await?;
+    let addr = listener.local_addr()?;
+    let app = router(state.clone(), cfg).into_make_service_with_connect_info::<SocketAddr>();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                if until_signal {
+                    tokio::select! {
+                        _ = rx => {}
+                        _ = shutdown_signal() => {}
+                    }
+                } else {
+                    let _ = rx.await;
+                }
+            })
+            .await
+    });
+    let workers = vec![workers::spawn_expiry(
+        state.clone(),
+        Duration::from_millis(cfg.expiry_interval_ms.max(10)),
+    )];
+    Ok(Running {
+        addr,
+        state,
+        shutdown: Some(tx),
+        task,
+        workers,
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

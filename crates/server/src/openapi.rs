@@ -1,0 +1,59 @@
+//! The OpenAPI 3.1 document, generated from the handlers and types.
+
+use crate::api;
+use axum::response::IntoResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct ApiKeyAuth;
+
+impl Modify for ApiKeyAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The fiduciary's API key"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Anumodan", description = "Consent management for India's Digital Personal Data Protection Act, 2023. Errors are RFC 9457 problem details with a stable `code`."),
+    paths(
+        api::healthz,
+        api::catalog::create_data_item, api::catalog::list_data_items, api::catalog::get_data_item,
+        api::catalog::create_purpose, api::catalog::list_purposes, api::catalog::get_purpose,
+        api::catalog::create_notice, api::catalog::list_notices, api::catalog::get_notice, api::catalog::update_notice,
+        api::catalog::publish_notice, api::catalog::list_notice_versions, api::catalog::get_notice_version,
+        api::consents::collect, api::consents::validate, api::consents::get_consent,
+        api::consents::update, api::consents::renew, api::consents::withdraw, api::consents::principal_consents,
+        api::audit::entries, api::audit::entry, api::audit::checkpoints,
+        api::audit::inclusion_proof, api::audit::consistency_proof,
+        api::audit::public_key, api::audit::latest_checkpoint,
+    ),
+    components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason)),
+    modifiers(&ApiKeyAuth),
+    tags(
+        (name = "catalog", description = "Data items, purposes and versioned notices"),
+        (name = "consents", description = "Collect, validate, update, renew and withdraw consent"),
+        (name = "audit", description = "The tamper-evident audit ledger"),
+        (name = "service", description = "Health"),
+    )
+)]
+pub struct ApiDoc;
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc
+}
+
+pub async fn serve() -> impl IntoResponse {
+    axum::Json(document())
+}

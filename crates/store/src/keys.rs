@@ -1,0 +1,86 @@
+//! Key material kept in the data directory: the ledger's Ed25519 signing key (a C2SP signed-note
+//! private key) and the pseudonym key that turns principal ids into keyed blind indexes.
+//! Both are generated on first start with mode 0600, and may be given by configuration instead.
+
+use anumodan_ledger::note::NoteSigner;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use uuid::Uuid;
+
+pub struct Keys {
+    pub signer: NoteSigner,
+    pseudonym_key: [u8; 32],
+}
+
+/// Length of a principal pseudonym in bytes (128 bits of HMAC-SHA-256).
+pub const PSEUDONYM_LEN: usize = 16;
+
+impl Keys {
+    pub fn new(signer: NoteSigner, pseudonym_key: [u8; 32]) -> Keys {
+        Keys {
+            signer,
+            pseudonym_key,
+        }
+    }
+
+    /// Loads the keys from `dir/keys/`, creating any that are missing.
+    pub fn load_or_create(dir: &Path, log_name: &str) -> std::io::Result<Keys> {
+        let kdir = dir.join("keys");
+        fs::create_dir_all(&kdir)?;
+        let signer_path = kdir.join("ledger-signing.key");
+        let signer = if signer_path.exists() {
+            let text = fs::read_to_string(&signer_path)?;
+            NoteSigner::from_private_key(text.trim()).map_err(std::io::Error::other)?
+        } else {
+            let s = NoteSigner::generate(log_name).map_err(std::io::Error::other)?;
+            write_secret(&signer_path, format!("{}\n", s.to_private_key()).as_bytes())?;
+            s
+        };
+        let pk_path = kdir.join("pseudonym.key");
+        let pseudonym_key = if pk_path.exists() {
+            let bytes = fs::read(&pk_path)?;
+            bytes
+                .try_into()
+                .map_err(|_| std::io::Error::other("pseudonym.key must hold 32 bytes"))?
+        } else {
+            let mut k = [0u8; 32];
+            rand::thread_rng().fill_bytes(&mut k);
+            write_secret(&pk_path, &k)?;
+            k
+        };
+        Ok(Keys {
+            signer,
+            pseudonym_key,
+        })
+    }
+
+    /// The keyed pseudonym of a principal of a fiduciary. Deterministic, so it serves as a
+    /// lookup index; without the key it cannot be linked back to the id.
+    pub fn pseudonym(&self, fiduciary: Uuid, principal_id: &str) -> [u8; PSEUDONYM_LEN] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.pseudonym_key)
+            .expect("HMAC takes any key length");
+        mac.update(fiduciary.as_bytes());
+        mac.update(principal_id.as_bytes());
+        let full = mac.finalize().into_bytes();
+        let mut out = [0u8; PSEUDONYM_LEN];
+        out.copy_from_slice(&full[..PSEUDONYM_LEN]);
+        out
+    }
+}
+
+fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}

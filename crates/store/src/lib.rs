@@ -1,0 +1,14 @@
+//! Anumodan's storage. The embedded SQLite backend implements the domain's [`Tx`] port with
+//! group commit and keeps the tamper-evident audit ledger (Merkle tree + signed checkpoints).
+//!
+//! [`Tx`]: anumodan_core::ports::Tx
+
+pub mod admin;
+pub mod keys;
+pub mod read;
+mod schema;
+pub mod sqlite;
+pub mod verify;
+
+pub use read::{AuditFilter, KeyAuth, Reader, StoredCheckpoint};
+pub use sqlite::{SqliteTx, Store, StoreConfig};

@@ -1,0 +1,476 @@
+//! Read-only queries, run on the reader pool ([`crate::Store::read`]) or on any connection
+//! (`audit verify` opens the database directly).
+
+use crate::keys::Keys;
+use crate::sqlite::{db_err, from_ms, hex, ms};
+use anumodan_core::audit::AuditEntry;
+use anumodan_core::model::*;
+use anumodan_core::ports::{StoreError, StoreResult};
+use anumodan_ledger::merkle::{self, Hash};
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A connection seen as a source of Merkle leaf hashes and tiles.
+pub struct ConnSource<'a>(pub &'a Connection);
+
+/// What an API key grants.
+#[derive(Clone, Debug)]
+pub struct KeyAuth {
+    pub fiduciary_id: Uuid,
+    pub key_id: Uuid,
+}
+
+/// Filter of `GET /v1/audit/entries`.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub fiduciary: Option<Uuid>,
+    pub principal_id: Option<String>,
+    pub purpose: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<OffsetDateTime>,
+    pub to: Option<OffsetDateTime>,
+    /// Only entries with an index greater than this (the pagination cursor).
+    pub after: Option<u64>,
+    pub limit: usize,
+}
+
+/// A stored checkpoint.
+#[derive(Clone, Debug)]
+pub struct StoredCheckpoint {
+    pub size: u64,
+    pub created_at: OffsetDateTime,
+    pub note: String,
+}
+
+pub struct Reader<'a> {
+    conn: &'a Connection,
+    keys: &'a Keys,
+}
+
+fn parse_uuid(s: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(s).map_err(|e| StoreError(format!("stored uuid: {e}")))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError(format!("stored JSON: {e}")))
+}
+
+const ENTRY_COLUMNS: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value, st.value, o.value,
+    i.value, a.source_ip, ar.value, a.version, a.hash
+    FROM audit_log a
+    LEFT JOIN audit_symbols f ON f.id = a.fiduciary
+    LEFT JOIN audit_symbols p ON p.id = a.principal
+    LEFT JOIN audit_symbols pu ON pu.id = a.purpose
+    LEFT JOIN audit_symbols ac ON ac.id = a.action
+    LEFT JOIN audit_symbols st ON st.id = a.status
+    LEFT JOIN audit_symbols o ON o.id = a.outcome
+    LEFT JOIN audit_symbols i ON i.id = a.initiator
+    LEFT JOIN audit_symbols ar ON ar.id = a.artefact";
+
+/// An entry rebuilt from its row, with the hash stored beside it. Rows whose references are
+/// broken come back as an error naming the index.
+pub fn entry_from_row(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(u64, Result<AuditEntry, String>, Vec<u8>)> {
+    let index: i64 = r.get(0)?;
+    let hash: Vec<u8> = r.get(12)?;
+    let entry = (|| {
+        let fid: String = r.get(2).map_err(|e| e.to_string())?;
+        let artefact: Option<String> = r.get(10).map_err(|e| e.to_string())?;
+        Ok::<_, String>(AuditEntry {
+            index: index as u64,
+            timestamp: from_ms(r.get(1).map_err(|e| e.to_string())?),
+            fiduciary: Uuid::parse_str(&fid).map_err(|e| e.to_string())?,
+            principal: r.get(3).map_err(|e| e.to_string())?,
+            purpose: r.get(4).map_err(|e| e.to_string())?,
+            action: r.get(5).map_err(|e| e.to_string())?,
+            status: r.get(6).map_err(|e| e.to_string())?,
+            outcome: r.get(7).map_err(|e| e.to_string())?,
+            initiator: r.get(8).map_err(|e| e.to_string())?,
+            source_ip: r.get(9).map_err(|e| e.to_string())?,
+            artefact: artefact
+                .map(|a| Uuid::parse_str(&a).map_err(|e| e.to_string()))
+                .transpose()?,
+            version: r.get(11).map_err(|e| e.to_string())?,
+        })
+    })();
+    Ok((index as u64, entry, hash))
+}
+
+/// Streams every ledger entry in index order. Rows whose symbols are missing are still returned,
+/// with an error instead of the entry, so a verifier can name them.
+pub fn for_each_entry(
+    conn: &Connection,
+    mut f: impl FnMut(u64, Result<AuditEntry, String>, Vec<u8>) -> bool,
+) -> StoreResult<()> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} ORDER BY a.idx");
+    let mut stmt = conn.prepare(&sql).map_err(db_err)?;
+    let mut rows = stmt.query([]).map_err(db_err)?;
+    while let Some(row) = rows.next().map_err(db_err)? {
+        let (idx, entry, hash) = entry_from_row(row).map_err(db_err)?;
+        if !f(idx, entry, hash) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Every stored checkpoint, smallest first.
+pub fn all_checkpoints(conn: &Connection) -> StoreResult<Vec<StoredCheckpoint>> {
+    let mut stmt = conn
+        .prepare("SELECT size, created_at, note FROM checkpoints ORDER BY size")
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(StoredCheckpoint {
+                size: r.get::<_, i64>(0)? as u64,
+                created_at: from_ms(r.get(1)?),
+                note: r.get(2)?,
+            })
+        })
+        .map_err(db_err)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(conn: &'a Connection, keys: &'a Keys) -> Self {
+        Reader { conn, keys }
+    }
+
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    fn fid(&self, fid: Uuid) -> StoreResult<Option<i64>> {
+        self.conn
+            .prepare_cached("SELECT id FROM fiduciaries WHERE uuid = ?1")
+            .map_err(db_err)?
+            .query_row([fid.to_string()], |r| r.get(0))
+            .optional()
+            .map_err(db_err)
+    }
+
+    fn bodies<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+    ) -> StoreResult<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(db_err)?;
+        let rows = stmt
+            .query_map(p, |r| r.get::<_, String>(0))
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(parse_json(&r.map_err(db_err)?)?);
+        }
+        Ok(out)
+    }
+
+    fn body<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+    ) -> StoreResult<Option<T>> {
+        Ok(self.bodies(sql, p)?.into_iter().next())
+    }
+
+    /// The fiduciary and key behind an API key's SHA-256, if the key exists and is not revoked.
+    pub fn api_key(&self, key_hash: &[u8; 32]) -> StoreResult<Option<KeyAuth>> {
+        let row: Option<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT f.uuid, k.uuid FROM api_keys k JOIN fiduciaries f ON f.id = k.fiduciary
+                 WHERE k.key_hash = ?1 AND k.revoked_at IS NULL",
+            )
+            .map_err(db_err)?
+            .query_row([&key_hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(db_err)?;
+        row.map(|(f, k)| {
+            Ok(KeyAuth {
+                fiduciary_id: parse_uuid(&f)?,
+                key_id: parse_uuid(&k)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub fn fiduciary(&self, id: Uuid) -> StoreResult<Option<Fiduciary>> {
+        self.conn
+            .prepare_cached("SELECT uuid, name, created_at FROM fiduciaries WHERE uuid = ?1")
+            .map_err(db_err)?
+            .query_row([id.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .optional()
+            .map_err(db_err)?
+            .map(|(u, name, c)| {
+                Ok(Fiduciary {
+                    id: parse_uuid(&u)?,
+                    name,
+                    created_at: from_ms(c),
+                })
+            })
+            .transpose()
+    }
+
+    pub fn data_items(&self, fid: Uuid) -> StoreResult<Vec<DataItem>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        self.bodies(
+            "SELECT body FROM data_items WHERE fiduciary = ?1 ORDER BY code",
+            [f],
+        )
+    }
+
+    pub fn data_item(&self, fid: Uuid, code: &str) -> StoreResult<Option<DataItem>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(None);
+        };
+        self.body(
+            "SELECT body FROM data_items WHERE fiduciary = ?1 AND code = ?2",
+            params![f, code],
+        )
+    }
+
+    pub fn purposes(&self, fid: Uuid) -> StoreResult<Vec<Purpose>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        self.bodies(
+            "SELECT body FROM purposes WHERE fiduciary = ?1 ORDER BY code",
+            [f],
+        )
+    }
+
+    pub fn purpose(&self, fid: Uuid, code: &str) -> StoreResult<Option<Purpose>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(None);
+        };
+        self.body(
+            "SELECT body FROM purposes WHERE fiduciary = ?1 AND code = ?2",
+            params![f, code],
+        )
+    }
+
+    pub fn notices(&self, fid: Uuid) -> StoreResult<Vec<Notice>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        self.bodies(
+            "SELECT body FROM notices WHERE fiduciary = ?1 ORDER BY code",
+            [f],
+        )
+    }
+
+    pub fn notice(&self, fid: Uuid, id: Uuid) -> StoreResult<Option<Notice>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(None);
+        };
+        self.body(
+            "SELECT body FROM notices WHERE fiduciary = ?1 AND uuid = ?2",
+            params![f, id.to_string()],
+        )
+    }
+
+    pub fn notice_versions(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<NoticeVersion>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        self.bodies(
+            "SELECT body FROM notice_versions WHERE fiduciary = ?1 AND notice = ?2 ORDER BY version",
+            params![f, id.to_string()],
+        )
+    }
+
+    pub fn notice_version(
+        &self,
+        fid: Uuid,
+        id: Uuid,
+        version: u32,
+    ) -> StoreResult<Option<NoticeVersion>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(None);
+        };
+        self.body(
+            "SELECT body FROM notice_versions WHERE fiduciary = ?1 AND notice = ?2 AND version = ?3",
+            params![f, id.to_string(), version],
+        )
+    }
+
+    /// Every version of an artefact, oldest first (empty when it does not exist).
+    pub fn artefact_history(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<Artefact>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        self.bodies(
+            "SELECT body FROM artefacts WHERE fiduciary = ?1 AND uuid = ?2 ORDER BY version",
+            params![f, id.to_string()],
+        )
+    }
+
+    /// The latest version of each artefact of a principal, newest collection first.
+    pub fn principal_artefacts(&self, fid: Uuid, principal_id: &str) -> StoreResult<Vec<Artefact>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        let principal = self.keys.pseudonym(fid, principal_id);
+        self.bodies(
+            "SELECT a.body FROM artefact_heads h JOIN artefacts a
+               ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
+             WHERE h.fiduciary = ?1 AND h.principal = ?2
+             ORDER BY h.collected_at DESC, h.uuid DESC",
+            params![f, &principal[..]],
+        )
+    }
+
+    /// Ledger entries matching the filter, by increasing index, at most `limit`.
+    pub fn audit_entries(&self, q: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let mut sql = format!("SELECT {ENTRY_COLUMNS} WHERE 1 = 1");
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let sym = |v: &str| -> StoreResult<Option<i64>> {
+            self.conn
+                .prepare_cached("SELECT id FROM audit_symbols WHERE value = ?1")
+                .map_err(db_err)?
+                .query_row([v], |r| r.get(0))
+                .optional()
+                .map_err(db_err)
+        };
+        let mut push = |sql: &mut String, clause: &str, v: rusqlite::types::Value| {
+            args.push(v);
+            sql.push_str(&format!(" AND {clause} ?{}", args.len()));
+        };
+        macro_rules! by_symbol {
+            ($col:literal, $value:expr) => {
+                if let Some(v) = $value {
+                    match sym(&v)? {
+                        Some(id) => push(&mut sql, concat!("a.", $col, " ="), id.into()),
+                        None => return Ok(vec![]),
+                    }
+                }
+            };
+        }
+        by_symbol!("fiduciary", q.fiduciary.map(|f| f.to_string()));
+        by_symbol!(
+            "principal",
+            q.principal_id
+                .as_deref()
+                .zip(q.fiduciary)
+                .map(|(p, f)| hex(&self.keys.pseudonym(f, p)))
+        );
+        by_symbol!("purpose", q.purpose.clone());
+        by_symbol!("action", q.action.clone());
+        if let Some(t) = q.from {
+            push(&mut sql, "a.ts >=", ms(t).into());
+        }
+        if let Some(t) = q.to {
+            push(&mut sql, "a.ts <", ms(t).into());
+        }
+        if let Some(after) = q.after {
+            push(&mut sql, "a.idx >", (after as i64).into());
+        }
+        sql.push_str(&format!(" ORDER BY a.idx LIMIT {}", q.limit.clamp(1, 1000)));
+        let mut stmt = self.conn.prepare(&sql).map_err(db_err)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), entry_from_row)
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (idx, entry, _) = r.map_err(db_err)?;
+            out.push(entry.map_err(|e| StoreError(format!("ledger entry {idx}: {e}")))?);
+        }
+        Ok(out)
+    }
+
+    /// One entry with its stored leaf hash.
+    pub fn audit_entry(&self, index: u64) -> StoreResult<Option<(AuditEntry, Vec<u8>)>> {
+        let sql = format!("SELECT {ENTRY_COLUMNS} WHERE a.idx = ?1");
+        let row = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db_err)?
+            .query_row([index as i64], entry_from_row)
+            .optional()
+            .map_err(db_err)?;
+        row.map(|(idx, e, h)| {
+            Ok((
+                e.map_err(|e| StoreError(format!("ledger entry {idx}: {e}")))?,
+                h,
+            ))
+        })
+        .transpose()
+    }
+
+    pub fn latest_checkpoint(&self) -> StoreResult<Option<StoredCheckpoint>> {
+        self.checkpoint_where("ORDER BY size DESC LIMIT 1", [])
+    }
+
+    pub fn checkpoint(&self, size: u64) -> StoreResult<Option<StoredCheckpoint>> {
+        self.checkpoint_where("WHERE size = ?1", [size as i64])
+    }
+
+    fn checkpoint_where(
+        &self,
+        clause: &str,
+        p: impl rusqlite::Params,
+    ) -> StoreResult<Option<StoredCheckpoint>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT size, created_at, note FROM checkpoints {clause}"
+            ))
+            .map_err(db_err)?
+            .query_row(p, |r| {
+                Ok(StoredCheckpoint {
+                    size: r.get::<_, i64>(0)? as u64,
+                    created_at: from_ms(r.get(1)?),
+                    note: r.get(2)?,
+                })
+            })
+            .optional()
+            .map_err(db_err)
+    }
+
+    /// Checkpoints with size greater than `after`, smallest first.
+    pub fn checkpoints(&self, after: u64, limit: usize) -> StoreResult<Vec<StoredCheckpoint>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT size, created_at, note FROM checkpoints WHERE size > ?1 ORDER BY size LIMIT ?2")
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(params![after as i64, limit.clamp(1, 1000) as i64], |r| {
+                Ok(StoredCheckpoint {
+                    size: r.get::<_, i64>(0)? as u64,
+                    created_at: from_ms(r.get(1)?),
+                    note: r.get(2)?,
+                })
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
+    }
+
+    pub fn inclusion_proof(&self, index: u64, size: u64) -> StoreResult<Vec<Hash>> {
+        merkle::inclusion_proof(&ConnSource(self.conn), index, size)
+            .map_err(|e| StoreError(e.to_string()))
+    }
+
+    pub fn consistency_proof(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>> {
+        merkle::consistency_proof(&ConnSource(self.conn), old, new)
+            .map_err(|e| StoreError(e.to_string()))
+    }
+
+    /// Number of ledger entries.
+    pub fn ledger_size(&self) -> StoreResult<u64> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(db_err)
+    }
+}

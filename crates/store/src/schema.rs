@@ -1,0 +1,119 @@
+//! Embedded migrations for the SQLite backend, applied in order on open. `PRAGMA user_version`
+//! records how many have run. Never edit a released migration: append a new one.
+
+pub const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE fiduciaries (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    name TEXT NOT NULL,
+    key_hash BLOB NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE TABLE data_items (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    code TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, code)
+) WITHOUT ROWID;
+CREATE TABLE purposes (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    code TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, code)
+) WITHOUT ROWID;
+CREATE TABLE notices (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    uuid TEXT NOT NULL,
+    code TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, uuid),
+    UNIQUE (fiduciary, code)
+) WITHOUT ROWID;
+CREATE TABLE notice_versions (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    notice TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, notice, version)
+) WITHOUT ROWID;
+-- Consent artefact versions: append only.
+CREATE TABLE artefacts (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    uuid TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    principal BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, uuid, version)
+) WITHOUT ROWID;
+-- The latest version of each artefact, with the earliest expiry among its active purposes.
+CREATE TABLE artefact_heads (
+    fiduciary INTEGER NOT NULL,
+    uuid TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    principal BLOB NOT NULL,
+    collected_at INTEGER NOT NULL,
+    next_expiry INTEGER,
+    PRIMARY KEY (fiduciary, uuid)
+) WITHOUT ROWID;
+CREATE INDEX artefact_heads_by_principal ON artefact_heads (fiduciary, principal);
+CREATE INDEX artefact_heads_expiry ON artefact_heads (next_expiry) WHERE next_expiry IS NOT NULL;
+-- The current decision per (principal, purpose): a projection of the artefacts, rebuilt from
+-- them if lost. Validation reads one row of it by primary key.
+CREATE TABLE consent_index (
+    fiduciary INTEGER NOT NULL,
+    principal BLOB NOT NULL,
+    purpose TEXT NOT NULL,
+    artefact TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    expires_at INTEGER,
+    state TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, principal, purpose)
+) WITHOUT ROWID;
+-- The audit ledger. Strings are interned in audit_symbols to keep each entry small; the hashed
+-- form of an entry is the canonical JSON rebuilt from these columns (see AuditEntry).
+CREATE TABLE audit_symbols (
+    id INTEGER PRIMARY KEY,
+    value TEXT NOT NULL UNIQUE
+);
+CREATE TABLE audit_log (
+    idx INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    fiduciary INTEGER NOT NULL,
+    principal INTEGER,
+    purpose INTEGER,
+    action INTEGER NOT NULL,
+    status INTEGER,
+    outcome INTEGER NOT NULL,
+    initiator INTEGER NOT NULL,
+    source_ip TEXT,
+    artefact INTEGER,
+    version INTEGER,
+    hash BLOB NOT NULL
+);
+CREATE INDEX audit_by_fiduciary ON audit_log (fiduciary, idx);
+CREATE INDEX audit_by_principal ON audit_log (principal, idx) WHERE principal IS NOT NULL;
+-- Hashes of perfect Merkle subtrees at levels 8, 16, ... (a cache for proofs, derivable).
+CREATE TABLE ledger_tiles (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+-- Signed checkpoints (C2SP signed notes), one per tree size.
+CREATE TABLE checkpoints (
+    size INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    note TEXT NOT NULL
+);
+"#];

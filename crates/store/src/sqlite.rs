@@ -1,0 +1,942 @@
+//! The embedded backend: one SQLite database in WAL mode with `synchronous = FULL`.
+//!
+//! **Group commit.** Every write (a use case, with its audit entries) is a job sent to one
+//! writer thread. The writer takes all jobs waiting, runs each under its own savepoint inside
+//! one transaction, commits once (one fsync), and only then answers each caller. So a 2xx is
+//! always durable, and concurrent requests share the cost of the fsync. Because jobs run one
+//! after another on the writer, the ledger order is the order in which state changed: a
+//! validation entry always reflects every change recorded before it.
+//!
+//! Reads that need no ledger entry (GET routes, proofs) use a small pool of read-only
+//! connections and see the latest committed state.
+
+use crate::keys::Keys;
+use crate::schema::MIGRATIONS;
+use anumodan_core::audit::{AuditEntry, AuditRecord};
+use anumodan_core::clock::{Clock, truncate_ms};
+use anumodan_core::model::*;
+use anumodan_core::ports::{IndexedConsent, StoreError, StoreResult, Tx};
+use anumodan_core::usecases;
+use anumodan_ledger::checkpoint::{Checkpoint, sign_checkpoint};
+use anumodan_ledger::merkle::{self, Frontier, Hash, NodeSource};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// How the store is opened.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    pub data_dir: PathBuf,
+    /// A new signed checkpoint is written at most this often while entries arrive.
+    pub checkpoint_interval: Duration,
+    /// Read-only connections in the pool.
+    pub readers: usize,
+    /// The ledger's name: the origin line of its checkpoints and the signer's key name.
+    pub log_name: String,
+    /// Most jobs committed together.
+    pub max_batch: usize,
+}
+
+impl StoreConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        StoreConfig {
+            data_dir: data_dir.into(),
+            checkpoint_interval: Duration::from_secs(1),
+            readers: 4,
+            log_name: "anumodan.local/ledger".into(),
+            max_batch: 512,
+        }
+    }
+}
+
+pub(crate) fn db_err(e: rusqlite::Error) -> StoreError {
+    StoreError(e.to_string())
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError(format!("stored JSON: {e}"))
+}
+
+pub(crate) fn ms(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+pub(crate) fn from_ms(v: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(v) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn open_conn(path: &Path, read_only: bool) -> StoreResult<Connection> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(db_err)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
+    if !read_only {
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db_err)?;
+        // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(db_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(db_err)?;
+    }
+    Ok(conn)
+}
+
+/// Applies the embedded migrations that have not run yet. Returns how many ran.
+pub fn migrate(conn: &mut Connection) -> StoreResult<usize> {
+    let done: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(db_err)?;
+    let mut ran = 0;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done as usize) {
+        let tx = conn.transaction().map_err(db_err)?;
+        tx.execute_batch(sql).map_err(db_err)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(db_err)?;
+        tx.commit().map_err(db_err)?;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+type Reply = Box<dyn FnOnce(Option<StoreError>) + Send>;
+type Job = Box<dyn FnOnce(&mut SqliteTx<'_>) -> (bool, Reply) + Send>;
+
+/// The embedded store. Cheap to clone; the writer thread stops when the last clone is dropped.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    jobs: Mutex<Option<Sender<Job>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    readers: Mutex<Vec<Connection>>,
+    reader_slots: tokio::sync::Semaphore,
+    keys: Arc<Keys>,
+    db_path: PathBuf,
+    /// Held for the life of the store: one writer process per data directory.
+    _lock: std::fs::File,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Ok(mut j) = self.jobs.lock() {
+            j.take();
+        }
+        if let Some(h) = self.writer.lock().ok().and_then(|mut w| w.take()) {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `cfg.data_dir`, runs migrations, loads or
+    /// creates the keys, and starts the writer thread.
+    pub fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>) -> StoreResult<Store> {
+        std::fs::create_dir_all(&cfg.data_dir)
+            .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
+        let keys = Keys::load_or_create(&cfg.data_dir, &cfg.log_name)
+            .map_err(|e| StoreError(format!("keys: {e}")))?;
+        Self::open_with_keys(cfg, clock, keys)
+    }
+
+    pub fn open_with_keys(
+        cfg: &StoreConfig,
+        clock: Arc<dyn Clock>,
+        keys: Keys,
+    ) -> StoreResult<Store> {
+        let lock_path = cfg.data_dir.join("anumodan.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| StoreError(format!("{}: {e}", lock_path.display())))?;
+        lock.try_lock().map_err(|_| {
+            StoreError(format!(
+                "the data directory {} is in use by another Anumodan process (stop it first)",
+                cfg.data_dir.display()
+            ))
+        })?;
+        let db_path = cfg.data_dir.join("anumodan.db");
+        let mut conn = open_conn(&db_path, false)?;
+        migrate(&mut conn)?;
+        let keys = Arc::new(keys);
+        let frontier = load_frontier(&conn)?;
+        let (last_cp_size, last_ts): (i64, i64) = conn
+            .query_row(
+                "SELECT COALESCE((SELECT MAX(size) FROM checkpoints), 0),
+                        COALESCE((SELECT MAX(ts) FROM audit_log), 0)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db_err)?;
+        let mut readers = Vec::new();
+        for _ in 0..cfg.readers.max(1) {
+            readers.push(open_conn(&db_path, true)?);
+        }
+        let (tx, rx) = mpsc::channel::<Job>();
+        let mut writer = Writer {
+            conn,
+            frontier,
+            symbols: HashMap::new(),
+            fids: HashMap::new(),
+            keys: keys.clone(),
+            clock,
+            last_ts,
+            last_cp_size: last_cp_size as u64,
+            last_cp_at: Instant::now(),
+            interval: cfg.checkpoint_interval,
+            max_batch: cfg.max_batch.max(1),
+        };
+        // Entries written before a crash may not be covered by a checkpoint yet: cover them now.
+        writer.idle_checkpoint();
+        let handle = std::thread::Builder::new()
+            .name("anumodan-writer".into())
+            .spawn(move || writer.run(rx))
+            .map_err(|e| StoreError(format!("writer thread: {e}")))?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                jobs: Mutex::new(Some(tx)),
+                writer: Mutex::new(Some(handle)),
+                reader_slots: tokio::sync::Semaphore::new(readers.len()),
+                readers: Mutex::new(readers),
+                keys,
+                db_path,
+                _lock: lock,
+            }),
+        })
+    }
+
+    pub fn keys(&self) -> &Keys {
+        &self.inner.keys
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.inner.db_path
+    }
+
+    /// Runs `f` on the writer inside the next group commit and returns its result once the
+    /// commit is durable. A domain error is committed too (a refused request may have recorded
+    /// its attempt); a storage error rolls back this job only.
+    pub async fn write<T, F>(&self, f: F) -> usecases::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> usecases::Result<T> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |stx: &mut SqliteTx<'_>| {
+            let result = f(stx);
+            let commit = !matches!(result, Err(usecases::Error::Store(_)));
+            let reply: Reply = Box::new(move |failed: Option<StoreError>| {
+                let _ = tx.send(match failed {
+                    Some(e) => Err(usecases::Error::Store(e)),
+                    None => result,
+                });
+            });
+            (commit, reply)
+        });
+        self.submit(job)?;
+        rx.await
+            .map_err(|_| usecases::Error::Store(StoreError("writer stopped".into())))?
+    }
+
+    /// Like [`Store::write`] for store-level operations that are not domain use cases
+    /// (fiduciary and API key administration).
+    pub async fn write_raw<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteTx<'_>) -> StoreResult<T> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |stx: &mut SqliteTx<'_>| {
+            let result = f(stx);
+            let commit = result.is_ok();
+            let reply: Reply = Box::new(move |failed: Option<StoreError>| {
+                let _ = tx.send(match failed {
+                    Some(e) => Err(e),
+                    None => result,
+                });
+            });
+            (commit, reply)
+        });
+        self.submit(job).map_err(|e| match e {
+            usecases::Error::Store(s) => s,
+            usecases::Error::Domain(d) => StoreError(d.message),
+        })?;
+        rx.await.map_err(|_| StoreError("writer stopped".into()))?
+    }
+
+    fn submit(&self, job: Job) -> usecases::Result<()> {
+        let guard = self
+            .inner
+            .jobs
+            .lock()
+            .map_err(|_| StoreError("writer lock poisoned".into()))?;
+        let sender = guard
+            .as_ref()
+            .ok_or_else(|| StoreError("store closed".into()))?;
+        sender
+            .send(job)
+            .map_err(|_| StoreError("writer stopped".into()))?;
+        Ok(())
+    }
+
+    /// Runs `f` on a read-only connection (in a blocking thread).
+    pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&crate::read::Reader<'_>) -> StoreResult<T> + Send + 'static,
+    {
+        let _permit = self
+            .inner
+            .reader_slots
+            .acquire()
+            .await
+            .map_err(|_| StoreError("store closed".into()))?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = inner
+                .readers
+                .lock()
+                .map_err(|_| StoreError("reader pool poisoned".into()))?
+                .pop()
+                .ok_or_else(|| StoreError("no reader connection".into()))?;
+            let result = f(&crate::read::Reader::new(&conn, &inner.keys));
+            if let Ok(mut pool) = inner.readers.lock() {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError(format!("reader task: {e}")))?
+    }
+}
+
+/// Rebuilds the in-memory frontier of the Merkle tree from the stored leaves and tiles.
+fn load_frontier(conn: &Connection) -> StoreResult<Frontier> {
+    let size: u64 = conn
+        .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(db_err)? as u64;
+    let src = crate::read::ConnSource(conn);
+    let mut hashes = Vec::new();
+    let mut start = 0u64;
+    for bit in (0..64).rev() {
+        let width = 1u64 << bit;
+        if size & width != 0 {
+            hashes.push(
+                merkle::subtree_hash(&src, start, width)
+                    .map_err(|e| StoreError(format!("rebuilding the ledger frontier: {e}")))?,
+            );
+            start += width;
+        }
+    }
+    Frontier::from_parts(size, hashes).map_err(|e| StoreError(e.to_string()))
+}
+
+struct Writer {
+    conn: Connection,
+    frontier: Frontier,
+    /// Interned audit strings: value -> id (cleared whenever a rollback could make it stale).
+    symbols: HashMap<String, i64>,
+    /// Fiduciary uuid -> row id.
+    fids: HashMap<Uuid, i64>,
+    keys: Arc<Keys>,
+    clock: Arc<dyn Clock>,
+    last_ts: i64,
+    last_cp_size: u64,
+    last_cp_at: Instant,
+    interval: Duration,
+    max_batch: usize,
+}
+
+impl Writer {
+    fn run(mut self, rx: Receiver<Job>) {
+        loop {
+            let first = match rx.recv_timeout(self.interval) {
+                Ok(job) => job,
+                Err(RecvTimeoutError::Timeout) => {
+                    self.idle_checkpoint();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.idle_checkpoint();
+                    return;
+                }
+            };
+            let mut batch = vec![first];
+            while batch.len() < self.max_batch {
+                match rx.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.run_batch(batch);
+        }
+    }
+
+    fn run_batch(&mut self, batch: Vec<Job>) {
+        let before = self.frontier.clone();
+        let mut replies: Vec<Reply> = Vec::with_capacity(batch.len());
+        if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            let err = db_err(e);
+            tracing::error!(error = %err, "cannot begin a write transaction");
+            for job in batch {
+                // Run nothing: answer each job with the error without touching the database.
+                drop(job);
+            }
+            return;
+        }
+        for job in batch {
+            let saved = self.frontier.clone();
+            let _ = self.conn.execute_batch("SAVEPOINT job");
+            let now = self.tick();
+            let (commit, reply) = {
+                let mut stx = SqliteTx {
+                    conn: &self.conn,
+                    frontier: &mut self.frontier,
+                    symbols: &mut self.symbols,
+                    fids: &mut self.fids,
+                    keys: &self.keys,
+                    now,
+                };
+                job(&mut stx)
+            };
+            if commit {
+                let _ = self.conn.execute_batch("RELEASE job");
+            } else {
+                let _ = self.conn.execute_batch("ROLLBACK TO job; RELEASE job");
+                self.frontier = saved;
+                self.symbols.clear();
+                self.fids.clear();
+            }
+            replies.push(reply);
+        }
+        let cp = self.checkpoint_if_due(false);
+        match self.conn.execute_batch("COMMIT") {
+            Ok(()) => {
+                if let Some(size) = cp {
+                    self.last_cp_size = size;
+                    self.last_cp_at = Instant::now();
+                }
+                for r in replies {
+                    r(None);
+                }
+            }
+            Err(e) => {
+                let err = db_err(e);
+                tracing::error!(error = %err, "group commit failed; the batch is rolled back");
+                let _ = self.conn.execute_batch("ROLLBACK");
+                self.frontier = before;
+                self.symbols.clear();
+                self.fids.clear();
+                for r in replies {
+                    r(Some(err.clone()));
+                }
+            }
+        }
+    }
+
+    /// The time of the next job: the clock, to the millisecond, never before the previous job.
+    fn tick(&mut self) -> OffsetDateTime {
+        let now = ms(truncate_ms(self.clock.now()));
+        self.last_ts = self.last_ts.max(now);
+        from_ms(self.last_ts)
+    }
+
+    /// Writes a signed checkpoint of the current tree if entries arrived since the last one and
+    /// the interval has passed (or `force`). Runs inside the open transaction; returns the size
+    /// checkpointed.
+    fn checkpoint_if_due(&mut self, force: bool) -> Option<u64> {
+        let size = self.frontier.size();
+        if size == 0 || size == self.last_cp_size {
+            return None;
+        }
+        if !force && self.last_cp_at.elapsed() < self.interval {
+            return None;
+        }
+        let now = self.clock.now();
+        let cp = Checkpoint::with_timestamp(
+            self.keys.signer.name().to_string(),
+            size,
+            self.frontier.root(),
+            now.unix_timestamp().max(0) as u64,
+        );
+        let note = match sign_checkpoint(&self.keys.signer, &cp) {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot sign a checkpoint");
+                return None;
+            }
+        };
+        match self.conn.execute(
+            "INSERT OR IGNORE INTO checkpoints (size, created_at, note) VALUES (?1, ?2, ?3)",
+            params![size as i64, ms(now), note],
+        ) {
+            Ok(_) => Some(size),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot store a checkpoint");
+                None
+            }
+        }
+    }
+
+    fn idle_checkpoint(&mut self) {
+        if self.frontier.size() == self.last_cp_size {
+            return;
+        }
+        if self.conn.execute_batch("BEGIN IMMEDIATE").is_err() {
+            return;
+        }
+        let cp = self.checkpoint_if_due(true);
+        if self.conn.execute_batch("COMMIT").is_ok() {
+            if let Some(size) = cp {
+                self.last_cp_size = size;
+                self.last_cp_at = Instant::now();
+            }
+        } else {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// One job's view of the open write transaction.
+pub struct SqliteTx<'a> {
+    conn: &'a Connection,
+    frontier: &'a mut Frontier,
+    symbols: &'a mut HashMap<String, i64>,
+    fids: &'a mut HashMap<Uuid, i64>,
+    keys: &'a Keys,
+    now: OffsetDateTime,
+}
+
+impl SqliteTx<'_> {
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    pub fn keys(&self) -> &Keys {
+        self.keys
+    }
+
+    /// The row id of a fiduciary, or a not-found store error.
+    pub fn fid(&mut self, fid: Uuid) -> StoreResult<i64> {
+        if let Some(id) = self.fids.get(&fid) {
+            return Ok(*id);
+        }
+        let id: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM fiduciaries WHERE uuid = ?1")
+            .map_err(db_err)?
+            .query_row([fid.to_string()], |r| r.get(0))
+            .optional()
+            .map_err(db_err)?;
+        let id = id.ok_or_else(|| StoreError(format!("fiduciary {fid} does not exist")))?;
+        self.fids.insert(fid, id);
+        Ok(id)
+    }
+
+    fn symbol(&mut self, value: &str) -> StoreResult<i64> {
+        if let Some(id) = self.symbols.get(value) {
+            return Ok(*id);
+        }
+        let existing: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM audit_symbols WHERE value = ?1")
+            .map_err(db_err)?
+            .query_row([value], |r| r.get(0))
+            .optional()
+            .map_err(db_err)?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                self.conn
+                    .prepare_cached("INSERT INTO audit_symbols (value) VALUES (?1)")
+                    .map_err(db_err)?
+                    .execute([value])
+                    .map_err(db_err)?;
+                self.conn.last_insert_rowid()
+            }
+        };
+        self.symbols.insert(value.to_string(), id);
+        Ok(id)
+    }
+
+    fn opt_symbol(&mut self, value: Option<&str>) -> StoreResult<Option<i64>> {
+        value.map(|v| self.symbol(v)).transpose()
+    }
+
+    fn get_body<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> StoreResult<Option<T>> {
+        let body: Option<String> = self
+            .conn
+            .prepare_cached(sql)
+            .map_err(db_err)?
+            .query_row(params, |r| r.get(0))
+            .optional()
+            .map_err(db_err)?;
+        body.map(|b| serde_json::from_str(&b).map_err(json_err))
+            .transpose()
+    }
+
+    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> StoreResult<usize> {
+        self.conn
+            .prepare_cached(sql)
+            .map_err(db_err)?
+            .execute(params)
+            .map_err(db_err)
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError(e.to_string()))
+}
+
+impl Tx for SqliteTx<'_> {
+    fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
+    fn data_item(&mut self, fid: Uuid, code: &str) -> StoreResult<Option<DataItem>> {
+        let f = self.fid(fid)?;
+        self.get_body(
+            "SELECT body FROM data_items WHERE fiduciary = ?1 AND code = ?2",
+            params![f, code],
+        )
+    }
+
+    fn insert_data_item(&mut self, fid: Uuid, item: &DataItem) -> StoreResult<()> {
+        let f = self.fid(fid)?;
+        self.exec(
+            "INSERT INTO data_items (fiduciary, code, body) VALUES (?1, ?2, ?3)",
+            params![f, item.code, to_json(item)?],
+        )?;
+        Ok(())
+    }
+
+    fn purpose(&mut self, fid: Uuid, code: &str) -> StoreResult<Option<Purpose>> {
+        let f = self.fid(fid)?;
+        self.get_body(
+            "SELECT body FROM purposes WHERE fiduciary = ?1 AND code = ?2",
+            params![f, code],
+        )
+    }
+
+    fn insert_purpose(&mut self, fid: Uuid, p: &Purpose) -> StoreResult<()> {
+        let f = self.fid(fid)?;
+        self.exec(
+            "INSERT INTO purposes (fiduciary, code, body) VALUES (?1, ?2, ?3)",
+            params![f, p.code, to_json(p)?],
+        )?;
+        Ok(())
+    }
+
+    fn notice(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Notice>> {
+        let f = self.fid(fid)?;
+        self.get_body(
+            "SELECT body FROM notices WHERE fiduciary = ?1 AND uuid = ?2",
+            params![f, id.to_string()],
+        )
+    }
+
+    fn notice_code_taken(&mut self, fid: Uuid, code: &str) -> StoreResult<bool> {
+        let f = self.fid(fid)?;
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM notices WHERE fiduciary = ?1 AND code = ?2")
+            .map_err(db_err)?
+            .query_row(params![f, code], |r| r.get(0))
+            .map_err(db_err)?;
+        Ok(n > 0)
+    }
+
+    fn save_notice(&mut self, fid: Uuid, n: &Notice) -> StoreResult<()> {
+        let f = self.fid(fid)?;
+        self.exec(
+            "INSERT INTO notices (fiduciary, uuid, code, body) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (fiduciary, uuid) DO UPDATE SET body = excluded.body",
+            params![f, n.id.to_string(), n.code, to_json(n)?],
+        )?;
+        Ok(())
+    }
+
+    fn notice_version(
+        &mut self,
+        fid: Uuid,
+        id: Uuid,
+        version: u32,
+    ) -> StoreResult<Option<NoticeVersion>> {
+        let f = self.fid(fid)?;
+        self.get_body(
+            "SELECT body FROM notice_versions WHERE fiduciary = ?1 AND notice = ?2 AND version = ?3",
+            params![f, id.to_string(), version],
+        )
+    }
+
+    fn insert_notice_version(&mut self, fid: Uuid, v: &NoticeVersion) -> StoreResult<()> {
+        let f = self.fid(fid)?;
+        self.exec(
+            "INSERT INTO notice_versions (fiduciary, notice, version, body) VALUES (?1, ?2, ?3, ?4)",
+            params![f, v.notice_id.to_string(), v.version, to_json(v)?],
+        )?;
+        Ok(())
+    }
+
+    fn artefact(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Artefact>> {
+        let f = self.fid(fid)?;
+        self.get_body(
+            "SELECT a.body FROM artefact_heads h JOIN artefacts a
+               ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
+             WHERE h.fiduciary = ?1 AND h.uuid = ?2",
+            params![f, id.to_string()],
+        )
+    }
+
+    fn insert_artefact(&mut self, a: &Artefact) -> StoreResult<()> {
+        let f = self.fid(a.fiduciary_id)?;
+        let principal = self.keys.pseudonym(a.fiduciary_id, &a.principal_id);
+        let id = a.id.to_string();
+        self.exec(
+            "INSERT INTO artefacts (fiduciary, uuid, version, principal, created_at, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                f,
+                id,
+                a.version,
+                &principal[..],
+                ms(a.created_at),
+                to_json(a)?
+            ],
+        )?;
+        let next_expiry = a
+            .purposes
+            .iter()
+            .filter(|s| s.status == Status::Active)
+            .filter_map(|s| s.expires_at)
+            .min()
+            .map(ms);
+        self.exec(
+            "INSERT INTO artefact_heads (fiduciary, uuid, version, principal, collected_at, next_expiry)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (fiduciary, uuid) DO UPDATE
+               SET version = excluded.version, next_expiry = excluded.next_expiry",
+            params![f, id, a.version, &principal[..], ms(a.collected_at), next_expiry],
+        )?;
+        for s in &a.purposes {
+            self.exec(
+                "INSERT INTO consent_index (fiduciary, principal, purpose, artefact, version, status, expires_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (fiduciary, principal, purpose) DO UPDATE SET
+                   artefact = excluded.artefact, version = excluded.version, status = excluded.status,
+                   expires_at = excluded.expires_at, state = excluded.state",
+                params![
+                    f,
+                    &principal[..],
+                    s.purpose,
+                    id,
+                    a.version,
+                    s.status.as_str(),
+                    s.expires_at.map(ms),
+                    to_json(s)?
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn consent_state(
+        &mut self,
+        fid: Uuid,
+        principal_id: &str,
+        purpose: &str,
+    ) -> StoreResult<Option<IndexedConsent>> {
+        let f = self.fid(fid)?;
+        let principal = self.keys.pseudonym(fid, principal_id);
+        let row: Option<(String, u32, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT artefact, version, state FROM consent_index
+                 WHERE fiduciary = ?1 AND principal = ?2 AND purpose = ?3",
+            )
+            .map_err(db_err)?
+            .query_row(params![f, &principal[..], purpose], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(db_err)?;
+        row.map(|(a, v, s)| {
+            Ok(IndexedConsent {
+                artefact_id: Uuid::parse_str(&a).map_err(|e| StoreError(e.to_string()))?,
+                version: v,
+                state: serde_json::from_str(&s).map_err(json_err)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn due_expiries(
+        &mut self,
+        now: OffsetDateTime,
+        limit: usize,
+    ) -> StoreResult<Vec<(Uuid, Uuid)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT f.uuid, h.uuid FROM artefact_heads h JOIN fiduciaries f ON f.id = h.fiduciary
+                 WHERE h.next_expiry IS NOT NULL AND h.next_expiry <= ?1
+                 ORDER BY h.next_expiry LIMIT ?2",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(params![ms(now), limit as i64], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (f, a) = row.map_err(db_err)?;
+            let parse = |s: &str| Uuid::parse_str(s).map_err(|e| StoreError(e.to_string()));
+            out.push((parse(&f)?, parse(&a)?));
+        }
+        Ok(out)
+    }
+
+    fn append_audit(&mut self, r: &AuditRecord) -> StoreResult<u64> {
+        let index = self.frontier.size();
+        let principal = r
+            .principal_id
+            .as_deref()
+            .map(|p| hex(&self.keys.pseudonym(r.fiduciary_id, p)));
+        let entry = AuditEntry {
+            index,
+            timestamp: self.now,
+            fiduciary: r.fiduciary_id,
+            principal,
+            purpose: r.purpose.clone(),
+            action: r.action.as_str().to_string(),
+            status: r.status.map(str::to_string),
+            outcome: r.outcome.clone(),
+            initiator: r.initiator.clone(),
+            source_ip: r.source_ip.clone(),
+            artefact: r.artefact_id,
+            version: r.artefact_version,
+        };
+        self.insert_entry(&entry)
+    }
+}
+
+impl SqliteTx<'_> {
+    /// Appends a fully formed entry (its index must be the next position).
+    pub fn insert_entry(&mut self, e: &AuditEntry) -> StoreResult<u64> {
+        let index = self.frontier.size();
+        if e.index != index {
+            return Err(StoreError(format!(
+                "entry index {} is not the next position {index}",
+                e.index
+            )));
+        }
+        let hash = merkle::leaf_hash(&e.leaf_data());
+        let fid = self.symbol(&e.fiduciary.to_string())?;
+        let principal = self.opt_symbol(e.principal.as_deref())?;
+        let purpose = self.opt_symbol(e.purpose.as_deref())?;
+        let action = self.symbol(&e.action)?;
+        let status = self.opt_symbol(e.status.as_deref())?;
+        let outcome = self.symbol(&e.outcome)?;
+        let initiator = self.symbol(&e.initiator)?;
+        let artefact = self.opt_symbol(e.artefact.map(|a| a.to_string()).as_deref())?;
+        self.exec(
+            "INSERT INTO audit_log (idx, ts, fiduciary, principal, purpose, action, status, outcome,
+                                    initiator, source_ip, artefact, version, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                index as i64,
+                ms(e.timestamp),
+                fid,
+                principal,
+                purpose,
+                action,
+                status,
+                outcome,
+                initiator,
+                e.source_ip,
+                artefact,
+                e.version,
+                &hash[..]
+            ],
+        )?;
+        for node in self.frontier.append(hash) {
+            if node.level > 0 && merkle::is_stored_level(node.level) {
+                self.exec(
+                    "INSERT OR REPLACE INTO ledger_tiles (level, idx, hash) VALUES (?1, ?2, ?3)",
+                    params![node.level, node.index as i64, &node.hash[..]],
+                )?;
+            }
+        }
+        Ok(index)
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    anumodan_core::model::hex_lower(bytes)
+}
+
+/// Leaf hashes and tiles read from a connection, for proofs.
+impl NodeSource for crate::read::ConnSource<'_> {
+    type Error = StoreError;
+
+    fn leaf_hashes(&self, start: u64, end: u64) -> Result<Vec<Hash>, StoreError> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT hash FROM audit_log WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(params![start as i64, end as i64], |r| {
+                r.get::<_, Vec<u8>>(0)
+            })
+            .map_err(db_err)?;
+        let mut out = Vec::with_capacity((end - start) as usize);
+        for row in rows {
+            let bytes = row.map_err(db_err)?;
+            out.push(
+                bytes
+                    .try_into()
+                    .map_err(|_| StoreError("a stored leaf hash is not 32 bytes".into()))?,
+            );
+        }
+        Ok(out)
+    }
+
+    fn stored_node(&self, level: u8, index: u64) -> Result<Option<Hash>, StoreError> {
+        let bytes: Option<Vec<u8>> = self
+            .0
+            .prepare_cached("SELECT hash FROM ledger_tiles WHERE level = ?1 AND idx = ?2")
+            .map_err(db_err)?
+            .query_row(params![level, index as i64], |r| r.get(0))
+            .optional()
+            .map_err(db_err)?;
+        bytes
+            .map(|b| {
+                b.try_into()
+                    .map_err(|_| StoreError("a stored tile hash is not 32 bytes".into()))
+            })
+            .transpose()
+    }
+}
