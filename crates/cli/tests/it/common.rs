@@ -1,0 +1,274 @@
+//! The harness: a real server (the same code as `anumodan serve`) on a temporary data
+//! directory and a loopback port, with a manual clock so tests move time instead of sleeping.
+
+#![allow(dead_code)]
+
+use anumodan_core::clock::ManualClock;
+use anumodan_server::config::Config;
+use anumodan_server::{Running, open_store, start_with_store, workers};
+use anumodan_store::admin;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use time::macros::datetime;
+
+pub const T0: time::OffsetDateTime = datetime!(2026-01-15 10:00:00 UTC);
+
+pub struct TestServer {
+    pub url: String,
+    pub key: String,
+    pub fiduciary_id: String,
+    pub clock: ManualClock,
+    pub dir: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+    running: Option<Running>,
+    pub client: reqwest::Client,
+}
+
+fn config(dir: &Path) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.to_path_buf(),
+        // Tests run the expiry job explicitly (run_expiry) so that they decide when it runs.
+        expiry_interval_ms: 3_600_000,
+        checkpoint_interval_ms: 50,
+        ..Config::default()
+    }
+}
+
+impl TestServer {
+    /// A new server on a new data directory with one fiduciary.
+    pub async fn start() -> TestServer {
+        let temp = tempfile::Builder::new()
+            .prefix("anumodan-test-")
+            .tempdir()
+            .unwrap();
+        let dir = temp.path().to_path_buf();
+        let clock = ManualClock::new(T0);
+        let mut s = Self::boot(dir, clock, None, None).await;
+        let (fid, key) = s.create_fiduciary("Test Municipal Corporation").await;
+        s.key = key;
+        s.fiduciary_id = fid;
+        s._temp = Some(temp);
+        s
+    }
+
+    async fn boot(
+        dir: PathBuf,
+        clock: ManualClock,
+        key: Option<String>,
+        fid: Option<String>,
+    ) -> TestServer {
+        let cfg = config(&dir);
+        let store = open_store(&cfg, Arc::new(clock.clone())).unwrap();
+        let running = start_with_store(&cfg, store, Arc::new(clock.clone()), false)
+            .await
+            .unwrap();
+        TestServer {
+            url: running.url(),
+            key: key.unwrap_or_default(),
+            fiduciary_id: fid.unwrap_or_default(),
+            clock,
+            dir,
+            _temp: None,
+            running: Some(running),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// Registers another fiduciary (as `anumodan fiduciary create` does); returns (id, key).
+    pub async fn create_fiduciary(&self, name: &str) -> (String, String) {
+        let name = name.to_string();
+        let (f, k) = self
+            .running
+            .as_ref()
+            .unwrap()
+            .state
+            .store
+            .write_raw(move |tx| admin::create_fiduciary(tx, &name, "test"))
+            .await
+            .unwrap();
+        (f.id.to_string(), k.api_key)
+    }
+
+    /// Stops the server gracefully and starts a new one on the same directory.
+    pub async fn restart(mut self) -> TestServer {
+        let temp = self._temp.take();
+        self.running.take().unwrap().stop().await;
+        let mut s = Self::boot(
+            self.dir.clone(),
+            self.clock.clone(),
+            Some(self.key.clone()),
+            Some(self.fiduciary_id.clone()),
+        )
+        .await;
+        s._temp = temp;
+        s
+    }
+
+    /// Stops the server, keeping the directory (returned guard removes it when dropped).
+    pub async fn stop(mut self) -> (PathBuf, Option<tempfile::TempDir>) {
+        self.running.take().unwrap().stop().await;
+        (self.dir.clone(), self._temp.take())
+    }
+
+    pub fn state(&self) -> &anumodan_server::AppState {
+        &self.running.as_ref().unwrap().state
+    }
+
+    /// Runs the expiry job once, now.
+    pub async fn run_expiry(&self) -> usize {
+        workers::run_expiry_once(self.state()).await.unwrap()
+    }
+
+    pub fn advance_days(&self, days: i64) {
+        self.clock.advance(time::Duration::days(days));
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{}{}", self.url, path));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, v)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, Some(&self.key), Some(body))
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, Some(&self.key), None)
+            .await
+    }
+
+    /// Posts raw bytes with a JSON content type.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (StatusCode, Value) {
+        let res = self
+            .client
+            .post(format!("{}{}", self.url, path))
+            .bearer_auth(&self.key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Creates the standard test catalogue over the API and publishes a notice in English and
+    /// Hindi. Purposes: `account` (mandatory, 365 days), `marketing` (optional, 30 days),
+    /// `analytics` (optional, 90 days), `tax_records` (optional, legal obligation, 365 days).
+    pub async fn seed(&self) -> Catalog {
+        for (code, en, hi) in [
+            ("name", "Name", "नाम"),
+            ("mobile", "Mobile number", "मोबाइल नंबर"),
+            ("email", "E-mail", "ई-मेल"),
+            ("pan", "PAN", "पैन"),
+        ] {
+            let (st, v) = self
+                .post("/v1/data-items", json!({"code": code, "name": {"en": en, "hi": hi}, "category": "contact", "sensitive": code == "pan"}))
+                .await;
+            assert_eq!(st, StatusCode::CREATED, "{v}");
+        }
+        let purposes = [
+            json!({"code": "account", "mandatory": true, "validity_days": 365, "retention_days": 365, "legal_basis": "consent",
+                   "data_items": ["name", "mobile"], "name": {"en": "Account", "hi": "खाता"}, "description": {"en": "Run your account", "hi": "आपका खाता चलाना"}}),
+            json!({"code": "marketing", "mandatory": false, "validity_days": 30, "retention_days": 30, "legal_basis": "consent",
+                   "data_items": ["email"], "name": {"en": "Marketing", "hi": "विपणन"}, "description": {"en": "Offers by e-mail", "hi": "ई-मेल से ऑफ़र"}}),
+            json!({"code": "analytics", "mandatory": false, "validity_days": 90, "retention_days": 90,
+                   "data_items": ["mobile"], "name": {"en": "Analytics", "hi": "विश्लेषण"}, "description": {"en": "Usage statistics", "hi": "उपयोग आँकड़े"}}),
+            json!({"code": "tax_records", "mandatory": false, "validity_days": 365, "retention_days": 2920, "legal_basis": "legal_obligation",
+                   "legal_reference": "Income-tax Act, 1961", "data_items": ["name", "pan"], "name": {"en": "Tax records", "hi": "कर रिकॉर्ड"}, "description": {"en": "Records the law requires", "hi": "कानून द्वारा आवश्यक रिकॉर्ड"}}),
+        ];
+        for p in purposes {
+            let (st, v) = self.post("/v1/purposes", p).await;
+            assert_eq!(st, StatusCode::CREATED, "{v}");
+        }
+        let (st, notice) = self
+            .post("/v1/notices", json!({"code": "registration", "purposes": ["account", "marketing", "analytics", "tax_records"], "texts": {"en": notice_text("en"), "hi": notice_text("hi")}}))
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{notice}");
+        let id = notice["id"].as_str().unwrap().to_string();
+        let (st, v) = self
+            .post(&format!("/v1/notices/{id}/publish"), json!({}))
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+        assert_eq!(v["version"], 1);
+        Catalog { notice_id: id }
+    }
+
+    /// Collects consent for `principal` under notice version 1 with the given decisions.
+    pub async fn collect(
+        &self,
+        cat: &Catalog,
+        principal: &str,
+        decisions: Value,
+    ) -> (StatusCode, Value) {
+        self.post(
+            "/v1/consents",
+            json!({"principal_id": principal, "notice_id": cat.notice_id, "notice_version": 1, "language": "en",
+                   "decisions": decisions, "method": "web", "session_id": "sess-1"}),
+        )
+        .await
+    }
+
+    pub async fn validate(&self, principal: &str, purpose: &str) -> Value {
+        let (st, v) = self
+            .post(
+                "/v1/consents/validate",
+                json!({"principal_id": principal, "purpose": purpose}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        v
+    }
+}
+
+pub struct Catalog {
+    pub notice_id: String,
+}
+
+pub fn notice_text(lang: &str) -> Value {
+    json!({
+        "title": format!("Registration notice ({lang})"),
+        "summary": "We collect your name, mobile, e-mail and PAN for the purposes listed.",
+        "rights": "You may access, correct and erase your data, withdraw consent, nominate, and complain.",
+        "retention_policy": "Kept while the purpose lasts, then deleted; tax records 8 years.",
+        "withdrawal_policy": "Withdraw any time from the dashboard.",
+        "grievance_contact": "grievance@example.in"
+    })
+}
+
+pub fn all_granted() -> Value {
+    json!({"account": "granted", "marketing": "granted", "analytics": "granted", "tax_records": "granted"})
+}
+
+/// Path of the built `anumodan` binary.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_anumodan")
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests over real HTTP against a real server on a temporary data directory.
+//! One test binary (it links once); each module covers one area.
+
+mod common;
+mod errors;
+mod ledger;
+mod lifecycle;
+mod process;
