@@ -1,18 +1,244 @@
-//! `anumodan bench`: measured over real HTTP against a server on a temporary store.
+//! `anumodan bench`: starts a server on a temporary store, drives it over real HTTP with many
+//! concurrent keep-alive connections, and prints what it measured. Run it from a release build
+//! (`cargo run --release -- bench`); a debug build measures the debug build.
 
+use anumodan_core::clock::SystemClock;
+use anumodan_server::config::Config;
+use anumodan_store::admin;
 use clap::Args;
+use serde_json::{Value, json};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 pub struct BenchArgs {
     /// Seconds per measured phase.
     #[arg(long, default_value_t = 5)]
     pub seconds: u64,
     /// Concurrent keep-alive connections.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 32)]
     pub connections: usize,
+    /// Principals with a consent, collected before the validation phase.
+    #[arg(long, default_value_t = 2000)]
+    pub principals: usize,
 }
 
-pub async fn run(_args: BenchArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the benchmark is not built yet")
+/// Latencies of one phase, in microseconds.
+struct Phase {
+    name: &'static str,
+    ok: usize,
+    errors: usize,
+    elapsed: Duration,
+    lat_us: Vec<u32>,
+}
+
+impl Phase {
+    fn rate(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64()
+    }
+    fn pct(&self, p: f64) -> f64 {
+        if self.lat_us.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.lat_us.len() as f64 - 1.0) * p).round() as usize;
+        f64::from(self.lat_us[i]) / 1000.0
+    }
+    fn print(&self) {
+        println!(
+            "{:<28} {:>10.0} ops/s   p50 {:>6.2} ms   p99 {:>6.2} ms   p99.9 {:>6.2} ms   ({} ok, {} errors)",
+            self.name,
+            self.rate(),
+            self.pct(0.50),
+            self.pct(0.99),
+            self.pct(0.999),
+            self.ok,
+            self.errors
+        );
+    }
+}
+
+/// Runs `make(i)` requests from `conns` tasks, until `deadline` or until `limit` requests.
+async fn drive<F>(name: &'static str, conns: usize, dur: Duration, limit: Option<usize>, make: F) -> Phase
+where
+    F: Fn(usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let make = Arc::new(make);
+    let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let deadline = start + dur;
+    let mut tasks = Vec::new();
+    for _ in 0..conns {
+        let make = make.clone();
+        let counter = counter.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0usize;
+            loop {
+                let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if limit.is_some_and(|l| i >= l) || Instant::now() >= deadline {
+                    break;
+                }
+                let t = Instant::now();
+                match make(i).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        lat.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                    }
+                    Ok(r) => {
+                        let _ = r.bytes().await;
+                        errors += 1;
+                    }
+                    Err(_) => errors += 1,
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut lat_us = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        if let Ok((l, e)) = t.await {
+            lat_us.extend(l);
+            errors += e;
+        }
+    }
+    let elapsed = start.elapsed();
+    lat_us.sort_unstable();
+    Phase {
+        name,
+        ok: lat_us.len(),
+        errors,
+        elapsed,
+        lat_us,
+    }
+}
+
+/// Bytes used by the database (pages in use), after moving the WAL into it.
+fn db_bytes(path: &std::path::Path) -> anyhow::Result<u64> {
+    Ok(anumodan_store::sqlite::used_bytes(path)?)
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    let temp = tempfile::Builder::new().prefix("anumodan-bench-").tempdir()?;
+    let cfg = Config {
+        listen: "127.0.0.1:0".parse()?,
+        data_dir: temp.path().to_path_buf(),
+        log: "warn".into(),
+        ..Config::default()
+    };
+    let clock = Arc::new(SystemClock);
+    let store = anumodan_server::open_store(&cfg, clock.clone())?;
+    let (_, key) = store
+        .write_raw(|tx| admin::create_fiduciary(tx, "Bench Fiduciary", "bench"))
+        .await?;
+    let db_path = store.db_path().to_path_buf();
+    let running = anumodan_server::start_with_store(&cfg, store, clock, false).await?;
+    let url = running.url();
+    let key = key.api_key;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.connections)
+        .tcp_nodelay(true)
+        .build()?;
+    let notice = setup_catalogue(&client, &url, &key).await?;
+    let dur = Duration::from_secs(args.seconds);
+    let c = args.connections;
+
+    println!("anumodan bench: {} connections, {} s per phase, {} principals", c, args.seconds, args.principals);
+    println!(
+        "machine: {} CPUs; build: {}",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        if cfg!(debug_assertions) { "debug (use --release for real figures)" } else { "release" }
+    );
+
+    let (cl, u, k) = (client.clone(), url.clone(), key.clone());
+    let health = drive("healthz (ceiling)", c, dur, None, move |_| cl.get(format!("{u}/healthz"))).await;
+    let _ = &k;
+
+    let (cl, u, k, n) = (client.clone(), url.clone(), key.clone(), notice.clone());
+    let collect = drive("collect", c, Duration::from_secs(3600), Some(args.principals), move |i| {
+        cl.post(format!("{u}/v1/consents")).bearer_auth(&k).json(&json!({
+            "principal_id": format!("principal-{i}"), "notice_id": n, "notice_version": 1, "language": "en", "method": "api",
+            "decisions": {"service": "granted", "marketing": "granted", "analytics": if i % 2 == 0 { "granted" } else { "denied" }}
+        }))
+    })
+    .await;
+
+    let before = db_bytes(&db_path)?;
+    let (cl, u, k, np) = (client.clone(), url.clone(), key.clone(), args.principals);
+    let validate = drive("validate (audited, durable)", c, dur, None, move |i| {
+        let purpose = ["service", "marketing", "analytics"][i % 3];
+        cl.post(format!("{u}/v1/consents/validate")).bearer_auth(&k).json(&json!({
+            "principal_id": format!("principal-{}", (i.wrapping_mul(7919)) % np), "purpose": purpose
+        }))
+    })
+    .await;
+    let after = db_bytes(&db_path)?;
+
+    // Withdraw marketing from the collected artefacts, each once.
+    let ids = collected_ids(&client, &url, &key, args.principals).await?;
+    let ids = Arc::new(ids);
+    let (cl, u, k, ids2) = (client.clone(), url.clone(), key.clone(), ids.clone());
+    let withdraw = drive("withdraw", c, Duration::from_secs(3600), Some(ids.len()), move |i| {
+        cl.post(format!("{u}/v1/consents/{}/withdraw", ids2[i])).bearer_auth(&k).json(&json!({"purposes": ["marketing"]}))
+    })
+    .await;
+
+    println!();
+    health.print();
+    validate.print();
+    collect.print();
+    withdraw.print();
+    let per = if validate.ok > 0 { (after.saturating_sub(before)) as f64 / validate.ok as f64 } else { 0.0 };
+    println!();
+    println!("validations / healthz ceiling: {:.0}%", 100.0 * validate.rate() / health.rate().max(1.0));
+    println!("bytes on disk per audited validation: {per:.0} (database pages in use, WAL checkpointed)");
+    running.stop().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn setup_catalogue(client: &reqwest::Client, url: &str, key: &str) -> anyhow::Result<String> {
+    let post = |path: &str, body: Value| {
+        let req = client.post(format!("{url}{path}")).bearer_auth(key).json(&body);
+        async move {
+            let r = req.send().await?;
+            let status = r.status();
+            let v: Value = r.json().await?;
+            anyhow::ensure!(status.is_success(), "setup failed: {v}");
+            Ok::<Value, anyhow::Error>(v)
+        }
+    };
+    for code in ["name", "mobile", "email"] {
+        post("/v1/data-items", json!({"code": code, "name": {"en": code}, "category": "contact"})).await?;
+    }
+    for (code, mandatory, items) in [("service", true, vec!["name", "mobile"]), ("marketing", false, vec!["email"]), ("analytics", false, vec!["mobile"])] {
+        post(
+            "/v1/purposes",
+            json!({"code": code, "mandatory": mandatory, "validity_days": 365, "retention_days": 365, "data_items": items,
+                   "name": {"en": code}, "description": {"en": code}}),
+        )
+        .await?;
+    }
+    let text = json!({"title": "t", "summary": "s", "rights": "r", "retention_policy": "p", "withdrawal_policy": "w", "grievance_contact": "g"});
+    let n = post("/v1/notices", json!({"code": "bench", "purposes": ["service", "marketing", "analytics"], "texts": {"en": text}})).await?;
+    let id = n["id"].as_str().unwrap_or_default().to_string();
+    post(&format!("/v1/notices/{id}/publish"), json!({})).await?;
+    Ok(id)
+}
+
+async fn collected_ids(client: &reqwest::Client, url: &str, key: &str, n: usize) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let v: Value = client
+            .get(format!("{url}/v1/principals/principal-{i}/consents?limit=1"))
+            .bearer_auth(key)
+            .send()
+            .await?
+            .json()
+            .await?;
+        if let Some(id) = v["items"][0]["id"].as_str() {
+            ids.push(id.to_string());
+        }
+    }
+    Ok(ids)
 }
