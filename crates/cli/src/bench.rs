@@ -27,6 +27,8 @@ pub struct BenchArgs {
 /// Latencies of one phase, in microseconds.
 struct Phase {
     name: &'static str,
+    /// CPU time of the whole process (server and load generator) during the phase.
+    cpu: Duration,
     ok: usize,
     errors: usize,
     elapsed: Duration,
@@ -46,31 +48,61 @@ impl Phase {
     }
     fn print(&self) {
         println!(
-            "{:<28} {:>10.0} ops/s   p50 {:>6.2} ms   p99 {:>6.2} ms   p99.9 {:>6.2} ms   ({} ok, {} errors)",
+            "{:<28} {:>8.0} ops/s   p50 {:>6.2} ms   p99 {:>6.2} ms   p99.9 {:>6.2} ms   CPU {:>4.0}% {:>5.0} us/op   ({} ok, {} errors)",
             self.name,
             self.rate(),
             self.pct(0.50),
             self.pct(0.99),
             self.pct(0.999),
+            100.0 * self.cpu.as_secs_f64() / self.elapsed.as_secs_f64(),
+            self.cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64,
             self.ok,
             self.errors
         );
     }
 }
 
-/// Runs `make(i)` requests from `conns` tasks, until `deadline` or until `limit` requests.
-async fn drive<F>(name: &'static str, conns: usize, dur: Duration, limit: Option<usize>, make: F) -> Phase
+/// One HTTP request to send: method, path and an optional JSON body.
+pub struct Req {
+    method: hyper::Method,
+    path: String,
+    body: Option<Vec<u8>>,
+}
+
+impl Req {
+    fn get(path: impl Into<String>) -> Req {
+        Req { method: hyper::Method::GET, path: path.into(), body: None }
+    }
+    fn post(path: impl Into<String>, body: &Value) -> Req {
+        Req { method: hyper::Method::POST, path: path.into(), body: Some(serde_json::to_vec(body).unwrap_or_default()) }
+    }
+}
+
+/// Sends `make(i)` requests from `conns` tasks, each owning one keep-alive HTTP/1.1 connection,
+/// until `dur` has passed or `limit` requests were sent. The client is a bare hyper connection so
+/// that the load generator takes as little of the machine as it can.
+async fn drive<F>(name: &'static str, addr: std::net::SocketAddr, key: &str, conns: usize, dur: Duration, limit: Option<usize>, make: F) -> anyhow::Result<Phase>
 where
-    F: Fn(usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+    F: Fn(usize) -> Req + Send + Sync + 'static,
 {
+    use http_body_util::{BodyExt, Full};
     let make = Arc::new(make);
+    let auth = Arc::new(format!("Bearer {key}"));
     let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut senders = Vec::new();
+    for _ in 0..conns {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (sender, conn) = hyper::client::conn::http1::handshake::<_, Full<bytes::Bytes>>(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        senders.push(sender);
+    }
+    let cpu0 = process_cpu();
     let start = Instant::now();
     let deadline = start + dur;
     let mut tasks = Vec::new();
-    for _ in 0..conns {
-        let make = make.clone();
-        let counter = counter.clone();
+    for mut sender in senders {
+        let (make, counter, auth) = (make.clone(), counter.clone(), auth.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0usize;
@@ -79,17 +111,38 @@ where
                 if limit.is_some_and(|l| i >= l) || Instant::now() >= deadline {
                     break;
                 }
+                let r = make(i);
+                let mut b = hyper::Request::builder()
+                    .method(r.method)
+                    .uri(r.path)
+                    .header(hyper::header::HOST, "bench")
+                    .header(hyper::header::AUTHORIZATION, auth.as_str());
+                if r.body.is_some() {
+                    b = b.header(hyper::header::CONTENT_TYPE, "application/json");
+                }
+                let Ok(req) = b.body(Full::new(bytes::Bytes::from(r.body.unwrap_or_default()))) else {
+                    errors += 1;
+                    continue;
+                };
                 let t = Instant::now();
-                match make(i).send().await {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        lat.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                if sender.ready().await.is_err() {
+                    errors += 1;
+                    break;
+                }
+                match sender.send_request(req).await {
+                    Ok(res) => {
+                        let ok = res.status().is_success();
+                        let _ = res.into_body().collect().await;
+                        if ok {
+                            lat.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                        } else {
+                            errors += 1;
+                        }
                     }
-                    Ok(r) => {
-                        let _ = r.bytes().await;
+                    Err(_) => {
                         errors += 1;
+                        break;
                     }
-                    Err(_) => errors += 1,
                 }
             }
             (lat, errors)
@@ -104,14 +157,23 @@ where
         }
     }
     let elapsed = start.elapsed();
+    let cpu = process_cpu().saturating_sub(cpu0);
     lat_us.sort_unstable();
-    Phase {
-        name,
-        ok: lat_us.len(),
-        errors,
-        elapsed,
-        lat_us,
-    }
+    Ok(Phase { name, cpu, ok: lat_us.len(), errors, elapsed, lat_us })
+}
+
+/// User and system CPU time of this process so far (Linux `/proc/self/stat`; zero elsewhere).
+fn process_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 of the full line: 11 and 12 after the name.
+    let total = ticks(11) + ticks(12);
+    Duration::from_millis(total * 10)
 }
 
 /// Bytes used by the database (pages in use), after moving the WAL into it.
@@ -151,38 +213,36 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         if cfg!(debug_assertions) { "debug (use --release for real figures)" } else { "release" }
     );
 
-    let (cl, u, k) = (client.clone(), url.clone(), key.clone());
-    let health = drive("healthz (ceiling)", c, dur, None, move |_| cl.get(format!("{u}/healthz"))).await;
-    let _ = &k;
+    let addr = running.addr;
+    let health = drive("healthz (ceiling)", addr, &key, c, dur, None, |_| Req::get("/healthz")).await?;
 
-    let (cl, u, k, n) = (client.clone(), url.clone(), key.clone(), notice.clone());
-    let collect = drive("collect", c, Duration::from_secs(3600), Some(args.principals), move |i| {
-        cl.post(format!("{u}/v1/consents")).bearer_auth(&k).json(&json!({
+    let n = notice.clone();
+    let collect = drive("collect", addr, &key, c, Duration::from_secs(3600), Some(args.principals), move |i| {
+        Req::post("/v1/consents", &json!({
             "principal_id": format!("principal-{i}"), "notice_id": n, "notice_version": 1, "language": "en", "method": "api",
             "decisions": {"service": "granted", "marketing": "granted", "analytics": if i % 2 == 0 { "granted" } else { "denied" }}
         }))
     })
-    .await;
+    .await?;
 
     let before = db_bytes(&db_path)?;
-    let (cl, u, k, np) = (client.clone(), url.clone(), key.clone(), args.principals);
-    let validate = drive("validate (audited, durable)", c, dur, None, move |i| {
+    let np = args.principals;
+    let validate = drive("validate (audited, durable)", addr, &key, c, dur, None, move |i| {
         let purpose = ["service", "marketing", "analytics"][i % 3];
-        cl.post(format!("{u}/v1/consents/validate")).bearer_auth(&k).json(&json!({
+        Req::post("/v1/consents/validate", &json!({
             "principal_id": format!("principal-{}", (i.wrapping_mul(7919)) % np), "purpose": purpose
         }))
     })
-    .await;
+    .await?;
     let after = db_bytes(&db_path)?;
 
     // Withdraw marketing from the collected artefacts, each once.
-    let ids = collected_ids(&client, &url, &key, args.principals).await?;
-    let ids = Arc::new(ids);
-    let (cl, u, k, ids2) = (client.clone(), url.clone(), key.clone(), ids.clone());
-    let withdraw = drive("withdraw", c, Duration::from_secs(3600), Some(ids.len()), move |i| {
-        cl.post(format!("{u}/v1/consents/{}/withdraw", ids2[i])).bearer_auth(&k).json(&json!({"purposes": ["marketing"]}))
+    let ids = Arc::new(collected_ids(&client, &url, &key, args.principals).await?);
+    let ids2 = ids.clone();
+    let withdraw = drive("withdraw", addr, &key, c, Duration::from_secs(3600), Some(ids.len()), move |i| {
+        Req::post(format!("/v1/consents/{}/withdraw", ids2[i]), &json!({"purposes": ["marketing"]}))
     })
-    .await;
+    .await?;
 
     println!();
     health.print();

@@ -657,14 +657,15 @@ pub fn withdraw(
     let prev = load(tx, actor.fiduciary_id, id)?;
     match lifecycle::withdraw(&prev, purposes, &actor.ctx(tx.now())) {
         Ok(mut w) => {
+            // The purposes this withdrawal changed (not those withdrawn by an earlier version,
+            // even one written at the same instant).
             let changed: Vec<String> = w
                 .artefact
                 .purposes
                 .iter()
-                .filter(|s| {
-                    s.status == Status::Withdrawn && s.withdrawn_at == Some(w.artefact.created_at)
-                })
-                .map(|s| s.purpose.clone())
+                .zip(&prev.purposes)
+                .filter(|(n, p)| n.status == Status::Withdrawn && p.status != Status::Withdrawn)
+                .map(|(n, _)| n.purpose.clone())
                 .collect();
             let mut first = None;
             for code in &changed {

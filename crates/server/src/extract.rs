@@ -117,11 +117,18 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|k| !k.is_empty() && k.len() <= 200)
             .ok_or_else(ApiError::unauthorized)?;
         let hash = key_hash(key);
-        let auth = state
-            .store
-            .read(move |r| r.api_key(&hash))
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
+        let auth = match state.auth_cache.get(&hash) {
+            Some(a) => a,
+            None => {
+                let a = state
+                    .store
+                    .read(move |r| r.api_key(&hash))
+                    .await?
+                    .ok_or_else(ApiError::unauthorized)?;
+                state.auth_cache.put(hash, a.clone());
+                a
+            }
+        };
         let source_ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()

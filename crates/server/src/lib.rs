@@ -22,6 +22,42 @@ pub use config::Config;
 pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
+    pub auth_cache: Arc<AuthCache>,
+}
+
+/// Recently seen valid API keys (by SHA-256), so the hot path does not read the key table on
+/// every request. An entry lives at most [`AuthCache::TTL`]; revoking a key clears the cache of
+/// this process at once, and other processes within the TTL.
+#[derive(Default)]
+pub struct AuthCache {
+    map: std::sync::RwLock<std::collections::HashMap<[u8; 32], (anumodan_store::KeyAuth, std::time::Instant)>>,
+}
+
+impl AuthCache {
+    pub const TTL: Duration = Duration::from_secs(2);
+    const MAX: usize = 10_000;
+
+    pub fn get(&self, hash: &[u8; 32]) -> Option<anumodan_store::KeyAuth> {
+        let map = self.map.read().ok()?;
+        map.get(hash)
+            .filter(|(_, at)| at.elapsed() < Self::TTL)
+            .map(|(a, _)| a.clone())
+    }
+
+    pub fn put(&self, hash: [u8; 32], auth: anumodan_store::KeyAuth) {
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= Self::MAX {
+                map.clear();
+            }
+            map.insert(hash, (auth, std::time::Instant::now()));
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.map.write() {
+            map.clear();
+        }
+    }
 }
 
 /// Opens the store described by the configuration.
@@ -92,7 +128,11 @@ pub async fn start_with_store(
     clock: Arc<dyn Clock>,
     until_signal: bool,
 ) -> anyhow::Result<Running> {
-    let state = AppState { store, clock };
+    let state = AppState {
+        store,
+        clock,
+        auth_cache: Arc::default(),
+    };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
     let app = router(state.clone(), cfg).into_make_service_with_connect_info::<SocketAddr>();
