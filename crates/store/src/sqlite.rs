@@ -93,8 +93,8 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<Connection> {
         // NORMAL: SQLite does not fsync the WAL at each commit; the syncer thread does it for
         // whole groups of commits and only then answers their callers (see `Syncer`).
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
-        // Checkpoints of the WAL into the database run on the writer between batches when the
-        // WAL grows (see `Writer::maintain_wal`), not inside a commit.
+        // WAL checkpoints run on their own thread (see `run_wal_checkpointer`), never inside a
+        // commit on the writer.
         conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(db_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(db_err)?;
@@ -147,6 +147,7 @@ pub struct Store {
 struct Inner {
     jobs: Mutex<Option<Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    wal: Mutex<Option<(Sender<()>, JoinHandle<()>)>>,
     readers: Mutex<Vec<Connection>>,
     reader_slots: tokio::sync::Semaphore,
     keys: Arc<Keys>,
@@ -161,6 +162,10 @@ impl Drop for Inner {
             j.take();
         }
         if let Some(h) = self.writer.lock().ok().and_then(|mut w| w.take()) {
+            let _ = h.join();
+        }
+        if let Some((stop, h)) = self.wal.lock().ok().and_then(|mut w| w.take()) {
+            drop(stop);
             let _ = h.join();
         }
     }
@@ -225,7 +230,6 @@ impl Store {
             last_cp_at: Instant::now(),
             interval: cfg.checkpoint_interval,
             max_batch: cfg.max_batch.max(1),
-            batches_since_wal_check: 0,
             durable: Arc::new(AtomicU64::new(0)),
             recent_roots: VecDeque::new(),
         };
@@ -253,10 +257,17 @@ impl Store {
                 }
             })
             .map_err(|e| StoreError(format!("writer thread: {e}")))?;
+        let wal_conn = open_conn(&db_path, false)?;
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let wal_thread = std::thread::Builder::new()
+            .name("anumodan-wal".into())
+            .spawn(move || run_wal_checkpointer(wal_conn, stop_rx))
+            .map_err(|e| StoreError(format!("WAL thread: {e}")))?;
         Ok(Store {
             inner: Arc::new(Inner {
                 jobs: Mutex::new(Some(tx)),
                 writer: Mutex::new(Some(handle)),
+                wal: Mutex::new(Some((stop_tx, wal_thread))),
                 reader_slots: tokio::sync::Semaphore::new(readers.len()),
                 readers: Mutex::new(readers),
                 keys,
@@ -408,11 +419,31 @@ struct Writer {
     last_cp_at: Instant,
     interval: Duration,
     max_batch: usize,
-    batches_since_wal_check: u32,
     /// Ledger size known to be on disk (updated by the syncer).
     durable: Arc<AtomicU64>,
     /// (size, root) after each recent commit, so checkpoints can cover only synced entries.
     recent_roots: VecDeque<(u64, Hash)>,
+}
+
+/// Copies committed WAL frames into the database file in the background (PASSIVE: never
+/// blocks the writer), and when the WAL has grown past a few MiB waits for a quiet moment to
+/// restart it from the beginning, so it neither grows without bound nor stalls a commit.
+fn run_wal_checkpointer(conn: Connection, stop: Receiver<()>) {
+    const WAL_LIMIT_FRAMES: i64 = 8192;
+    loop {
+        match stop.recv_timeout(Duration::from_millis(250)) {
+            Err(RecvTimeoutError::Timeout) => {}
+            _ => return,
+        }
+        let frames: rusqlite::Result<(i64, i64)> =
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)));
+        if let Ok((log, done)) = frames
+            && log > WAL_LIMIT_FRAMES
+            && done == log
+        {
+            let _ = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+        }
+    }
 }
 
 /// Answers callers only once their commits are on disk: fsyncs the WAL file once for all the
@@ -465,28 +496,6 @@ impl Writer {
                 }
             }
             self.run_batch(batch, syncer);
-            self.maintain_wal();
-        }
-    }
-
-    /// Moves the WAL into the database file when it has grown past a few MiB, so it neither
-    /// grows without bound under continuous load nor stalls a commit at a random moment.
-    fn maintain_wal(&mut self) {
-        const WAL_LIMIT_PAGES: i64 = 4096;
-        self.batches_since_wal_check += 1;
-        if self.batches_since_wal_check < 64 {
-            return;
-        }
-        self.batches_since_wal_check = 0;
-        let frames: rusqlite::Result<(i64, i64, i64)> = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
-        if let Ok((_, log, _)) = frames
-            && log > WAL_LIMIT_PAGES
-        {
-            // Every frame is in the database now (PASSIVE above); RESTART makes the next
-            // commit write the WAL from its start instead of growing it.
-            let _ = self.conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
         }
     }
 
