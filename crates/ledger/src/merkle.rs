@@ -418,6 +418,52 @@ pub enum VerifyError {
     /// The proof does not lead to the expected root(s).
     #[error("the proof does not match the root hash")]
     RootMismatch,
+    /// A hash given as bytes is not 32 bytes long.
+    #[error("a hash is not 32 bytes long")]
+    MalformedHash,
+}
+
+fn typed(bytes: &[u8]) -> Result<Hash, VerifyError> {
+    Hash::try_from(bytes).map_err(|_| VerifyError::MalformedHash)
+}
+
+/// [`verify_consistency`] for hashes as they arrive on the wire (untyped byte strings). For
+/// equal tree sizes with an empty proof the roots are compared as bytes, whatever their length,
+/// as the RFC 9162 algorithm does (step 1 of 2.1.4.2); everything else must be 32-byte hashes.
+pub fn verify_consistency_bytes(
+    size1: u64,
+    size2: u64,
+    proof: &[&[u8]],
+    root1: &[u8],
+    root2: &[u8],
+) -> Result<(), VerifyError> {
+    if size1 == size2 && size1 > 0 && proof.is_empty() {
+        return if root1 == root2 {
+            Ok(())
+        } else {
+            Err(VerifyError::RootMismatch)
+        };
+    }
+    let proof = proof
+        .iter()
+        .map(|p| typed(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    verify_consistency(size1, size2, &proof, &typed(root1)?, &typed(root2)?)
+}
+
+/// [`verify_inclusion`] for hashes as they arrive on the wire (untyped byte strings).
+pub fn verify_inclusion_bytes(
+    leaf_hash: &[u8],
+    index: u64,
+    tree_size: u64,
+    proof: &[&[u8]],
+    root: &[u8],
+) -> Result<(), VerifyError> {
+    let proof = proof
+        .iter()
+        .map(|p| typed(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    verify_inclusion(&typed(leaf_hash)?, index, tree_size, &proof, &typed(root)?)
 }
 
 /// Verifies an inclusion proof (RFC 9162 2.1.3.2): that the leaf with hash `leaf_hash` is at
