@@ -30,7 +30,9 @@ pub struct AppState {
 /// this process at once, and other processes within the TTL.
 #[derive(Default)]
 pub struct AuthCache {
-    map: std::sync::RwLock<std::collections::HashMap<[u8; 32], (anumodan_store::KeyAuth, std::time::Instant)>>,
+    map: std::sync::RwLock<
+        std::collections::HashMap<[u8; 32], (anumodan_store::KeyAuth, std::time::Instant)>,
+    >,
 }
 
 impl AuthCache {

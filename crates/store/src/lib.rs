@@ -5,10 +5,12 @@
 
 pub mod admin;
 pub mod keys;
+pub mod ports;
 pub mod read;
 mod schema;
 pub mod sqlite;
 pub mod verify;
 
+pub use ports::Reads;
 pub use read::{AuditFilter, KeyAuth, Reader, StoredCheckpoint};
 pub use sqlite::{SqliteTx, Store, StoreConfig};

@@ -2,6 +2,7 @@
 //! (`audit verify` opens the database directly).
 
 use crate::keys::Keys;
+use crate::ports::Reads;
 use crate::sqlite::{db_err, from_ms, hex, ms};
 use anumodan_core::audit::AuditEntry;
 use anumodan_core::model::*;
@@ -175,8 +176,31 @@ impl<'a> Reader<'a> {
         Ok(self.bodies(sql, p)?.into_iter().next())
     }
 
+    fn checkpoint_where(
+        &self,
+        clause: &str,
+        p: impl rusqlite::Params,
+    ) -> StoreResult<Option<StoredCheckpoint>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT size, created_at, note FROM checkpoints {clause}"
+            ))
+            .map_err(db_err)?
+            .query_row(p, |r| {
+                Ok(StoredCheckpoint {
+                    size: r.get::<_, i64>(0)? as u64,
+                    created_at: from_ms(r.get(1)?),
+                    note: r.get(2)?,
+                })
+            })
+            .optional()
+            .map_err(db_err)
+    }
+}
+
+impl Reads for Reader<'_> {
     /// The fiduciary and key behind an API key's SHA-256, if the key exists and is not revoked.
-    pub fn api_key(&self, key_hash: &[u8; 32]) -> StoreResult<Option<KeyAuth>> {
+    fn api_key(&self, key_hash: &[u8; 32]) -> StoreResult<Option<KeyAuth>> {
         let row: Option<(String, String)> = self
             .conn
             .prepare_cached(
@@ -196,7 +220,7 @@ impl<'a> Reader<'a> {
         .transpose()
     }
 
-    pub fn fiduciary(&self, id: Uuid) -> StoreResult<Option<Fiduciary>> {
+    fn fiduciary(&self, id: Uuid) -> StoreResult<Option<Fiduciary>> {
         self.conn
             .prepare_cached("SELECT uuid, name, created_at FROM fiduciaries WHERE uuid = ?1")
             .map_err(db_err)?
@@ -219,7 +243,7 @@ impl<'a> Reader<'a> {
             .transpose()
     }
 
-    pub fn data_items(&self, fid: Uuid) -> StoreResult<Vec<DataItem>> {
+    fn data_items(&self, fid: Uuid) -> StoreResult<Vec<DataItem>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(vec![]);
         };
@@ -229,7 +253,7 @@ impl<'a> Reader<'a> {
         )
     }
 
-    pub fn data_item(&self, fid: Uuid, code: &str) -> StoreResult<Option<DataItem>> {
+    fn data_item(&self, fid: Uuid, code: &str) -> StoreResult<Option<DataItem>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(None);
         };
@@ -239,7 +263,7 @@ impl<'a> Reader<'a> {
         )
     }
 
-    pub fn purposes(&self, fid: Uuid) -> StoreResult<Vec<Purpose>> {
+    fn purposes(&self, fid: Uuid) -> StoreResult<Vec<Purpose>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(vec![]);
         };
@@ -249,7 +273,7 @@ impl<'a> Reader<'a> {
         )
     }
 
-    pub fn purpose(&self, fid: Uuid, code: &str) -> StoreResult<Option<Purpose>> {
+    fn purpose(&self, fid: Uuid, code: &str) -> StoreResult<Option<Purpose>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(None);
         };
@@ -259,7 +283,7 @@ impl<'a> Reader<'a> {
         )
     }
 
-    pub fn notices(&self, fid: Uuid) -> StoreResult<Vec<Notice>> {
+    fn notices(&self, fid: Uuid) -> StoreResult<Vec<Notice>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(vec![]);
         };
@@ -269,7 +293,7 @@ impl<'a> Reader<'a> {
         )
     }
 
-    pub fn notice(&self, fid: Uuid, id: Uuid) -> StoreResult<Option<Notice>> {
+    fn notice(&self, fid: Uuid, id: Uuid) -> StoreResult<Option<Notice>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(None);
         };
@@ -279,7 +303,7 @@ impl<'a> Reader<'a> {
         )
     }
 
-    pub fn notice_versions(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<NoticeVersion>> {
+    fn notice_versions(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<NoticeVersion>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(vec![]);
         };
@@ -289,7 +313,7 @@ impl<'a> Reader<'a> {
         )
     }
 
-    pub fn notice_version(
+    fn notice_version(
         &self,
         fid: Uuid,
         id: Uuid,
@@ -305,7 +329,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Every version of an artefact, oldest first (empty when it does not exist).
-    pub fn artefact_history(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<Artefact>> {
+    fn artefact_history(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<Artefact>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(vec![]);
         };
@@ -316,7 +340,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The latest version of each artefact of a principal, newest collection first.
-    pub fn principal_artefacts(&self, fid: Uuid, principal_id: &str) -> StoreResult<Vec<Artefact>> {
+    fn principal_artefacts(&self, fid: Uuid, principal_id: &str) -> StoreResult<Vec<Artefact>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(vec![]);
         };
@@ -331,7 +355,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Ledger entries matching the filter, by increasing index, at most `limit`.
-    pub fn audit_entries(&self, q: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+    fn audit_entries(&self, q: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         let mut sql = format!("SELECT {ENTRY_COLUMNS} WHERE 1 = 1");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         let sym = |v: &str| -> StoreResult<Option<i64>> {
@@ -389,7 +413,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One entry with its stored leaf hash.
-    pub fn audit_entry(&self, index: u64) -> StoreResult<Option<(AuditEntry, Vec<u8>)>> {
+    fn audit_entry(&self, index: u64) -> StoreResult<Option<(AuditEntry, Vec<u8>)>> {
         let sql = format!("SELECT {ENTRY_COLUMNS} WHERE a.idx = ?1");
         let row = self
             .conn
@@ -407,37 +431,16 @@ impl<'a> Reader<'a> {
         .transpose()
     }
 
-    pub fn latest_checkpoint(&self) -> StoreResult<Option<StoredCheckpoint>> {
+    fn latest_checkpoint(&self) -> StoreResult<Option<StoredCheckpoint>> {
         self.checkpoint_where("ORDER BY size DESC LIMIT 1", [])
     }
 
-    pub fn checkpoint(&self, size: u64) -> StoreResult<Option<StoredCheckpoint>> {
+    fn checkpoint(&self, size: u64) -> StoreResult<Option<StoredCheckpoint>> {
         self.checkpoint_where("WHERE size = ?1", [size as i64])
     }
 
-    fn checkpoint_where(
-        &self,
-        clause: &str,
-        p: impl rusqlite::Params,
-    ) -> StoreResult<Option<StoredCheckpoint>> {
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT size, created_at, note FROM checkpoints {clause}"
-            ))
-            .map_err(db_err)?
-            .query_row(p, |r| {
-                Ok(StoredCheckpoint {
-                    size: r.get::<_, i64>(0)? as u64,
-                    created_at: from_ms(r.get(1)?),
-                    note: r.get(2)?,
-                })
-            })
-            .optional()
-            .map_err(db_err)
-    }
-
     /// Checkpoints with size greater than `after`, smallest first.
-    pub fn checkpoints(&self, after: u64, limit: usize) -> StoreResult<Vec<StoredCheckpoint>> {
+    fn checkpoints(&self, after: u64, limit: usize) -> StoreResult<Vec<StoredCheckpoint>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT size, created_at, note FROM checkpoints WHERE size > ?1 ORDER BY size LIMIT ?2")
@@ -454,18 +457,18 @@ impl<'a> Reader<'a> {
         rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
     }
 
-    pub fn inclusion_proof(&self, index: u64, size: u64) -> StoreResult<Vec<Hash>> {
+    fn inclusion_proof(&self, index: u64, size: u64) -> StoreResult<Vec<Hash>> {
         merkle::inclusion_proof(&ConnSource(self.conn), index, size)
             .map_err(|e| StoreError(e.to_string()))
     }
 
-    pub fn consistency_proof(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>> {
+    fn consistency_proof(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>> {
         merkle::consistency_proof(&ConnSource(self.conn), old, new)
             .map_err(|e| StoreError(e.to_string()))
     }
 
     /// Number of ledger entries.
-    pub fn ledger_size(&self) -> StoreResult<u64> {
+    fn ledger_size(&self) -> StoreResult<u64> {
         self.conn
             .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", [], |r| {
                 r.get::<_, i64>(0)

@@ -25,8 +25,8 @@ use anumodan_ledger::merkle::{self, Frontier, Hash, NodeSource};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -92,10 +92,12 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<Connection> {
         // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
         // NORMAL: SQLite does not fsync the WAL at each commit; the syncer thread does it for
         // whole groups of commits and only then answers their callers (see `Syncer`).
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(db_err)?;
         // WAL checkpoints run on their own thread (see `run_wal_checkpointer`), never inside a
         // commit on the writer.
-        conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(db_err)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(db_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(db_err)?;
     }
@@ -110,7 +112,8 @@ pub fn used_bytes(db: &Path) -> StoreResult<u64> {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(db_err)?;
     let q = |p: &str| -> StoreResult<i64> {
-        conn.query_row(&format!("PRAGMA {p}"), [], |r| r.get(0)).map_err(db_err)
+        conn.query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+            .map_err(db_err)
     };
     let used = q("page_count")? - q("freelist_count")?;
     Ok((used.max(0) * q("page_size")?) as u64)
@@ -234,8 +237,12 @@ impl Store {
             recent_roots: VecDeque::new(),
         };
         // What is in the database at start is on disk.
-        writer.durable.store(writer.frontier.size(), Ordering::SeqCst);
-        writer.recent_roots.push_back((writer.frontier.size(), writer.frontier.root()));
+        writer
+            .durable
+            .store(writer.frontier.size(), Ordering::SeqCst);
+        writer
+            .recent_roots
+            .push_back((writer.frontier.size(), writer.frontier.root()));
         // Entries written before a crash may not be covered by a checkpoint yet: cover them now.
         writer.idle_checkpoint();
         let wal_path = cfg.data_dir.join("anumodan.db-wal");
@@ -355,7 +362,7 @@ impl Store {
     pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&crate::read::Reader<'_>) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&dyn crate::ports::Reads) -> StoreResult<T> + Send + 'static,
     {
         let _permit = self
             .inner
@@ -436,7 +443,9 @@ fn run_wal_checkpointer(conn: Connection, stop: Receiver<()>) {
             _ => return,
         }
         let frames: rusqlite::Result<(i64, i64)> =
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)));
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(1)?, r.get(2)?))
+            });
         if let Ok((log, done)) = frames
             && log > WAL_LIMIT_FRAMES
             && done == log

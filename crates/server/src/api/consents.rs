@@ -124,9 +124,11 @@ pub struct PurposesRequest {
     pub purposes: Option<Vec<String>>,
 }
 
-/// An optional JSON body: an empty body means `{}`.
+/// An optional JSON body: an empty body means `{}`. Read under the router's body limit
+/// (`DefaultBodyLimit`), like every other JSON body.
 async fn optional_body(req: axum::extract::Request) -> ApiResult<PurposesRequest> {
-    let bytes = axum::body::to_bytes(req.into_body(), usize::MAX)
+    use axum::RequestExt;
+    let bytes = axum::body::to_bytes(req.into_limited_body(), usize::MAX)
         .await
         .map_err(|_| {
             ApiError::new(
