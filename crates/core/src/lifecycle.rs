@@ -242,6 +242,12 @@ pub fn update(
     Ok(next)
 }
 
+/// Whether a purpose can be renewed at `now`: granted, and active or expired (not denied, not
+/// withdrawn).
+pub fn renewable(s: &PurposeState, now: OffsetDateTime) -> bool {
+    s.decision == Decision::Granted && matches!(s.status_at(now), Status::Active | Status::Expired)
+}
+
 /// Extends granted purposes (active or expired) by their validity period from now. With no
 /// purposes named, every granted purpose is renewed.
 pub fn renew(
@@ -249,10 +255,7 @@ pub fn renew(
     purposes: Option<&[String]>,
     ctx: &Context,
 ) -> DomainResult<Artefact> {
-    let renewable = |s: &PurposeState| {
-        s.decision == Decision::Granted
-            && matches!(s.status_at(ctx.now), Status::Active | Status::Expired)
-    };
+    let renewable = |s: &PurposeState| renewable(s, ctx.now);
     let targets: BTreeSet<String> = match purposes {
         Some(list) => {
             if list.is_empty() {

@@ -614,8 +614,17 @@ pub fn update(
     let prev = load(tx, actor.fiduciary_id, id)?;
     match lifecycle::update(&prev, decisions, &actor.ctx(tx.now())) {
         Ok(mut a) => {
-            let named: Vec<String> = decisions.keys().cloned().collect();
-            record_artefact(tx, actor, &mut a, Action::ConsentUpdated, Some(&named))?;
+            // Only the purposes this update changed get an entry.
+            let changed: Vec<String> = a
+                .purposes
+                .iter()
+                .zip(&prev.purposes)
+                .filter(|(n, p)| {
+                    n.decision != p.decision || n.status != p.status || n.expires_at != p.expires_at
+                })
+                .map(|(n, _)| n.purpose.clone())
+                .collect();
+            record_artefact(tx, actor, &mut a, Action::ConsentUpdated, Some(&changed))?;
             Ok(a)
         }
         Err(e) => {
@@ -634,13 +643,19 @@ pub fn renew(
     let prev = load(tx, actor.fiduciary_id, id)?;
     match lifecycle::renew(&prev, purposes, &actor.ctx(tx.now())) {
         Ok(mut a) => {
-            let renewed: Vec<String> = a
-                .purposes
-                .iter()
-                .zip(&prev.purposes)
-                .filter(|(n, p)| n.expires_at != p.expires_at)
-                .map(|(n, _)| n.purpose.clone())
-                .collect();
+            // The purposes this renewal covered: those named, or every renewable one. (Not
+            // "those whose expiry moved": a renewal at the instant of the grant moves nothing,
+            // yet it is a new version and must be on the audit trail.)
+            let now = a.created_at;
+            let renewed: Vec<String> = match purposes {
+                Some(list) => list.to_vec(),
+                None => prev
+                    .purposes
+                    .iter()
+                    .filter(|s| lifecycle::renewable(s, now))
+                    .map(|s| s.purpose.clone())
+                    .collect(),
+            };
             record_artefact(tx, actor, &mut a, Action::ConsentRenewed, Some(&renewed))?;
             Ok(a)
         }

@@ -111,9 +111,11 @@ impl FromRequestParts<AppState> for Caller {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(ApiError::unauthorized)?;
+        // The scheme is case-insensitive (RFC 9110 11.1).
         let key = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, k)| k.trim())
             .filter(|k| !k.is_empty() && k.len() <= 200)
             .ok_or_else(ApiError::unauthorized)?;
         let hash = key_hash(key);

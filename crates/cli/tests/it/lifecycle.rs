@@ -1,1 +1,1836 @@
+//! The consent lifecycle of BRD 4.1.1 to 4.1.5 over HTTP: catalogue and notices, collection,
+//! validation, update, renewal, withdrawal, expiry, history, listing, tenants and restarts.
+
 use crate::common::*;
+use anumodan_core::clock::Clock;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+// ---------- helpers (shared with errors.rs) ----------
+
+/// Parses an RFC 3339 timestamp field.
+pub(crate) fn ts(v: &Value) -> OffsetDateTime {
+    OffsetDateTime::parse(
+        v.as_str().unwrap_or_else(|| panic!("not a timestamp: {v}")),
+        &Rfc3339,
+    )
+    .unwrap()
+}
+
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap()
+}
+
+/// The state of one purpose inside an artefact.
+pub(crate) fn purpose<'a>(artefact: &'a Value, code: &str) -> &'a Value {
+    artefact["purposes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no purposes in {artefact}"))
+        .iter()
+        .find(|p| p["purpose"] == code)
+        .unwrap_or_else(|| panic!("no purpose {code} in {artefact}"))
+}
+
+pub(crate) fn id_of(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {v}"))
+        .to_string()
+}
+
+pub(crate) async fn collect_ok(
+    s: &TestServer,
+    cat: &Catalog,
+    principal: &str,
+    decisions: Value,
+) -> Value {
+    let (st, v) = s.collect(cat, principal, decisions).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    v
+}
+
+pub(crate) async fn validate_items(
+    s: &TestServer,
+    principal: &str,
+    purpose: &str,
+    items: Value,
+) -> Value {
+    let (st, v) = s
+        .post(
+            "/v1/consents/validate",
+            json!({"principal_id": principal, "purpose": purpose, "data_items": items}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    v
+}
+
+/// Every audit entry of this fiduciary with the given action, following the pages.
+pub(crate) async fn audit_entries(s: &TestServer, action: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/v1/audit/entries?action={action}&limit=1000");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let (st, v) = s.get(&path).await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        out.extend(v["items"].as_array().unwrap().iter().cloned());
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return out,
+        }
+    }
+}
+
+pub(crate) async fn consent(s: &TestServer, id: &str) -> Value {
+    let (st, v) = s.get(&format!("/v1/consents/{id}")).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    v
+}
+
+pub(crate) async fn principal_items(s: &TestServer, principal: &str, query: &str) -> Vec<Value> {
+    let (st, v) = s
+        .get(&format!("/v1/principals/{principal}/consents{query}"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    v["items"].as_array().unwrap().clone()
+}
+
+fn ids(items: &[Value]) -> Vec<String> {
+    items.iter().map(id_of).collect()
+}
+
+fn codes(list: &Value, field: &str) -> BTreeSet<String> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|x| x[field].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Sends with another fiduciary's key.
+async fn as_key(
+    s: &TestServer,
+    key: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    s.send(method, path, Some(key), body).await
+}
+
+// ---------- catalogue and notices ----------
+
+#[tokio::test]
+async fn catalogue_is_created_and_read_back() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+
+    let (st, items) = s.get("/v1/data-items").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        codes(&items, "code"),
+        set(&["email", "mobile", "name", "pan"])
+    );
+    let (st, pan) = s.get("/v1/data-items/pan").await;
+    assert_eq!(st, StatusCode::OK, "{pan}");
+    assert_eq!(pan["sensitive"], true);
+    assert_eq!(pan["category"], "contact");
+    assert_eq!(pan["name"]["hi"], "पैन");
+    assert_eq!(pan["name"]["en"], "PAN");
+    let (_, name) = s.get("/v1/data-items/name").await;
+    assert_eq!(name["sensitive"], false);
+    let (st, v) = s.get("/v1/data-items/nope").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert_eq!(v["code"], "data_item_not_found");
+
+    let (st, purposes) = s.get("/v1/purposes").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        codes(&purposes, "code"),
+        set(&["account", "analytics", "marketing", "tax_records"])
+    );
+    let (st, tax) = s.get("/v1/purposes/tax_records").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(tax["legal_basis"], "legal_obligation");
+    assert_eq!(tax["legal_reference"], "Income-tax Act, 1961");
+    assert_eq!(tax["mandatory"], false);
+    assert_eq!(tax["validity_days"], 365);
+    assert_eq!(tax["retention_days"], 2920);
+    assert_eq!(tax["data_items"], json!(["name", "pan"]));
+    assert_eq!(tax["description"]["hi"], "कानून द्वारा आवश्यक रिकॉर्ड");
+    let (_, account) = s.get("/v1/purposes/account").await;
+    assert_eq!(account["mandatory"], true);
+    // legal_basis defaults to consent
+    let (_, analytics) = s.get("/v1/purposes/analytics").await;
+    assert_eq!(analytics["legal_basis"], "consent");
+    let (st, v) = s.get("/v1/purposes/nope").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert_eq!(v["code"], "purpose_not_found");
+
+    let (st, notices) = s.get("/v1/notices").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(notices.as_array().unwrap().len(), 1);
+    assert_eq!(notices[0]["id"], cat.notice_id.as_str());
+    let (st, n) = s.get(&format!("/v1/notices/{}", cat.notice_id)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(n["code"], "registration");
+    assert_eq!(n["latest_version"], 1);
+    assert_eq!(n["draft_changed"], false);
+    assert_eq!(
+        n["purposes"],
+        json!(["account", "marketing", "analytics", "tax_records"])
+    );
+    assert_eq!(n["texts"]["hi"], notice_text("hi"));
+
+    let (st, versions) = s
+        .get(&format!("/v1/notices/{}/versions", cat.notice_id))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(versions.as_array().unwrap().len(), 1);
+    let (st, v1) = s
+        .get(&format!("/v1/notices/{}/versions/1", cat.notice_id))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v1}");
+    assert_eq!(v1, versions[0]);
+    assert_eq!(v1["version"], 1);
+    assert_eq!(v1["code"], "registration");
+    // The version freezes the full purposes and data items.
+    assert_eq!(
+        codes(&v1["purposes"], "code"),
+        set(&["account", "analytics", "marketing", "tax_records"])
+    );
+    assert_eq!(
+        codes(&v1["data_items"], "code"),
+        set(&["email", "mobile", "name", "pan"])
+    );
+    for lang in ["en", "hi"] {
+        let h = v1["text_hashes"][lang].as_str().unwrap();
+        assert_eq!(h.len(), 64);
+        assert!(h.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+    assert_eq!(ts(&v1["published_at"]), T0);
+    let (st, v) = s
+        .get(&format!("/v1/notices/{}/versions/2", cat.notice_id))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert_eq!(v["code"], "notice_version_not_found");
+}
+
+#[tokio::test]
+async fn notice_versions_are_frozen_and_old_artefacts_keep_theirs() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let nid = &cat.notice_id;
+    let (_, v1) = s.get(&format!("/v1/notices/{nid}/versions/1")).await;
+
+    // Publishing an unchanged draft is refused.
+    let (st, v) = s
+        .post(&format!("/v1/notices/{nid}/publish"), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "already_published");
+
+    let a = collect_ok(&s, &cat, "p-ver", all_granted()).await;
+    assert_eq!(a["notice_version"], 1);
+    assert_eq!(a["notice_text_hash"], v1["text_hashes"]["en"]);
+
+    // Edit the draft: new text, one purpose fewer.
+    s.advance_days(1);
+    let mut en = notice_text("en");
+    en["summary"] = json!("We now collect less.");
+    let (st, draft) = s
+        .send(
+            Method::PUT,
+            &format!("/v1/notices/{nid}"),
+            Some(&s.key),
+            Some(
+                json!({"code": "registration", "purposes": ["account", "marketing", "tax_records"],
+                        "texts": {"en": en, "hi": notice_text("hi")}}),
+            ),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{draft}");
+    assert_eq!(draft["draft_changed"], true);
+    assert_eq!(draft["latest_version"], 1);
+    assert_eq!(draft["texts"]["en"]["summary"], "We now collect less.");
+
+    // Not published yet: version 2 cannot be used, version 1 is unchanged.
+    let (st, v) = s
+        .post(
+            "/v1/consents",
+            json!({"principal_id": "p-ver2", "notice_id": nid, "notice_version": 2, "language": "en",
+                   "decisions": {"account": "granted", "marketing": "denied", "tax_records": "denied"}, "method": "app"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "notice_version_not_published");
+    let (_, still_v1) = s.get(&format!("/v1/notices/{nid}/versions/1")).await;
+    assert_eq!(still_v1, v1);
+
+    let (st, p2) = s
+        .post(&format!("/v1/notices/{nid}/publish"), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{p2}");
+    assert_eq!(p2["id"], nid.as_str());
+    assert_eq!(p2["version"], 2);
+    assert_ne!(p2["text_hashes"]["en"], v1["text_hashes"]["en"]);
+    let (_, n) = s.get(&format!("/v1/notices/{nid}")).await;
+    assert_eq!(n["latest_version"], 2);
+    assert_eq!(n["draft_changed"], false);
+
+    let (_, versions) = s.get(&format!("/v1/notices/{nid}/versions")).await;
+    let versions = versions.as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0], v1);
+    assert_eq!(versions[1]["version"], 2);
+    assert_eq!(
+        codes(&versions[1]["purposes"], "code"),
+        set(&["account", "marketing", "tax_records"])
+    );
+    assert_eq!(
+        versions[1]["texts"]["en"]["summary"],
+        "We now collect less."
+    );
+
+    // The artefact made under version 1 still says version 1 with its hash.
+    let got = consent(&s, &id_of(&a)).await;
+    assert_eq!(got["notice_version"], 1);
+    assert_eq!(got["notice_text_hash"], v1["text_hashes"]["en"]);
+    assert_eq!(got["version"], 1);
+    assert_eq!(got["history"].as_array().unwrap().len(), 1);
+
+    // Version 2 collects with its own purposes; analytics is not part of it.
+    let body = |decisions: Value| {
+        json!({"principal_id": "p-ver2", "notice_id": nid, "notice_version": 2, "language": "en",
+               "decisions": decisions, "method": "app"})
+    };
+    let (st, v) = s.post("/v1/consents", body(all_granted())).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "unknown_purpose");
+    let (st, b) = s
+        .post(
+            "/v1/consents",
+            body(json!({"account": "granted", "marketing": "denied", "tax_records": "granted"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    assert_eq!(b["notice_version"], 2);
+    assert_eq!(b["notice_text_hash"], p2["text_hashes"]["en"]);
+    assert_eq!(b["purposes"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn rendered_notice_hash_is_the_artefact_hash() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let nid = &cat.notice_id;
+    let (st, a) = s
+        .post(
+            "/v1/consents",
+            json!({"principal_id": "p-hi", "notice_id": nid, "notice_version": 1, "language": "hi",
+                   "decisions": all_granted(), "method": "assisted"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    assert_eq!(a["language"], "hi");
+    assert_eq!(a["method"], "assisted");
+
+    let (st, r) = s
+        .get(&format!("/v1/notices/{nid}/versions/1?language=hi"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(r["text_hash"], a["notice_text_hash"]);
+    assert_eq!(r["rendered"]["language"], "hi");
+    assert_eq!(r["rendered"]["version"], 1);
+    assert_eq!(r["rendered"]["text"], notice_text("hi"));
+    let acc = r["rendered"]["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "account")
+        .unwrap();
+    assert_eq!(acc["name"], "खाता");
+    assert_eq!(acc["mandatory"], true);
+    assert_eq!(codes(&acc["data_items"], "code"), set(&["mobile", "name"]));
+    assert!(
+        acc["data_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "नाम")
+    );
+
+    let (_, en) = s
+        .get(&format!("/v1/notices/{nid}/versions/1?language=en"))
+        .await;
+    assert_ne!(en["text_hash"], r["text_hash"]);
+    let (_, v1) = s.get(&format!("/v1/notices/{nid}/versions/1")).await;
+    assert_eq!(v1["text_hashes"]["hi"], r["text_hash"]);
+    assert_eq!(v1["text_hashes"]["en"], en["text_hash"]);
+
+    // A language the notice does not carry.
+    let (st, v) = s
+        .get(&format!("/v1/notices/{nid}/versions/1?language=ta"))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    assert_eq!(v["code"], "language_not_in_notice");
+}
+
+// ---------- collection ----------
+
+#[tokio::test]
+async fn collection_is_granular_explicit_and_never_granted_by_default() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-gran",
+        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "denied"}),
+    )
+    .await;
+    for (code, decision, status) in [
+        ("account", "granted", "active"),
+        ("marketing", "denied", "denied"),
+        ("analytics", "granted", "active"),
+        ("tax_records", "denied", "denied"),
+    ] {
+        let p = purpose(&a, code);
+        assert_eq!(p["decision"], decision, "{code}");
+        assert_eq!(p["status"], status, "{code}");
+    }
+    let m = purpose(&a, "marketing");
+    assert!(m["granted_at"].is_null());
+    assert!(m["expires_at"].is_null());
+    assert!(m["withdrawn_at"].is_null());
+
+    assert_eq!(s.validate("p-gran", "account").await["valid"], true);
+    assert_eq!(s.validate("p-gran", "analytics").await["valid"], true);
+    let v = s.validate("p-gran", "marketing").await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["reason"], "denied");
+    let v = s.validate("p-gran", "tax_records").await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["reason"], "denied");
+
+    // Every purpose needs an explicit decision: a missing one is not a default grant or denial.
+    let (st, v) = s
+        .collect(
+            &cat,
+            "p-missing",
+            json!({"account": "granted", "marketing": "denied", "analytics": "granted"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "missing_decision");
+    assert!(v["detail"].as_str().unwrap().contains("tax_records"));
+    let (st, v) = s.collect(&cat, "p-missing", json!({})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "missing_decision");
+    // A decision on a purpose the notice does not have.
+    let mut d = all_granted();
+    d["profiling"] = json!("granted");
+    let (st, v) = s.collect(&cat, "p-missing", d).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "unknown_purpose");
+    // Only "granted" and "denied" are decisions.
+    let mut d = all_granted();
+    d["marketing"] = json!("yes");
+    let (st, v) = s.collect(&cat, "p-missing", d).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "invalid_body");
+    // None of these left anything behind.
+    assert!(principal_items(&s, "p-missing", "").await.is_empty());
+    assert_eq!(
+        s.validate("p-missing", "account").await["reason"],
+        "not_found"
+    );
+}
+
+#[tokio::test]
+async fn no_bundling_mandatory_declined_with_optional_granted_is_refused() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    for optional in ["marketing", "analytics", "tax_records"] {
+        let mut d = json!({"account": "denied", "marketing": "denied", "analytics": "denied", "tax_records": "denied"});
+        d[optional] = json!("granted");
+        let (st, v) = s.collect(&cat, "p-bundle", d).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["code"], "mandatory_purpose_declined");
+    }
+    assert!(principal_items(&s, "p-bundle", "").await.is_empty());
+
+    // Declining everything is a valid choice, and is recorded.
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-bundle",
+        json!({"account": "denied", "marketing": "denied", "analytics": "denied", "tax_records": "denied"}),
+    )
+    .await;
+    for p in a["purposes"].as_array().unwrap() {
+        assert_eq!(p["status"], "denied");
+        assert_eq!(p["decision"], "denied");
+    }
+    for code in ["account", "marketing", "analytics", "tax_records"] {
+        let v = s.validate("p-bundle", code).await;
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["reason"], "denied");
+        assert_eq!(v["consent_id"], a["id"]);
+    }
+    // Mandatory granted, optional declined: fine.
+    let b = collect_ok(
+        &s,
+        &cat,
+        "p-bundle-2",
+        json!({"account": "granted", "marketing": "denied", "analytics": "denied", "tax_records": "denied"}),
+    )
+    .await;
+    assert_eq!(purpose(&b, "account")["status"], "active");
+}
+
+#[tokio::test]
+async fn guardian_is_required_when_the_principal_needs_one() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let body = |guardian: Option<Value>| {
+        let mut b = json!({"principal_id": "child-1", "notice_id": cat.notice_id, "notice_version": 1,
+                           "language": "en", "decisions": all_granted(), "method": "web",
+                           "requires_guardian": true});
+        if let Some(g) = guardian {
+            b["guardian"] = g;
+        }
+        b
+    };
+    let (st, v) = s.post("/v1/consents", body(None)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "guardian_required");
+    assert!(principal_items(&s, "child-1", "").await.is_empty());
+
+    let guardian = json!({"principal_id": "parent-1", "relationship": "parent",
+                          "verification_method": "digilocker", "verification_ref": "dl-123"});
+    let (st, a) = s.post("/v1/consents", body(Some(guardian.clone()))).await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    assert_eq!(a["guardian"], guardian);
+    assert_eq!(consent(&s, &id_of(&a)).await["guardian"], guardian);
+
+    // Without requires_guardian, no guardian is needed.
+    let (st, v) = s.collect(&cat, "adult-1", all_granted()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert!(v.get("guardian").is_none_or(Value::is_null));
+}
+
+#[tokio::test]
+async fn collection_language_and_version_must_exist() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let body = |lang: &str, version: u32| {
+        json!({"principal_id": "p-lang", "notice_id": cat.notice_id, "notice_version": version,
+               "language": lang, "decisions": all_granted(), "method": "web"})
+    };
+    // Tamil is a supported language but this notice has no Tamil text.
+    let (st, v) = s.post("/v1/consents", body("ta", 1)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "language_not_in_notice");
+    for version in [0, 2, 99] {
+        let (st, v) = s.post("/v1/consents", body("en", version)).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["code"], "notice_version_not_published");
+    }
+    // A draft that was never published has no version 1.
+    let (st, draft) = s
+        .post(
+            "/v1/notices",
+            json!({"code": "draft-only", "purposes": ["account"], "texts": {"en": notice_text("en")}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{draft}");
+    assert!(draft["latest_version"].is_null());
+    assert_eq!(draft["draft_changed"], true);
+    let (st, v) = s
+        .post(
+            "/v1/consents",
+            json!({"principal_id": "p-lang", "notice_id": draft["id"], "notice_version": 1,
+                   "language": "en", "decisions": {"account": "granted"}, "method": "web"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "notice_version_not_published");
+    assert!(principal_items(&s, "p-lang", "").await.is_empty());
+    // Language codes are case-insensitive and stored in lower case.
+    let (st, v) = s.post("/v1/consents", body("HI", 1)).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["language"], "hi");
+}
+
+#[tokio::test]
+async fn artefact_records_all_metadata() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let res = s
+        .client
+        .post(format!("{}/v1/consents", s.url))
+        .bearer_auth(&s.key)
+        .json(
+            &json!({"principal_id": "citizen-42", "notice_id": cat.notice_id, "notice_version": 1,
+                      "language": "en", "decisions": all_granted(), "method": "kiosk",
+                      "session_id": "kiosk-7-session-99"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let a: Value = res.json().await.unwrap();
+    let id = id_of(&a);
+    assert_eq!(location, format!("/v1/consents/{id}"));
+    assert!(uuid::Uuid::parse_str(&id).is_ok());
+    assert_eq!(a["version"], 1);
+    assert!(a["previous_version"].is_null());
+    assert_eq!(a["fiduciary_id"], s.fiduciary_id.as_str());
+    assert_eq!(a["principal_id"], "citizen-42");
+    assert_eq!(a["notice_id"], cat.notice_id.as_str());
+    assert_eq!(a["notice_code"], "registration");
+    assert_eq!(a["notice_version"], 1);
+    let hash = a["notice_text_hash"].as_str().unwrap();
+    assert_eq!(hash.len(), 64);
+    assert_eq!(a["language"], "en");
+    assert_eq!(a["event"], "collected");
+    assert_eq!(a["method"], "kiosk");
+    assert_eq!(a["session_id"], "kiosk-7-session-99");
+    assert!(
+        a["initiator"].as_str().unwrap().starts_with("fiduciary:"),
+        "{a}"
+    );
+    assert_eq!(a["source_ip"], "127.0.0.1");
+    assert_eq!(ts(&a["collected_at"]), T0);
+    assert_eq!(ts(&a["created_at"]), T0);
+    assert!(a["audit_log_id"].is_u64(), "{a}");
+    assert_eq!(a["purposes"].as_array().unwrap().len(), 4);
+    for (code, days, mandatory, basis, items) in [
+        ("account", 365, true, "consent", json!(["name", "mobile"])),
+        ("marketing", 30, false, "consent", json!(["email"])),
+        ("analytics", 90, false, "consent", json!(["mobile"])),
+        (
+            "tax_records",
+            365,
+            false,
+            "legal_obligation",
+            json!(["name", "pan"]),
+        ),
+    ] {
+        let p = purpose(&a, code);
+        assert_eq!(p["decision"], "granted");
+        assert_eq!(p["status"], "active");
+        assert_eq!(p["mandatory"], mandatory, "{code}");
+        assert_eq!(p["legal_basis"], basis, "{code}");
+        assert_eq!(p["validity_days"], days, "{code}");
+        assert_eq!(p["data_items"], items, "{code}");
+        assert_eq!(ts(&p["granted_at"]), T0);
+        assert_eq!(ts(&p["expires_at"]), T0 + Duration::days(days), "{code}");
+        assert!(p["withdrawn_at"].is_null());
+        assert_eq!(ts(&p["updated_at"]), T0);
+    }
+    // Stored as returned.
+    let got = consent(&s, &id).await;
+    assert_eq!(got["history"][0], a);
+
+    // The collection is on the audit trail, one entry per purpose, pointing at the artefact.
+    let entries = audit_entries(&s, "consent.collected").await;
+    assert_eq!(entries.len(), 4);
+    for e in &entries {
+        assert_eq!(e["artefact"], id.as_str());
+        assert_eq!(e["version"], 1);
+        assert_eq!(e["status"], "active");
+        // The principal is pseudonymised on the ledger.
+        assert_ne!(e["principal"], "citizen-42");
+    }
+    assert_eq!(entries[0]["index"], a["audit_log_id"]);
+}
+
+// ---------- validation ----------
+
+#[tokio::test]
+async fn validation_answers_every_reason() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-val",
+        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "granted"}),
+    )
+    .await;
+    let id = id_of(&a);
+
+    let v = s.validate("p-val", "account").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["reason"], "active");
+    assert_eq!(v["consent_id"], id.as_str());
+    assert_eq!(v["version"], 1);
+    assert_eq!(ts(&v["expires_at"]), T0 + Duration::days(365));
+    assert!(v["audit_log_id"].is_u64());
+
+    // Never asked: not_found, with no artefact.
+    let v = s.validate("p-stranger", "account").await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["reason"], "not_found");
+    assert!(v["consent_id"].is_null());
+    assert!(v["expires_at"].is_null());
+
+    let v = s.validate("p-val", "marketing").await;
+    assert_eq!(
+        (v["valid"].clone(), v["reason"].clone()),
+        (json!(false), json!("denied"))
+    );
+    assert!(v["expires_at"].is_null());
+
+    // Scope: data items must be covered by the purpose.
+    let v = validate_items(&s, "p-val", "account", json!(["name"])).await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["reason"], "active");
+    let v = validate_items(&s, "p-val", "account", json!(["name", "mobile"])).await;
+    assert_eq!(v["valid"], true);
+    let v = validate_items(&s, "p-val", "account", json!(["name", "pan"])).await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["reason"], "scope_exceeded");
+    let v = validate_items(&s, "p-val", "analytics", json!(["email"])).await;
+    assert_eq!(v["reason"], "scope_exceeded");
+    let v = validate_items(&s, "p-val", "account", json!(["no-such-item"])).await;
+    assert_eq!(v["reason"], "scope_exceeded");
+
+    // Unknown purpose: an error, not a "no".
+    let (st, v) = s
+        .post(
+            "/v1/consents/validate",
+            json!({"principal_id": "p-val", "purpose": "profiling"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "unknown_purpose");
+
+    // Withdrawn, and legal exception for a purpose the law requires.
+    let (st, w) = s
+        .post(
+            &format!("/v1/consents/{id}/withdraw"),
+            json!({"purposes": ["analytics", "tax_records"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{w}");
+    let v = s.validate("p-val", "analytics").await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["reason"], "withdrawn");
+    assert_eq!(v["version"], 2);
+    let v = s.validate("p-val", "tax_records").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["reason"], "legal_exception");
+    // Even under a legal exception, the scope still applies.
+    let v = validate_items(&s, "p-val", "tax_records", json!(["email"])).await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["reason"], "scope_exceeded");
+
+    // Every validation is on the audit trail with its answer.
+    let entries = audit_entries(&s, "consent.validated").await;
+    assert_eq!(
+        entries.len(),
+        11,
+        "a refused validation (unknown purpose) is not an answer"
+    );
+    let outcomes: Vec<&str> = entries
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes[0], "active");
+    assert_eq!(outcomes[1], "not_found");
+    assert_eq!(outcomes[2], "denied");
+    assert!(outcomes.contains(&"scope_exceeded"));
+    assert!(outcomes.contains(&"withdrawn"));
+    assert!(outcomes.contains(&"legal_exception"));
+}
+
+#[tokio::test]
+async fn expiry_takes_effect_at_the_instant_before_the_job_runs() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(&s, &cat, "p-exp", all_granted()).await;
+    let id = id_of(&a);
+
+    // One millisecond before the 30 days of marketing: still valid.
+    s.clock
+        .advance(Duration::days(30) - Duration::milliseconds(1));
+    let v = s.validate("p-exp", "marketing").await;
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(s.run_expiry().await, 0);
+
+    // At the exact expiry instant: invalid, although no expired version has been written yet.
+    s.clock.advance(Duration::milliseconds(1));
+    assert_eq!(s.clock.now(), T0 + Duration::days(30));
+    let v = s.validate("p-exp", "marketing").await;
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["reason"], "expired");
+    assert_eq!(v["version"], 1);
+    assert_eq!(ts(&v["expires_at"]), T0 + Duration::days(30));
+    let got = consent(&s, &id).await;
+    assert_eq!(got["version"], 1);
+    assert_eq!(purpose(&got, "marketing")["status"], "expired");
+    assert_eq!(purpose(&got, "account")["status"], "active");
+    assert_eq!(got["history"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        principal_items(&s, "p-exp", "?status=expired&purpose=marketing")
+            .await
+            .len(),
+        1
+    );
+
+    // The job records it as an event, once.
+    assert_eq!(s.run_expiry().await, 1);
+    let got = consent(&s, &id).await;
+    assert_eq!(got["version"], 2);
+    assert_eq!(got["previous_version"], 1);
+    assert_eq!(got["event"], "expired");
+    assert_eq!(got["initiator"], "system");
+    let h = got["history"].as_array().unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[1]["event"], "expired");
+    assert_eq!(purpose(&h[1], "marketing")["status"], "expired");
+    assert_eq!(purpose(&h[1], "account")["status"], "active");
+    assert_eq!(h[0], a);
+    let entries = audit_entries(&s, "consent.expired").await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["purpose"], "marketing");
+    assert_eq!(entries[0]["version"], 2);
+
+    assert_eq!(s.run_expiry().await, 0);
+    assert_eq!(
+        consent(&s, &id).await["history"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(audit_entries(&s, "consent.expired").await.len(), 1);
+    let v = s.validate("p-exp", "marketing").await;
+    assert_eq!(v["reason"], "expired");
+    assert_eq!(v["version"], 2);
+
+    // A year on: account expires (no consent, no processing), tax records continue by law.
+    s.clock.set(T0 + Duration::days(365));
+    let v = s.validate("p-exp", "account").await;
+    assert_eq!(
+        (v["valid"].clone(), v["reason"].clone()),
+        (json!(false), json!("expired"))
+    );
+    let v = s.validate("p-exp", "tax_records").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["reason"], "legal_exception");
+    assert_eq!(s.run_expiry().await, 1);
+    assert_eq!(s.run_expiry().await, 0);
+    let got = consent(&s, &id).await;
+    assert_eq!(got["version"], 3);
+    for p in got["purposes"].as_array().unwrap() {
+        assert_eq!(p["status"], "expired", "{p}");
+    }
+    let v = s.validate("p-exp", "tax_records").await;
+    assert_eq!(v["reason"], "legal_exception");
+    assert_eq!(v["version"], 3);
+}
+
+#[tokio::test]
+async fn denied_purposes_never_expire_and_expiry_job_ignores_them() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-deny-exp",
+        json!({"account": "denied", "marketing": "denied", "analytics": "denied", "tax_records": "denied"}),
+    )
+    .await;
+    s.advance_days(4000);
+    assert_eq!(s.run_expiry().await, 0);
+    let got = consent(&s, &id_of(&a)).await;
+    assert_eq!(got["version"], 1);
+    assert_eq!(
+        s.validate("p-deny-exp", "marketing").await["reason"],
+        "denied"
+    );
+}
+
+// ---------- update ----------
+
+#[tokio::test]
+async fn update_changes_only_the_named_purposes() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-upd",
+        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "granted"}),
+    )
+    .await;
+    let id = id_of(&a);
+    let path = format!("/v1/consents/{id}/update");
+
+    s.advance_days(1);
+    let now = T0 + Duration::days(1);
+    let (st, b) = s
+        .post(&path, json!({"decisions": {"marketing": "granted"}}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert_eq!(b["id"], id.as_str());
+    assert_eq!(b["version"], 2);
+    assert_eq!(b["previous_version"], 1);
+    assert_eq!(b["event"], "updated");
+    assert_eq!(ts(&b["created_at"]), now);
+    assert_eq!(ts(&b["collected_at"]), T0);
+    let m = purpose(&b, "marketing");
+    assert_eq!(m["decision"], "granted");
+    assert_eq!(m["status"], "active");
+    assert_eq!(ts(&m["granted_at"]), now);
+    assert_eq!(ts(&m["expires_at"]), now + Duration::days(30));
+    for code in ["account", "analytics", "tax_records"] {
+        assert_eq!(
+            purpose(&b, code),
+            purpose(&a, code),
+            "{code} must be untouched"
+        );
+    }
+    let v = s.validate("p-upd", "marketing").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["version"], 2);
+
+    // The same decision again is not a change.
+    let (st, v) = s
+        .post(&path, json!({"decisions": {"marketing": "granted"}}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "no_change");
+    let (st, v) = s
+        .post(
+            &path,
+            json!({"decisions": {"marketing": "granted", "account": "granted"}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "no_change");
+    assert_eq!(consent(&s, &id).await["version"], 2);
+
+    // Deny an optional purpose.
+    let (st, c) = s
+        .post(&path, json!({"decisions": {"analytics": "denied"}}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    assert_eq!(c["version"], 3);
+    assert_eq!(c["previous_version"], 2);
+    let an = purpose(&c, "analytics");
+    assert_eq!(an["decision"], "denied");
+    assert_eq!(an["status"], "denied");
+    assert!(an["expires_at"].is_null());
+    assert_eq!(s.validate("p-upd", "analytics").await["reason"], "denied");
+
+    // No bundling on update either: the mandatory purpose cannot be declined while optional
+    // ones stay granted. The refusal is recorded.
+    let rejected = audit_entries(&s, "consent.rejected").await.len();
+    let (st, v) = s
+        .post(&path, json!({"decisions": {"account": "denied"}}))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "mandatory_purpose_declined");
+    assert_eq!(consent(&s, &id).await["version"], 3);
+    assert_eq!(s.validate("p-upd", "account").await["valid"], true);
+    let r = audit_entries(&s, "consent.rejected").await;
+    assert_eq!(r.len(), rejected + 1);
+    assert_eq!(r.last().unwrap()["outcome"], "mandatory_purpose_declined");
+
+    // Declining the mandatory purpose together with every optional one is allowed.
+    let (st, d) = s
+        .post(
+            &path,
+            json!({"decisions": {"account": "denied", "marketing": "denied", "tax_records": "denied"}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    assert_eq!(d["version"], 4);
+    for p in d["purposes"].as_array().unwrap() {
+        assert_eq!(p["status"], "denied", "{p}");
+    }
+    // And granting it back needs an explicit decision; it restarts the validity period.
+    s.advance_days(1);
+    let (st, e) = s
+        .post(&path, json!({"decisions": {"account": "granted"}}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    let acc = purpose(&e, "account");
+    assert_eq!(acc["status"], "active");
+    assert_eq!(
+        ts(&acc["expires_at"]),
+        T0 + Duration::days(2) + Duration::days(365)
+    );
+    assert_eq!(purpose(&e, "marketing")["status"], "denied");
+
+    let h = consent(&s, &id).await["history"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(h.len(), 5);
+    assert_eq!(h[0], a);
+    assert_eq!(h[1], b);
+    assert_eq!(
+        audit_entries(&s, "consent.updated").await.len(),
+        1 + 1 + 3 + 1
+    );
+}
+
+#[tokio::test]
+async fn update_regrants_a_withdrawn_or_expired_purpose() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(&s, &cat, "p-regrant", all_granted()).await;
+    let id = id_of(&a);
+    let (st, _) = s
+        .post(
+            &format!("/v1/consents/{id}/withdraw"),
+            json!({"purposes": ["analytics"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    s.advance_days(31);
+    assert_eq!(
+        s.validate("p-regrant", "marketing").await["reason"],
+        "expired"
+    );
+    let (st, b) = s
+        .post(
+            &format!("/v1/consents/{id}/update"),
+            json!({"decisions": {"analytics": "granted", "marketing": "granted"}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let now = T0 + Duration::days(31);
+    for (code, days) in [("analytics", 90), ("marketing", 30)] {
+        let p = purpose(&b, code);
+        assert_eq!(p["status"], "active");
+        assert_eq!(ts(&p["granted_at"]), now);
+        assert_eq!(ts(&p["expires_at"]), now + Duration::days(days));
+        assert!(p["withdrawn_at"].is_null());
+    }
+    assert_eq!(s.validate("p-regrant", "analytics").await["valid"], true);
+    assert_eq!(s.validate("p-regrant", "marketing").await["valid"], true);
+}
+
+// ---------- renewal ----------
+
+#[tokio::test]
+async fn renewal_extends_expired_and_expiring_purposes_from_now() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-renew",
+        json!({"account": "granted", "marketing": "granted", "analytics": "denied", "tax_records": "granted"}),
+    )
+    .await;
+    let id = id_of(&a);
+    let path = format!("/v1/consents/{id}/renew");
+
+    // Marketing has expired (job run), the others are still active.
+    s.advance_days(31);
+    assert_eq!(s.run_expiry().await, 1);
+    assert_eq!(
+        s.validate("p-renew", "marketing").await["reason"],
+        "expired"
+    );
+    let now = T0 + Duration::days(31);
+    let (st, b) = s.post(&path, json!({"purposes": ["marketing"]})).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert_eq!(b["version"], 3);
+    assert_eq!(b["previous_version"], 2);
+    assert_eq!(b["event"], "renewed");
+    let m = purpose(&b, "marketing");
+    assert_eq!(m["status"], "active");
+    assert_eq!(ts(&m["expires_at"]), now + Duration::days(30));
+    assert_eq!(ts(&m["granted_at"]), T0);
+    assert_eq!(
+        ts(&purpose(&b, "account")["expires_at"]),
+        T0 + Duration::days(365),
+        "not named, not renewed"
+    );
+    let v = s.validate("p-renew", "marketing").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(ts(&v["expires_at"]), now + Duration::days(30));
+
+    // Expiring soon, not yet expired (account, 10 days left): renewing without a body renews
+    // every granted purpose from now.
+    s.clock.set(T0 + Duration::days(355));
+    let now = T0 + Duration::days(355);
+    let res = s
+        .client
+        .post(format!("{}{path}", s.url))
+        .bearer_auth(&s.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(c["version"], 4);
+    for (code, days) in [("account", 365), ("marketing", 30), ("tax_records", 365)] {
+        let p = purpose(&c, code);
+        assert_eq!(p["status"], "active", "{code}");
+        assert_eq!(ts(&p["expires_at"]), now + Duration::days(days), "{code}");
+    }
+    assert_eq!(purpose(&c, "analytics")["status"], "denied");
+    assert!(purpose(&c, "analytics")["expires_at"].is_null());
+    s.clock.set(T0 + Duration::days(366));
+    assert_eq!(s.validate("p-renew", "account").await["valid"], true);
+
+    // Renewal is on the audit trail for the renewed purposes only.
+    let entries = audit_entries(&s, "consent.renewed").await;
+    assert_eq!(entries.len(), 1 + 3);
+    assert_eq!(entries[0]["purpose"], "marketing");
+}
+
+#[tokio::test]
+async fn renewal_refuses_what_was_never_granted_or_was_withdrawn() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-norenew",
+        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "granted"}),
+    )
+    .await;
+    let id = id_of(&a);
+    let path = format!("/v1/consents/{id}/renew");
+    let (st, _) = s
+        .post(
+            &format!("/v1/consents/{id}/withdraw"),
+            json!({"purposes": ["analytics"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let rejected = audit_entries(&s, "consent.rejected").await.len();
+
+    for named in [
+        json!(["marketing"]),
+        json!(["analytics"]),
+        json!(["account", "marketing"]),
+    ] {
+        let (st, v) = s.post(&path, json!({"purposes": named})).await;
+        assert_eq!(st, StatusCode::CONFLICT, "{v}");
+        assert_eq!(v["code"], "not_renewable");
+    }
+    let (st, v) = s.post(&path, json!({"purposes": []})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "empty_purposes");
+    let (st, v) = s.post(&path, json!({"purposes": ["profiling"]})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "unknown_purpose");
+    assert_eq!(consent(&s, &id).await["version"], 2);
+    assert_eq!(
+        audit_entries(&s, "consent.rejected").await.len(),
+        rejected + 1 + 1 + 2
+    );
+
+    // Nothing renewable at all.
+    let b = collect_ok(
+        &s,
+        &cat,
+        "p-norenew-2",
+        json!({"account": "denied", "marketing": "denied", "analytics": "denied", "tax_records": "denied"}),
+    )
+    .await;
+    let (st, v) = s
+        .post(&format!("/v1/consents/{}/renew", id_of(&b)), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "not_renewable");
+    assert_eq!(consent(&s, &id_of(&b)).await["version"], 1);
+}
+
+#[tokio::test]
+async fn every_new_version_is_on_the_audit_trail_even_within_one_instant() {
+    // The clock does not move: every change below happens at the instant of collection.
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(&s, &cat, "p-instant", all_granted()).await;
+    let id = id_of(&a);
+    let (st, b) = s.post(&format!("/v1/consents/{id}/renew"), json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let (st, c) = s
+        .post(
+            &format!("/v1/consents/{id}/renew"),
+            json!({"purposes": ["marketing"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    let (st, d) = s
+        .post(
+            &format!("/v1/consents/{id}/withdraw"),
+            json!({"purposes": ["analytics"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    let (st, e) = s
+        .post(&format!("/v1/consents/{id}/withdraw"), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    for v in [&a, &b, &c, &d, &e] {
+        assert!(
+            v["audit_log_id"].is_u64(),
+            "version without audit entry: {v}"
+        );
+    }
+    let renewed = audit_entries(&s, "consent.renewed").await;
+    let purposes_of = |entries: &[Value], version: u64| {
+        entries
+            .iter()
+            .filter(|e| e["version"] == version)
+            .map(|e| e["purpose"].as_str().unwrap().to_string())
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(
+        purposes_of(&renewed, 2),
+        set(&["account", "analytics", "marketing", "tax_records"])
+    );
+    assert_eq!(purposes_of(&renewed, 3), set(&["marketing"]));
+    let withdrawn = audit_entries(&s, "consent.withdrawn").await;
+    assert_eq!(purposes_of(&withdrawn, 4), set(&["analytics"]));
+    // The second withdrawal records only what it withdrew, not analytics again.
+    assert_eq!(
+        purposes_of(&withdrawn, 5),
+        set(&["account", "marketing", "tax_records"])
+    );
+    assert_eq!(
+        withdrawn.iter().find(|e| e["version"] == 5).unwrap()["index"],
+        e["audit_log_id"]
+    );
+}
+
+// ---------- withdrawal ----------
+
+#[tokio::test]
+async fn withdrawal_is_per_purpose_immediate_and_reports_legal_exceptions() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(&s, &cat, "p-wd", all_granted()).await;
+    let id = id_of(&a);
+    let path = format!("/v1/consents/{id}/withdraw");
+    assert_eq!(s.validate("p-wd", "marketing").await["valid"], true);
+
+    s.clock.advance(Duration::hours(5));
+    let now = T0 + Duration::hours(5);
+    let (st, b) = s.post(&path, json!({"purposes": ["marketing"]})).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert_eq!(b["version"], 2);
+    assert_eq!(b["previous_version"], 1);
+    assert_eq!(b["event"], "withdrawn");
+    assert_eq!(b["legal_exceptions"], json!([]));
+    let m = purpose(&b, "marketing");
+    assert_eq!(m["status"], "withdrawn");
+    assert_eq!(ts(&m["withdrawn_at"]), now);
+    for code in ["account", "analytics", "tax_records"] {
+        assert_eq!(purpose(&b, code), purpose(&a, code), "{code} untouched");
+    }
+    // Immediate: the very next validation says no.
+    let v = s.validate("p-wd", "marketing").await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["reason"], "withdrawn");
+    assert_eq!(s.validate("p-wd", "account").await["valid"], true);
+
+    // Withdrawing what is not active is refused, and the attempt is recorded.
+    let before = audit_entries(&s, "consent.rejected").await.len();
+    let (st, v) = s.post(&path, json!({"purposes": ["marketing"]})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "not_active");
+    assert_eq!(consent(&s, &id).await["version"], 2);
+    let r = audit_entries(&s, "consent.rejected").await;
+    assert_eq!(r.len(), before + 1);
+    let last = r.last().unwrap();
+    assert_eq!(last["outcome"], "not_active");
+    assert_eq!(last["purpose"], "marketing");
+    assert_eq!(last["status"], "withdrawn");
+    assert_eq!(last["artefact"], id.as_str());
+    assert_eq!(last["version"], 2);
+    // Naming an active and an inactive purpose withdraws neither.
+    let (st, v) = s
+        .post(&path, json!({"purposes": ["analytics", "marketing"]}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "not_active");
+    assert_eq!(s.validate("p-wd", "analytics").await["valid"], true);
+
+    // Everything else, with no body: tax records may continue by law.
+    let res = s
+        .client
+        .post(format!("{}{path}", s.url))
+        .bearer_auth(&s.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(c["version"], 3);
+    assert_eq!(c["legal_exceptions"], json!(["tax_records"]));
+    for p in c["purposes"].as_array().unwrap() {
+        assert_eq!(p["status"], "withdrawn", "{p}");
+    }
+    // marketing keeps its first withdrawal time.
+    assert_eq!(ts(&purpose(&c, "marketing")["withdrawn_at"]), now);
+    for code in ["account", "analytics"] {
+        let v = s.validate("p-wd", code).await;
+        assert_eq!(
+            (v["valid"].clone(), v["reason"].clone()),
+            (json!(false), json!("withdrawn"))
+        );
+    }
+    let v = s.validate("p-wd", "tax_records").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["reason"], "legal_exception");
+    let w = audit_entries(&s, "consent.withdrawn").await;
+    assert_eq!(w.len(), 4);
+    let tax = w.iter().find(|e| e["purpose"] == "tax_records").unwrap();
+    assert_eq!(tax["outcome"], "legal_exception");
+
+    // Nothing left to withdraw.
+    let (st, v) = s.post(&path, json!({})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "not_active");
+    assert_eq!(
+        audit_entries(&s, "consent.rejected").await.len(),
+        before + 4
+    );
+    assert_eq!(consent(&s, &id).await["version"], 3);
+}
+
+#[tokio::test]
+async fn withdrawing_denied_or_expired_purposes_is_refused() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-wd2",
+        json!({"account": "granted", "marketing": "granted", "analytics": "denied", "tax_records": "denied"}),
+    )
+    .await;
+    let path = format!("/v1/consents/{}/withdraw", id_of(&a));
+    let (st, v) = s.post(&path, json!({"purposes": ["analytics"]})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "not_active");
+    assert!(v["detail"].as_str().unwrap().contains("denied"));
+    // Expired (the job has not run): still not active.
+    s.advance_days(30);
+    let (st, v) = s.post(&path, json!({"purposes": ["marketing"]})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "not_active");
+    assert!(v["detail"].as_str().unwrap().contains("expired"));
+    let (st, v) = s.post(&path, json!({"purposes": ["profiling"]})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "unknown_purpose");
+    let (st, v) = s.post(&path, json!({"purposes": []})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "empty_purposes");
+    assert_eq!(consent(&s, &id_of(&a)).await["version"], 1);
+    // Withdrawing all withdraws only what is active (account), materialising marketing's expiry.
+    let (st, b) = s.post(&path, json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert_eq!(purpose(&b, "account")["status"], "withdrawn");
+    assert_eq!(purpose(&b, "marketing")["status"], "expired");
+    assert!(purpose(&b, "marketing")["withdrawn_at"].is_null());
+    assert_eq!(purpose(&b, "analytics")["status"], "denied");
+}
+
+// ---------- history and listing ----------
+
+#[tokio::test]
+async fn history_keeps_every_version_unchanged() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(&s, &cat, "p-hist", all_granted()).await;
+    let id = id_of(&a);
+    s.advance_days(1);
+    let (_, b) = s
+        .post(
+            &format!("/v1/consents/{id}/withdraw"),
+            json!({"purposes": ["marketing"]}),
+        )
+        .await;
+    s.advance_days(1);
+    let (_, c) = s
+        .post(
+            &format!("/v1/consents/{id}/update"),
+            json!({"decisions": {"analytics": "denied"}}),
+        )
+        .await;
+    s.advance_days(1);
+    let (_, d) = s
+        .post(
+            &format!("/v1/consents/{id}/renew"),
+            json!({"purposes": ["account"]}),
+        )
+        .await;
+    s.advance_days(100);
+    assert_eq!(s.run_expiry().await, 0, "nothing granted and active is due");
+    s.advance_days(300);
+    assert_eq!(s.run_expiry().await, 1);
+
+    let got = consent(&s, &id).await;
+    let h = got["history"].as_array().unwrap();
+    assert_eq!(h.len(), 5);
+    assert_eq!(h[0], a);
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("legal_exceptions");
+        v
+    };
+    assert_eq!(h[1], strip(b));
+    assert_eq!(h[2], c);
+    assert_eq!(h[3], d);
+    let events: Vec<&str> = h.iter().map(|v| v["event"].as_str().unwrap()).collect();
+    assert_eq!(
+        events,
+        ["collected", "withdrawn", "updated", "renewed", "expired"]
+    );
+    for (i, v) in h.iter().enumerate() {
+        assert_eq!(v["id"], id.as_str());
+        assert_eq!(v["version"], i + 1);
+        if i == 0 {
+            assert!(v["previous_version"].is_null());
+        } else {
+            assert_eq!(v["previous_version"], i);
+        }
+        // What was collected, and under which notice, never changes.
+        for f in [
+            "principal_id",
+            "notice_id",
+            "notice_version",
+            "notice_text_hash",
+            "language",
+            "collected_at",
+            "method",
+            "session_id",
+        ] {
+            assert_eq!(v[f], a[f], "{f} in version {}", i + 1);
+        }
+    }
+    // The top level is the latest version.
+    let mut top = got.clone();
+    top.as_object_mut().unwrap().remove("history");
+    assert_eq!(top, h[4]);
+    let (st, v) = s
+        .get(&format!("/v1/consents/{}", uuid::Uuid::now_v7()))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert_eq!(v["code"], "consent_not_found");
+}
+
+#[tokio::test]
+async fn principal_consents_filter_and_paginate() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    // Seven artefacts one hour apart, and one for someone else.
+    let mut made = Vec::new();
+    for i in 0..7 {
+        let decisions = if i % 2 == 0 {
+            all_granted()
+        } else {
+            json!({"account": "granted", "marketing": "denied", "analytics": "denied", "tax_records": "denied"})
+        };
+        made.push(collect_ok(&s, &cat, "p-list", decisions).await);
+        s.clock.advance(Duration::hours(1));
+    }
+    collect_ok(&s, &cat, "p-other", all_granted()).await;
+    let made_ids: Vec<String> = made.iter().map(id_of).collect();
+    let newest_first: Vec<String> = made_ids.iter().rev().cloned().collect();
+
+    let all = principal_items(&s, "p-list", "").await;
+    assert_eq!(ids(&all), newest_first);
+    assert!(all.iter().all(|a| a["principal_id"] == "p-list"));
+    assert!(principal_items(&s, "nobody", "").await.is_empty());
+
+    // Pages of two: no duplicates, no gaps.
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let q = match &cursor {
+            Some(c) => format!("?limit=2&cursor={c}"),
+            None => "?limit=2".to_string(),
+        };
+        let (st, v) = s.get(&format!("/v1/principals/p-list/consents{q}")).await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        let items = v["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        paged.extend(ids(items));
+        pages += 1;
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 4);
+    assert_eq!(paged, newest_first);
+    // Exactly a page: no next cursor.
+    let (_, v) = s.get("/v1/principals/p-list/consents?limit=7").await;
+    assert_eq!(v["items"].as_array().unwrap().len(), 7);
+    assert!(v.get("next_cursor").is_none_or(Value::is_null));
+
+    // Status and purpose.
+    let granted_all: Vec<String> = newest_first
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (6 - i) % 2 == 0)
+        .map(|(_, id)| id.clone())
+        .collect();
+    let denied_marketing: Vec<String> = newest_first
+        .iter()
+        .filter(|id| !granted_all.contains(id))
+        .cloned()
+        .collect();
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", "?status=active").await),
+        newest_first
+    );
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", "?status=active&purpose=marketing").await),
+        granted_all
+    );
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", "?status=denied").await),
+        denied_marketing
+    );
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", "?status=denied&purpose=account").await),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", "?purpose=marketing").await),
+        newest_first
+    );
+    assert!(
+        principal_items(&s, "p-list", "?purpose=profiling")
+            .await
+            .is_empty()
+    );
+    assert!(
+        principal_items(&s, "p-list", "?status=withdrawn")
+            .await
+            .is_empty()
+    );
+
+    // Date range on the collection time: [from, to).
+    let from = rfc3339(T0 + Duration::hours(2));
+    let to = rfc3339(T0 + Duration::hours(5));
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", &format!("?from={from}&to={to}")).await),
+        vec![
+            made_ids[4].clone(),
+            made_ids[3].clone(),
+            made_ids[2].clone()
+        ]
+    );
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", &format!("?from={from}")).await).len(),
+        5
+    );
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", &format!("?to={from}")).await),
+        vec![made_ids[1].clone(), made_ids[0].clone()]
+    );
+    // Filters and pages combine.
+    let (_, v) = s
+        .get(&format!(
+            "/v1/principals/p-list/consents?from={from}&status=active&purpose=marketing&limit=1"
+        ))
+        .await;
+    assert_eq!(
+        ids(v["items"].as_array().unwrap()),
+        vec![made_ids[6].clone()]
+    );
+    let c = v["next_cursor"].as_str().unwrap().to_string();
+    let (_, v) = s
+        .get(&format!(
+            "/v1/principals/p-list/consents?from={from}&status=active&purpose=marketing&limit=1&cursor={c}"
+        ))
+        .await;
+    assert_eq!(
+        ids(v["items"].as_array().unwrap()),
+        vec![made_ids[4].clone()]
+    );
+
+    // Withdrawn and expired follow the lifecycle; items show the status as of now.
+    let (st, _) = s
+        .post(&format!("/v1/consents/{}/withdraw", made_ids[0]), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        ids(&principal_items(&s, "p-list", "?status=withdrawn").await),
+        vec![made_ids[0].clone()]
+    );
+    s.clock.set(T0 + Duration::days(31));
+    let expired = principal_items(&s, "p-list", "?status=expired&purpose=marketing").await;
+    assert_eq!(
+        ids(&expired),
+        vec![
+            made_ids[6].clone(),
+            made_ids[4].clone(),
+            made_ids[2].clone()
+        ]
+    );
+    assert!(
+        expired
+            .iter()
+            .all(|a| purpose(a, "marketing")["status"] == "expired")
+    );
+}
+
+// ---------- tenants and restarts ----------
+
+#[tokio::test]
+async fn fiduciaries_are_isolated() {
+    let mut s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(&s, &cat, "shared-principal", all_granted()).await;
+    let id = id_of(&a);
+    let (_, key_b) = s.create_fiduciary("Other Fiduciary").await;
+    let kb = key_b.as_str();
+
+    // B sees nothing of A.
+    for path in ["/v1/data-items", "/v1/purposes", "/v1/notices"] {
+        let (st, v) = as_key(&s, kb, Method::GET, path, None).await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(v, json!([]), "{path}");
+    }
+    for (path, code) in [
+        (format!("/v1/notices/{}", cat.notice_id), "notice_not_found"),
+        (
+            format!("/v1/notices/{}/versions", cat.notice_id),
+            "notice_not_found",
+        ),
+        (
+            format!("/v1/notices/{}/versions/1", cat.notice_id),
+            "notice_version_not_found",
+        ),
+        (format!("/v1/consents/{id}"), "consent_not_found"),
+        ("/v1/purposes/account".to_string(), "purpose_not_found"),
+        ("/v1/data-items/pan".to_string(), "data_item_not_found"),
+    ] {
+        let (st, v) = as_key(&s, kb, Method::GET, &path, None).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{path}: {v}");
+        assert_eq!(v["code"], code, "{path}");
+    }
+    for (path, body) in [
+        (
+            format!("/v1/consents/{id}/update"),
+            json!({"decisions": {"marketing": "denied"}}),
+        ),
+        (format!("/v1/consents/{id}/renew"), json!({})),
+        (format!("/v1/consents/{id}/withdraw"), json!({})),
+    ] {
+        let (st, v) = as_key(&s, kb, Method::POST, &path, Some(body)).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{path}: {v}");
+        assert_eq!(v["code"], "consent_not_found");
+    }
+    let (st, v) = as_key(
+        &s,
+        kb,
+        Method::POST,
+        &format!("/v1/notices/{}/publish", cat.notice_id),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    let (st, v) = as_key(
+        &s,
+        kb,
+        Method::PUT,
+        &format!("/v1/notices/{}", cat.notice_id),
+        Some(json!({"code": "registration", "purposes": ["account"], "texts": {"en": notice_text("en")}})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    let (st, v) = as_key(
+        &s,
+        kb,
+        Method::POST,
+        "/v1/consents",
+        Some(json!({"principal_id": "shared-principal", "notice_id": cat.notice_id, "notice_version": 1,
+                    "language": "en", "decisions": all_granted(), "method": "web"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "notice_not_found");
+    let (st, v) = as_key(
+        &s,
+        kb,
+        Method::GET,
+        "/v1/principals/shared-principal/consents",
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["items"], json!([]));
+    let (st, v) = as_key(
+        &s,
+        kb,
+        Method::POST,
+        "/v1/consents/validate",
+        Some(json!({"principal_id": "shared-principal", "purpose": "account"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "unknown_purpose");
+    let (_, v) = as_key(&s, kb, Method::GET, "/v1/audit/entries?limit=1000", None).await;
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["fiduciary"] != s.fiduciary_id.as_str()),
+        "{v}"
+    );
+
+    // B defines the same codes and the same principal id: still separate.
+    let key_a = std::mem::replace(&mut s.key, key_b.clone());
+    let cat_b = s.seed().await;
+    let b = collect_ok(
+        &s,
+        &cat_b,
+        "shared-principal",
+        json!({"account": "granted", "marketing": "denied", "analytics": "denied", "tax_records": "denied"}),
+    )
+    .await;
+    assert_ne!(cat_b.notice_id, cat.notice_id);
+    let v = s.validate("shared-principal", "marketing").await;
+    assert_eq!(v["reason"], "denied");
+    assert_eq!(v["consent_id"], b["id"]);
+    let (st, _) = s
+        .post(&format!("/v1/consents/{}/withdraw", id_of(&b)), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    s.key = key_a;
+
+    // A is unaffected.
+    let v = s.validate("shared-principal", "marketing").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["consent_id"], id.as_str());
+    assert_eq!(
+        s.validate("shared-principal", "account").await["valid"],
+        true
+    );
+    assert_eq!(
+        ids(&principal_items(&s, "shared-principal", "").await),
+        vec![id.clone()]
+    );
+    let (st, _) = s.get(&format!("/v1/consents/{}", id_of(&b))).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _) = s.get(&format!("/v1/notices/{}", cat_b.notice_id)).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (_, notices) = s.get("/v1/notices").await;
+    assert_eq!(notices.as_array().unwrap().len(), 1);
+    assert_eq!(consent(&s, &id).await["version"], 1);
+}
+
+#[tokio::test]
+async fn everything_survives_a_restart() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let a = collect_ok(
+        &s,
+        &cat,
+        "p-restart",
+        json!({"account": "granted", "marketing": "granted", "analytics": "denied", "tax_records": "granted"}),
+    )
+    .await;
+    let id = id_of(&a);
+    s.advance_days(1);
+    let (st, _) = s
+        .post(
+            &format!("/v1/consents/{id}/withdraw"),
+            json!({"purposes": ["tax_records"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let val_before = s.validate("p-restart", "marketing").await;
+    assert_eq!(val_before["valid"], true);
+
+    let mut snapshot = Vec::new();
+    for path in [
+        "/v1/data-items".to_string(),
+        "/v1/purposes".to_string(),
+        "/v1/notices".to_string(),
+        format!("/v1/notices/{}/versions", cat.notice_id),
+        format!("/v1/consents/{id}"),
+        "/v1/principals/p-restart/consents".to_string(),
+        "/v1/audit/entries?limit=1000".to_string(),
+    ] {
+        let (st, v) = s.get(&path).await;
+        assert_eq!(st, StatusCode::OK, "{path}");
+        snapshot.push((path, v));
+    }
+
+    let s = s.restart().await;
+    for (path, before) in &snapshot {
+        let (st, v) = s.get(path).await;
+        assert_eq!(st, StatusCode::OK, "{path}");
+        assert_eq!(&v, before, "{path} changed across the restart");
+    }
+    let validations = audit_entries(&s, "consent.validated").await;
+    assert_eq!(validations.len(), 1);
+    assert_eq!(validations[0]["index"], val_before["audit_log_id"]);
+
+    // The state is live, not just readable.
+    let v = s.validate("p-restart", "marketing").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["version"], 2);
+    assert_eq!(
+        s.validate("p-restart", "tax_records").await["reason"],
+        "legal_exception"
+    );
+    assert_eq!(
+        s.validate("p-restart", "analytics").await["reason"],
+        "denied"
+    );
+    let (st, c) = s
+        .post(
+            &format!("/v1/consents/{id}/update"),
+            json!({"decisions": {"analytics": "granted"}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    assert_eq!(c["version"], 3);
+    s.advance_days(30);
+    assert_eq!(s.run_expiry().await, 1);
+    assert_eq!(
+        s.validate("p-restart", "marketing").await["reason"],
+        "expired"
+    );
+    // Duplicates are still duplicates.
+    let (st, _) = s
+        .post(
+            "/v1/data-items",
+            json!({"code": "pan", "name": {"en": "PAN"}, "category": "id"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+
+    let s = s.restart().await;
+    let got = consent(&s, &id).await;
+    assert_eq!(got["version"], 4);
+    assert_eq!(got["event"], "expired");
+    assert_eq!(got["history"][0], a);
+    assert_eq!(
+        s.validate("p-restart", "marketing").await["reason"],
+        "expired"
+    );
+    assert_eq!(s.run_expiry().await, 0);
+}

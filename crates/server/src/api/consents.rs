@@ -137,8 +137,15 @@ async fn optional_body(req: axum::extract::Request) -> ApiResult<PurposesRequest
                 "the request body is larger than the limit",
             )
         })?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(PurposesRequest::default());
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => return Ok(PurposesRequest::default()),
+        Some(b'{') => {}
+        Some(_) => {
+            return Err(ApiError::unprocessable(
+                "invalid_body",
+                "the body must be a JSON object (or empty)",
+            ));
+        }
     }
     serde_json::from_slice(&bytes).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
