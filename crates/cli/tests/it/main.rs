@@ -5,4 +5,5 @@ mod common;
 mod errors;
 mod ledger;
 mod lifecycle;
+mod openapi;
 mod process;
