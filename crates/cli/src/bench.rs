@@ -71,17 +71,33 @@ pub struct Req {
 
 impl Req {
     fn get(path: impl Into<String>) -> Req {
-        Req { method: hyper::Method::GET, path: path.into(), body: None }
+        Req {
+            method: hyper::Method::GET,
+            path: path.into(),
+            body: None,
+        }
     }
     fn post(path: impl Into<String>, body: &Value) -> Req {
-        Req { method: hyper::Method::POST, path: path.into(), body: Some(serde_json::to_vec(body).unwrap_or_default()) }
+        Req {
+            method: hyper::Method::POST,
+            path: path.into(),
+            body: Some(serde_json::to_vec(body).unwrap_or_default()),
+        }
     }
 }
 
 /// Sends `make(i)` requests from `conns` tasks, each owning one keep-alive HTTP/1.1 connection,
 /// until `dur` has passed or `limit` requests were sent. The client is a bare hyper connection so
 /// that the load generator takes as little of the machine as it can.
-async fn drive<F>(name: &'static str, addr: std::net::SocketAddr, key: &str, conns: usize, dur: Duration, limit: Option<usize>, make: F) -> anyhow::Result<Phase>
+async fn drive<F>(
+    name: &'static str,
+    addr: std::net::SocketAddr,
+    key: &str,
+    conns: usize,
+    dur: Duration,
+    limit: Option<usize>,
+    make: F,
+) -> anyhow::Result<Phase>
 where
     F: Fn(usize) -> Req + Send + Sync + 'static,
 {
@@ -93,7 +109,10 @@ where
     for _ in 0..conns {
         let stream = tokio::net::TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
-        let (sender, conn) = hyper::client::conn::http1::handshake::<_, Full<bytes::Bytes>>(hyper_util::rt::TokioIo::new(stream)).await?;
+        let (sender, conn) = hyper::client::conn::http1::handshake::<_, Full<bytes::Bytes>>(
+            hyper_util::rt::TokioIo::new(stream),
+        )
+        .await?;
         tokio::spawn(conn);
         senders.push(sender);
     }
@@ -120,7 +139,8 @@ where
                 if r.body.is_some() {
                     b = b.header(hyper::header::CONTENT_TYPE, "application/json");
                 }
-                let Ok(req) = b.body(Full::new(bytes::Bytes::from(r.body.unwrap_or_default()))) else {
+                let Ok(req) = b.body(Full::new(bytes::Bytes::from(r.body.unwrap_or_default())))
+                else {
                     errors += 1;
                     continue;
                 };
@@ -159,7 +179,14 @@ where
     let elapsed = start.elapsed();
     let cpu = process_cpu().saturating_sub(cpu0);
     lat_us.sort_unstable();
-    Ok(Phase { name, cpu, ok: lat_us.len(), errors, elapsed, lat_us })
+    Ok(Phase {
+        name,
+        cpu,
+        ok: lat_us.len(),
+        errors,
+        elapsed,
+        lat_us,
+    })
 }
 
 /// User and system CPU time of this process so far (Linux `/proc/self/stat`; zero elsewhere).
@@ -182,7 +209,9 @@ fn db_bytes(path: &std::path::Path) -> anyhow::Result<u64> {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    let temp = tempfile::Builder::new().prefix("anumodan-bench-").tempdir()?;
+    let temp = tempfile::Builder::new()
+        .prefix("anumodan-bench-")
+        .tempdir()?;
     let cfg = Config {
         listen: "127.0.0.1:0".parse()?,
         data_dir: temp.path().to_path_buf(),
@@ -206,15 +235,27 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let dur = Duration::from_secs(args.seconds);
     let c = args.connections;
 
-    println!("anumodan bench: {} connections, {} s per phase, {} principals", c, args.seconds, args.principals);
+    println!(
+        "anumodan bench: {} connections, {} s per phase, {} principals",
+        c, args.seconds, args.principals
+    );
     println!(
         "machine: {} CPUs; build: {}",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        if cfg!(debug_assertions) { "debug (use --release for real figures)" } else { "release" }
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        if cfg!(debug_assertions) {
+            "debug (use --release for real figures)"
+        } else {
+            "release"
+        }
     );
 
     let addr = running.addr;
-    let health = drive("healthz (ceiling)", addr, &key, c, dur, None, |_| Req::get("/healthz")).await?;
+    let health = drive("healthz (ceiling)", addr, &key, c, dur, None, |_| {
+        Req::get("/healthz")
+    })
+    .await?;
 
     let n = notice.clone();
     let collect = drive("collect", addr, &key, c, Duration::from_secs(3600), Some(args.principals), move |i| {
@@ -239,9 +280,20 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     // Withdraw marketing from the collected artefacts, each once.
     let ids = Arc::new(collected_ids(&client, &url, &key, args.principals).await?);
     let ids2 = ids.clone();
-    let withdraw = drive("withdraw", addr, &key, c, Duration::from_secs(3600), Some(ids.len()), move |i| {
-        Req::post(format!("/v1/consents/{}/withdraw", ids2[i]), &json!({"purposes": ["marketing"]}))
-    })
+    let withdraw = drive(
+        "withdraw",
+        addr,
+        &key,
+        c,
+        Duration::from_secs(3600),
+        Some(ids.len()),
+        move |i| {
+            Req::post(
+                format!("/v1/consents/{}/withdraw", ids2[i]),
+                &json!({"purposes": ["marketing"]}),
+            )
+        },
+    )
     .await?;
 
     println!();
@@ -249,17 +301,29 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     validate.print();
     collect.print();
     withdraw.print();
-    let per = if validate.ok > 0 { (after.saturating_sub(before)) as f64 / validate.ok as f64 } else { 0.0 };
+    let per = if validate.ok > 0 {
+        (after.saturating_sub(before)) as f64 / validate.ok as f64
+    } else {
+        0.0
+    };
     println!();
-    println!("validations / healthz ceiling: {:.0}%", 100.0 * validate.rate() / health.rate().max(1.0));
-    println!("bytes on disk per audited validation: {per:.0} (database pages in use, WAL checkpointed)");
+    println!(
+        "validations / healthz ceiling: {:.0}%",
+        100.0 * validate.rate() / health.rate().max(1.0)
+    );
+    println!(
+        "bytes on disk per audited validation: {per:.0} (database pages in use, WAL checkpointed)"
+    );
     running.stop().await;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn setup_catalogue(client: &reqwest::Client, url: &str, key: &str) -> anyhow::Result<String> {
     let post = |path: &str, body: Value| {
-        let req = client.post(format!("{url}{path}")).bearer_auth(key).json(&body);
+        let req = client
+            .post(format!("{url}{path}"))
+            .bearer_auth(key)
+            .json(&body);
         async move {
             let r = req.send().await?;
             let status = r.status();
@@ -269,9 +333,17 @@ async fn setup_catalogue(client: &reqwest::Client, url: &str, key: &str) -> anyh
         }
     };
     for code in ["name", "mobile", "email"] {
-        post("/v1/data-items", json!({"code": code, "name": {"en": code}, "category": "contact"})).await?;
+        post(
+            "/v1/data-items",
+            json!({"code": code, "name": {"en": code}, "category": "contact"}),
+        )
+        .await?;
     }
-    for (code, mandatory, items) in [("service", true, vec!["name", "mobile"]), ("marketing", false, vec!["email"]), ("analytics", false, vec!["mobile"])] {
+    for (code, mandatory, items) in [
+        ("service", true, vec!["name", "mobile"]),
+        ("marketing", false, vec!["email"]),
+        ("analytics", false, vec!["mobile"]),
+    ] {
         post(
             "/v1/purposes",
             json!({"code": code, "mandatory": mandatory, "validity_days": 365, "retention_days": 365, "data_items": items,
@@ -286,11 +358,18 @@ async fn setup_catalogue(client: &reqwest::Client, url: &str, key: &str) -> anyh
     Ok(id)
 }
 
-async fn collected_ids(client: &reqwest::Client, url: &str, key: &str, n: usize) -> anyhow::Result<Vec<String>> {
+async fn collected_ids(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    n: usize,
+) -> anyhow::Result<Vec<String>> {
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
         let v: Value = client
-            .get(format!("{url}/v1/principals/principal-{i}/consents?limit=1"))
+            .get(format!(
+                "{url}/v1/principals/principal-{i}/consents?limit=1"
+            ))
             .bearer_auth(key)
             .send()
             .await?

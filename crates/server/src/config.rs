@@ -60,7 +60,8 @@ impl Config {
         if let Some(f) = file {
             fig = fig.merge(Toml::file_exact(f));
         }
-        fig.merge(Env::prefixed("ANUMODAN_"))
+        // ANUMODAN_CONFIG names the file itself (read by the CLI), not a setting.
+        fig.merge(Env::prefixed("ANUMODAN_").ignore(&["config"]))
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(Box::new)

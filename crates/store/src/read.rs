@@ -399,7 +399,9 @@ impl Reads for Reader<'_> {
         if let Some(after) = q.after {
             push(&mut sql, "a.idx >", (after as i64).into());
         }
-        sql.push_str(&format!(" ORDER BY a.idx LIMIT {}", q.limit.clamp(1, 1000)));
+        // 1001: the API asks for one more than its largest page (1000) to learn whether a next
+        // page exists; clamping that away would end the listing after 1000 entries.
+        sql.push_str(&format!(" ORDER BY a.idx LIMIT {}", q.limit.clamp(1, 1001)));
         let mut stmt = self.conn.prepare(&sql).map_err(db_err)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args), entry_from_row)

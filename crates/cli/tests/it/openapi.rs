@@ -6,9 +6,15 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn openapi_document_is_3_1_and_lists_every_route() {
     let s = TestServer::start().await;
-    let (st, doc) = s.send(reqwest::Method::GET, "/openapi.json", None, None).await;
+    let (st, doc) = s
+        .send(reqwest::Method::GET, "/openapi.json", None, None)
+        .await;
     assert_eq!(st, StatusCode::OK);
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
     let paths = doc["paths"].as_object().unwrap();
     for (path, method) in [
         ("/v1/data-items", "post"),
@@ -39,7 +45,10 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("/.well-known/anumodan/ledger-key", "get"),
         ("/healthz", "get"),
     ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing from the OpenAPI document");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing from the OpenAPI document"
+        );
     }
     // Every documented operation is served (none answers 404 route_not_found or 405).
     for (path, item) in paths {
@@ -51,7 +60,9 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
                 .replace("{index}", "0")
                 .replace("{principal_id}", "p");
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let (st, v) = s.send(m, &concrete, Some(&s.key), Some(serde_json::json!({}))).await;
+            let (st, v) = s
+                .send(m, &concrete, Some(&s.key), Some(serde_json::json!({})))
+                .await;
             assert!(
                 st != StatusCode::METHOD_NOT_ALLOWED && v["code"] != "route_not_found",
                 "{method} {path} is documented but not served: {st} {v}"
@@ -62,7 +73,10 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     assert!(schemas.contains_key("Problem"));
     assert!(schemas.contains_key("Reason"));
-    assert_eq!(doc["components"]["securitySchemes"]["api_key"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_key"]["scheme"],
+        "bearer"
+    );
 }
 
 #[tokio::test]

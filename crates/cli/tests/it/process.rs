@@ -1,1 +1,955 @@
+//! The `anumodan` binary as a subprocess: help and version, offline administration,
+//! configuration precedence, durability of acknowledged changes under SIGKILL, the data
+//! directory lock, and the demo.
+
 use crate::common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Bound of every wait on a process.
+const WAIT: Duration = Duration::from_secs(20);
+
+// ---------- helpers ----------
+
+/// The binary, without any `ANUMODAN_*` variable of the test's own environment.
+fn cmd(args: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.args(args);
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("ANUMODAN_") {
+            c.env_remove(k);
+        }
+    }
+    c.stdin(Stdio::null());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    cmd(args).output().expect("run the anumodan binary")
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ps(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn temp() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("anumodan-proc-")
+        .tempdir()
+        .unwrap()
+}
+
+/// A loopback port that was free a moment ago.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// A child process, killed (SIGKILL) and reaped when dropped, whatever happens in the test.
+/// Its stdout and stderr go to files, so it never blocks on a full pipe.
+struct Proc {
+    child: Child,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+impl Proc {
+    fn spawn(mut c: Command, logs: &Path, name: &str) -> Proc {
+        let stdout = logs.join(format!("{name}.stdout"));
+        let stderr = logs.join(format!("{name}.stderr"));
+        c.stdout(File::create(&stdout).unwrap())
+            .stderr(File::create(&stderr).unwrap());
+        Proc {
+            child: c.spawn().expect("spawn the anumodan binary"),
+            stdout,
+            stderr,
+        }
+    }
+
+    fn stdout(&self) -> String {
+        std::fs::read_to_string(&self.stdout).unwrap_or_default()
+    }
+
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    fn logs(&self) -> String {
+        format!("--- stdout\n{}--- stderr\n{}", self.stdout(), self.stderr())
+    }
+
+    /// Waits until `/healthz` answers 200 at `url`; fails at once if the process exits.
+    async fn wait_healthy(&mut self, url: &str) {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                panic!(
+                    "the server exited ({st}) before answering:\n{}",
+                    self.logs()
+                );
+            }
+            if let Ok(r) = client.get(format!("{url}/healthz")).send().await
+                && r.status() == StatusCode::OK
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{url} not healthy within {WAIT:?}:\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Waits for the process to exit by itself.
+    async fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still running after {WAIT:?}:\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// SIGKILL (what `Child::kill` sends on Unix), then reap.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM through the system's `kill` command, for a graceful stop. Returns false when
+    /// that command is not available (the caller then kills instead).
+    fn terminate(&self) -> bool {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// `anumodan serve --listen 127.0.0.1:PORT --data-dir DIR`.
+fn serve(dir: &Path, port: u16) -> Command {
+    cmd(&[
+        "serve",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--data-dir",
+        ps(dir),
+    ])
+}
+
+/// `anumodan fiduciary create` on a stopped data directory; returns (id, api key).
+fn create_fiduciary(dir: &Path, name: &str) -> (String, String) {
+    let o = run(&["fiduciary", "create", "--name", name, "--data-dir", ps(dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", show(&o)));
+    let id = v["id"].as_str().unwrap().to_string();
+    uuid::Uuid::parse_str(&id).unwrap();
+    assert_eq!(v["name"], name);
+    let key = v["api_key"].as_str().unwrap().to_string();
+    assert!(key.starts_with("anm_"), "{key}");
+    (id, key)
+}
+
+/// A request that reports transport failures (the server died) as `None`.
+async fn call(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    key: &str,
+    body: Option<Value>,
+) -> Option<(StatusCode, Value)> {
+    let mut req = client.request(method, url).bearer_auth(key);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.ok()?;
+    let status = res.status();
+    let text = res.text().await.ok()?;
+    Some((
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    ))
+}
+
+async fn post(client: &reqwest::Client, url: &str, key: &str, body: Value) -> (StatusCode, Value) {
+    call(client, reqwest::Method::POST, url, key, Some(body))
+        .await
+        .unwrap_or_else(|| panic!("POST {url} failed"))
+}
+
+async fn get(client: &reqwest::Client, url: &str, key: &str) -> (StatusCode, Value) {
+    call(client, reqwest::Method::GET, url, key, None)
+        .await
+        .unwrap_or_else(|| panic!("GET {url} failed"))
+}
+
+/// A small catalogue over HTTP: `account` (mandatory) and `marketing` (optional) in a published
+/// notice. Returns the notice id.
+async fn seed_http(client: &reqwest::Client, url: &str, key: &str) -> String {
+    for (code, en) in [("name", "Name"), ("mobile", "Mobile number")] {
+        let (st, v) = post(
+            client,
+            &format!("{url}/v1/data-items"),
+            key,
+            json!({"code": code, "name": {"en": en}, "category": "contact"}),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+    }
+    for (code, mandatory, item) in [("account", true, "name"), ("marketing", false, "mobile")] {
+        let (st, v) = post(
+            client,
+            &format!("{url}/v1/purposes"),
+            key,
+            json!({"code": code, "mandatory": mandatory, "validity_days": 365, "retention_days": 365,
+                   "data_items": [item], "name": {"en": code}, "description": {"en": format!("The {code} purpose")}}),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+    }
+    let (st, n) = post(
+        client,
+        &format!("{url}/v1/notices"),
+        key,
+        json!({"code": "registration", "purposes": ["account", "marketing"], "texts": {"en": notice_text("en")}}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{n}");
+    let id = n["id"].as_str().unwrap().to_string();
+    let (st, v) = post(
+        client,
+        &format!("{url}/v1/notices/{id}/publish"),
+        key,
+        json!({}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    id
+}
+
+fn verify_ledger(dir: &Path) -> Output {
+    run(&["audit", "verify", "--data-dir", ps(dir)])
+}
+
+// ---------- 1. help and version ----------
+
+#[test]
+fn version_and_help_on_every_subcommand() {
+    let o = run(&["--version"]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("anumodan {}\n", env!("CARGO_PKG_VERSION"))
+    );
+
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let top = String::from_utf8_lossy(&o.stdout).into_owned();
+    for sub in ["serve", "demo", "migrate", "fiduciary", "audit", "bench"] {
+        assert!(top.contains(sub), "{sub} missing from --help:\n{top}");
+    }
+
+    for path in [
+        &["serve"][..],
+        &["demo"],
+        &["migrate"],
+        &["fiduciary"],
+        &["fiduciary", "create"],
+        &["audit"],
+        &["audit", "verify"],
+        &["audit", "export"],
+        &["audit", "verify-export"],
+        &["audit", "inclusion"],
+        &["audit", "consistency"],
+        &["bench"],
+    ] {
+        let mut args = path.to_vec();
+        args.push("--help");
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", show(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains(&format!("Usage: anumodan {}", path.join(" "))),
+            "{args:?}:\n{out}"
+        );
+    }
+    // The options that matter are documented where they apply.
+    let serve_help = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).into_owned();
+    for opt in [
+        "--listen",
+        "--data-dir",
+        "--config",
+        "ANUMODAN_LISTEN",
+        "ANUMODAN_DATA_DIR",
+    ] {
+        assert!(serve_help.contains(opt), "{opt} missing:\n{serve_help}");
+    }
+
+    // No subcommand, or an unknown one, is a usage error (exit 2) on stderr.
+    for args in [&[][..], &["no-such-command"], &["serve", "--no-such-flag"]] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", show(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("Usage:"),
+            "{}",
+            show(&o)
+        );
+    }
+}
+
+// ---------- 2. offline administration, configuration ----------
+
+#[tokio::test]
+async fn fiduciary_create_and_migrate_work_offline_and_the_key_works() {
+    let t = temp();
+    let dir = t.path().join("data");
+
+    let o = run(&["migrate", "--data-dir", ps(&dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(dir.join("anumodan.db").is_file());
+    let conn = rusqlite::Connection::open_with_flags(
+        dir.join("anumodan.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert!(version >= 1);
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'
+               AND name IN ('fiduciaries', 'artefacts', 'audit_log', 'checkpoints')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 4);
+    drop(conn);
+    // Idempotent.
+    let o = run(&["migrate", "--data-dir", ps(&dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("migrations applied"));
+
+    let (id1, key1) = create_fiduciary(&dir, "Pune Municipal Corporation");
+    let (id2, key2) = create_fiduciary(&dir, "Second Corporation");
+    assert_ne!(id1, id2);
+    assert_ne!(key1, key2);
+    // The key is shown once and stored only as a hash.
+    let raw = std::fs::read(dir.join("anumodan.db")).unwrap();
+    let wal = std::fs::read(dir.join("anumodan.db-wal")).unwrap_or_default();
+    for bytes in [&raw, &wal] {
+        assert!(!bytes.windows(key1.len()).any(|w| w == key1.as_bytes()));
+    }
+    // A name that is blank is refused.
+    let o = run(&[
+        "fiduciary",
+        "create",
+        "--name",
+        "   ",
+        "--data-dir",
+        ps(&dir),
+    ]);
+    assert_ne!(o.status.code(), Some(0), "{}", show(&o));
+
+    // The server on that directory accepts the key, as that fiduciary.
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut p = Proc::spawn(serve(&dir, port), t.path(), "serve");
+    p.wait_healthy(&url).await;
+    let client = http();
+    let (st, v) = get(&client, &format!("{url}/v1/audit/entries"), &key1).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items[0]["action"], "fiduciary.created");
+    assert!(items.iter().all(|e| e["fiduciary"] == id1), "{v}");
+    let (st, v) = get(&client, &format!("{url}/v1/purposes"), &key2).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, _) = get(&client, &format!("{url}/v1/purposes"), "anm_not-a-key").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    seed_http(&client, &url, &key1).await;
+
+    // A graceful stop (SIGTERM) exits 0 with every entry under a signed checkpoint.
+    if p.terminate() {
+        let status = p.wait_exit().await;
+        assert!(status.success(), "{status}: {}", p.logs());
+        let o = verify_ledger(&dir);
+        assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("entries after it:      0"),
+            "{}",
+            show(&o)
+        );
+    } else {
+        eprintln!("no `kill` command: graceful stop not tested");
+        p.kill();
+        assert_eq!(verify_ledger(&dir).status.code(), Some(0));
+    }
+}
+
+#[tokio::test]
+async fn configuration_comes_from_flags_then_environment_then_file() {
+    let t = temp();
+    let client = http();
+    let alive = |port: u16| {
+        let client = client.clone();
+        async move {
+            client
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await
+                .is_ok()
+        }
+    };
+
+    // The environment alone.
+    let (p1, env_dir) = (free_port(), t.path().join("env-data"));
+    let mut c = cmd(&["serve"]);
+    c.env("ANUMODAN_LISTEN", format!("127.0.0.1:{p1}"))
+        .env("ANUMODAN_DATA_DIR", &env_dir);
+    let mut p = Proc::spawn(c, t.path(), "env");
+    p.wait_healthy(&format!("http://127.0.0.1:{p1}")).await;
+    assert!(env_dir.join("anumodan.db").is_file());
+    p.kill();
+
+    // Flags override the environment.
+    let (p2, flag_dir) = (free_port(), t.path().join("flag-data"));
+    let mut c = serve(&flag_dir, p2);
+    c.env("ANUMODAN_LISTEN", format!("127.0.0.1:{p1}"))
+        .env("ANUMODAN_DATA_DIR", &env_dir);
+    let mut p = Proc::spawn(c, t.path(), "flags");
+    p.wait_healthy(&format!("http://127.0.0.1:{p2}")).await;
+    assert!(!alive(p1).await, "the environment's address was used");
+    assert!(flag_dir.join("anumodan.db").is_file());
+    p.kill();
+
+    // A TOML file, given with --config.
+    let (p3, file_dir) = (free_port(), t.path().join("file-data"));
+    let file = t.path().join("anumodan.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "listen = \"127.0.0.1:{p3}\"\ndata_dir = \"{}\"\nlog_name = \"pune.example.gov.in/consent-ledger\"\ncheckpoint_interval_ms = 200\n",
+            ps(&file_dir)
+        ),
+    )
+    .unwrap();
+    let mut p = Proc::spawn(cmd(&["serve", "--config", ps(&file)]), t.path(), "file");
+    let url3 = format!("http://127.0.0.1:{p3}");
+    p.wait_healthy(&url3).await;
+    assert!(file_dir.join("anumodan.db").is_file());
+    let key = client
+        .get(format!("{url3}/.well-known/anumodan/ledger-key"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        key.starts_with("pune.example.gov.in/consent-ledger+"),
+        "the file's log name: {key}"
+    );
+    p.kill();
+
+    // The environment overrides the file (given here by ANUMODAN_CONFIG), and a flag overrides
+    // both.
+    let p4 = free_port();
+    let mut c = cmd(&["serve"]);
+    c.env("ANUMODAN_CONFIG", &file)
+        .env("ANUMODAN_LISTEN", format!("127.0.0.1:{p4}"));
+    let mut p = Proc::spawn(c, t.path(), "file-env");
+    p.wait_healthy(&format!("http://127.0.0.1:{p4}")).await;
+    assert!(!alive(p3).await, "the file's address was used");
+    p.kill();
+    let p5 = free_port();
+    let mut c = cmd(&["serve", "--listen", &format!("127.0.0.1:{p5}")]);
+    c.env("ANUMODAN_CONFIG", &file)
+        .env("ANUMODAN_LISTEN", format!("127.0.0.1:{p4}"));
+    let mut p = Proc::spawn(c, t.path(), "file-env-flag");
+    p.wait_healthy(&format!("http://127.0.0.1:{p5}")).await;
+    assert!(!alive(p4).await && !alive(p3).await);
+    p.kill();
+
+    // A file with an unknown key, a missing file, a bad value: refused with a clear message.
+    let bad = t.path().join("bad.toml");
+    std::fs::write(&bad, "listen = \"127.0.0.1:1\"\nno_such_setting = 1\n").unwrap();
+    let missing = t.path().join("missing.toml");
+    for (args, env) in [
+        (vec!["serve", "--config", ps(&bad)], None),
+        (vec!["serve", "--config", ps(&missing)], None),
+        (vec!["serve"], Some(("ANUMODAN_LISTEN", "not an address"))),
+    ] {
+        let mut c = cmd(&args);
+        c.env("ANUMODAN_DATA_DIR", t.path().join("unused"));
+        if let Some((k, v)) = env {
+            c.env(k, v);
+        }
+        let mut p = Proc::spawn(c, t.path(), "bad");
+        let status = p.wait_exit().await;
+        assert!(!status.success(), "{args:?} {env:?}: {}", p.logs());
+        assert!(
+            p.stderr().contains("configuration"),
+            "{args:?} {env:?}: {}",
+            p.logs()
+        );
+    }
+}
+
+// ---------- 3. durability under SIGKILL, and the data directory lock ----------
+
+#[derive(Debug, Clone)]
+enum Ack {
+    /// A 2xx answer carrying an artefact version.
+    Version {
+        id: String,
+        version: u64,
+        audit: u64,
+    },
+    /// A 2xx validation answer.
+    Validation {
+        audit: u64,
+        purpose: String,
+        reason: String,
+    },
+}
+
+/// Collects, validates, withdraws and validates again, over and over, recording every 2xx
+/// answer, until the server stops answering. Returns the count of non-2xx answers (there should
+/// be none).
+async fn load(
+    t: usize,
+    client: reqwest::Client,
+    url: String,
+    key: String,
+    notice: String,
+    acks: Arc<Mutex<Vec<Ack>>>,
+) -> Vec<String> {
+    let mut unexpected = Vec::new();
+    for i in 0.. {
+        let principal = format!("principal-{t}-{i}");
+        let collect = json!({"principal_id": principal, "notice_id": notice, "notice_version": 1, "language": "en",
+                             "decisions": {"account": "granted", "marketing": "granted"}, "method": "api"});
+        let Some((st, a)) = call(
+            &client,
+            reqwest::Method::POST,
+            &format!("{url}/v1/consents"),
+            &key,
+            Some(collect),
+        )
+        .await
+        else {
+            break;
+        };
+        if st != StatusCode::CREATED {
+            unexpected.push(format!("collect {st}: {a}"));
+            break;
+        }
+        let id = a["id"].as_str().unwrap().to_string();
+        acks.lock().unwrap().push(Ack::Version {
+            id: id.clone(),
+            version: a["version"].as_u64().unwrap(),
+            audit: a["audit_log_id"].as_u64().unwrap(),
+        });
+        let validate = json!({"principal_id": principal, "purpose": "marketing"});
+        for step in 0..2 {
+            if step == 1 {
+                let Some((st, w)) = call(
+                    &client,
+                    reqwest::Method::POST,
+                    &format!("{url}/v1/consents/{id}/withdraw"),
+                    &key,
+                    Some(json!({"purposes": ["marketing"]})),
+                )
+                .await
+                else {
+                    return unexpected;
+                };
+                if st != StatusCode::OK {
+                    unexpected.push(format!("withdraw {st}: {w}"));
+                    return unexpected;
+                }
+                acks.lock().unwrap().push(Ack::Version {
+                    id: id.clone(),
+                    version: w["version"].as_u64().unwrap(),
+                    audit: w["audit_log_id"].as_u64().unwrap(),
+                });
+            }
+            let Some((st, v)) = call(
+                &client,
+                reqwest::Method::POST,
+                &format!("{url}/v1/consents/validate"),
+                &key,
+                Some(validate.clone()),
+            )
+            .await
+            else {
+                return unexpected;
+            };
+            if st != StatusCode::OK {
+                unexpected.push(format!("validate {st}: {v}"));
+                return unexpected;
+            }
+            acks.lock().unwrap().push(Ack::Validation {
+                audit: v["audit_log_id"].as_u64().unwrap(),
+                purpose: "marketing".into(),
+                reason: v["reason"].as_str().unwrap().to_string(),
+            });
+        }
+    }
+    unexpected
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_changes_survive_sigkill() {
+    let t = temp();
+    let dir = t.path().join("data");
+    let (_, key) = create_fiduciary(&dir, "Durable Municipal Corporation");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut p = Proc::spawn(serve(&dir, port), t.path(), "serve-1");
+    p.wait_healthy(&url).await;
+    let client = http();
+    let notice = seed_http(&client, &url, &key).await;
+
+    let acks: Arc<Mutex<Vec<Ack>>> = Arc::default();
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            tokio::spawn(load(
+                i,
+                http(),
+                url.clone(),
+                key.clone(),
+                notice.clone(),
+                acks.clone(),
+            ))
+        })
+        .collect();
+    // Let some work be acknowledged, then kill at a moment that varies from run to run, while
+    // every task has a request in flight or about to be.
+    let deadline = Instant::now() + WAIT;
+    while acks.lock().unwrap().len() < 100 {
+        assert!(
+            Instant::now() < deadline,
+            "too slow: {:?}",
+            acks.lock().unwrap().len()
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+        % 250;
+    tokio::time::sleep(Duration::from_millis(u64::from(jitter))).await;
+    let before_kill = acks.lock().unwrap().len();
+    p.kill();
+    let mut unexpected = Vec::new();
+    for task in tasks {
+        unexpected.extend(tokio::time::timeout(WAIT, task).await.unwrap().unwrap());
+    }
+    assert!(
+        unexpected.is_empty(),
+        "non-2xx answers under load: {unexpected:?}"
+    );
+    let acks = acks.lock().unwrap().clone();
+    eprintln!(
+        "killed after {jitter} ms extra with {before_kill} acknowledged answers ({} in all)",
+        acks.len()
+    );
+
+    // The same directory, a new process: everything acknowledged is there.
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut p = Proc::spawn(serve(&dir, port), t.path(), "serve-2");
+    p.wait_healthy(&url).await;
+    let mut versions: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
+    let mut max_audit = 0;
+    for a in &acks {
+        match a {
+            Ack::Version { id, version, audit } => {
+                versions
+                    .entry(id.clone())
+                    .or_default()
+                    .push((*version, *audit));
+                max_audit = max_audit.max(*audit);
+            }
+            Ack::Validation {
+                audit,
+                purpose,
+                reason,
+            } => {
+                max_audit = max_audit.max(*audit);
+                let (st, e) = get(&client, &format!("{url}/v1/audit/entries/{audit}"), &key).await;
+                assert_eq!(
+                    st,
+                    StatusCode::OK,
+                    "acknowledged validation entry {audit} lost: {e}"
+                );
+                assert_eq!(e["action"], "consent.validated", "{e}");
+                assert_eq!(e["purpose"], *purpose, "{e}");
+                assert_eq!(e["outcome"], *reason, "{e}");
+            }
+        }
+    }
+    assert!(versions.len() >= 10, "{} artefacts", versions.len());
+    for (id, acked) in &versions {
+        let (st, c) = get(&client, &format!("{url}/v1/consents/{id}"), &key).await;
+        assert_eq!(st, StatusCode::OK, "acknowledged artefact {id} lost: {c}");
+        let history = c["history"].as_array().unwrap();
+        for (version, audit) in acked {
+            let h = history
+                .iter()
+                .find(|h| h["version"] == *version)
+                .unwrap_or_else(|| panic!("acknowledged version {version} of {id} lost: {c}"));
+            assert_eq!(h["audit_log_id"], *audit, "{h}");
+            let (st, e) = get(&client, &format!("{url}/v1/audit/entries/{audit}"), &key).await;
+            assert_eq!(st, StatusCode::OK, "{e}");
+            assert_eq!(e["artefact"], id.as_str(), "{e}");
+            assert_eq!(e["version"], *version, "{e}");
+        }
+        // An acknowledged withdrawal is in effect.
+        if acked.iter().any(|(v, _)| *v == 2) {
+            assert_eq!(c["purposes"][1]["status"], "withdrawn", "{c}");
+        }
+    }
+    // Entries written before the crash get a signed checkpoint after the restart.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let (st, v) = get(
+            &client,
+            &format!("{url}/v1/audit/proofs/inclusion?index={max_audit}"),
+            &key,
+        )
+        .await;
+        if st == StatusCode::OK {
+            assert_eq!(v["index"], max_audit);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no checkpoint covers {max_audit}: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // New work goes on after the crash.
+    let (st, v) = post(
+        &client,
+        &format!("{url}/v1/consents/validate"),
+        &key,
+        json!({"principal_id": "principal-0-0", "purpose": "account"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["valid"], true);
+    assert!(v["audit_log_id"].as_u64().unwrap() > max_audit);
+
+    // Killed again; the ledger on disk verifies.
+    p.kill();
+    let o = verify_ledger(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+}
+
+#[tokio::test]
+async fn a_second_process_on_the_same_data_dir_is_refused() {
+    let t = temp();
+    let dir = t.path().join("data");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut first = Proc::spawn(serve(&dir, port), t.path(), "first");
+    first.wait_healthy(&url).await;
+
+    let port2 = free_port();
+    let mut second = Proc::spawn(serve(&dir, port2), t.path(), "second");
+    let status = second.wait_exit().await;
+    assert!(!status.success(), "{}", second.logs());
+    assert!(
+        second
+            .stderr()
+            .contains("is in use by another Anumodan process"),
+        "{}",
+        second.logs()
+    );
+    // Offline commands are refused too, while the server runs.
+    for args in [
+        vec!["fiduciary", "create", "--name", "X", "--data-dir", ps(&dir)],
+        vec!["migrate", "--data-dir", ps(&dir)],
+    ] {
+        let o = run(&args);
+        assert_ne!(o.status.code(), Some(0), "{args:?}: {}", show(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("in use by another Anumodan process"),
+            "{}",
+            show(&o)
+        );
+    }
+    // The first is unharmed.
+    let (st, _) = get(&http(), &format!("{url}/healthz"), "").await;
+    assert_eq!(st, StatusCode::OK);
+
+    // A crash releases the lock: the next process starts.
+    first.kill();
+    let mut third = Proc::spawn(serve(&dir, port2), t.path(), "third");
+    third
+        .wait_healthy(&format!("http://127.0.0.1:{port2}"))
+        .await;
+}
+
+// ---------- 4. the demo ----------
+
+#[tokio::test]
+async fn demo_prints_a_key_and_curl_examples_that_work() {
+    let t = temp();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    // TMPDIR: the demo's temporary data directory goes inside this test's own.
+    let mut c = cmd(&["demo", "--listen", &format!("127.0.0.1:{port}")]);
+    c.env("TMPDIR", t.path());
+    let mut p = Proc::spawn(c, t.path(), "demo");
+    let deadline = Instant::now() + WAIT;
+    let out = loop {
+        let out = p.stdout();
+        if out.contains("Press Ctrl-C to stop.") {
+            break out;
+        }
+        if let Some(st) = p.child.try_wait().unwrap() {
+            panic!("demo exited ({st}):\n{}", p.logs());
+        }
+        assert!(Instant::now() < deadline, "no banner:\n{}", p.logs());
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert!(
+        out.contains(&format!("Anumodan demo is running at {url}")),
+        "{out}"
+    );
+    let field = |label: &str| -> String {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .unwrap_or_else(|| panic!("no {label} in:\n{out}"))
+            .trim()
+            .to_string()
+    };
+    let key = field("API key:");
+    assert!(key.starts_with("anm_"), "{key}");
+    let data_dir = PathBuf::from(field("data directory:"));
+    assert!(data_dir.starts_with(t.path()), "{data_dir:?}");
+    assert!(data_dir.join("anumodan.db").is_file());
+    assert!(out.contains(&format!("{url}/openapi.json")));
+    assert!(out.contains("curl "), "{out}");
+
+    // The curl examples, run as written (their URLs, headers and bodies).
+    let client = http();
+    let bodies: Vec<Value> = out
+        .split("-d '")
+        .skip(1)
+        .map(|rest| {
+            let json = &rest[..rest.find('\'').unwrap()];
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
+        })
+        .collect();
+    assert_eq!(bodies.len(), 2, "a collect and a validate example:\n{out}");
+    assert!(out.contains(&format!(
+        "curl -s -X POST {url}/v1/consents -H 'Authorization: Bearer {key}'"
+    )));
+    assert!(out.contains(&format!(
+        "curl -s -X POST {url}/v1/consents/validate -H 'Authorization: Bearer {key}'"
+    )));
+    // Before the collection, the validation says there is no consent.
+    let (st, v) = post(
+        &client,
+        &format!("{url}/v1/consents/validate"),
+        &key,
+        bodies[1].clone(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["reason"], "not_found", "{v}");
+    let (st, a) = post(
+        &client,
+        &format!("{url}/v1/consents"),
+        &key,
+        bodies[0].clone(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let (st, v) = post(
+        &client,
+        &format!("{url}/v1/consents/validate"),
+        &key,
+        bodies[1].clone(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(v["consent_id"], a["id"]);
+    // The notice example (Hindi).
+    let notice_url = out
+        .split('\'')
+        .find(|s| s.starts_with(&format!("{url}/v1/notices/")))
+        .unwrap_or_else(|| panic!("no notice URL in:\n{out}"));
+    let (st, n) = get(&client, notice_url, &key).await;
+    assert_eq!(st, StatusCode::OK, "{n}");
+    // Without the key, nothing.
+    let (st, _) = post(
+        &client,
+        &format!("{url}/v1/consents/validate"),
+        "",
+        bodies[1].clone(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+
+    // Ctrl-C / SIGTERM stops it and removes its temporary data directory.
+    if p.terminate() {
+        let status = p.wait_exit().await;
+        assert!(status.success(), "{status}: {}", p.logs());
+        assert!(!data_dir.exists(), "{data_dir:?} left behind");
+    } else {
+        eprintln!("no `kill` command: graceful stop of the demo not tested");
+    }
+}

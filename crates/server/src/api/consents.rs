@@ -137,23 +137,19 @@ async fn optional_body(req: axum::extract::Request) -> ApiResult<PurposesRequest
                 "the request body is larger than the limit",
             )
         })?;
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        None => return Ok(PurposesRequest::default()),
-        Some(b'{') => {}
-        Some(_) => {
-            return Err(ApiError::unprocessable(
-                "invalid_body",
-                "the body must be a JSON object (or empty)",
-            ));
-        }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(PurposesRequest::default());
     }
-    serde_json::from_slice(&bytes).map_err(|e| {
-        if e.is_syntax() || e.is_eof() {
-            ApiError::bad_request("invalid_json", e.to_string())
-        } else {
-            ApiError::unprocessable("invalid_body", e.to_string())
-        }
-    })
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    if !value.is_object() {
+        return Err(ApiError::unprocessable(
+            "invalid_body",
+            "the body must be a JSON object (or empty)",
+        ));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
 }
 
 #[utoipa::path(post, path = "/v1/consents/{id}/renew", tag = "consents", params(("id" = Uuid, Path)), request_body(content = PurposesRequest, description = "Optional"),
