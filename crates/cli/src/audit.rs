@@ -66,8 +66,11 @@ fn key_from(arg: &str) -> anyhow::Result<NoteVerifier> {
     NoteVerifier::from_verifier_key(text.trim()).map_err(|e| anyhow::anyhow!("public key: {e}"))
 }
 
-fn local_key(data_dir: &Path) -> anyhow::Result<NoteVerifier> {
-    let path = data_dir.join("keys").join("ledger-signing.key");
+fn local_key(cfg: &anumodan_server::Config) -> anyhow::Result<NoteVerifier> {
+    let path = cfg
+        .ledger_signing_key
+        .clone()
+        .unwrap_or_else(|| cfg.data_dir.join("keys").join("ledger-signing.key"));
     let text =
         std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok(NoteSigner::from_private_key(text.trim())
@@ -90,7 +93,7 @@ pub async fn run(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
             let cfg = common.load(None)?;
             let key = match public_key {
                 Some(k) => key_from(&k)?,
-                None => local_key(&cfg.data_dir)?,
+                None => local_key(&cfg)?,
             };
             let conn = open_read_only(&cfg.data_dir.join("anumodan.db"))?;
             match verify_db(&conn, &key) {
@@ -106,7 +109,7 @@ pub async fn run(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
         }
         AuditCommand::Export { common, out } => {
             let cfg = common.load(None)?;
-            let key = local_key(&cfg.data_dir)?;
+            let key = local_key(&cfg)?;
             let conn = open_read_only(&cfg.data_dir.join("anumodan.db"))?;
             let (n, c) = export_db(&conn, &out, &key.to_verifier_key())?;
             println!(

@@ -16,6 +16,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Name of the audit ledger: the origin line of its checkpoints (`ANUMODAN_LOG_NAME`).
     pub log_name: String,
+    /// The ledger's Ed25519 signing key file (C2SP signed-note private key, named `log_name`);
+    /// default: `DATA_DIR/keys/ledger-signing.key`, created on first start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger_signing_key: Option<PathBuf>,
     /// How often a signed checkpoint is written while entries arrive, in ms.
     pub checkpoint_interval_ms: u64,
     /// How often the expiry job runs, in ms.
@@ -34,6 +38,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
             log_name: "anumodan.local/ledger".into(),
+            ledger_signing_key: None,
             checkpoint_interval_ms: 1000,
             expiry_interval_ms: 1000,
             max_body_bytes: 64 * 1024,

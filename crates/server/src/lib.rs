@@ -66,6 +66,7 @@ impl AuthCache {
 pub fn open_store(cfg: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
     let mut sc = StoreConfig::new(&cfg.data_dir);
     sc.log_name = cfg.log_name.clone();
+    sc.signing_key_file = cfg.ledger_signing_key.clone();
     sc.checkpoint_interval = Duration::from_millis(cfg.checkpoint_interval_ms.max(10));
     Ok(Store::open(&sc, clock)?)
 }

@@ -27,14 +27,28 @@ impl Keys {
         }
     }
 
-    /// Loads the keys from `dir/keys/`, creating any that are missing.
-    pub fn load_or_create(dir: &Path, log_name: &str) -> std::io::Result<Keys> {
+    /// Loads the keys from `dir/keys/`, creating any that are missing. A signing key given as
+    /// `signing_key_file` is used instead of the one in the directory (and is never created).
+    pub fn load_or_create(
+        dir: &Path,
+        log_name: &str,
+        signing_key_file: Option<&Path>,
+    ) -> std::io::Result<Keys> {
         let kdir = dir.join("keys");
         fs::create_dir_all(&kdir)?;
-        let signer_path = kdir.join("ledger-signing.key");
-        let signer = if signer_path.exists() {
+        let signer_path =
+            signing_key_file.map_or_else(|| kdir.join("ledger-signing.key"), Path::to_path_buf);
+        let signer = if signer_path.exists() || signing_key_file.is_some() {
             let text = fs::read_to_string(&signer_path)?;
-            NoteSigner::from_private_key(text.trim()).map_err(std::io::Error::other)?
+            let signer =
+                NoteSigner::from_private_key(text.trim()).map_err(std::io::Error::other)?;
+            if signer.name() != log_name {
+                return Err(std::io::Error::other(format!(
+                    "the ledger signing key is named {:?} but log_name is {log_name:?}",
+                    signer.name()
+                )));
+            }
+            signer
         } else {
             let s = NoteSigner::generate(log_name).map_err(std::io::Error::other)?;
             write_secret(&signer_path, format!("{}\n", s.to_private_key()).as_bytes())?;

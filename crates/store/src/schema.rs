@@ -102,7 +102,18 @@ CREATE TABLE audit_log (
     hash BLOB NOT NULL
 );
 CREATE INDEX audit_by_fiduciary ON audit_log (fiduciary, idx);
-CREATE INDEX audit_by_principal ON audit_log (principal, idx) WHERE principal IS NOT NULL;
+-- Entries by principal. Written by the writer in batches (about once a second) rather than with
+-- each entry, so that an audited validation does not dirty a random index page in its commit;
+-- entries at or after `principal_indexed_upto` (in ledger_meta) are found by scanning the tail.
+CREATE TABLE audit_principal (
+    principal INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    PRIMARY KEY (principal, idx)
+) WITHOUT ROWID;
+CREATE TABLE ledger_meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
 -- Hashes of perfect Merkle subtrees at levels 8, 16, ... (a cache for proofs, derivable).
 CREATE TABLE ledger_tiles (
     level INTEGER NOT NULL,

@@ -43,6 +43,9 @@ pub struct StoreConfig {
     pub readers: usize,
     /// The ledger's name: the origin line of its checkpoints and the signer's key name.
     pub log_name: String,
+    /// The ledger's signing key (a C2SP signed-note private key file) when it is not kept in the
+    /// data directory; its name must be `log_name`.
+    pub signing_key_file: Option<PathBuf>,
     /// Most jobs committed together.
     pub max_batch: usize,
 }
@@ -54,6 +57,7 @@ impl StoreConfig {
             checkpoint_interval: Duration::from_secs(1),
             readers: 4,
             log_name: "anumodan.local/ledger".into(),
+            signing_key_file: None,
             max_batch: 512,
         }
     }
@@ -180,8 +184,12 @@ impl Store {
     pub fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>) -> StoreResult<Store> {
         std::fs::create_dir_all(&cfg.data_dir)
             .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
-        let keys = Keys::load_or_create(&cfg.data_dir, &cfg.log_name)
-            .map_err(|e| StoreError(format!("keys: {e}")))?;
+        let keys = Keys::load_or_create(
+            &cfg.data_dir,
+            &cfg.log_name,
+            cfg.signing_key_file.as_deref(),
+        )
+        .map_err(|e| StoreError(format!("keys: {e}")))?;
         Self::open_with_keys(cfg, clock, keys)
     }
 
@@ -546,6 +554,9 @@ impl Writer {
             replies.push(reply);
         }
         let cp = self.checkpoint_if_due(false);
+        if cp.is_some() {
+            self.index_principals();
+        }
         match self.conn.execute_batch("COMMIT") {
             Ok(()) => {
                 if let Some(size) = cp {
@@ -629,6 +640,34 @@ impl Writer {
         }
     }
 
+    /// Adds the entries appended since the last call to `audit_principal`, in one statement
+    /// inside the open transaction. Failure only delays indexing (the readers scan the tail).
+    fn index_principals(&mut self) {
+        let upto = self.frontier.size() as i64;
+        let r = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO audit_principal (principal, idx)
+                 SELECT principal, idx FROM audit_log
+                 WHERE principal IS NOT NULL
+                   AND idx >= (SELECT COALESCE(MAX(value), 0) FROM ledger_meta WHERE key = 'principal_indexed_upto')
+                   AND idx < ?1
+                 ORDER BY principal, idx",
+            )
+            .and_then(|mut st| st.execute([upto]))
+            .and_then(|_| {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO ledger_meta (key, value) VALUES ('principal_indexed_upto', ?1)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    )?
+                    .execute([upto])
+            });
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "indexing ledger entries by principal failed; will retry");
+        }
+    }
+
     fn idle_checkpoint(&mut self) {
         if self.durable.load(Ordering::SeqCst) <= self.last_cp_size {
             return;
@@ -637,6 +676,7 @@ impl Writer {
             return;
         }
         let cp = self.checkpoint_if_due(true);
+        self.index_principals();
         if self.conn.execute_batch("COMMIT").is_ok() {
             if let Some(size) = cp {
                 self.last_cp_size = size;
