@@ -104,6 +104,9 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<Connection> {
             .map_err(db_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(db_err)?;
+        // Savepoint sub-journals in memory: every job runs under a savepoint.
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(db_err)?;
     }
     Ok(conn)
 }
