@@ -1,6 +1,7 @@
 //! Verification and export of the ledger straight from the database file, without the server.
 
 use crate::read::{all_checkpoints, for_each_entry};
+use anumodan_core::audit::AuditEntry;
 use anumodan_ledger::export::ExportWriter;
 use anumodan_ledger::merkle::Hash;
 use anumodan_ledger::note::NoteVerifier;
@@ -32,32 +33,21 @@ pub fn open_read_only(db: &Path) -> Result<Connection, DbVerifyError> {
         .map_err(|e| DbVerifyError::Io(e.to_string()))
 }
 
-/// Recomputes every entry's hash from its fields, the Merkle tree, and every checkpoint's
-/// signature and root. Stops at the first problem and names it.
-pub fn verify_db(conn: &Connection, key: &NoteVerifier) -> Result<Report, DbVerifyError> {
-    let notes: Vec<String> = all_checkpoints(conn)
-        .map_err(|e| DbVerifyError::Io(e.to_string()))?
-        .into_iter()
-        .map(|c| c.note)
-        .collect();
-    let mut verifier = Verifier::new(key, &notes)?;
-    let mut failure: Option<DbVerifyError> = None;
+/// Calls `f` with every entry in index order, rebuilt from its row, with its stored hash;
+/// stops at the first error (an unreadable row, a malformed hash, or one `f` returns).
+fn try_each_entry(
+    conn: &Connection,
+    mut f: impl FnMut(AuditEntry, Hash) -> Result<(), DbVerifyError>,
+) -> Result<(), DbVerifyError> {
+    let mut failure = None;
     for_each_entry(conn, |index, entry, stored| {
-        let result = (|| {
-            let entry = entry.map_err(|reason| DbVerifyError::Unreadable { index, reason })?;
-            let stored_hash: Hash = stored
-                .try_into()
-                .map_err(|_| DbVerifyError::BadHash { index })?;
-            let data = entry.leaf_data();
-            // The index inside the entry is part of what is hashed; a row moved to another
-            // position keeps its old index in the data and so fails its hash there.
-            verifier.push_entry(LogEntry {
-                index,
-                data: &data,
-                stored_hash,
-            })?;
-            Ok(())
-        })();
+        let result = entry
+            .map_err(|reason| DbVerifyError::Unreadable { index, reason })
+            .and_then(|entry| {
+                let hash = Hash::try_from(stored.as_slice())
+                    .map_err(|_| DbVerifyError::BadHash { index })?;
+                f(entry, hash)
+            });
         match result {
             Ok(()) => true,
             Err(e) => {
@@ -67,9 +57,29 @@ pub fn verify_db(conn: &Connection, key: &NoteVerifier) -> Result<Report, DbVeri
         }
     })
     .map_err(|e| DbVerifyError::Io(e.to_string()))?;
-    if let Some(f) = failure {
-        return Err(f);
-    }
+    failure.map_or(Ok(()), Err)
+}
+
+/// Recomputes every entry's hash from its fields, the Merkle tree, and every checkpoint's
+/// signature and root. Stops at the first problem and names it.
+pub fn verify_db(conn: &Connection, key: &NoteVerifier) -> Result<Report, DbVerifyError> {
+    let notes: Vec<String> = all_checkpoints(conn)
+        .map_err(|e| DbVerifyError::Io(e.to_string()))?
+        .into_iter()
+        .map(|c| c.note)
+        .collect();
+    let mut verifier = Verifier::new(key, &notes)?;
+    try_each_entry(conn, |entry, stored_hash| {
+        // The index inside the entry is part of what is hashed; a row moved to another
+        // position keeps its old index in the data and so fails its hash there.
+        let data = entry.leaf_data();
+        verifier.push_entry(LogEntry {
+            index: entry.index,
+            data: &data,
+            stored_hash,
+        })?;
+        Ok(())
+    })?;
     Ok(verifier.finish()?)
 }
 
@@ -82,33 +92,13 @@ pub fn export_db(
     let io = |e: anumodan_ledger::export::ExportError| DbVerifyError::Io(e.to_string());
     let mut w = ExportWriter::create(out, verifier_key).map_err(io)?;
     let mut n = 0u64;
-    let mut failure = None;
-    for_each_entry(conn, |index, entry, stored| {
-        let r = (|| {
-            let entry = entry.map_err(|reason| DbVerifyError::Unreadable { index, reason })?;
-            let hash: Hash = stored
-                .try_into()
-                .map_err(|_| DbVerifyError::BadHash { index })?;
-            let data = String::from_utf8(entry.leaf_data())
-                .map_err(|e| DbVerifyError::Io(e.to_string()))?;
-            w.write_entry(index, &data, &hash).map_err(io)?;
-            Ok(())
-        })();
-        match r {
-            Ok(()) => {
-                n += 1;
-                true
-            }
-            Err(e) => {
-                failure = Some(e);
-                false
-            }
-        }
-    })
-    .map_err(|e| DbVerifyError::Io(e.to_string()))?;
-    if let Some(f) = failure {
-        return Err(f);
-    }
+    try_each_entry(conn, |entry, hash| {
+        let data =
+            String::from_utf8(entry.leaf_data()).map_err(|e| DbVerifyError::Io(e.to_string()))?;
+        w.write_entry(entry.index, &data, &hash).map_err(io)?;
+        n += 1;
+        Ok(())
+    })?;
     let cps = all_checkpoints(conn).map_err(|e| DbVerifyError::Io(e.to_string()))?;
     for c in &cps {
         w.write_checkpoint(c.size, &c.note).map_err(io)?;
