@@ -168,12 +168,28 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn body<T: serde::de::DeserializeOwned>(
+    /// The bodies a query returns for one fiduciary; `?1` is the fiduciary, `extra` the rest.
+    fn scoped<T: serde::de::DeserializeOwned>(
         &self,
+        fid: Uuid,
         sql: &str,
-        p: impl rusqlite::Params,
+        extra: &[&dyn rusqlite::ToSql],
+    ) -> StoreResult<Vec<T>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&f];
+        p.extend_from_slice(extra);
+        self.bodies(sql, p.as_slice())
+    }
+
+    fn scoped_one<T: serde::de::DeserializeOwned>(
+        &self,
+        fid: Uuid,
+        sql: &str,
+        extra: &[&dyn rusqlite::ToSql],
     ) -> StoreResult<Option<T>> {
-        Ok(self.bodies(sql, p)?.into_iter().next())
+        Ok(self.scoped(fid, sql, extra)?.into_iter().next())
     }
 
     fn checkpoint_where(
@@ -244,72 +260,58 @@ impl Reads for Reader<'_> {
     }
 
     fn data_items(&self, fid: Uuid) -> StoreResult<Vec<DataItem>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(vec![]);
-        };
-        self.bodies(
+        self.scoped(
+            fid,
             "SELECT body FROM data_items WHERE fiduciary = ?1 ORDER BY code",
-            [f],
+            &[],
         )
     }
 
     fn data_item(&self, fid: Uuid, code: &str) -> StoreResult<Option<DataItem>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(None);
-        };
-        self.body(
+        self.scoped_one(
+            fid,
             "SELECT body FROM data_items WHERE fiduciary = ?1 AND code = ?2",
-            params![f, code],
+            &[&code],
         )
     }
 
     fn purposes(&self, fid: Uuid) -> StoreResult<Vec<Purpose>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(vec![]);
-        };
-        self.bodies(
+        self.scoped(
+            fid,
             "SELECT body FROM purposes WHERE fiduciary = ?1 ORDER BY code",
-            [f],
+            &[],
         )
     }
 
     fn purpose(&self, fid: Uuid, code: &str) -> StoreResult<Option<Purpose>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(None);
-        };
-        self.body(
+        self.scoped_one(
+            fid,
             "SELECT body FROM purposes WHERE fiduciary = ?1 AND code = ?2",
-            params![f, code],
+            &[&code],
         )
     }
 
     fn notices(&self, fid: Uuid) -> StoreResult<Vec<Notice>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(vec![]);
-        };
-        self.bodies(
+        self.scoped(
+            fid,
             "SELECT body FROM notices WHERE fiduciary = ?1 ORDER BY code",
-            [f],
+            &[],
         )
     }
 
     fn notice(&self, fid: Uuid, id: Uuid) -> StoreResult<Option<Notice>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(None);
-        };
-        self.body(
+        self.scoped_one(
+            fid,
             "SELECT body FROM notices WHERE fiduciary = ?1 AND uuid = ?2",
-            params![f, id.to_string()],
+            &[&id.to_string()],
         )
     }
 
     fn notice_versions(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<NoticeVersion>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(vec![]);
-        };
-        self.bodies(
+        self.scoped(
+            fid,
             "SELECT body FROM notice_versions WHERE fiduciary = ?1 AND notice = ?2 ORDER BY version",
-            params![f, id.to_string()],
+            &[&id.to_string()],
         )
     }
 
@@ -319,38 +321,28 @@ impl Reads for Reader<'_> {
         id: Uuid,
         version: u32,
     ) -> StoreResult<Option<NoticeVersion>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(None);
-        };
-        self.body(
-            "SELECT body FROM notice_versions WHERE fiduciary = ?1 AND notice = ?2 AND version = ?3",
-            params![f, id.to_string(), version],
-        )
+        self.scoped_one(fid, "SELECT body FROM notice_versions WHERE fiduciary = ?1 AND notice = ?2 AND version = ?3", &[&id.to_string(), &version])
     }
 
     /// Every version of an artefact, oldest first (empty when it does not exist).
     fn artefact_history(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<Artefact>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(vec![]);
-        };
-        self.bodies(
+        self.scoped(
+            fid,
             "SELECT body FROM artefacts WHERE fiduciary = ?1 AND uuid = ?2 ORDER BY version",
-            params![f, id.to_string()],
+            &[&id.to_string()],
         )
     }
 
     /// The latest version of each artefact of a principal, newest collection first.
     fn principal_artefacts(&self, fid: Uuid, principal_id: &str) -> StoreResult<Vec<Artefact>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(vec![]);
-        };
         let principal = self.keys.pseudonym(fid, principal_id);
-        self.bodies(
+        self.scoped(
+            fid,
             "SELECT a.body FROM artefact_heads h JOIN artefacts a
                ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
              WHERE h.fiduciary = ?1 AND h.principal = ?2
              ORDER BY h.collected_at DESC, h.uuid DESC",
-            params![f, &principal[..]],
+            &[&&principal[..]],
         )
     }
 
