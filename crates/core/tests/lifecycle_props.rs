@@ -341,55 +341,95 @@ fn model_update(prev: &Artefact, d: &[(usize, bool)], now: OffsetDateTime) -> Ex
     Ok(next)
 }
 
-fn model_renew(prev: &Artefact, list: Option<&[usize]>, now: OffsetDateTime) -> Expected {
-    let renewable = |s: &PurposeState| {
-        s.decision == Decision::Granted
-            && matches!(s.status_at(now), Status::Active | Status::Expired)
-    };
+/// The purposes a renewal or withdrawal acts on: those listed (all of which must be
+/// `eligible`, else `refusal`), or every eligible one when none are listed.
+fn model_targets(
+    list: Option<&[usize]>,
+    eligible: impl Fn(usize) -> bool,
+    refusal: &'static str,
+) -> Result<Vec<usize>, &'static str> {
     let targets: Vec<usize> = match list {
         Some([]) => return Err("empty_purposes"),
         Some(l) if l.contains(&UNKNOWN) => return Err("unknown_purpose"),
-        Some(l) if l.iter().any(|&i| !renewable(&prev.purposes[i])) => {
-            return Err("not_renewable");
-        }
+        Some(l) if l.iter().any(|&i| !eligible(i)) => return Err(refusal),
         Some(l) => l.to_vec(),
-        None => (0..PURPOSES.len())
-            .filter(|&i| renewable(&prev.purposes[i]))
-            .collect(),
+        None => (0..PURPOSES.len()).filter(|&i| eligible(i)).collect(),
     };
     if targets.is_empty() {
-        return Err("not_renewable");
+        return Err(refusal);
     }
+    Ok(targets)
+}
+
+/// The next version's purposes: every purpose materialised at `now`, then `change` applied to
+/// each target.
+fn model_apply(
+    prev: &Artefact,
+    targets: Vec<usize>,
+    now: OffsetDateTime,
+    change: impl Fn(&mut PurposeState),
+) -> Vec<PurposeState> {
     let mut next: Vec<PurposeState> = prev.purposes.iter().map(|s| materialised(s, now)).collect();
     for i in targets {
         let s = &mut next[i];
-        s.status = Status::Active;
-        s.expires_at = Some(now + Duration::days(i64::from(s.validity_days)));
+        change(s);
         s.updated_at = now;
     }
-    Ok(next)
+    next
+}
+
+fn model_renew(prev: &Artefact, list: Option<&[usize]>, now: OffsetDateTime) -> Expected {
+    let renewable = |i: usize| {
+        let s = &prev.purposes[i];
+        s.decision == Decision::Granted
+            && matches!(s.status_at(now), Status::Active | Status::Expired)
+    };
+    let targets = model_targets(list, renewable, "not_renewable")?;
+    Ok(model_apply(prev, targets, now, |s| {
+        s.status = Status::Active;
+        s.expires_at = Some(now + Duration::days(i64::from(s.validity_days)));
+    }))
 }
 
 fn model_withdraw(prev: &Artefact, list: Option<&[usize]>, now: OffsetDateTime) -> Expected {
     let active = |i: usize| prev.purposes[i].status_at(now) == Status::Active;
-    let targets: Vec<usize> = match list {
-        Some([]) => return Err("empty_purposes"),
-        Some(l) if l.contains(&UNKNOWN) => return Err("unknown_purpose"),
-        Some(l) if l.iter().any(|&i| !active(i)) => return Err("not_active"),
-        Some(l) => l.to_vec(),
-        None => (0..PURPOSES.len()).filter(|&i| active(i)).collect(),
-    };
-    if targets.is_empty() {
-        return Err("not_active");
-    }
-    let mut next: Vec<PurposeState> = prev.purposes.iter().map(|s| materialised(s, now)).collect();
-    for i in targets {
-        let s = &mut next[i];
+    let targets = model_targets(list, active, "not_active")?;
+    Ok(model_apply(prev, targets, now, |s| {
         s.status = Status::Withdrawn;
         s.withdrawn_at = Some(now);
-        s.updated_at = now;
+    }))
+}
+
+/// The decision a test's boolean stands for.
+fn decision(granted: bool) -> Decision {
+    if granted {
+        Decision::Granted
+    } else {
+        Decision::Denied
     }
-    Ok(next)
+}
+
+/// Purpose codes for a list of purpose numbers.
+fn codes_of(list: &Option<Vec<usize>>) -> Option<Vec<String>> {
+    list.as_ref().map(|l| l.iter().map(|&i| code(i)).collect())
+}
+
+/// A collection in English from `citizen-1` over the web.
+fn collect_request(
+    decisions: BTreeMap<String, Decision>,
+    session_id: Option<String>,
+    guardian: Option<Guardian>,
+    requires_guardian: bool,
+) -> Collect {
+    Collect {
+        principal_id: "citizen-1".into(),
+        language: Lang::parse("en").unwrap(),
+        decisions,
+        method: Method::Web,
+        session_id,
+        guardian,
+        requires_guardian,
+    }
 }
 
 /// Compares an outcome with the model's, and checks what holds of every successful step.
@@ -454,26 +494,14 @@ fn run(
     let decisions: BTreeMap<String, Decision> = initial
         .iter()
         .enumerate()
-        .map(|(i, &g)| {
-            (
-                code(i),
-                if g {
-                    Decision::Granted
-                } else {
-                    Decision::Denied
-                },
-            )
-        })
+        .map(|(i, &g)| (code(i), decision(g)))
         .collect();
-    let collect = Collect {
-        principal_id: "citizen-1".into(),
-        language: Lang::parse("en").unwrap(),
-        decisions: decisions.clone(),
-        method: Method::Web,
-        session_id: Some("s-1".into()),
+    let collect = collect_request(
+        decisions.clone(),
+        Some("s-1".into()),
         guardian,
         requires_guardian,
-    };
+    );
     let mut now = T0;
     let collected = lifecycle::collect(&n, collect, &ctx(now), Uuid::from_u128(42));
     let mandatory_denied = (0..PURPOSES.len()).any(|i| PURPOSES[i].1 && !initial[i]);
@@ -502,14 +530,7 @@ fn run(
     );
     // Each decision recorded as given; nothing granted by default.
     for (s, &g) in a.purposes.iter().zip(&initial) {
-        prop_assert_eq!(
-            s.decision,
-            if g {
-                Decision::Granted
-            } else {
-                Decision::Denied
-            }
-        );
+        prop_assert_eq!(s.decision, decision(g));
         prop_assert_eq!(
             s.expires_at,
             g.then(|| now + Duration::days(i64::from(s.validity_days)))
@@ -520,15 +541,7 @@ fn run(
     partial.remove(&code(initial.len() - 1));
     let refused = lifecycle::collect(
         &n,
-        Collect {
-            principal_id: "citizen-1".into(),
-            language: Lang::parse("en").unwrap(),
-            decisions: partial,
-            method: Method::Web,
-            session_id: None,
-            guardian: None,
-            requires_guardian: false,
-        },
+        collect_request(partial, None, None, false),
         &ctx(now),
         Uuid::from_u128(43),
     );
@@ -576,35 +589,22 @@ fn run(
                     got
                 }
                 Cmd::Update(d) => {
-                    let map: BTreeMap<String, Decision> = d
-                        .iter()
-                        .map(|&(i, g)| {
-                            (
-                                code(i),
-                                if g {
-                                    Decision::Granted
-                                } else {
-                                    Decision::Denied
-                                },
-                            )
-                        })
-                        .collect();
+                    let map: BTreeMap<String, Decision> =
+                        d.iter().map(|&(i, g)| (code(i), decision(g))).collect();
                     let got = lifecycle::update(&a, &map, &ctx(now));
                     let expected = model_update(&a, d, now);
                     compare(&a, &got, expected, Event::Updated, now, true)?;
                     got.ok()
                 }
                 Cmd::Renew(list) => {
-                    let codes: Option<Vec<String>> =
-                        list.as_ref().map(|l| l.iter().map(|&i| code(i)).collect());
+                    let codes = codes_of(list);
                     let got = lifecycle::renew(&a, codes.as_deref(), &ctx(now));
                     let expected = model_renew(&a, list.as_deref(), now);
                     compare(&a, &got, expected, Event::Renewed, now, true)?;
                     got.ok()
                 }
                 Cmd::Withdraw(list) => {
-                    let codes: Option<Vec<String>> =
-                        list.as_ref().map(|l| l.iter().map(|&i| code(i)).collect());
+                    let codes = codes_of(list);
                     let got = lifecycle::withdraw(&a, codes.as_deref(), &ctx(now));
                     let expected = model_withdraw(&a, list.as_deref(), now);
                     let artefact = got

@@ -2,7 +2,7 @@
 //! request changes nothing. Ends with a fuzz-style test: no input makes the server answer 5xx.
 
 use crate::common::*;
-use crate::lifecycle::{audit_entries, collect_ok, consent, id_of, principal_items};
+use crate::support::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -106,6 +106,18 @@ async fn post_problem(s: &TestServer, path: &str, body: Value, status: StatusCod
     assert_problem(st, &h, &v, status, code);
 }
 
+/// Posts JSON that the server must refuse as 422 invalid_body.
+async fn post_invalid_body(s: &TestServer, path: &str, body: Value) {
+    post_problem(
+        s,
+        path,
+        body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    )
+    .await;
+}
+
 async fn get_problem(s: &TestServer, path: &str, status: StatusCode, code: &str) {
     let key = format!("Bearer {}", s.key);
     let (st, h, v) = raw(s, Method::GET, path, Some(&key), None, None).await;
@@ -155,6 +167,39 @@ async fn audit_counts(s: &TestServer) -> Vec<(String, usize)> {
         out.push((action.to_string(), audit_entries(s, action).await.len()));
     }
     out
+}
+
+/// The state before a run of rejected requests, to compare with the state after them.
+struct Before {
+    principals: Vec<String>,
+    snapshot: Vec<Value>,
+    counts: Vec<(String, usize)>,
+}
+
+impl Before {
+    /// The snapshot of the catalogue and of `principals`' consents, and the ledger's counts.
+    async fn take(s: &TestServer, principals: &[&str]) -> Before {
+        Before {
+            principals: principals.iter().map(|p| p.to_string()).collect(),
+            snapshot: snapshot(s, principals).await,
+            counts: audit_counts(s).await,
+        }
+    }
+
+    /// Asserts that the rejected requests changed nothing and were not recorded.
+    async fn assert_unchanged(&self, s: &TestServer) {
+        let principals: Vec<&str> = self.principals.iter().map(String::as_str).collect();
+        assert_eq!(
+            snapshot(s, &principals).await,
+            self.snapshot,
+            "nothing changed"
+        );
+        assert_eq!(
+            audit_counts(s).await,
+            self.counts,
+            "malformed requests are not recorded"
+        );
+    }
 }
 
 const MUTATING_ROUTES: [&str; 9] = [
@@ -317,12 +362,8 @@ async fn every_error_is_a_problem_document_with_a_stable_code() {
 
 #[tokio::test]
 async fn requests_without_a_valid_api_key_are_refused() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-auth", all_granted()).await;
-    let id = id_of(&a);
-    let before = snapshot(&s, &["p-auth"]).await;
-    let counts = audit_counts(&s).await;
+    let (s, cat, _, id) = start_with_consent("p-auth", all_granted()).await;
+    let before = Before::take(&s, &["p-auth"]).await;
 
     let long = format!("Bearer {}", "k".repeat(300));
     let wrong_scheme = format!("Basic {}", s.key);
@@ -390,21 +431,19 @@ async fn requests_without_a_valid_api_key_are_refused() {
     ];
     for key in &bad_keys {
         for (method, path, body) in &targets {
-            let mut req = s.client.request(method.clone(), format!("{}{path}", s.url));
-            if let Some(k) = key {
-                match reqwest::header::HeaderValue::from_str(k) {
-                    Ok(v) => req = req.header("authorization", v),
-                    Err(_) => continue,
-                }
+            // A value that cannot be sent as a header is not a request at all.
+            if key.is_some_and(|k| reqwest::header::HeaderValue::from_str(k).is_err()) {
+                continue;
             }
-            if let Some(b) = body {
-                req = req.json(b);
-            }
-            let res = req.send().await.unwrap();
-            let st = res.status();
-            let h = res.headers().clone();
-            let text = res.text().await.unwrap();
-            let v: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+            let (st, h, v) = raw(
+                &s,
+                method.clone(),
+                path,
+                *key,
+                body.as_ref().map(|_| "application/json"),
+                body.as_ref().map(|b| serde_json::to_vec(b).unwrap()),
+            )
+            .await;
             assert_problem(st, &h, &v, StatusCode::UNAUTHORIZED, "unauthorized");
             assert_eq!(h["www-authenticate"], "Bearer", "{key:?} {path}");
         }
@@ -422,11 +461,11 @@ async fn requests_without_a_valid_api_key_are_refused() {
     assert_problem(st, &h, &v, StatusCode::UNAUTHORIZED, "unauthorized");
 
     assert_eq!(
-        snapshot(&s, &["p-auth", "p-auth-2"]).await[..before.len()],
-        before[..]
+        snapshot(&s, &["p-auth", "p-auth-2"]).await[..before.snapshot.len()],
+        before.snapshot[..]
     );
     assert!(principal_items(&s, "p-auth-2", "").await.is_empty());
-    assert_eq!(audit_counts(&s).await, counts);
+    assert_eq!(audit_counts(&s).await, before.counts);
     // The real key still works.
     assert_eq!(s.validate("p-auth", "account").await["valid"], true);
 }
@@ -435,12 +474,8 @@ async fn requests_without_a_valid_api_key_are_refused() {
 
 #[tokio::test]
 async fn malformed_bodies_are_rejected_and_change_nothing() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-body", all_granted()).await;
-    let id = id_of(&a);
-    let before = snapshot(&s, &["p-body"]).await;
-    let counts = audit_counts(&s).await;
+    let (s, cat, _, id) = start_with_consent("p-body", all_granted()).await;
+    let before = Before::take(&s, &["p-body"]).await;
     let key = format!("Bearer {}", s.key);
     let k = Some(key.as_str());
 
@@ -621,32 +656,21 @@ async fn malformed_bodies_are_rejected_and_change_nothing() {
         (format!("/v1/consents/{id}/withdraw"), json!("marketing")),
     ];
     for (path, body) in wrong_shapes {
-        post_problem(
-            &s,
-            &path,
-            body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-        )
-        .await;
+        post_invalid_body(&s, &path, body).await;
     }
 
     assert_eq!(
-        snapshot(&s, &["p-body", "p"]).await[..before.len()],
-        before[..]
+        snapshot(&s, &["p-body", "p"]).await[..before.snapshot.len()],
+        before.snapshot[..]
     );
     assert!(principal_items(&s, "p", "").await.is_empty());
-    assert_eq!(audit_counts(&s).await, counts);
+    assert_eq!(audit_counts(&s).await, before.counts);
 }
 
 #[tokio::test]
 async fn unknown_fields_are_rejected_everywhere() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-unknown", all_granted()).await;
-    let id = id_of(&a);
-    let before = snapshot(&s, &["p-unknown", "p-unknown-2"]).await;
-    let counts = audit_counts(&s).await;
+    let (s, cat, _, id) = start_with_consent("p-unknown", all_granted()).await;
+    let before = Before::take(&s, &["p-unknown", "p-unknown-2"]).await;
 
     let mut text = notice_text("en");
     text["footer"] = json!("extra");
@@ -701,14 +725,7 @@ async fn unknown_fields_are_rejected_everywhere() {
         ),
     ];
     for (path, body) in bodies {
-        post_problem(
-            &s,
-            &path,
-            body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-        )
-        .await;
+        post_invalid_body(&s, &path, body).await;
     }
     let (st, v) = s
         .send(
@@ -721,8 +738,7 @@ async fn unknown_fields_are_rejected_everywhere() {
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     check_problem_body(&v, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
 
-    assert_eq!(snapshot(&s, &["p-unknown", "p-unknown-2"]).await, before);
-    assert_eq!(audit_counts(&s).await, counts);
+    before.assert_unchanged(&s).await;
     assert_eq!(s.validate("p-unknown", "marketing").await["valid"], true);
 }
 
@@ -732,8 +748,7 @@ async fn unknown_fields_are_rejected_everywhere() {
 async fn bad_path_parameters_are_400() {
     let s = TestServer::start().await;
     let cat = s.seed().await;
-    let before = snapshot(&s, &[]).await;
-    let counts = audit_counts(&s).await;
+    let before = Before::take(&s, &[]).await;
     let n = &cat.notice_id;
     for path in [
         "/v1/consents/not-a-uuid".to_string(),
@@ -827,8 +842,7 @@ async fn bad_path_parameters_are_400() {
         "invalid_principal_id",
     )
     .await;
-    assert_eq!(snapshot(&s, &[]).await, before);
-    assert_eq!(audit_counts(&s).await, counts);
+    before.assert_unchanged(&s).await;
 }
 
 #[tokio::test]
@@ -904,8 +918,7 @@ async fn bad_query_parameters_are_400() {
 async fn unknown_routes_are_404_and_wrong_methods_405() {
     let s = TestServer::start().await;
     let cat = s.seed().await;
-    let before = snapshot(&s, &[]).await;
-    let counts = audit_counts(&s).await;
+    let before = Before::take(&s, &[]).await;
     let key = format!("Bearer {}", s.key);
     for path in [
         "/",
@@ -956,8 +969,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
             "method_not_allowed",
         );
     }
-    assert_eq!(snapshot(&s, &[]).await, before);
-    assert_eq!(audit_counts(&s).await, counts);
+    before.assert_unchanged(&s).await;
 }
 
 // ---------- content rules ----------
@@ -966,8 +978,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
 async fn unsupported_languages_are_rejected() {
     let s = TestServer::start().await;
     let cat = s.seed().await;
-    let before = snapshot(&s, &["p-lang"]).await;
-    let counts = audit_counts(&s).await;
+    let before = Before::take(&s, &["p-lang"]).await;
     for lang in ["fr", "en-GB", "en-IN", "hi-Latn", "", "xx", "english", "zh"] {
         let bodies: Vec<(&str, Value)> = vec![
             (
@@ -990,14 +1001,7 @@ async fn unsupported_languages_are_rejected() {
             ),
         ];
         for (path, body) in bodies {
-            post_problem(
-                &s,
-                path,
-                body,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-            )
-            .await;
+            post_invalid_body(&s, path, body).await;
         }
     }
     // Supported but not in this notice.
@@ -1019,16 +1023,14 @@ async fn unsupported_languages_are_rejected() {
         "missing_translation",
     )
     .await;
-    assert_eq!(snapshot(&s, &["p-lang"]).await, before);
-    assert_eq!(audit_counts(&s).await, counts);
+    before.assert_unchanged(&s).await;
 }
 
 #[tokio::test]
 async fn invalid_catalogue_values_are_422_and_change_nothing() {
     let s = TestServer::start().await;
     let cat = s.seed().await;
-    let before = snapshot(&s, &[]).await;
-    let counts = audit_counts(&s).await;
+    let before = Before::take(&s, &[]).await;
     let item = |code: &str, name: Value, category: &str| json!({"code": code, "name": name, "category": category});
     let long_code = "a".repeat(65);
     for (body, code) in [
@@ -1203,8 +1205,7 @@ async fn invalid_catalogue_values_are_422_and_change_nothing() {
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         check_problem_body(&v, StatusCode::UNPROCESSABLE_ENTITY, code);
     }
-    assert_eq!(snapshot(&s, &[]).await, before, "nothing changed");
-    assert_eq!(audit_counts(&s).await, counts);
+    before.assert_unchanged(&s).await;
     let (_, n) = s.get(&format!("/v1/notices/{}", cat.notice_id)).await;
     assert_eq!(n["draft_changed"], false);
 
@@ -1216,12 +1217,8 @@ async fn invalid_catalogue_values_are_422_and_change_nothing() {
 
 #[tokio::test]
 async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-inv", all_granted()).await;
-    let id = id_of(&a);
-    let before = snapshot(&s, &["p-inv", "p-inv-2"]).await;
-    let counts = audit_counts(&s).await;
+    let (s, cat, _, id) = start_with_consent("p-inv", all_granted()).await;
+    let before = Before::take(&s, &["p-inv", "p-inv-2"]).await;
     let collect = |f: &dyn Fn(&mut Value)| {
         let mut b = json!({"principal_id": "p-inv-2", "notice_id": cat.notice_id, "notice_version": 1,
                            "language": "en", "decisions": all_granted(), "method": "web", "session_id": "s"});
@@ -1370,30 +1367,19 @@ async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
         )
         .await;
     }
-    assert_eq!(snapshot(&s, &["p-inv", "p-inv-2"]).await, before);
+    before.assert_unchanged(&s).await;
     assert!(principal_items(&s, "p-inv-2", "").await.is_empty());
-    assert_eq!(
-        audit_counts(&s).await,
-        counts,
-        "malformed requests are not recorded"
-    );
     assert_eq!(s.validate("p-inv", "marketing").await["valid"], true);
 }
 
 #[tokio::test]
 async fn conflicts_are_409_and_change_nothing_but_the_record_of_the_attempt() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
+    let (s, cat, _, id) = start_with_consent(
         "p-conf",
-        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "granted"}),
+        decisions("granted", "denied", "granted", "granted"),
     )
     .await;
-    let id = id_of(&a);
-    let before = snapshot(&s, &["p-conf"]).await;
-    let counts = audit_counts(&s).await;
+    let before = Before::take(&s, &["p-conf"]).await;
 
     for (path, body) in [
         (
@@ -1424,7 +1410,7 @@ async fn conflicts_are_409_and_change_nothing_but_the_record_of_the_attempt() {
     let (_, pan) = s.get("/v1/data-items/pan").await;
     assert_eq!(pan["name"], json!({"en": "PAN", "hi": "पैन"}));
     assert_eq!(pan["sensitive"], true);
-    assert_eq!(audit_counts(&s).await, counts);
+    assert_eq!(audit_counts(&s).await, before.counts);
 
     // Lifecycle conflicts: refused, no new version, but each attempt is recorded.
     let mut rejected = 0;
@@ -1468,8 +1454,8 @@ async fn conflicts_are_409_and_change_nothing_but_the_record_of_the_attempt() {
         assert_eq!(r.last().unwrap()["outcome"], code);
         assert_eq!(r.last().unwrap()["artefact"], id.as_str());
     }
-    assert_eq!(snapshot(&s, &["p-conf"]).await, before);
-    let mut expected = counts.clone();
+    assert_eq!(snapshot(&s, &["p-conf"]).await, before.snapshot);
+    let mut expected = before.counts.clone();
     for (action, n) in &mut expected {
         if action == "consent.rejected" {
             *n += rejected;
@@ -1623,10 +1609,7 @@ fn to_bytes(rng: &mut Rng, v: &Value) -> Vec<u8> {
 
 #[tokio::test]
 async fn fuzzed_bodies_never_cause_a_server_error() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-fuzz", all_granted()).await;
-    let id = id_of(&a);
+    let (s, cat, _, id) = start_with_consent("p-fuzz", all_granted()).await;
     let valid_bodies: Vec<(&str, Value)> = vec![
         (
             "/v1/data-items",

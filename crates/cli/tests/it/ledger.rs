@@ -5,6 +5,7 @@
 //! the first bad entry (or checkpoint).
 
 use crate::common::*;
+use crate::support::*;
 use anumodan_core::audit::AuditEntry;
 use anumodan_ledger::checkpoint::{Checkpoint, open_checkpoint};
 use anumodan_ledger::merkle::{
@@ -16,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, params};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration as StdDuration, Instant};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -41,10 +42,6 @@ const ENTRY_FIELDS: [&str; 12] = [
 const WAIT: StdDuration = StdDuration::from_secs(10);
 
 // ---------- helpers ----------
-
-fn rfc(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap()
-}
 
 fn idx(e: &Value) -> u64 {
     e["index"]
@@ -140,7 +137,7 @@ async fn ledger_key(s: &TestServer) -> (String, NoteVerifier) {
 /// The first checkpoint whose size is at least `size`, waiting for it.
 async fn wait_checkpoint(s: &TestServer, size: u64) -> Value {
     assert!(size > 0);
-    let deadline = Instant::now() + WAIT;
+    let deadline = Deadline::after(WAIT);
     loop {
         let (st, v) = s
             .get(&format!("/v1/audit/checkpoints?after={}&limit=1", size - 1))
@@ -149,11 +146,11 @@ async fn wait_checkpoint(s: &TestServer, size: u64) -> Value {
         if let Some(cp) = v.as_array().unwrap().first() {
             return cp.clone();
         }
-        assert!(
-            Instant::now() < deadline,
-            "no checkpoint of size >= {size} within {WAIT:?}"
-        );
-        tokio::time::sleep(StdDuration::from_millis(20)).await;
+        deadline
+            .tick(StdDuration::from_millis(20), || {
+                format!("no checkpoint of size >= {size} within {WAIT:?}")
+            })
+            .await;
     }
 }
 
@@ -175,7 +172,7 @@ async fn inclusion(s: &TestServer, index: u64, tree_size: Option<u64>) -> Value 
     if let Some(n) = tree_size {
         path.push_str(&format!("&tree_size={n}"));
     }
-    let deadline = Instant::now() + WAIT;
+    let deadline = Deadline::after(WAIT);
     loop {
         let (st, v) = s.get(&path).await;
         if st == StatusCode::OK {
@@ -183,11 +180,11 @@ async fn inclusion(s: &TestServer, index: u64, tree_size: Option<u64>) -> Value 
         }
         assert_eq!(st, StatusCode::NOT_FOUND, "{path}: {v}");
         assert_eq!(v["code"], "checkpoint_not_found", "{v}");
-        assert!(
-            Instant::now() < deadline,
-            "{path}: no checkpoint covers it within {WAIT:?}"
-        );
-        tokio::time::sleep(StdDuration::from_millis(20)).await;
+        deadline
+            .tick(StdDuration::from_millis(20), || {
+                format!("{path}: no checkpoint covers it within {WAIT:?}")
+            })
+            .await;
     }
 }
 
@@ -268,7 +265,7 @@ fn assert_consent_entry(
         e["principal"].is_string(),
         "a consent entry names its principal: {e}"
     );
-    assert_eq!(e["timestamp"], rfc(at), "{e}");
+    assert_eq!(e["timestamp"], rfc3339(at), "{e}");
 }
 
 /// Creates a minimal catalogue (one data item, one purpose, a published notice) for another
@@ -307,42 +304,8 @@ async fn seed_minimal(s: &TestServer, key: &str) -> String {
 
 // ---------- the CLI ----------
 
-/// Runs the `anumodan` binary with `args`, without any `ANUMODAN_*` variable of the test's
-/// environment.
-fn anumodan(args: &[&str]) -> Output {
-    let mut cmd = Command::new(bin());
-    cmd.args(args);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("ANUMODAN_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.output().expect("run the anumodan binary")
-}
-
-fn out_text(o: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ps(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn verify_db(dir: &Path) -> Output {
-    anumodan(&["audit", "verify", "--data-dir", ps(dir)])
-}
-
 fn verify_export(dir: &Path, key_line: &str) -> Output {
     anumodan(&["audit", "verify-export", ps(dir), "--public-key", key_line])
-}
-
-fn assert_ok(o: &Output) {
-    assert_eq!(o.status.code(), Some(0), "{}", out_text(o));
 }
 
 /// Asserts that a verification failed (exit 2) with `expected` in its message.
@@ -395,6 +358,19 @@ fn rehash_from(conn: &Connection, from: u64) {
     }
 }
 
+/// A change made to the lines of an export's `entries.jsonl`.
+type ExportEdit<'a> = dyn Fn(&mut Vec<Value>) + 'a;
+
+/// The error for entry `k` whose stored hash does not match its data.
+fn bad_hash(k: u64) -> String {
+    format!("entry {k}: the stored hash is not the hash of its data")
+}
+
+/// The error for the checkpoint of size `cp` whose root the entries do not produce.
+fn bad_root(cp: u64) -> String {
+    format!("checkpoint of size {cp}: the first {cp} entries do not produce its root hash")
+}
+
 /// A ledger written by a real run, its server stopped.
 struct Stopped {
     dir: PathBuf,
@@ -425,6 +401,14 @@ impl Stopped {
             .iter()
             .find(|e| e["action"] == action && e["outcome"] == outcome)
             .unwrap_or_else(|| panic!("no {action} entry with outcome {outcome}")))
+    }
+
+    /// A fresh copy of the data directory, its database changed by `tamper` as an attacker
+    /// with file access would (the connection is closed before this returns).
+    fn tampered(&self, name: &str, tamper: impl FnOnce(&Connection)) -> PathBuf {
+        let d = self.copy(name);
+        tamper(&open_db(&d));
+        d
     }
 
     /// The smallest checkpoint that covers entry `index`.
@@ -498,7 +482,7 @@ async fn stopped_ledger() -> Stopped {
         checkpoints,
     };
     // The untouched ledger verifies, with the local key and with the published one.
-    assert_ok(&verify_db(&stopped.dir));
+    assert_ok(&audit_verify(&stopped.dir));
     assert_ok(&anumodan(&[
         "audit",
         "verify",
@@ -547,7 +531,7 @@ async fn every_action_is_one_entry_with_every_field() {
     for e in &catalogue {
         assert_shape(e);
         assert_eq!(e["fiduciary"], fid, "{e}");
-        assert_eq!(e["timestamp"], rfc(T0), "{e}");
+        assert_eq!(e["timestamp"], rfc3339(T0), "{e}");
         for absent in ["principal", "status", "artefact", "version"] {
             assert!(e[absent].is_null(), "{absent} in {e}");
         }
@@ -958,21 +942,21 @@ async fn every_action_is_one_entry_with_every_field() {
         (t6, t6 + Duration::seconds(1), 2),
         (T0 - Duration::days(1), T0, 0),
     ] {
-        let got = entries(&s, &format!("from={}&to={}", rfc(from), rfc(to))).await;
+        let got = entries(&s, &format!("from={}&to={}", rfc3339(from), rfc3339(to))).await;
         assert_eq!(got.len(), n, "[{from}, {to}): {got:?}");
         for e in &got {
             let t = OffsetDateTime::parse(e["timestamp"].as_str().unwrap(), &Rfc3339).unwrap();
             assert!(from <= t && t < to, "{e}");
         }
     }
-    assert_eq!(entries(&s, &format!("from={}", rfc(t5))).await.len(), 6);
-    assert_eq!(entries(&s, &format!("to={}", rfc(t2))).await.len(), 16);
+    assert_eq!(entries(&s, &format!("from={}", rfc3339(t5))).await.len(), 6);
+    assert_eq!(entries(&s, &format!("to={}", rfc3339(t2))).await.len(), 16);
     let got = entries(
         &s,
         &format!(
             "from={}&to={}&principal_id={}&action=consent.validated",
-            rfc(t2),
-            rfc(t3),
+            rfc3339(t2),
+            rfc3339(t3),
             urlenc(alice)
         ),
     )
@@ -1073,14 +1057,7 @@ async fn the_principal_id_in_clear_is_never_in_the_ledger_nor_its_tables_nor_its
     // The export handed to an auditor.
     let out = tempfile::tempdir().unwrap();
     let export = out.path().join("export");
-    assert_ok(&anumodan(&[
-        "audit",
-        "export",
-        "--data-dir",
-        ps(&dir),
-        "--out",
-        ps(&export),
-    ]));
+    assert_ok(&audit_export(&dir, &export));
     let jsonl = std::fs::read_to_string(export.join("entries.jsonl")).unwrap();
     assert_eq!(jsonl.lines().count() as u64, size);
     for p in ids.iter().chain(&["never-collected-9988"]) {
@@ -1454,7 +1431,7 @@ fn entry_leaf(p: &Value) -> Vec<u8> {
 #[tokio::test]
 async fn cli_verifies_the_ledger_and_its_export_offline() {
     let st = stopped_ledger().await;
-    let o = verify_db(&st.dir);
+    let o = audit_verify(&st.dir);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("ledger: OK"), "{out}");
     assert!(
@@ -1468,14 +1445,7 @@ async fn cli_verifies_the_ledger_and_its_export_offline() {
     assert!(out.contains("entries after it:      0"), "{out}");
 
     let export = st.work.path().join("export");
-    let o = anumodan(&[
-        "audit",
-        "export",
-        "--data-dir",
-        ps(&st.dir),
-        "--out",
-        ps(&export),
-    ]);
+    let o = audit_export(&st.dir, &export);
     assert_ok(&o);
     assert!(
         String::from_utf8_lossy(&o.stdout).contains(&format!(
@@ -1519,14 +1489,7 @@ async fn cli_verifies_the_ledger_and_its_export_offline() {
             .collect::<Vec<_>>()
     );
     // Exporting into a non-empty directory is refused.
-    let o = anumodan(&[
-        "audit",
-        "export",
-        "--data-dir",
-        ps(&st.dir),
-        "--out",
-        ps(&export),
-    ]);
+    let o = audit_export(&st.dir, &export);
     assert_ne!(o.status.code(), Some(0), "{}", out_text(&o));
 
     // Verified offline with only the key (from a trusted channel, here the well-known URL).
@@ -1591,44 +1554,46 @@ async fn cli_verifies_the_ledger_and_its_export_offline() {
         }
         line["data"] = json!(data);
     };
-    // An edited line: a refused validation made to look valid.
-    let d = tampered("edit", &|l| set_outcome(&mut l[ku], "active", false));
-    assert_caught(
-        &verify_export(&d, &st.key_line),
-        &format!("entry {k}: the stored hash is not the hash of its data"),
-    );
-    // The same edit with its hash recomputed: the first checkpoint covering it fails.
-    let d = tampered("edit-rehash", &|l| set_outcome(&mut l[ku], "active", true));
-    assert_caught(
-        &verify_export(&d, &st.key_line),
-        &format!(
-            "checkpoint of size {}: the first {0} entries do not produce its root hash",
-            st.checkpoint_covering(k)
+    let cases: [(&str, &ExportEdit<'_>, String); 5] = [
+        // An edited line: a refused validation made to look valid.
+        (
+            "edit",
+            &|l| set_outcome(&mut l[ku], "active", false),
+            bad_hash(k),
         ),
-    );
-    // A deleted line.
-    let d = tampered("delete", &|l| {
-        l.remove(ku);
-    });
-    assert_caught(
-        &verify_export(&d, &st.key_line),
-        &format!("entry {k} is missing: found entry {} in its place", k + 1),
-    );
-    // Two lines swapped.
-    let d = tampered("swap", &|l| l.swap(ku, ku + 2));
-    assert_caught(
-        &verify_export(&d, &st.key_line),
-        &format!("entry {k} is missing: found entry {} in its place", k + 2),
-    );
-    // A line repeated.
-    let d = tampered("repeat", &|l| {
-        let copy = l[ku].clone();
-        l.insert(ku + 1, copy);
-    });
-    assert_caught(
-        &verify_export(&d, &st.key_line),
-        &format!("entry {k} appears more than once or out of order"),
-    );
+        // The same edit with its hash recomputed: the first checkpoint covering it fails.
+        (
+            "edit-rehash",
+            &|l| set_outcome(&mut l[ku], "active", true),
+            bad_root(st.checkpoint_covering(k)),
+        ),
+        // A deleted line.
+        (
+            "delete",
+            &|l| {
+                l.remove(ku);
+            },
+            format!("entry {k} is missing: found entry {} in its place", k + 1),
+        ),
+        // Two lines swapped.
+        (
+            "swap",
+            &|l| l.swap(ku, ku + 2),
+            format!("entry {k} is missing: found entry {} in its place", k + 2),
+        ),
+        // A line repeated.
+        (
+            "repeat",
+            &|l| {
+                let copy = l[ku].clone();
+                l.insert(ku + 1, copy);
+            },
+            format!("entry {k} appears more than once or out of order"),
+        ),
+    ];
+    for (name, f, expected) in cases {
+        assert_caught(&verify_export(&tampered(name, f), &st.key_line), &expected);
+    }
     // A checkpoint note altered (its root).
     let d = st.work.path().join("checkpoint");
     copy_dir(&export, &d);
@@ -1648,93 +1613,70 @@ async fn cli_verifies_the_ledger_and_its_export_offline() {
 async fn a_changed_field_is_caught_at_its_entry() {
     let st = stopped_ledger().await;
     let k = st.find("consent.validated", "withdrawn");
-
-    // The timestamp of entry k, one millisecond later.
-    let d = st.copy("ts");
-    open_db(&d)
-        .execute(
-            "UPDATE audit_log SET ts = ts + 1 WHERE idx = ?1",
-            [k as i64],
-        )
-        .unwrap();
-    assert_caught(
-        &verify_db(&d),
-        &format!("entry {k}: the stored hash is not the hash of its data"),
-    );
-    // An export of the tampered database fails at the same entry.
-    let export = st.work.path().join("ts-export");
-    assert_ok(&anumodan(&[
-        "audit",
-        "export",
-        "--data-dir",
-        ps(&d),
-        "--out",
-        ps(&export),
-    ]));
-    assert_caught(
-        &verify_export(&export, &st.key_line),
-        &format!("entry {k}: the stored hash is not the hash of its data"),
-    );
-
-    // The outcome of a refused validation pointed at the symbol `active`.
-    let d = st.copy("outcome");
-    let n = open_db(&d)
-        .execute(
+    let set_outcome_active = |conn: &Connection| {
+        conn.execute(
             "UPDATE audit_log SET outcome = (SELECT id FROM audit_symbols WHERE value = 'active')
              WHERE idx = ?1",
             [k as i64],
         )
+        .unwrap()
+    };
+
+    // The timestamp of entry k, one millisecond later.
+    let d = st.tampered("ts", |conn| {
+        conn.execute(
+            "UPDATE audit_log SET ts = ts + 1 WHERE idx = ?1",
+            [k as i64],
+        )
         .unwrap();
-    assert_eq!(n, 1);
-    assert_caught(
-        &verify_db(&d),
-        &format!("entry {k}: the stored hash is not the hash of its data"),
-    );
+    });
+    assert_caught(&audit_verify(&d), &bad_hash(k));
+    // An export of the tampered database fails at the same entry.
+    let export = st.work.path().join("ts-export");
+    assert_ok(&audit_export(&d, &export));
+    assert_caught(&verify_export(&export, &st.key_line), &bad_hash(k));
+
+    // The outcome of a refused validation pointed at the symbol `active`.
+    let d = st.tampered("outcome", |conn| assert_eq!(set_outcome_active(conn), 1));
+    assert_caught(&audit_verify(&d), &bad_hash(k));
 
     // The same with the entry's stored hash recomputed: the entry checks out on its own, the
     // first signed checkpoint covering it does not.
-    let d = st.copy("outcome-rehash");
-    let conn = open_db(&d);
-    conn.execute(
-        "UPDATE audit_log SET outcome = (SELECT id FROM audit_symbols WHERE value = 'active')
-         WHERE idx = ?1",
-        [k as i64],
-    )
-    .unwrap();
-    rehash_from(&conn, k);
-    drop(conn);
-    let cp = st.checkpoint_covering(k);
-    assert_caught(
-        &verify_db(&d),
-        &format!("checkpoint of size {cp}: the first {cp} entries do not produce its root hash"),
-    );
+    let d = st.tampered("outcome-rehash", |conn| {
+        set_outcome_active(conn);
+        rehash_from(conn, k);
+    });
+    assert_caught(&audit_verify(&d), &bad_root(st.checkpoint_covering(k)));
 
     // The stored hash alone.
-    let d = st.copy("hash");
-    open_db(&d)
-        .execute(
+    let d = st.tampered("hash", |conn| {
+        conn.execute(
             "UPDATE audit_log SET hash = zeroblob(32) WHERE idx = ?1",
             [k as i64],
         )
         .unwrap();
-    assert_caught(
-        &verify_db(&d),
-        &format!("entry {k}: the stored hash is not the hash of its data"),
-    );
+    });
+    assert_caught(&audit_verify(&d), &bad_hash(k));
 
     // A shared string rewritten in the symbol table ('denied' -> 'granted'): caught at the
     // first entry that uses it.
-    let d = st.copy("symbol");
-    let conn = open_db(&d);
-    let first: i64 = conn
-        .query_row(
-            "SELECT MIN(a.idx) FROM audit_log a, audit_symbols s WHERE s.value = 'denied'
-               AND s.id IN (a.fiduciary, a.principal, a.purpose, a.action, a.status, a.outcome,
-                            a.initiator, a.artefact)",
+    let mut first = 0i64;
+    let d = st.tampered("symbol", |conn| {
+        first = conn
+            .query_row(
+                "SELECT MIN(a.idx) FROM audit_log a, audit_symbols s WHERE s.value = 'denied'
+                   AND s.id IN (a.fiduciary, a.principal, a.purpose, a.action, a.status, a.outcome,
+                                a.initiator, a.artefact)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute(
+            "UPDATE audit_symbols SET value = 'granted' WHERE value = 'denied'",
             [],
-            |r| r.get(0),
         )
         .unwrap();
+    });
     assert_eq!(
         first as u64,
         idx(st
@@ -1743,42 +1685,33 @@ async fn a_changed_field_is_caught_at_its_entry() {
             .find(|e| e["status"] == "denied" || e["outcome"] == "denied")
             .unwrap())
     );
-    conn.execute(
-        "UPDATE audit_symbols SET value = 'granted' WHERE value = 'denied'",
-        [],
-    )
-    .unwrap();
-    drop(conn);
-    assert_caught(
-        &verify_db(&d),
-        &format!("entry {first}: the stored hash is not the hash of its data"),
-    );
+    assert_caught(&audit_verify(&d), &bad_hash(first as u64));
 
     // A symbol removed (the action `consent.validated`, a column no entry may lack): the first
     // entry using it can no longer be rebuilt.
-    let d = st.copy("symbol-gone");
-    let conn = open_db(&d);
-    let sym: i64 = conn
-        .query_row(
-            "SELECT id FROM audit_symbols WHERE value = 'consent.validated'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let first: i64 = conn
-        .query_row(
-            "SELECT MIN(idx) FROM audit_log WHERE ?1 IN (fiduciary, principal, purpose, action,
-               status, outcome, initiator, artefact)",
-            [sym],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let mut first = 0i64;
+    let d = st.tampered("symbol-gone", |conn| {
+        let sym: i64 = conn
+            .query_row(
+                "SELECT id FROM audit_symbols WHERE value = 'consent.validated'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        first = conn
+            .query_row(
+                "SELECT MIN(idx) FROM audit_log WHERE ?1 IN (fiduciary, principal, purpose, action,
+                   status, outcome, initiator, artefact)",
+                [sym],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute("DELETE FROM audit_symbols WHERE id = ?1", [sym])
+            .unwrap();
+    });
     assert_eq!(first as u64, st.find("consent.validated", "active"));
-    conn.execute("DELETE FROM audit_symbols WHERE id = ?1", [sym])
-        .unwrap();
-    drop(conn);
     assert_caught(
-        &verify_db(&d),
+        &audit_verify(&d),
         &format!("ledger entry {first} cannot be rebuilt from its row"),
     );
 }
@@ -1787,17 +1720,15 @@ async fn a_changed_field_is_caught_at_its_entry() {
 async fn a_deleted_entry_is_caught_at_its_index() {
     let st = stopped_ledger().await;
     let k = st.find("consent.validated", "withdrawn");
+    let delete = |conn: &Connection, i: u64| {
+        conn.execute("DELETE FROM audit_log WHERE idx = ?1", [i as i64])
+            .unwrap()
+    };
 
     // In the middle: the next entry comes in its place.
-    let d = st.copy("middle");
-    assert_eq!(
-        open_db(&d)
-            .execute("DELETE FROM audit_log WHERE idx = ?1", [k as i64])
-            .unwrap(),
-        1
-    );
+    let d = st.tampered("middle", |conn| assert_eq!(delete(conn, k), 1));
     assert_caught(
-        &verify_db(&d),
+        &audit_verify(&d),
         &format!("entry {k} is missing: found entry {} in its place", k + 1),
     );
 
@@ -1808,30 +1739,24 @@ async fn a_deleted_entry_is_caught_at_its_index() {
     let k2 = st.find("consent.validated", "denied");
     let cp = st.checkpoint_covering(k2);
     assert!(cp < st.size(), "{:?}", st.checkpoints);
-    let d = st.copy("middle-renumbered");
-    let conn = open_db(&d);
-    conn.execute("DELETE FROM audit_log WHERE idx = ?1", [k2 as i64])
+    let d = st.tampered("middle-renumbered", |conn| {
+        delete(conn, k2);
+        conn.execute(
+            "UPDATE audit_log SET idx = idx - 1 WHERE idx > ?1",
+            [k2 as i64],
+        )
         .unwrap();
-    conn.execute(
-        "UPDATE audit_log SET idx = idx - 1 WHERE idx > ?1",
-        [k2 as i64],
-    )
-    .unwrap();
-    rehash_from(&conn, k2);
-    drop(conn);
-    assert_caught(
-        &verify_db(&d),
-        &format!("checkpoint of size {cp}: the first {cp} entries do not produce its root hash"),
-    );
+        rehash_from(conn, k2);
+    });
+    assert_caught(&audit_verify(&d), &bad_root(cp));
 
     // The last entry (covered by the last checkpoint): the log is shorter than signed.
-    let d = st.copy("last");
     let n = st.size();
-    open_db(&d)
-        .execute("DELETE FROM audit_log WHERE idx = ?1", [(n - 1) as i64])
-        .unwrap();
+    let d = st.tampered("last", |conn| {
+        delete(conn, n - 1);
+    });
     assert_caught(
-        &verify_db(&d),
+        &audit_verify(&d),
         &format!(
             "checkpoint of size {n} covers more entries than the log holds ({})",
             n - 1
@@ -1861,73 +1786,56 @@ async fn an_inserted_entry_is_caught() {
     };
 
     // A copy of entry j inserted as is at k: its hash was made for position j.
-    let d = st.copy("copy");
-    insert_copy(&open_db(&d));
-    assert_caught(
-        &verify_db(&d),
-        &format!("entry {k}: the stored hash is not the hash of its data"),
-    );
+    let d = st.tampered("copy", insert_copy);
+    assert_caught(&audit_verify(&d), &bad_hash(k));
 
     // The forgery done carefully: the inserted entry's hash recomputed for position k, and every
     // later (renumbered) entry's too. Each entry checks out; the first signed checkpoint that
     // covers position k does not.
-    let d = st.copy("forged");
-    let conn = open_db(&d);
-    insert_copy(&conn);
-    rehash_from(&conn, k);
-    drop(conn);
-    let cp = st.checkpoint_covering(k);
-    assert_caught(
-        &verify_db(&d),
-        &format!("checkpoint of size {cp}: the first {cp} entries do not produce its root hash"),
-    );
+    let d = st.tampered("forged", |conn| {
+        insert_copy(conn);
+        rehash_from(conn, k);
+    });
+    assert_caught(&audit_verify(&d), &bad_root(st.checkpoint_covering(k)));
 
     // Only the inserted entry rehashed, the later ones left with their hashes: the first
     // renumbered entry (the old entry k, now at k + 1) fails its hash.
-    let d = st.copy("forged-one");
-    let conn = open_db(&d);
-    insert_copy(&conn);
-    let entry: AuditEntry = {
-        let mut found = None;
-        anumodan_store::read::for_each_entry(&conn, |i, e, _| {
-            if i == k {
-                found = Some(e.unwrap());
-            }
-            i < k
-        })
+    let d = st.tampered("forged-one", |conn| {
+        insert_copy(conn);
+        let entry: AuditEntry = {
+            let mut found = None;
+            anumodan_store::read::for_each_entry(conn, |i, e, _| {
+                if i == k {
+                    found = Some(e.unwrap());
+                }
+                i < k
+            })
+            .unwrap();
+            found.unwrap()
+        };
+        conn.execute(
+            "UPDATE audit_log SET hash = ?1 WHERE idx = ?2",
+            params![&leaf_hash(&entry.leaf_data())[..], k as i64],
+        )
         .unwrap();
-        found.unwrap()
-    };
-    conn.execute(
-        "UPDATE audit_log SET hash = ?1 WHERE idx = ?2",
-        params![&leaf_hash(&entry.leaf_data())[..], k as i64],
-    )
-    .unwrap();
-    drop(conn);
-    assert_caught(
-        &verify_db(&d),
-        &format!(
-            "entry {}: the stored hash is not the hash of its data",
-            k + 1
-        ),
-    );
+    });
+    assert_caught(&audit_verify(&d), &bad_hash(k + 1));
 
     // An entry appended after the last checkpoint with a correct hash is not covered by any
     // signature: verification cannot call it forged, but reports it as not yet signed, so an
     // auditor holding the last checkpoint sees the log grew without it.
-    let d = st.copy("appended");
-    let conn = open_db(&d);
     let n = st.size();
-    conn.execute_batch(&format!(
-        "INSERT INTO audit_log (idx, ts, fiduciary, principal, purpose, action, status, outcome,
-                                initiator, source_ip, artefact, version, hash)
-           SELECT {n}, ts, fiduciary, principal, purpose, action, status, outcome, initiator,
-                  source_ip, artefact, version, hash FROM audit_log WHERE idx = {j};"
-    ))
-    .unwrap();
-    rehash_from(&conn, n);
-    drop(conn);
-    let o = verify_db(&d);
+    let d = st.tampered("appended", |conn| {
+        conn.execute_batch(&format!(
+            "INSERT INTO audit_log (idx, ts, fiduciary, principal, purpose, action, status, outcome,
+                                    initiator, source_ip, artefact, version, hash)
+               SELECT {n}, ts, fiduciary, principal, purpose, action, status, outcome, initiator,
+                      source_ip, artefact, version, hash FROM audit_log WHERE idx = {j};"
+        ))
+        .unwrap();
+        rehash_from(conn, n);
+    });
+    let o = audit_verify(&d);
     assert_ok(&o);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -1963,24 +1871,15 @@ async fn swapped_entries_are_caught_at_the_first_of_them() {
     };
 
     // The two rows' contents (with their hashes) exchanged, positions kept.
-    let d = st.copy("swap");
-    swap(&open_db(&d));
-    assert_caught(
-        &verify_db(&d),
-        &format!("entry {i}: the stored hash is not the hash of its data"),
-    );
+    let d = st.tampered("swap", swap);
+    assert_caught(&audit_verify(&d), &bad_hash(i));
 
     // Swapped and both rehashed for their new positions.
-    let d = st.copy("swap-rehash");
-    let conn = open_db(&d);
-    swap(&conn);
-    rehash_from(&conn, i);
-    drop(conn);
-    let cp = st.checkpoint_covering(i);
-    assert_caught(
-        &verify_db(&d),
-        &format!("checkpoint of size {cp}: the first {cp} entries do not produce its root hash"),
-    );
+    let d = st.tampered("swap-rehash", |conn| {
+        swap(conn);
+        rehash_from(conn, i);
+    });
+    assert_caught(&audit_verify(&d), &bad_root(st.checkpoint_covering(i)));
 }
 
 #[tokio::test]
@@ -1988,25 +1887,24 @@ async fn a_rewritten_checkpoint_is_caught() {
     let st = stopped_ledger().await;
     let cp = st.checkpoint_covering(st.find("consent.validated", "withdrawn"));
     // A checkpoint note rewritten in the database: its signature fails.
-    let d = st.copy("checkpoint");
-    let conn = open_db(&d);
-    let note: String = conn
-        .query_row(
-            "SELECT note FROM checkpoints WHERE size = ?1",
-            [cp as i64],
-            |r| r.get(0),
+    let d = st.tampered("checkpoint", |conn| {
+        let note: String = conn
+            .query_row(
+                "SELECT note FROM checkpoints WHERE size = ?1",
+                [cp as i64],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let forged = note.replacen(&format!("\n{cp}\n"), &format!("\n{}\n", cp - 1), 1);
+        assert_ne!(forged, note);
+        conn.execute(
+            "UPDATE checkpoints SET note = ?1 WHERE size = ?2",
+            params![forged, cp as i64],
         )
         .unwrap();
-    let forged = note.replacen(&format!("\n{cp}\n"), &format!("\n{}\n", cp - 1), 1);
-    assert_ne!(forged, note);
-    conn.execute(
-        "UPDATE checkpoints SET note = ?1 WHERE size = ?2",
-        params![forged, cp as i64],
-    )
-    .unwrap();
-    drop(conn);
+    });
     assert_caught(
-        &verify_db(&d),
+        &audit_verify(&d),
         &format!("(claimed size Some({})) is not validly signed", cp - 1),
     );
 }

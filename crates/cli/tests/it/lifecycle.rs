@@ -2,104 +2,14 @@
 //! validation, update, renewal, withdrawal, expiry, history, listing, tenants and restarts.
 
 use crate::common::*;
+use crate::support::*;
 use anumodan_core::clock::Clock;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use time::format_description::well_known::Rfc3339;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
-// ---------- helpers (shared with errors.rs) ----------
-
-/// Parses an RFC 3339 timestamp field.
-pub(crate) fn ts(v: &Value) -> OffsetDateTime {
-    OffsetDateTime::parse(
-        v.as_str().unwrap_or_else(|| panic!("not a timestamp: {v}")),
-        &Rfc3339,
-    )
-    .unwrap()
-}
-
-pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap()
-}
-
-/// The state of one purpose inside an artefact.
-pub(crate) fn purpose<'a>(artefact: &'a Value, code: &str) -> &'a Value {
-    artefact["purposes"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no purposes in {artefact}"))
-        .iter()
-        .find(|p| p["purpose"] == code)
-        .unwrap_or_else(|| panic!("no purpose {code} in {artefact}"))
-}
-
-pub(crate) fn id_of(v: &Value) -> String {
-    v["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no id in {v}"))
-        .to_string()
-}
-
-pub(crate) async fn collect_ok(
-    s: &TestServer,
-    cat: &Catalog,
-    principal: &str,
-    decisions: Value,
-) -> Value {
-    let (st, v) = s.collect(cat, principal, decisions).await;
-    assert_eq!(st, StatusCode::CREATED, "{v}");
-    v
-}
-
-pub(crate) async fn validate_items(
-    s: &TestServer,
-    principal: &str,
-    purpose: &str,
-    items: Value,
-) -> Value {
-    let (st, v) = s
-        .post(
-            "/v1/consents/validate",
-            json!({"principal_id": principal, "purpose": purpose, "data_items": items}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    v
-}
-
-/// Every audit entry of this fiduciary with the given action, following the pages.
-pub(crate) async fn audit_entries(s: &TestServer, action: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut path = format!("/v1/audit/entries?action={action}&limit=1000");
-        if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
-        }
-        let (st, v) = s.get(&path).await;
-        assert_eq!(st, StatusCode::OK, "{v}");
-        out.extend(v["items"].as_array().unwrap().iter().cloned());
-        match v["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_string()),
-            None => return out,
-        }
-    }
-}
-
-pub(crate) async fn consent(s: &TestServer, id: &str) -> Value {
-    let (st, v) = s.get(&format!("/v1/consents/{id}")).await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    v
-}
-
-pub(crate) async fn principal_items(s: &TestServer, principal: &str, query: &str) -> Vec<Value> {
-    let (st, v) = s
-        .get(&format!("/v1/principals/{principal}/consents{query}"))
-        .await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    v["items"].as_array().unwrap().clone()
-}
+// ---------- helpers ----------
 
 fn ids(items: &[Value]) -> Vec<String> {
     items.iter().map(id_of).collect()
@@ -390,13 +300,9 @@ async fn rendered_notice_hash_is_the_artefact_hash() {
 
 #[tokio::test]
 async fn collection_is_granular_explicit_and_never_granted_by_default() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
+    let (s, cat, a, _) = start_with_consent(
         "p-gran",
-        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "denied"}),
+        decisions("granted", "denied", "granted", "denied"),
     )
     .await;
     for (code, decision, status) in [
@@ -662,16 +568,11 @@ async fn artefact_records_all_metadata() {
 
 #[tokio::test]
 async fn validation_answers_every_reason() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
+    let (s, _, _, id) = start_with_consent(
         "p-val",
-        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "granted"}),
+        decisions("granted", "denied", "granted", "granted"),
     )
     .await;
-    let id = id_of(&a);
 
     let v = s.validate("p-val", "account").await;
     assert_eq!(v["valid"], true);
@@ -760,10 +661,7 @@ async fn validation_answers_every_reason() {
 
 #[tokio::test]
 async fn expiry_takes_effect_at_the_instant_before_the_job_runs() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-exp", all_granted()).await;
-    let id = id_of(&a);
+    let (s, _, a, id) = start_with_consent("p-exp", all_granted()).await;
 
     // One millisecond before the 30 days of marketing: still valid.
     s.clock
@@ -844,13 +742,9 @@ async fn expiry_takes_effect_at_the_instant_before_the_job_runs() {
 
 #[tokio::test]
 async fn denied_purposes_never_expire_and_expiry_job_ignores_them() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
+    let (s, _, a, _) = start_with_consent(
         "p-deny-exp",
-        json!({"account": "denied", "marketing": "denied", "analytics": "denied", "tax_records": "denied"}),
+        decisions("denied", "denied", "denied", "denied"),
     )
     .await;
     s.advance_days(4000);
@@ -867,16 +761,11 @@ async fn denied_purposes_never_expire_and_expiry_job_ignores_them() {
 
 #[tokio::test]
 async fn update_changes_only_the_named_purposes() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
+    let (s, _, a, id) = start_with_consent(
         "p-upd",
-        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "granted"}),
+        decisions("granted", "denied", "granted", "granted"),
     )
     .await;
-    let id = id_of(&a);
     let path = format!("/v1/consents/{id}/update");
 
     s.advance_days(1);
@@ -991,10 +880,7 @@ async fn update_changes_only_the_named_purposes() {
 
 #[tokio::test]
 async fn update_regrants_a_withdrawn_or_expired_purpose() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-regrant", all_granted()).await;
-    let id = id_of(&a);
+    let (s, _, _, id) = start_with_consent("p-regrant", all_granted()).await;
     let (st, _) = s
         .post(
             &format!("/v1/consents/{id}/withdraw"),
@@ -1030,16 +916,11 @@ async fn update_regrants_a_withdrawn_or_expired_purpose() {
 
 #[tokio::test]
 async fn renewal_extends_expired_and_expiring_purposes_from_now() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
+    let (s, _, _, id) = start_with_consent(
         "p-renew",
-        json!({"account": "granted", "marketing": "granted", "analytics": "denied", "tax_records": "granted"}),
+        decisions("granted", "granted", "denied", "granted"),
     )
     .await;
-    let id = id_of(&a);
     let path = format!("/v1/consents/{id}/renew");
 
     // Marketing has expired (job run), the others are still active.
@@ -1100,16 +981,11 @@ async fn renewal_extends_expired_and_expiring_purposes_from_now() {
 
 #[tokio::test]
 async fn renewal_refuses_what_was_never_granted_or_was_withdrawn() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
+    let (s, cat, _, id) = start_with_consent(
         "p-norenew",
-        json!({"account": "granted", "marketing": "denied", "analytics": "granted", "tax_records": "granted"}),
+        decisions("granted", "denied", "granted", "granted"),
     )
     .await;
-    let id = id_of(&a);
     let path = format!("/v1/consents/{id}/renew");
     let (st, _) = s
         .post(
@@ -1160,10 +1036,7 @@ async fn renewal_refuses_what_was_never_granted_or_was_withdrawn() {
 #[tokio::test]
 async fn every_new_version_is_on_the_audit_trail_even_within_one_instant() {
     // The clock does not move: every change below happens at the instant of collection.
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-instant", all_granted()).await;
-    let id = id_of(&a);
+    let (s, _, a, id) = start_with_consent("p-instant", all_granted()).await;
     let (st, b) = s.post(&format!("/v1/consents/{id}/renew"), json!({})).await;
     assert_eq!(st, StatusCode::OK, "{b}");
     let (st, c) = s
@@ -1220,10 +1093,7 @@ async fn every_new_version_is_on_the_audit_trail_even_within_one_instant() {
 
 #[tokio::test]
 async fn withdrawal_is_per_purpose_immediate_and_reports_legal_exceptions() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-wd", all_granted()).await;
-    let id = id_of(&a);
+    let (s, _, a, id) = start_with_consent("p-wd", all_granted()).await;
     let path = format!("/v1/consents/{id}/withdraw");
     assert_eq!(s.validate("p-wd", "marketing").await["valid"], true);
 
@@ -1314,15 +1184,8 @@ async fn withdrawal_is_per_purpose_immediate_and_reports_legal_exceptions() {
 
 #[tokio::test]
 async fn withdrawing_denied_or_expired_purposes_is_refused() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
-        "p-wd2",
-        json!({"account": "granted", "marketing": "granted", "analytics": "denied", "tax_records": "denied"}),
-    )
-    .await;
+    let (s, _, a, _) =
+        start_with_consent("p-wd2", decisions("granted", "granted", "denied", "denied")).await;
     let path = format!("/v1/consents/{}/withdraw", id_of(&a));
     let (st, v) = s.post(&path, json!({"purposes": ["analytics"]})).await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
@@ -1354,10 +1217,7 @@ async fn withdrawing_denied_or_expired_purposes_is_refused() {
 
 #[tokio::test]
 async fn history_keeps_every_version_unchanged() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "p-hist", all_granted()).await;
-    let id = id_of(&a);
+    let (s, _, a, id) = start_with_consent("p-hist", all_granted()).await;
     s.advance_days(1);
     let (_, b) = s
         .post(
@@ -1742,16 +1602,11 @@ async fn fiduciaries_are_isolated() {
 
 #[tokio::test]
 async fn everything_survives_a_restart() {
-    let s = TestServer::start().await;
-    let cat = s.seed().await;
-    let a = collect_ok(
-        &s,
-        &cat,
+    let (s, cat, a, id) = start_with_consent(
         "p-restart",
-        json!({"account": "granted", "marketing": "granted", "analytics": "denied", "tax_records": "granted"}),
+        decisions("granted", "granted", "denied", "granted"),
     )
     .await;
-    let id = id_of(&a);
     s.advance_days(1);
     let (st, _) = s
         .post(

@@ -7,3 +7,4 @@ mod ledger;
 mod lifecycle;
 mod openapi;
 mod process;
+mod support;

@@ -3,49 +3,20 @@
 //! directory lock, and the demo.
 
 use crate::common::*;
+use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Bound of every wait on a process.
 const WAIT: Duration = Duration::from_secs(20);
 
 // ---------- helpers ----------
-
-/// The binary, without any `ANUMODAN_*` variable of the test's own environment.
-fn cmd(args: &[&str]) -> Command {
-    let mut c = Command::new(bin());
-    c.args(args);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("ANUMODAN_") {
-            c.env_remove(k);
-        }
-    }
-    c.stdin(Stdio::null());
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    cmd(args).output().expect("run the anumodan binary")
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ps(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn temp() -> tempfile::TempDir {
     tempfile::Builder::new()
@@ -109,7 +80,7 @@ impl Proc {
             .timeout(Duration::from_secs(2))
             .build()
             .unwrap();
-        let deadline = Instant::now() + WAIT;
+        let deadline = Deadline::after(WAIT);
         loop {
             if let Some(st) = self.child.try_wait().unwrap() {
                 panic!(
@@ -122,28 +93,26 @@ impl Proc {
             {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "{url} not healthy within {WAIT:?}:\n{}",
-                self.logs()
-            );
-            tokio::time::sleep(Duration::from_millis(25)).await;
+            deadline
+                .tick(Duration::from_millis(25), || {
+                    format!("{url} not healthy within {WAIT:?}:\n{}", self.logs())
+                })
+                .await;
         }
     }
 
     /// Waits for the process to exit by itself.
     async fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + WAIT;
+        let deadline = Deadline::after(WAIT);
         loop {
             if let Some(st) = self.child.try_wait().unwrap() {
                 return st;
             }
-            assert!(
-                Instant::now() < deadline,
-                "still running after {WAIT:?}:\n{}",
-                self.logs()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            deadline
+                .tick(Duration::from_millis(20), || {
+                    format!("still running after {WAIT:?}:\n{}", self.logs())
+                })
+                .await;
         }
     }
 
@@ -171,7 +140,7 @@ impl Drop for Proc {
 
 /// `anumodan serve --listen 127.0.0.1:PORT --data-dir DIR`.
 fn serve(dir: &Path, port: u16) -> Command {
-    cmd(&[
+    anumodan_cmd(&[
         "serve",
         "--listen",
         &format!("127.0.0.1:{port}"),
@@ -182,10 +151,10 @@ fn serve(dir: &Path, port: u16) -> Command {
 
 /// `anumodan fiduciary create` on a stopped data directory; returns (id, api key).
 fn create_fiduciary(dir: &Path, name: &str) -> (String, String) {
-    let o = run(&["fiduciary", "create", "--name", name, "--data-dir", ps(dir)]);
-    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let o = anumodan(&["fiduciary", "create", "--name", name, "--data-dir", ps(dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
     let v: Value =
-        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", show(&o)));
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", out_text(&o)));
     let id = v["id"].as_str().unwrap().to_string();
     uuid::Uuid::parse_str(&id).unwrap();
     assert_eq!(v["name"], name);
@@ -271,23 +240,19 @@ async fn seed_http(client: &reqwest::Client, url: &str, key: &str) -> String {
     id
 }
 
-fn verify_ledger(dir: &Path) -> Output {
-    run(&["audit", "verify", "--data-dir", ps(dir)])
-}
-
 // ---------- 1. help and version ----------
 
 #[test]
 fn version_and_help_on_every_subcommand() {
-    let o = run(&["--version"]);
-    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let o = anumodan(&["--version"]);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
         format!("anumodan {}\n", env!("CARGO_PKG_VERSION"))
     );
 
-    let o = run(&["--help"]);
-    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let o = anumodan(&["--help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
     let top = String::from_utf8_lossy(&o.stdout).into_owned();
     for sub in ["serve", "demo", "migrate", "fiduciary", "audit", "bench"] {
         assert!(top.contains(sub), "{sub} missing from --help:\n{top}");
@@ -309,8 +274,8 @@ fn version_and_help_on_every_subcommand() {
     ] {
         let mut args = path.to_vec();
         args.push("--help");
-        let o = run(&args);
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", show(&o));
+        let o = anumodan(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", out_text(&o));
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(
             out.contains(&format!("Usage: anumodan {}", path.join(" "))),
@@ -318,7 +283,7 @@ fn version_and_help_on_every_subcommand() {
         );
     }
     // The options that matter are documented where they apply.
-    let serve_help = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).into_owned();
+    let serve_help = String::from_utf8_lossy(&anumodan(&["serve", "--help"]).stdout).into_owned();
     for opt in [
         "--listen",
         "--data-dir",
@@ -331,12 +296,12 @@ fn version_and_help_on_every_subcommand() {
 
     // No subcommand, or an unknown one, is a usage error (exit 2) on stderr.
     for args in [&[][..], &["no-such-command"], &["serve", "--no-such-flag"]] {
-        let o = run(args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", show(&o));
+        let o = anumodan(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", out_text(&o));
         assert!(
             String::from_utf8_lossy(&o.stderr).contains("Usage:"),
             "{}",
-            show(&o)
+            out_text(&o)
         );
     }
 }
@@ -348,8 +313,8 @@ async fn fiduciary_create_and_migrate_work_offline_and_the_key_works() {
     let t = temp();
     let dir = t.path().join("data");
 
-    let o = run(&["migrate", "--data-dir", ps(&dir)]);
-    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let o = anumodan(&["migrate", "--data-dir", ps(&dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
     assert!(dir.join("anumodan.db").is_file());
     let conn = rusqlite::Connection::open_with_flags(
         dir.join("anumodan.db"),
@@ -371,8 +336,8 @@ async fn fiduciary_create_and_migrate_work_offline_and_the_key_works() {
     assert_eq!(tables, 4);
     drop(conn);
     // Idempotent.
-    let o = run(&["migrate", "--data-dir", ps(&dir)]);
-    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let o = anumodan(&["migrate", "--data-dir", ps(&dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("migrations applied"));
 
     let (id1, key1) = create_fiduciary(&dir, "Pune Municipal Corporation");
@@ -386,7 +351,7 @@ async fn fiduciary_create_and_migrate_work_offline_and_the_key_works() {
         assert!(!bytes.windows(key1.len()).any(|w| w == key1.as_bytes()));
     }
     // A name that is blank is refused.
-    let o = run(&[
+    let o = anumodan(&[
         "fiduciary",
         "create",
         "--name",
@@ -394,7 +359,7 @@ async fn fiduciary_create_and_migrate_work_offline_and_the_key_works() {
         "--data-dir",
         ps(&dir),
     ]);
-    assert_ne!(o.status.code(), Some(0), "{}", show(&o));
+    assert_ne!(o.status.code(), Some(0), "{}", out_text(&o));
 
     // The server on that directory accepts the key, as that fiduciary.
     let port = free_port();
@@ -417,17 +382,17 @@ async fn fiduciary_create_and_migrate_work_offline_and_the_key_works() {
     if p.terminate() {
         let status = p.wait_exit().await;
         assert!(status.success(), "{status}: {}", p.logs());
-        let o = verify_ledger(&dir);
-        assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+        let o = audit_verify(&dir);
+        assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
         assert!(
             String::from_utf8_lossy(&o.stdout).contains("entries after it:      0"),
             "{}",
-            show(&o)
+            out_text(&o)
         );
     } else {
         eprintln!("no `kill` command: graceful stop not tested");
         p.kill();
-        assert_eq!(verify_ledger(&dir).status.code(), Some(0));
+        assert_eq!(audit_verify(&dir).status.code(), Some(0));
     }
 }
 
@@ -448,7 +413,7 @@ async fn configuration_comes_from_flags_then_environment_then_file() {
 
     // The environment alone.
     let (p1, env_dir) = (free_port(), t.path().join("env-data"));
-    let mut c = cmd(&["serve"]);
+    let mut c = anumodan_cmd(&["serve"]);
     c.env("ANUMODAN_LISTEN", format!("127.0.0.1:{p1}"))
         .env("ANUMODAN_DATA_DIR", &env_dir);
     let mut p = Proc::spawn(c, t.path(), "env");
@@ -478,7 +443,11 @@ async fn configuration_comes_from_flags_then_environment_then_file() {
         ),
     )
     .unwrap();
-    let mut p = Proc::spawn(cmd(&["serve", "--config", ps(&file)]), t.path(), "file");
+    let mut p = Proc::spawn(
+        anumodan_cmd(&["serve", "--config", ps(&file)]),
+        t.path(),
+        "file",
+    );
     let url3 = format!("http://127.0.0.1:{p3}");
     p.wait_healthy(&url3).await;
     assert!(file_dir.join("anumodan.db").is_file());
@@ -499,7 +468,7 @@ async fn configuration_comes_from_flags_then_environment_then_file() {
     // The environment overrides the file (given here by ANUMODAN_CONFIG), and a flag overrides
     // both.
     let p4 = free_port();
-    let mut c = cmd(&["serve"]);
+    let mut c = anumodan_cmd(&["serve"]);
     c.env("ANUMODAN_CONFIG", &file)
         .env("ANUMODAN_LISTEN", format!("127.0.0.1:{p4}"));
     let mut p = Proc::spawn(c, t.path(), "file-env");
@@ -507,7 +476,7 @@ async fn configuration_comes_from_flags_then_environment_then_file() {
     assert!(!alive(p3).await, "the file's address was used");
     p.kill();
     let p5 = free_port();
-    let mut c = cmd(&["serve", "--listen", &format!("127.0.0.1:{p5}")]);
+    let mut c = anumodan_cmd(&["serve", "--listen", &format!("127.0.0.1:{p5}")]);
     c.env("ANUMODAN_CONFIG", &file)
         .env("ANUMODAN_LISTEN", format!("127.0.0.1:{p4}"));
     let mut p = Proc::spawn(c, t.path(), "file-env-flag");
@@ -524,7 +493,7 @@ async fn configuration_comes_from_flags_then_environment_then_file() {
         (vec!["serve", "--config", ps(&missing)], None),
         (vec!["serve"], Some(("ANUMODAN_LISTEN", "not an address"))),
     ] {
-        let mut c = cmd(&args);
+        let mut c = anumodan_cmd(&args);
         c.env("ANUMODAN_DATA_DIR", t.path().join("unused"));
         if let Some((k, v)) = env {
             c.env(k, v);
@@ -671,14 +640,13 @@ async fn acknowledged_changes_survive_sigkill() {
         .collect();
     // Let some work be acknowledged, then kill at a moment that varies from run to run, while
     // every task has a request in flight or about to be.
-    let deadline = Instant::now() + WAIT;
+    let deadline = Deadline::after(WAIT);
     while acks.lock().unwrap().len() < 100 {
-        assert!(
-            Instant::now() < deadline,
-            "too slow: {:?}",
-            acks.lock().unwrap().len()
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        deadline
+            .tick(Duration::from_millis(5), || {
+                format!("too slow: {:?}", acks.lock().unwrap().len())
+            })
+            .await;
     }
     let jitter = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -758,7 +726,7 @@ async fn acknowledged_changes_survive_sigkill() {
         }
     }
     // Entries written before the crash get a signed checkpoint after the restart.
-    let deadline = Instant::now() + WAIT;
+    let deadline = Deadline::after(WAIT);
     loop {
         let (st, v) = get(
             &client,
@@ -770,11 +738,11 @@ async fn acknowledged_changes_survive_sigkill() {
             assert_eq!(v["index"], max_audit);
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "no checkpoint covers {max_audit}: {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        deadline
+            .tick(Duration::from_millis(50), || {
+                format!("no checkpoint covers {max_audit}: {v}")
+            })
+            .await;
     }
     // New work goes on after the crash.
     let (st, v) = post(
@@ -790,8 +758,8 @@ async fn acknowledged_changes_survive_sigkill() {
 
     // Killed again; the ledger on disk verifies.
     p.kill();
-    let o = verify_ledger(&dir);
-    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let o = audit_verify(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
 }
 
 #[tokio::test]
@@ -819,12 +787,12 @@ async fn a_second_process_on_the_same_data_dir_is_refused() {
         vec!["fiduciary", "create", "--name", "X", "--data-dir", ps(&dir)],
         vec!["migrate", "--data-dir", ps(&dir)],
     ] {
-        let o = run(&args);
-        assert_ne!(o.status.code(), Some(0), "{args:?}: {}", show(&o));
+        let o = anumodan(&args);
+        assert_ne!(o.status.code(), Some(0), "{args:?}: {}", out_text(&o));
         assert!(
             String::from_utf8_lossy(&o.stderr).contains("in use by another Anumodan process"),
             "{}",
-            show(&o)
+            out_text(&o)
         );
     }
     // The first is unharmed.
@@ -847,10 +815,10 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     // TMPDIR: the demo's temporary data directory goes inside this test's own.
-    let mut c = cmd(&["demo", "--listen", &format!("127.0.0.1:{port}")]);
+    let mut c = anumodan_cmd(&["demo", "--listen", &format!("127.0.0.1:{port}")]);
     c.env("TMPDIR", t.path());
     let mut p = Proc::spawn(c, t.path(), "demo");
-    let deadline = Instant::now() + WAIT;
+    let deadline = Deadline::after(WAIT);
     let out = loop {
         let out = p.stdout();
         if out.contains("Press Ctrl-C to stop.") {
@@ -859,8 +827,11 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
         if let Some(st) = p.child.try_wait().unwrap() {
             panic!("demo exited ({st}):\n{}", p.logs());
         }
-        assert!(Instant::now() < deadline, "no banner:\n{}", p.logs());
-        tokio::time::sleep(Duration::from_millis(25)).await;
+        deadline
+            .tick(Duration::from_millis(25), || {
+                format!("no banner:\n{}", p.logs())
+            })
+            .await;
     };
     assert!(
         out.contains(&format!("Anumodan demo is running at {url}")),
