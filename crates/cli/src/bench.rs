@@ -1,12 +1,16 @@
 //! `anumodan bench`: starts a server on a temporary store, drives it over real HTTP with many
 //! concurrent keep-alive connections, and prints what it measured. Run it from a release build
 //! (`cargo run --release -- bench`); a debug build measures the debug build.
+//!
+//! With `--url` and `--api-key` it drives a server running elsewhere (for example `anumodan serve`
+//! pinned to its own cores with `taskset`), so that client and server CPU are measured apart.
 
 use anumodan_core::clock::SystemClock;
 use anumodan_server::config::Config;
 use anumodan_store::admin;
 use clap::Args;
 use serde_json::{Value, json};
+use std::net::ToSocketAddrs;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,6 +26,32 @@ pub struct BenchArgs {
     /// Principals with a consent, collected before the validation phase.
     #[arg(long, default_value_t = 2000)]
     pub principals: usize,
+    /// Drive this running server (e.g. http://127.0.0.1:8080) instead of starting one.
+    #[arg(long, requires = "api_key")]
+    pub url: Option<String>,
+    /// API key of a fiduciary on the server given by --url.
+    #[arg(long, env = "ANUMODAN_BENCH_API_KEY", requires = "url")]
+    pub api_key: Option<String>,
+}
+
+/// Names used by one run, tagged so that runs against the same server do not collide.
+#[derive(Clone)]
+struct Names {
+    tag: String,
+}
+
+impl Names {
+    fn new() -> Names {
+        Names {
+            tag: uuid::Uuid::new_v4().simple().to_string()[..8].to_string(),
+        }
+    }
+    fn code(&self, base: &str) -> String {
+        format!("{base}-{}", self.tag)
+    }
+    fn principal(&self, i: usize) -> String {
+        format!("p{}-{i}", self.tag)
+    }
 }
 
 /// Latencies of one phase, in microseconds.
@@ -212,26 +242,44 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let temp = tempfile::Builder::new()
         .prefix("anumodan-bench-")
         .tempdir()?;
-    let cfg = Config {
-        listen: "127.0.0.1:0".parse()?,
-        data_dir: temp.path().to_path_buf(),
-        log: "warn".into(),
-        ..Config::default()
+    // A local server on a temporary store, unless --url names one.
+    let (running, url, key, db_path) = match (&args.url, &args.api_key) {
+        (Some(url), Some(key)) => (
+            None,
+            url.trim_end_matches('/').to_string(),
+            key.clone(),
+            None,
+        ),
+        _ => {
+            let cfg = Config {
+                listen: "127.0.0.1:0".parse()?,
+                data_dir: temp.path().to_path_buf(),
+                log: "warn".into(),
+                ..Config::default()
+            };
+            let clock = Arc::new(SystemClock);
+            let store = anumodan_server::open_store(&cfg, clock.clone())?;
+            let (_, key) = store
+                .write_raw(|tx| admin::create_fiduciary(tx, "Bench Fiduciary", "bench"))
+                .await?;
+            let db_path = store.db_path().to_path_buf();
+            let running = anumodan_server::start_with_store(&cfg, store, clock, false).await?;
+            let url = running.url();
+            (Some(running), url, key.api_key, Some(db_path))
+        }
     };
-    let clock = Arc::new(SystemClock);
-    let store = anumodan_server::open_store(&cfg, clock.clone())?;
-    let (_, key) = store
-        .write_raw(|tx| admin::create_fiduciary(tx, "Bench Fiduciary", "bench"))
-        .await?;
-    let db_path = store.db_path().to_path_buf();
-    let running = anumodan_server::start_with_store(&cfg, store, clock, false).await?;
-    let url = running.url();
-    let key = key.api_key;
+    let addr = url
+        .strip_prefix("http://")
+        .ok_or_else(|| anyhow::anyhow!("--url must be http://host:port"))?
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("cannot resolve {url}"))?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.connections)
         .tcp_nodelay(true)
         .build()?;
-    let notice = setup_catalogue(&client, &url, &key).await?;
+    let names = Names::new();
+    let notice = setup_catalogue(&client, &url, &key, &names).await?;
     let dur = Duration::from_secs(args.seconds);
     let c = args.connections;
 
@@ -251,35 +299,53 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         }
     );
 
-    let addr = running.addr;
+    if running.is_none() {
+        println!("server: {url} (remote: the CPU figures are the load generator's only)");
+    }
     let health = drive("healthz (ceiling)", addr, &key, c, dur, None, |_| {
         Req::get("/healthz")
     })
     .await?;
 
-    let n = notice.clone();
+    let (n, nm) = (notice.clone(), names.clone());
     let collect = drive("collect", addr, &key, c, Duration::from_secs(3600), Some(args.principals), move |i| {
+        let mut decisions = serde_json::Map::new();
+        decisions.insert(nm.code("service"), json!("granted"));
+        decisions.insert(nm.code("marketing"), json!("granted"));
+        decisions.insert(nm.code("analytics"), json!(if i % 2 == 0 { "granted" } else { "denied" }));
         Req::post("/v1/consents", &json!({
-            "principal_id": format!("principal-{i}"), "notice_id": n, "notice_version": 1, "language": "en", "method": "api",
-            "decisions": {"service": "granted", "marketing": "granted", "analytics": if i % 2 == 0 { "granted" } else { "denied" }}
+            "principal_id": nm.principal(i), "notice_id": n, "notice_version": 1, "language": "en", "method": "api",
+            "decisions": decisions
         }))
     })
     .await?;
 
-    let before = db_bytes(&db_path)?;
+    let before = db_path.as_deref().map(db_bytes).transpose()?;
     let np = args.principals;
-    let validate = drive("validate (audited, durable)", addr, &key, c, dur, None, move |i| {
-        let purpose = ["service", "marketing", "analytics"][i % 3];
-        Req::post("/v1/consents/validate", &json!({
-            "principal_id": format!("principal-{}", (i.wrapping_mul(7919)) % np), "purpose": purpose
-        }))
-    })
+    let nm = names.clone();
+    let validate = drive(
+        "validate (audited, durable)",
+        addr,
+        &key,
+        c,
+        dur,
+        None,
+        move |i| {
+            let purpose = nm.code(["service", "marketing", "analytics"][i % 3]);
+            Req::post(
+                "/v1/consents/validate",
+                &json!({
+                    "principal_id": nm.principal(i.wrapping_mul(7919) % np), "purpose": purpose
+                }),
+            )
+        },
+    )
     .await?;
-    let after = db_bytes(&db_path)?;
+    let after = db_path.as_deref().map(db_bytes).transpose()?;
 
     // Withdraw marketing from the collected artefacts, each once.
-    let ids = Arc::new(collected_ids(&client, &url, &key, args.principals).await?);
-    let ids2 = ids.clone();
+    let ids = Arc::new(collected_ids(&client, &url, &key, &names, args.principals).await?);
+    let (ids2, marketing) = (ids.clone(), names.code("marketing"));
     let withdraw = drive(
         "withdraw",
         addr,
@@ -290,7 +356,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         move |i| {
             Req::post(
                 format!("/v1/consents/{}/withdraw", ids2[i]),
-                &json!({"purposes": ["marketing"]}),
+                &json!({"purposes": [marketing]}),
             )
         },
     )
@@ -301,10 +367,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     validate.print();
     collect.print();
     withdraw.print();
-    let per = if validate.ok > 0 {
-        (after.saturating_sub(before)) as f64 / validate.ok as f64
-    } else {
-        0.0
+    let per = match (before, after) {
+        (Some(b), Some(a)) if validate.ok > 0 => {
+            format!("{:.0}", a.saturating_sub(b) as f64 / validate.ok as f64)
+        }
+        _ => "n/a (remote server)".to_string(),
     };
     println!();
     println!(
@@ -312,13 +379,20 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         100.0 * validate.rate() / health.rate().max(1.0)
     );
     println!(
-        "bytes on disk per audited validation: {per:.0} (database pages in use, WAL checkpointed)"
+        "bytes on disk per audited validation: {per} (database pages in use, WAL checkpointed)"
     );
-    running.stop().await;
+    if let Some(r) = running {
+        r.stop().await;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-async fn setup_catalogue(client: &reqwest::Client, url: &str, key: &str) -> anyhow::Result<String> {
+async fn setup_catalogue(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    names: &Names,
+) -> anyhow::Result<String> {
     let post = |path: &str, body: Value| {
         let req = client
             .post(format!("{url}{path}"))
@@ -335,7 +409,7 @@ async fn setup_catalogue(client: &reqwest::Client, url: &str, key: &str) -> anyh
     for code in ["name", "mobile", "email"] {
         post(
             "/v1/data-items",
-            json!({"code": code, "name": {"en": code}, "category": "contact"}),
+            json!({"code": names.code(code), "name": {"en": code}, "category": "contact"}),
         )
         .await?;
     }
@@ -344,15 +418,24 @@ async fn setup_catalogue(client: &reqwest::Client, url: &str, key: &str) -> anyh
         ("marketing", false, vec!["email"]),
         ("analytics", false, vec!["mobile"]),
     ] {
+        let items: Vec<String> = items.iter().map(|i| names.code(i)).collect();
         post(
             "/v1/purposes",
-            json!({"code": code, "mandatory": mandatory, "validity_days": 365, "retention_days": 365, "data_items": items,
+            json!({"code": names.code(code), "mandatory": mandatory, "validity_days": 365, "retention_days": 365, "data_items": items,
                    "name": {"en": code}, "description": {"en": code}}),
         )
         .await?;
     }
     let text = json!({"title": "t", "summary": "s", "rights": "r", "retention_policy": "p", "withdrawal_policy": "w", "grievance_contact": "g"});
-    let n = post("/v1/notices", json!({"code": "bench", "purposes": ["service", "marketing", "analytics"], "texts": {"en": text}})).await?;
+    let purposes: Vec<String> = ["service", "marketing", "analytics"]
+        .iter()
+        .map(|p| names.code(p))
+        .collect();
+    let n = post(
+        "/v1/notices",
+        json!({"code": names.code("bench"), "purposes": purposes, "texts": {"en": text}}),
+    )
+    .await?;
     let id = n["id"].as_str().unwrap_or_default().to_string();
     post(&format!("/v1/notices/{id}/publish"), json!({})).await?;
     Ok(id)
@@ -362,13 +445,15 @@ async fn collected_ids(
     client: &reqwest::Client,
     url: &str,
     key: &str,
+    names: &Names,
     n: usize,
 ) -> anyhow::Result<Vec<String>> {
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
         let v: Value = client
             .get(format!(
-                "{url}/v1/principals/principal-{i}/consents?limit=1"
+                "{url}/v1/principals/{}/consents?limit=1",
+                names.principal(i)
             ))
             .bearer_auth(key)
             .send()

@@ -924,3 +924,54 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
         eprintln!("no `kill` command: graceful stop of the demo not tested");
     }
 }
+
+/// `anumodan bench` runs every phase over real HTTP and prints its figures (a smoke test of the
+/// command, in a debug build: the figures themselves are not asserted, only that they exist and
+/// that nothing failed).
+#[test]
+fn bench_prints_every_figure() {
+    let o = anumodan(&[
+        "bench",
+        "--seconds",
+        "1",
+        "--connections",
+        "4",
+        "--principals",
+        "30",
+    ]);
+    let text = out_text(&o);
+    assert!(o.status.success(), "{text}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for phase in [
+        "healthz (ceiling)",
+        "validate (audited, durable)",
+        "collect",
+        "withdraw",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(phase))
+            .unwrap_or_else(|| panic!("no {phase} line:\n{text}"));
+        assert!(
+            line.contains("ops/s") && line.contains("p99") && line.contains("p99.9"),
+            "{line}"
+        );
+        assert!(line.contains(", 0 errors)"), "errors in {phase}: {line}");
+    }
+    assert!(
+        stdout.contains("(30 ok, 0 errors)"),
+        "every collect and withdraw acknowledged:\n{text}"
+    );
+    assert!(stdout.contains("validations / healthz ceiling:"), "{text}");
+    let bytes_line = stdout
+        .lines()
+        .find(|l| l.starts_with("bytes on disk per audited validation:"))
+        .unwrap_or_else(|| panic!("no bytes line:\n{text}"));
+    let bytes: f64 = bytes_line
+        .split(':')
+        .nth(1)
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("bytes figure not a number: {bytes_line}"));
+    assert!(bytes > 0.0, "{bytes_line}");
+}
