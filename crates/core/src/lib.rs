@@ -4,12 +4,16 @@
 //! - [`lifecycle`]: the rules of collection, update, renewal, withdrawal, expiry and validation.
 //! - [`usecases`]: one function per use case, run inside a storage transaction ([`ports::Tx`]).
 //! - [`audit`]: the ledger entries every action writes.
+//! - [`authz`]: permissions, staff roles and API key scopes.
+//! - [`mask`]: masking personal data on the way out.
 
 pub mod audit;
+pub mod authz;
 pub mod clock;
 pub mod error;
 pub mod lang;
 pub mod lifecycle;
+pub mod mask;
 pub mod model;
 pub mod ports;
 pub mod usecases;

@@ -1,0 +1,255 @@
+//! Who may do what: named permissions, the predefined staff roles (BRD 4.6.1) and API key
+//! scopes. One vocabulary serves both kinds of caller: an API key carries a set of permissions
+//! (its scopes), a staff member holds roles that grant permissions within a scope.
+//!
+//! The string form of a permission (`as_str`) is stable: it is stored with keys and roles and
+//! appears in the audit ledger.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! permissions {
+    ($($variant:ident => $name:literal: $doc:literal,)*) => {
+        /// A named permission, checked on the server for every route.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Permission {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Permission {
+            pub const ALL: &'static [Permission] = &[$(Permission::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Permission::$variant => $name,)*
+                }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Permission::$variant => $doc,)*
+                }
+            }
+        }
+
+        impl FromStr for Permission {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($name => Ok(Permission::$variant),)*
+                    _ => Err(format!("unknown permission {s:?}")),
+                }
+            }
+        }
+    };
+}
+
+permissions! {
+    CatalogRead => "catalog.read": "Read data items, purposes and notices.",
+    CatalogWrite => "catalog.write": "Create data items, purposes and notices; publish notices.",
+    ConsentCollect => "consent.collect": "Record a principal's consent decisions.",
+    ConsentValidate => "consent.validate": "Check whether processing may go ahead (each check is audited).",
+    ConsentRead => "consent.read": "Read consent artefacts and their history (personal data masked).",
+    ConsentManage => "consent.manage": "Update, renew or withdraw consents on a principal's behalf.",
+    AuditRead => "audit.read": "Read the audit ledger's entries and proofs.",
+    PiiUnmask => "pii.unmask": "See a masked personal data field in clear, with a stated reason (audited).",
+    PrincipalErase => "principal.erase": "Erase a principal's personal data by destroying their data key (irreversible).",
+    KeysManage => "keys.manage": "Issue, rotate and revoke API keys.",
+    StaffManage => "staff.manage": "Invite, disable and reset staff accounts.",
+    RolesManage => "roles.manage": "Define custom roles and grant or revoke roles.",
+    FiduciaryManage => "fiduciary.manage": "Register and manage fiduciaries (platform scope only).",
+}
+
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a grant applies. A platform grant applies to every fiduciary (platform > fiduciary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "fiduciary_id")]
+pub enum Scope {
+    Platform,
+    Fiduciary(Uuid),
+}
+
+impl Scope {
+    /// Whether a grant in this scope covers an action on `fiduciary`.
+    pub fn covers(self, fiduciary: Uuid) -> bool {
+        match self {
+            Scope::Platform => true,
+            Scope::Fiduciary(f) => f == fiduciary,
+        }
+    }
+}
+
+/// The predefined staff roles of BRD 4.6.1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuiltinRole {
+    /// Manages the fiduciary's configuration, keys, staff and roles. Does not see personal data
+    /// in clear (separation of duties: unmasking is the DPO's).
+    Admin,
+    /// Data Protection Officer: oversees consents and the audit log, may unmask personal data.
+    Dpo,
+    /// Reads the audit log and the catalogue; changes nothing.
+    Auditor,
+    /// Day-to-day operations: reads consents and maintains the catalogue.
+    Operator,
+}
+
+impl BuiltinRole {
+    pub const ALL: [BuiltinRole; 4] = [
+        BuiltinRole::Admin,
+        BuiltinRole::Dpo,
+        BuiltinRole::Auditor,
+        BuiltinRole::Operator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BuiltinRole::Admin => "admin",
+            BuiltinRole::Dpo => "dpo",
+            BuiltinRole::Auditor => "auditor",
+            BuiltinRole::Operator => "operator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<BuiltinRole> {
+        BuiltinRole::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The permission matrix (documented in docs/security.md). `FiduciaryManage` is granted only
+    /// to an Admin in the platform scope.
+    pub fn permissions(self, scope: Scope) -> BTreeSet<Permission> {
+        use Permission::*;
+        let mut p: BTreeSet<Permission> = match self {
+            BuiltinRole::Admin => [
+                CatalogRead,
+                CatalogWrite,
+                ConsentRead,
+                AuditRead,
+                KeysManage,
+                StaffManage,
+                RolesManage,
+            ]
+            .into(),
+            BuiltinRole::Dpo => [
+                CatalogRead,
+                ConsentRead,
+                ConsentManage,
+                AuditRead,
+                PiiUnmask,
+                PrincipalErase,
+            ]
+            .into(),
+            BuiltinRole::Auditor => [CatalogRead, AuditRead].into(),
+            BuiltinRole::Operator => [CatalogRead, CatalogWrite, ConsentRead].into(),
+        };
+        if self == BuiltinRole::Admin && scope == Scope::Platform {
+            p.insert(FiduciaryManage);
+        }
+        p
+    }
+}
+
+/// Whether a set of permissions grants reading personal data or the audit log: holders must
+/// sign in with a second factor.
+pub fn needs_mfa(perms: &BTreeSet<Permission>) -> bool {
+    use Permission::*;
+    perms.iter().any(|p| {
+        matches!(
+            p,
+            ConsentRead | ConsentManage | AuditRead | PiiUnmask | PrincipalErase
+        )
+    })
+}
+
+/// The scopes an API key gets when none are asked for: everything a fiduciary's backend needs to
+/// integrate, but not unmasking or erasure, which must be asked for explicitly.
+pub fn default_key_scopes() -> BTreeSet<Permission> {
+    use Permission::*;
+    [
+        CatalogRead,
+        CatalogWrite,
+        ConsentCollect,
+        ConsentValidate,
+        ConsentRead,
+        ConsentManage,
+        AuditRead,
+    ]
+    .into()
+}
+
+/// Permissions an API key may carry at all (staff administration needs a signed-in person).
+pub fn key_grantable(p: Permission) -> bool {
+    !matches!(
+        p,
+        Permission::StaffManage | Permission::RolesManage | Permission::FiduciaryManage
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = BTreeSet::new();
+        for p in Permission::ALL {
+            assert_eq!(p.as_str().parse::<Permission>().unwrap(), *p);
+            assert!(seen.insert(p.as_str()));
+        }
+        assert!("consent.everything".parse::<Permission>().is_err());
+    }
+
+    #[test]
+    fn platform_admin_alone_manages_fiduciaries() {
+        let f = Scope::Fiduciary(Uuid::nil());
+        for r in BuiltinRole::ALL {
+            assert!(!r.permissions(f).contains(&Permission::FiduciaryManage));
+        }
+        assert!(
+            BuiltinRole::Admin
+                .permissions(Scope::Platform)
+                .contains(&Permission::FiduciaryManage)
+        );
+    }
+
+    #[test]
+    fn only_the_dpo_unmasks_and_every_role_that_reads_data_needs_mfa() {
+        let f = Scope::Fiduciary(Uuid::nil());
+        for r in BuiltinRole::ALL {
+            let p = r.permissions(f);
+            assert_eq!(p.contains(&Permission::PiiUnmask), r == BuiltinRole::Dpo);
+            assert!(needs_mfa(&p), "{r:?}");
+        }
+        assert!(!default_key_scopes().contains(&Permission::PiiUnmask));
+    }
+
+    #[test]
+    fn scopes_nest() {
+        let a = Uuid::now_v7();
+        let b = Uuid::now_v7();
+        assert!(Scope::Platform.covers(a));
+        assert!(Scope::Fiduciary(a).covers(a));
+        assert!(!Scope::Fiduciary(a).covers(b));
+    }
+}
