@@ -82,8 +82,28 @@ enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// Master keys that wrap principals' data keys (offline: stop the server first).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Benchmark a server on a temporary store over real HTTP and print the figures.
     Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print the current master key's id and how many data keys each master key wraps.
+    Status {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Add a new master key, make it current and re-wrap every data key under it. Older keys
+    /// stay in DATA_DIR/keys/master/ (delete one only once `keys status` shows it wraps none).
+    RotateMaster {
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -167,6 +187,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "api_key_id": key.id,
                 }))?
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys { command } => {
+            let (common, rotate) = match command {
+                KeysCommand::Status { common } => (common, false),
+                KeysCommand::RotateMaster { common } => (common, true),
+            };
+            let cfg = common.load(None)?;
+            let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
+            let mut out = serde_json::Map::new();
+            if rotate {
+                let id = store.rotate_master_key()?;
+                let n = store.rewrap_data_keys().await?;
+                out.insert("new_master_key".into(), id.into());
+                out.insert("rewrapped".into(), n.into());
+            }
+            let (current, counts) = store.master_key_status().await?;
+            out.insert("current_master_key".into(), current.into());
+            out.insert("data_keys_by_master_key".into(), serde_json::to_value(counts)?);
+            println!("{}", serde_json::to_string_pretty(&out)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command } => audit::run(command).await,

@@ -37,10 +37,13 @@ pub enum Action {
     PiiUnmasked,
     RetentionPurged,
     GrievanceAction,
+    ApiKeyRotated,
+    /// A principal's data key destroyed: their personal data is unreadable everywhere.
+    PrincipalErased,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -63,6 +66,8 @@ impl Action {
         Action::PiiUnmasked,
         Action::RetentionPurged,
         Action::GrievanceAction,
+        Action::ApiKeyRotated,
+        Action::PrincipalErased,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +94,8 @@ impl Action {
             Action::PiiUnmasked => "pii.unmasked",
             Action::RetentionPurged => "retention.purged",
             Action::GrievanceAction => "grievance.action",
+            Action::ApiKeyRotated => "api_key.rotated",
+            Action::PrincipalErased => "principal.erased",
         }
     }
 

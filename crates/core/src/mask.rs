@@ -88,9 +88,10 @@ pub fn mask_ip(v: &str) -> String {
 }
 
 /// The personal data fields of an artefact that masking hides and unmasking reveals.
-pub const ARTEFACT_PII_FIELDS: [&str; 4] = [
+pub const ARTEFACT_PII_FIELDS: [&str; 5] = [
     "principal_id",
     "source_ip",
+    "session_id",
     "guardian.principal_id",
     "guardian.verification_ref",
 ];
@@ -112,6 +113,7 @@ pub fn artefact_field(a: &Artefact, field: &str) -> Option<Option<String>> {
     match field {
         "principal_id" => Some(Some(a.principal_id.clone())),
         "source_ip" => Some(a.source_ip.clone()),
+        "session_id" => Some(a.session_id.clone()),
         "guardian.principal_id" => Some(a.guardian.as_ref().map(|g| g.principal_id.clone())),
         "guardian.verification_ref" => {
             Some(a.guardian.as_ref().and_then(|g| g.verification_ref.clone()))

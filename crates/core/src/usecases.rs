@@ -51,7 +51,7 @@ impl Actor {
             now,
         }
     }
-    fn record(&self, action: Action) -> AuditRecord {
+    pub fn record(&self, action: Action) -> AuditRecord {
         AuditRecord {
             action,
             fiduciary_id: self.fiduciary_id,

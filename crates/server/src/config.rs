@@ -20,6 +20,11 @@ pub struct Config {
     /// default: `DATA_DIR/keys/ledger-signing.key`, created on first start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_signing_key: Option<PathBuf>,
+    /// The master key that wraps principals' data keys: a file of 32 random bytes
+    /// (`ANUMODAN_MASTER_KEY_FILE`); default: `DATA_DIR/keys/master/`, created on first start.
+    /// Keep older master keys in `DATA_DIR/keys/master/` until their data keys are re-wrapped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_key_file: Option<PathBuf>,
     /// How often a signed checkpoint is written while entries arrive, in ms.
     pub checkpoint_interval_ms: u64,
     /// How often the expiry job runs, in ms.
@@ -39,6 +44,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             log_name: "anumodan.local/ledger".into(),
             ledger_signing_key: None,
+            master_key_file: None,
             checkpoint_interval_ms: 1000,
             expiry_interval_ms: 1000,
             max_body_bytes: 64 * 1024,

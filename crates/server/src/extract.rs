@@ -86,10 +86,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 pub struct Caller {
     pub fiduciary_id: Uuid,
     pub key_id: Uuid,
+    /// What the key may do (its scopes).
+    pub scopes: std::collections::BTreeSet<anumodan_core::authz::Permission>,
     pub source_ip: Option<String>,
 }
 
 impl Caller {
+    /// Refuses the request (403 `forbidden`) unless the key carries `p`.
+    pub fn require(&self, p: anumodan_core::authz::Permission) -> Result<(), ApiError> {
+        if self.scopes.contains(&p) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "this API key lacks the scope {p} needed here"
+            )))
+        }
+    }
+
     pub fn actor(&self) -> anumodan_core::usecases::Actor {
         anumodan_core::usecases::Actor {
             fiduciary_id: self.fiduciary_id,
@@ -138,6 +151,7 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Caller {
             fiduciary_id: auth.fiduciary_id,
             key_id: auth.key_id,
+            scopes: auth.scopes,
             source_ip,
         })
     }

@@ -67,6 +67,7 @@ pub fn open_store(cfg: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Store> 
     let mut sc = StoreConfig::new(&cfg.data_dir);
     sc.log_name = cfg.log_name.clone();
     sc.signing_key_file = cfg.ledger_signing_key.clone();
+    sc.master_key_file = cfg.master_key_file.clone();
     sc.checkpoint_interval = Duration::from_millis(cfg.checkpoint_interval_ms.max(10));
     Ok(Store::open(&sc, clock)?)
 }
@@ -154,10 +155,13 @@ pub async fn start_with_store(
             })
             .await
     });
-    let workers = vec![workers::spawn_expiry(
-        state.clone(),
-        Duration::from_millis(cfg.expiry_interval_ms.max(10)),
-    )];
+    let workers = vec![
+        workers::spawn_expiry(
+            state.clone(),
+            Duration::from_millis(cfg.expiry_interval_ms.max(10)),
+        ),
+        workers::spawn_rewrap(state.clone()),
+    ];
     Ok(Running {
         addr,
         state,

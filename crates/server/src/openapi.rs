@@ -36,6 +36,8 @@ impl Modify for ApiKeyAuth {
         api::audit::entries, api::audit::entry, api::audit::checkpoints,
         api::audit::inclusion_proof, api::audit::consistency_proof,
         api::audit::public_key, api::audit::latest_checkpoint,
+        api::privacy::unmask, api::privacy::erase,
+        api::keys::list, api::keys::create, api::keys::rotate, api::keys::revoke,
     ),
     components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason)),
     modifiers(&ApiKeyAuth),
@@ -43,6 +45,8 @@ impl Modify for ApiKeyAuth {
         (name = "catalog", description = "Data items, purposes and versioned notices"),
         (name = "consents", description = "Collect, validate, update, renew and withdraw consent"),
         (name = "audit", description = "The tamper-evident audit ledger"),
+        (name = "privacy", description = "Personal data: audited unmasking and erasure (crypto-shredding)"),
+        (name = "keys", description = "The fiduciary's API keys and their scopes"),
         (name = "service", description = "Health"),
     )
 )]

@@ -38,3 +38,15 @@ pub fn spawn_expiry(state: AppState, every: Duration) -> tokio::task::JoinHandle
         }
     })
 }
+
+/// Moves every principal's data key under the current master key (after a rotation, or when a
+/// new `master_key_file` is configured), in small transactions beside live traffic.
+pub fn spawn_rewrap(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        match state.store.rewrap_data_keys().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rewrapped = n, "data keys re-wrapped under the current master key"),
+            Err(e) => tracing::error!(error = %e, "re-wrapping data keys failed; restart to retry"),
+        }
+    })
+}

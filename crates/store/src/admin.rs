@@ -1,8 +1,12 @@
-//! Store-level administration that is not a consent use case: fiduciaries and their API keys.
+//! Store-level administration that is not a consent use case: fiduciaries, their API keys,
+//! unmasking and erasing principals' personal data.
 
 use crate::sqlite::{SqliteTx, db_err, ms};
+use crate::vault::Vault;
 use anumodan_core::audit::{Action, AuditRecord};
-use anumodan_core::model::Fiduciary;
+use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
+use anumodan_core::model::{Artefact, Fiduciary};
+use std::collections::{BTreeMap, BTreeSet};
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
 use base64::Engine;
 use rand::RngCore;
@@ -18,7 +22,55 @@ pub const KEY_PREFIX: &str = "anm_";
 pub struct NewApiKey {
     pub id: Uuid,
     pub name: String,
+    pub scopes: BTreeSet<Permission>,
     pub api_key: String,
+}
+
+/// An API key as listed (never its secret).
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiKeyInfo {
+    pub id: Uuid,
+    pub name: String,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    #[schema(value_type = Vec<String>)]
+    pub scopes: BTreeSet<Permission>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<time::OffsetDateTime>,
+}
+
+/// Parses stored scopes (space-separated permission names); unknown names are dropped.
+pub fn parse_scopes(s: &str) -> BTreeSet<Permission> {
+    s.split_whitespace().filter_map(|p| p.parse().ok()).collect()
+}
+
+fn scopes_text(scopes: &BTreeSet<Permission>) -> String {
+    scopes
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Checks requested key scopes: known, grantable to a key, at least one. None: the defaults.
+pub fn check_scopes(requested: Option<&[String]>) -> Result<BTreeSet<Permission>, String> {
+    let Some(names) = requested else {
+        return Ok(default_key_scopes());
+    };
+    let mut out = BTreeSet::new();
+    for n in names {
+        let p: Permission = n.parse()?;
+        if !key_grantable(p) {
+            return Err(format!("{p} cannot be granted to an API key, only to staff"));
+        }
+        out.insert(p);
+    }
+    if out.is_empty() {
+        return Err("an API key needs at least one scope".into());
+    }
+    Ok(out)
 }
 
 /// SHA-256 of an API key, the form in which keys are stored and looked up. Keys are 256-bit
@@ -80,7 +132,14 @@ pub fn create_fiduciary(
         "ok".into(),
         initiator,
     ))?;
-    let key = create_api_key(tx, f.id, "default", initiator)?;
+    // The first key holds every scope a key can hold: a root credential for the fiduciary's
+    // administrators, from which narrower keys are made.
+    let all: BTreeSet<Permission> = Permission::ALL
+        .iter()
+        .copied()
+        .filter(|p| key_grantable(*p))
+        .collect();
+    let key = create_api_key(tx, f.id, "default", &all, initiator)?;
     Ok((f, key))
 }
 
@@ -89,21 +148,29 @@ pub fn create_api_key(
     tx: &mut SqliteTx<'_>,
     fid: Uuid,
     name: &str,
+    scopes: &BTreeSet<Permission>,
     initiator: &str,
 ) -> StoreResult<NewApiKey> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(StoreError(
+            "a key name must be 1-100 characters without control characters".into(),
+        ));
+    }
     let f = tx.fid(fid)?;
     let secret = new_secret();
     let id = Uuid::now_v7();
     tx.conn()
         .execute(
-            "INSERT INTO api_keys (uuid, fiduciary, name, key_hash, prefix, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO api_keys (uuid, fiduciary, name, key_hash, prefix, scopes, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 id.to_string(),
                 f,
                 name,
                 &key_hash(&secret)[..],
                 &secret[..10],
+                scopes_text(scopes),
                 ms(tx.now())
             ],
         )
@@ -117,6 +184,178 @@ pub fn create_api_key(
     Ok(NewApiKey {
         id,
         name: name.to_string(),
+        scopes: scopes.clone(),
         api_key: secret,
+    })
+}
+
+/// The row id and name of a live key of this fiduciary (None: no such key, revoked, or
+/// another fiduciary's).
+fn live_key(tx: &mut SqliteTx<'_>, fid: Uuid, key: Uuid) -> StoreResult<Option<(i64, String)>> {
+    use rusqlite::OptionalExtension;
+    let f = tx.fid(fid)?;
+    tx.conn()
+        .query_row(
+            "SELECT id, name FROM api_keys
+             WHERE uuid = ?1 AND fiduciary = ?2 AND revoked_at IS NULL",
+            params![key.to_string(), f],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(db_err)
+}
+
+/// Revokes a key at once. Returns false when the fiduciary has no such live key.
+pub fn revoke_api_key(
+    tx: &mut SqliteTx<'_>,
+    fid: Uuid,
+    key: Uuid,
+    initiator: &str,
+) -> StoreResult<bool> {
+    let Some((row, _)) = live_key(tx, fid, key)? else {
+        return Ok(false);
+    };
+    tx.conn()
+        .execute(
+            "UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2",
+            params![ms(tx.now()), row],
+        )
+        .map_err(db_err)?;
+    tx.append_audit(&record(fid, Action::ApiKeyRevoked, key.to_string(), initiator))?;
+    Ok(true)
+}
+
+/// Gives a live key a new secret (same id, name and scopes); the old secret stops working at
+/// once. For an overlap, create a second key and revoke the first when it is no longer used.
+pub fn rotate_api_key(
+    tx: &mut SqliteTx<'_>,
+    fid: Uuid,
+    key: Uuid,
+    initiator: &str,
+) -> StoreResult<Option<NewApiKey>> {
+    let Some((row, name)) = live_key(tx, fid, key)? else {
+        return Ok(None);
+    };
+    let secret = new_secret();
+    let scopes: String = tx
+        .conn()
+        .query_row("SELECT scopes FROM api_keys WHERE id = ?1", [row], |r| r.get(0))
+        .map_err(db_err)?;
+    tx.conn()
+        .execute(
+            "UPDATE api_keys SET key_hash = ?1, prefix = ?2 WHERE id = ?3",
+            params![&key_hash(&secret)[..], &secret[..10], row],
+        )
+        .map_err(db_err)?;
+    tx.append_audit(&record(fid, Action::ApiKeyRotated, key.to_string(), initiator))?;
+    Ok(Some(NewApiKey {
+        id: key,
+        name,
+        scopes: parse_scopes(&scopes),
+        api_key: secret,
+    }))
+}
+
+/// Fields of an artefact revealed by [`unmask_artefact`], in clear.
+pub type Unmasked = BTreeMap<String, Option<String>>;
+
+/// Reveals personal data fields of the latest version of an artefact and records who, which
+/// fields, whose data and why in the ledger (the reason's SHA-256 in the entry; its text in
+/// `unmask_reasons`). None when the artefact does not exist or its principal was erased.
+pub fn unmask_artefact(
+    tx: &mut SqliteTx<'_>,
+    actor: &anumodan_core::usecases::Actor,
+    artefact: Uuid,
+    fields: &[String],
+    reason: &str,
+) -> StoreResult<Option<(Unmasked, u64)>> {
+    use anumodan_core::ports::Tx;
+    let Some(a): Option<Artefact> = tx.artefact(actor.fiduciary_id, artefact)? else {
+        return Ok(None);
+    };
+    let mut out = Unmasked::new();
+    for f in fields {
+        let v = anumodan_core::mask::artefact_field(&a, f)
+            .ok_or_else(|| StoreError(format!("unknown field {f:?}")))?;
+        out.insert(f.clone(), v);
+    }
+    let names: Vec<&str> = out.keys().map(String::as_str).collect();
+    let digest = anumodan_core::model::hex_lower(&Sha256::digest(reason.as_bytes()));
+    let idx = tx.append_audit(&AuditRecord {
+        principal_id: Some(a.principal_id.clone()),
+        outcome: format!("{} reason_sha256={digest}", names.join(",")),
+        artefact_id: Some(a.id),
+        artefact_version: Some(a.version),
+        ..actor.record(Action::PiiUnmasked)
+    })?;
+    tx.conn()
+        .execute(
+            "INSERT INTO unmask_reasons (idx, reason) VALUES (?1, ?2)",
+            params![idx as i64, reason],
+        )
+        .map_err(db_err)?;
+    Ok(Some((out, idx)))
+}
+
+/// What an erasure did.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Erasure {
+    /// Whether the principal had personal data here (false: nothing to erase).
+    pub erased: bool,
+    /// Artefacts whose personal data became unreadable.
+    pub artefacts: u64,
+    /// Purposes that stopped being valid for processing.
+    pub consents_closed: u64,
+    pub audit_log_id: u64,
+}
+
+/// Erases a principal's personal data by destroying their data key (crypto-shredding), and
+/// closes their consents: validation answers `no_consent` from now on and their artefacts are
+/// read-only tombstones showing `[erased]`. The ledger, which holds only pseudonyms, still
+/// verifies. Irreversible.
+pub fn erase_principal(
+    tx: &mut SqliteTx<'_>,
+    actor: &anumodan_core::usecases::Actor,
+    principal_id: &str,
+) -> StoreResult<Erasure> {
+    use anumodan_core::ports::Tx;
+    let fid = actor.fiduciary_id;
+    let f = tx.fid(fid)?;
+    let p = tx.keys().pseudonym(fid, principal_id);
+    let erased = tx
+        .conn()
+        .execute(
+            "UPDATE principals SET wrapped_key = NULL, master_key = NULL, erased_at = ?1
+             WHERE fiduciary = ?2 AND pseudonym = ?3 AND wrapped_key IS NOT NULL",
+            params![ms(tx.now()), f, &p[..]],
+        )
+        .map_err(db_err)?
+        > 0;
+    let consents_closed = tx
+        .conn()
+        .execute(
+            "DELETE FROM consent_index WHERE fiduciary = ?1 AND principal = ?2",
+            params![f, &p[..]],
+        )
+        .map_err(db_err)? as u64;
+    let artefacts = tx
+        .conn()
+        .execute(
+            "UPDATE artefact_heads SET next_expiry = NULL WHERE fiduciary = ?1 AND principal = ?2",
+            params![f, &p[..]],
+        )
+        .map_err(db_err)? as u64;
+    let audit_log_id = tx.append_audit(&AuditRecord {
+        principal_id: Some(principal_id.to_string()),
+        outcome: if erased { "key_destroyed" } else { "nothing_to_erase" }.into(),
+        ..actor.record(Action::PrincipalErased)
+    })?;
+    // Check the vault agrees: nothing of this principal opens any more.
+    debug_assert!(!erased || Vault::new(tx.conn(), tx.keys(), f, fid).is_erased(principal_id)?);
+    Ok(Erasure {
+        erased,
+        artefacts,
+        consents_closed,
+        audit_log_id,
     })
 }

@@ -1,6 +1,8 @@
 //! Key material kept in the data directory: the ledger's Ed25519 signing key (a C2SP signed-note
-//! private key) and the pseudonym key that turns principal ids into keyed blind indexes.
-//! Both are generated on first start with mode 0600, and may be given by configuration instead.
+//! private key), the pseudonym key that turns principal ids into keyed blind indexes, and
+//! the master keys that wrap each principal's data key (see [`crate::vault`]).
+//! All are generated on first start with mode 0600; the signing and master keys may be given by
+//! configuration instead.
 
 use anumodan_ledger::note::NoteSigner;
 use hmac::{Hmac, Mac};
@@ -14,16 +16,19 @@ use uuid::Uuid;
 pub struct Keys {
     pub signer: NoteSigner,
     pseudonym_key: [u8; 32],
+    /// Master keys that wrap the per-principal data keys (see [`crate::vault`]).
+    pub(crate) masters: std::sync::RwLock<crate::vault::MasterKeys>,
 }
 
 /// Length of a principal pseudonym in bytes (128 bits of HMAC-SHA-256).
 pub const PSEUDONYM_LEN: usize = 16;
 
 impl Keys {
-    pub fn new(signer: NoteSigner, pseudonym_key: [u8; 32]) -> Keys {
+    pub fn new(signer: NoteSigner, pseudonym_key: [u8; 32], master_key: [u8; 32]) -> Keys {
         Keys {
             signer,
             pseudonym_key,
+            masters: std::sync::RwLock::new(crate::vault::MasterKeys::single(master_key, None)),
         }
     }
 
@@ -33,6 +38,7 @@ impl Keys {
         dir: &Path,
         log_name: &str,
         signing_key_file: Option<&Path>,
+        master_key_file: Option<&Path>,
     ) -> std::io::Result<Keys> {
         let kdir = dir.join("keys");
         fs::create_dir_all(&kdir)?;
@@ -66,9 +72,11 @@ impl Keys {
             write_secret(&pk_path, &k)?;
             k
         };
+        let masters = crate::vault::MasterKeys::load_or_create(&kdir, master_key_file)?;
         Ok(Keys {
             signer,
             pseudonym_key,
+            masters: std::sync::RwLock::new(masters),
         })
     }
 
@@ -86,7 +94,7 @@ impl Keys {
     }
 }
 
-fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]

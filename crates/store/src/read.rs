@@ -20,6 +20,7 @@ pub struct ConnSource<'a>(pub &'a Connection);
 pub struct KeyAuth {
     pub fiduciary_id: Uuid,
     pub key_id: Uuid,
+    pub scopes: std::collections::BTreeSet<anumodan_core::authz::Permission>,
 }
 
 /// Filter of `GET /v1/audit/entries`.
@@ -192,6 +193,21 @@ impl<'a> Reader<'a> {
         Ok(self.scoped(fid, sql, extra)?.into_iter().next())
     }
 
+    /// Stored artefacts with their personal data opened (erased values read `[erased]`).
+    fn revealed(&self, fid: Uuid, mut stored: Vec<Artefact>) -> StoreResult<Vec<Artefact>> {
+        if stored.is_empty() {
+            return Ok(stored);
+        }
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        let mut vault = crate::vault::Vault::new(self.conn, self.keys, f, fid);
+        for a in &mut stored {
+            vault.reveal_artefact(a)?;
+        }
+        Ok(stored)
+    }
+
     fn checkpoint_where(
         &self,
         clause: &str,
@@ -217,23 +233,62 @@ impl<'a> Reader<'a> {
 impl Reads for Reader<'_> {
     /// The fiduciary and key behind an API key's SHA-256, if the key exists and is not revoked.
     fn api_key(&self, key_hash: &[u8; 32]) -> StoreResult<Option<KeyAuth>> {
-        let row: Option<(String, String)> = self
+        let row: Option<(String, String, String)> = self
             .conn
             .prepare_cached(
-                "SELECT f.uuid, k.uuid FROM api_keys k JOIN fiduciaries f ON f.id = k.fiduciary
+                "SELECT f.uuid, k.uuid, k.scopes FROM api_keys k JOIN fiduciaries f ON f.id = k.fiduciary
                  WHERE k.key_hash = ?1 AND k.revoked_at IS NULL",
             )
             .map_err(db_err)?
-            .query_row([&key_hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([&key_hash[..]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()
             .map_err(db_err)?;
-        row.map(|(f, k)| {
+        row.map(|(f, k, scopes)| {
             Ok(KeyAuth {
                 fiduciary_id: parse_uuid(&f)?,
                 key_id: parse_uuid(&k)?,
+                scopes: crate::admin::parse_scopes(&scopes),
             })
         })
         .transpose()
+    }
+
+    fn api_keys(&self, fid: Uuid) -> StoreResult<Vec<crate::admin::ApiKeyInfo>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT uuid, name, prefix, scopes, created_at, revoked_at FROM api_keys
+                 WHERE fiduciary = ?1 ORDER BY created_at, uuid",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([f], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            })
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, prefix, scopes, created, revoked) = row.map_err(db_err)?;
+            out.push(crate::admin::ApiKeyInfo {
+                id: parse_uuid(&id)?,
+                name,
+                prefix,
+                scopes: crate::admin::parse_scopes(&scopes),
+                created_at: crate::sqlite::from_ms(created),
+                revoked_at: revoked.map(crate::sqlite::from_ms),
+            });
+        }
+        Ok(out)
     }
 
     fn fiduciary(&self, id: Uuid) -> StoreResult<Option<Fiduciary>> {
@@ -326,11 +381,12 @@ impl Reads for Reader<'_> {
 
     /// Every version of an artefact, oldest first (empty when it does not exist).
     fn artefact_history(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<Artefact>> {
-        self.scoped(
+        let stored = self.scoped(
             fid,
             "SELECT body FROM artefacts WHERE fiduciary = ?1 AND uuid = ?2 ORDER BY version",
             &[&id.to_string()],
-        )
+        )?;
+        self.revealed(fid, stored)
     }
 
     /// The latest version of each artefact of a principal, newest collection first.
@@ -344,6 +400,7 @@ impl Reads for Reader<'_> {
              ORDER BY h.collected_at DESC, h.uuid DESC",
             &[&&principal[..]],
         )
+        .and_then(|stored| self.revealed(fid, stored))
     }
 
     /// Ledger entries matching the filter, by increasing index, at most `limit`.
@@ -476,6 +533,10 @@ impl Reads for Reader<'_> {
     }
 
     /// Number of ledger entries.
+    fn data_keys_by_master(&self) -> StoreResult<std::collections::BTreeMap<String, u64>> {
+        crate::vault::keys_by_master(self.conn)
+    }
+
     fn ledger_size(&self) -> StoreResult<u64> {
         self.conn
             .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", [], |r| {

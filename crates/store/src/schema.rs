@@ -15,8 +15,28 @@ CREATE TABLE api_keys (
     name TEXT NOT NULL,
     key_hash BLOB NOT NULL UNIQUE,
     prefix TEXT NOT NULL,
+    -- Permission names (see anumodan_core::authz), space-separated.
+    scopes TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     revoked_at INTEGER
+);
+-- One row per principal of a fiduciary, found by keyed pseudonym (blind index): the principal's
+-- data key wrapped by a master key. Erasure deletes the wrapped key (crypto-shredding).
+CREATE TABLE principals (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    pseudonym BLOB NOT NULL,
+    master_key TEXT,
+    wrapped_key BLOB,
+    created_at INTEGER NOT NULL,
+    erased_at INTEGER,
+    PRIMARY KEY (fiduciary, pseudonym)
+) WITHOUT ROWID;
+CREATE INDEX principals_by_master ON principals (master_key) WHERE wrapped_key IS NOT NULL;
+-- Why personal data was unmasked: the ledger entry commits to the reason by its SHA-256
+-- (in the entry's outcome); the text itself is kept here.
+CREATE TABLE unmask_reasons (
+    idx INTEGER PRIMARY KEY,
+    reason TEXT NOT NULL
 );
 CREATE TABLE data_items (
     fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),

@@ -15,6 +15,7 @@
 
 use crate::keys::Keys;
 use crate::schema::MIGRATIONS;
+use crate::vault::Vault;
 use anumodan_core::audit::{AuditEntry, AuditRecord};
 use anumodan_core::clock::{Clock, truncate_ms};
 use anumodan_core::model::*;
@@ -46,6 +47,9 @@ pub struct StoreConfig {
     /// The ledger's signing key (a C2SP signed-note private key file) when it is not kept in the
     /// data directory; its name must be `log_name`.
     pub signing_key_file: Option<PathBuf>,
+    /// The master key that wraps principals' data keys (32 raw bytes) when it is not kept in
+    /// the data directory.
+    pub master_key_file: Option<PathBuf>,
     /// Most jobs committed together.
     pub max_batch: usize,
 }
@@ -58,6 +62,7 @@ impl StoreConfig {
             readers: 4,
             log_name: "anumodan.local/ledger".into(),
             signing_key_file: None,
+            master_key_file: None,
             max_batch: 512,
         }
     }
@@ -106,6 +111,10 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<Connection> {
             .map_err(db_err)?;
         // Savepoint sub-journals in memory: every job runs under a savepoint.
         conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(db_err)?;
+        // Deleted content (an erased principal's wrapped data key) is overwritten, not left in
+        // free space.
+        conn.pragma_update(None, "secure_delete", "ON")
             .map_err(db_err)?;
     }
     Ok(conn)
@@ -191,6 +200,7 @@ impl Store {
             &cfg.data_dir,
             &cfg.log_name,
             cfg.signing_key_file.as_deref(),
+            cfg.master_key_file.as_deref(),
         )
         .map_err(|e| StoreError(format!("keys: {e}")))?;
         Self::open_with_keys(cfg, clock, keys)
@@ -301,6 +311,57 @@ impl Store {
 
     pub fn db_path(&self) -> &Path {
         &self.inner.db_path
+    }
+
+    /// Adds a new master key, makes it current (new data keys are wrapped by it at once) and
+    /// returns its id. Existing data keys move to it with [`Store::rewrap_data_keys`].
+    pub fn rotate_master_key(&self) -> StoreResult<String> {
+        let kdir = self
+            .inner
+            .db_path
+            .parent()
+            .map(|d| d.join("keys"))
+            .ok_or_else(|| StoreError("the database has no directory".into()))?;
+        self.inner
+            .keys
+            .masters
+            .write()
+            .map_err(|_| StoreError("master key lock poisoned".into()))?
+            .add_new(&kdir)
+            .map_err(|e| StoreError(format!("master key: {e}")))
+    }
+
+    /// Re-wraps every data key not yet under the current master key, in small transactions
+    /// that share the writer with live traffic. Returns how many were re-wrapped.
+    pub async fn rewrap_data_keys(&self) -> StoreResult<u64> {
+        let mut total = 0u64;
+        loop {
+            let n = self
+                .write_raw(|tx| crate::vault::rewrap_batch(tx.conn(), tx.keys(), 256))
+                .await?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n as u64;
+        }
+    }
+
+    /// The current master key's id and how many data keys each master key wraps.
+    pub async fn master_key_status(
+        &self,
+    ) -> StoreResult<(String, std::collections::BTreeMap<String, u64>)> {
+        let current = self
+            .inner
+            .keys
+            .masters
+            .read()
+            .map_err(|_| StoreError("master key lock poisoned".into()))?
+            .current_id()
+            .to_string();
+        let counts = self
+            .read(|r| r.data_keys_by_master())
+            .await?;
+        Ok((current, counts))
     }
 
     /// Runs `f` on the writer inside the next group commit and returns its result once the
@@ -876,19 +937,32 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    /// The latest version, its personal data opened. An artefact whose principal was erased is
+    /// a read-only tombstone: for the lifecycle it no longer exists.
     fn artefact(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Artefact>> {
         let f = self.fid(fid)?;
-        self.get_body(
+        let stored: Option<Artefact> = self.get_body(
             "SELECT a.body FROM artefact_heads h JOIN artefacts a
                ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
              WHERE h.fiduciary = ?1 AND h.uuid = ?2",
             params![f, id.to_string()],
-        )
+        )?;
+        let Some(mut a) = stored else {
+            return Ok(None);
+        };
+        let mut vault = Vault::new(self.conn, self.keys, f, fid);
+        vault.reveal_artefact(&mut a)?;
+        if a.principal_id == anumodan_core::mask::ERASED {
+            return Ok(None);
+        }
+        Ok(Some(a))
     }
 
     fn insert_artefact(&mut self, a: &Artefact) -> StoreResult<()> {
         let f = self.fid(a.fiduciary_id)?;
         let principal = self.keys.pseudonym(a.fiduciary_id, &a.principal_id);
+        let sealed = Vault::new(self.conn, self.keys, f, a.fiduciary_id)
+            .seal_artefact(a, ms(self.now))?;
         let id = a.id.to_string();
         self.exec(
             "INSERT INTO artefacts (fiduciary, uuid, version, principal, created_at, body)
@@ -899,7 +973,7 @@ impl Tx for SqliteTx<'_> {
                 a.version,
                 &principal[..],
                 ms(a.created_at),
-                to_json(a)?
+                to_json(&sealed)?
             ],
         )?;
         let next_expiry = a

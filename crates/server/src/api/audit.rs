@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::api::Page;
 use crate::api::consents::parse_time;
 use crate::error::{ApiError, ApiResult, Problem};
+use anumodan_core::authz::Permission;
 use crate::extract::{Caller, Path, Query};
 use anumodan_core::audit::{Action, AuditEntry};
 use anumodan_ledger::merkle::hash_to_base64;
@@ -40,6 +41,7 @@ pub async fn entries(
     c: Caller,
     Query(q): Query<EntryQuery>,
 ) -> ApiResult<axum::Json<Page<AuditEntry>>> {
+    c.require(Permission::AuditRead)?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -94,6 +96,7 @@ pub async fn entry(
     c: Caller,
     Path(index): Path<u64>,
 ) -> ApiResult<axum::Json<EntryView>> {
+    c.require(Permission::AuditRead)?;
     let (entry, hash) = own_entry(&s, &c, index).await?;
     Ok(axum::Json(EntryView {
         entry,
@@ -136,9 +139,10 @@ pub struct CheckpointView {
     responses((status = 200, body = Vec<CheckpointView>)), security(("api_key" = [])))]
 pub async fn checkpoints(
     State(s): State<AppState>,
-    _c: Caller,
+    c: Caller,
     Query(q): Query<CheckpointQuery>,
 ) -> ApiResult<axum::Json<Vec<CheckpointView>>> {
+    c.require(Permission::AuditRead)?;
     let after = q.after.unwrap_or(0);
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let cps = s.store.read(move |r| r.checkpoints(after, limit)).await?;
@@ -182,6 +186,7 @@ pub async fn inclusion_proof(
     c: Caller,
     Query(q): Query<InclusionQuery>,
 ) -> ApiResult<axum::Json<InclusionProof>> {
+    c.require(Permission::AuditRead)?;
     let (entry, hash) = own_entry(&s, &c, q.index).await?;
     let index = q.index;
     let size = q.tree_size;
@@ -241,9 +246,10 @@ pub struct ConsistencyProof {
     security(("api_key" = [])))]
 pub async fn consistency_proof(
     State(s): State<AppState>,
-    _c: Caller,
+    c: Caller,
     Query(q): Query<ConsistencyQuery>,
 ) -> ApiResult<axum::Json<ConsistencyProof>> {
+    c.require(Permission::AuditRead)?;
     let from = q.from;
     let to = q.to;
     let (a, b, proof) = s

@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
+use anumodan_core::authz::Permission;
 use crate::extract::{Caller, Json, Path, Query};
 use anumodan_core::Lang;
 use anumodan_core::model::{DataItem, Notice, NoticeVersion, Purpose, RenderedNotice};
@@ -20,6 +21,7 @@ pub async fn create_data_item(
     c: Caller,
     Json(body): Json<NewDataItem>,
 ) -> ApiResult<(StatusCode, axum::Json<DataItem>)> {
+    c.require(Permission::CatalogWrite)?;
     let actor = c.actor();
     let item = s
         .store
@@ -33,6 +35,7 @@ pub async fn list_data_items(
     State(s): State<AppState>,
     c: Caller,
 ) -> ApiResult<axum::Json<Vec<DataItem>>> {
+    c.require(Permission::CatalogRead)?;
     Ok(axum::Json(
         s.store.read(move |r| r.data_items(c.fiduciary_id)).await?,
     ))
@@ -45,6 +48,7 @@ pub async fn get_data_item(
     c: Caller,
     Path(code): Path<String>,
 ) -> ApiResult<axum::Json<DataItem>> {
+    c.require(Permission::CatalogRead)?;
     s.store
         .read(move |r| r.data_item(c.fiduciary_id, &code))
         .await?
@@ -60,6 +64,7 @@ pub async fn create_purpose(
     c: Caller,
     Json(body): Json<NewPurpose>,
 ) -> ApiResult<(StatusCode, axum::Json<Purpose>)> {
+    c.require(Permission::CatalogWrite)?;
     let actor = c.actor();
     let p = s
         .store
@@ -73,6 +78,7 @@ pub async fn list_purposes(
     State(s): State<AppState>,
     c: Caller,
 ) -> ApiResult<axum::Json<Vec<Purpose>>> {
+    c.require(Permission::CatalogRead)?;
     Ok(axum::Json(
         s.store.read(move |r| r.purposes(c.fiduciary_id)).await?,
     ))
@@ -85,6 +91,7 @@ pub async fn get_purpose(
     c: Caller,
     Path(code): Path<String>,
 ) -> ApiResult<axum::Json<Purpose>> {
+    c.require(Permission::CatalogRead)?;
     s.store
         .read(move |r| r.purpose(c.fiduciary_id, &code))
         .await?
@@ -100,6 +107,7 @@ pub async fn create_notice(
     c: Caller,
     Json(body): Json<NoticeDraft>,
 ) -> ApiResult<(StatusCode, axum::Json<Notice>)> {
+    c.require(Permission::CatalogWrite)?;
     let actor = c.actor();
     let n = s
         .store
@@ -117,6 +125,7 @@ pub async fn update_notice(
     Path(id): Path<Uuid>,
     Json(body): Json<NoticeDraft>,
 ) -> ApiResult<axum::Json<Notice>> {
+    c.require(Permission::CatalogWrite)?;
     let actor = c.actor();
     Ok(axum::Json(
         s.store
@@ -130,6 +139,7 @@ pub async fn list_notices(
     State(s): State<AppState>,
     c: Caller,
 ) -> ApiResult<axum::Json<Vec<Notice>>> {
+    c.require(Permission::CatalogRead)?;
     Ok(axum::Json(
         s.store.read(move |r| r.notices(c.fiduciary_id)).await?,
     ))
@@ -142,6 +152,7 @@ pub async fn get_notice(
     c: Caller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<Notice>> {
+    c.require(Permission::CatalogRead)?;
     s.store
         .read(move |r| r.notice(c.fiduciary_id, id))
         .await?
@@ -168,6 +179,7 @@ pub async fn publish_notice(
     c: Caller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<(StatusCode, axum::Json<Published>)> {
+    c.require(Permission::CatalogWrite)?;
     let actor = c.actor();
     let v = s
         .store
@@ -191,6 +203,7 @@ pub async fn list_notice_versions(
     c: Caller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<Vec<NoticeVersion>>> {
+    c.require(Permission::CatalogRead)?;
     let fid = c.fiduciary_id;
     let (exists, versions) = s
         .store
@@ -230,6 +243,7 @@ pub async fn get_notice_version(
     Path((id, version)): Path<(Uuid, u32)>,
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<axum::Json<VersionView>> {
+    c.require(Permission::CatalogRead)?;
     let v = s
         .store
         .read(move |r| r.notice_version(c.fiduciary_id, id, version))

@@ -3,7 +3,9 @@
 use crate::AppState;
 use crate::api::Page;
 use crate::error::{ApiError, ApiResult, Problem};
+use anumodan_core::authz::Permission;
 use crate::extract::{Caller, Json, Path, Query};
+use anumodan_core::mask::mask_artefact;
 use anumodan_core::model::{Artefact, Decision, Status};
 use anumodan_core::usecases::{self, CollectRequest, ValidateRequest, Validation};
 use axum::extract::State;
@@ -14,12 +16,13 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// Shows each purpose's status as of `now` (an active grant past its expiry is `expired`).
+/// Shows each purpose's status as of `now` (an active grant past its expiry is `expired`), with
+/// personal data masked.
 fn current(mut a: Artefact, now: OffsetDateTime) -> Artefact {
     for s in &mut a.purposes {
         s.status = s.status_at(now);
     }
-    a
+    mask_artefact(a)
 }
 
 #[utoipa::path(post, path = "/v1/consents", tag = "consents", request_body = CollectRequest,
@@ -32,6 +35,7 @@ pub async fn collect(
     c: Caller,
     Json(body): Json<CollectRequest>,
 ) -> ApiResult<(StatusCode, HeaderMap, axum::Json<Artefact>)> {
+    c.require(Permission::ConsentCollect)?;
     let actor = c.actor();
     let a = s
         .store
@@ -41,7 +45,7 @@ pub async fn collect(
     if let Ok(v) = HeaderValue::from_str(&format!("/v1/consents/{}", a.id)) {
         h.insert(header::LOCATION, v);
     }
-    Ok((StatusCode::CREATED, h, axum::Json(a)))
+    Ok((StatusCode::CREATED, h, axum::Json(mask_artefact(a))))
 }
 
 #[utoipa::path(post, path = "/v1/consents/validate", tag = "consents", request_body = ValidateRequest,
@@ -54,6 +58,7 @@ pub async fn validate(
     c: Caller,
     Json(body): Json<ValidateRequest>,
 ) -> ApiResult<axum::Json<Validation>> {
+    c.require(Permission::ConsentValidate)?;
     let actor = c.actor();
     Ok(axum::Json(
         s.store
@@ -78,6 +83,7 @@ pub async fn get_consent(
     c: Caller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<ConsentWithHistory>> {
+    c.require(Permission::ConsentRead)?;
     let history = s
         .store
         .read(move |r| r.artefact_history(c.fiduciary_id, id))
@@ -88,7 +94,7 @@ pub async fn get_consent(
         .ok_or_else(|| ApiError::not_found("consent_not_found", "no such consent artefact"))?;
     Ok(axum::Json(ConsentWithHistory {
         consent: current(latest, s.clock.now()),
-        history,
+        history: history.into_iter().map(mask_artefact).collect(),
     }))
 }
 
@@ -108,12 +114,13 @@ pub async fn update(
     Path(id): Path<Uuid>,
     Json(body): Json<UpdateRequest>,
 ) -> ApiResult<axum::Json<Artefact>> {
+    c.require(Permission::ConsentManage)?;
     let actor = c.actor();
-    Ok(axum::Json(
+    Ok(axum::Json(mask_artefact(
         s.store
             .write(move |tx| usecases::update(tx, &actor, id, &body.decisions))
             .await?,
-    ))
+    )))
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
@@ -161,13 +168,14 @@ pub async fn renew(
     Path(id): Path<Uuid>,
     req: axum::extract::Request,
 ) -> ApiResult<axum::Json<Artefact>> {
+    c.require(Permission::ConsentManage)?;
     let body = optional_body(req).await?;
     let actor = c.actor();
-    Ok(axum::Json(
+    Ok(axum::Json(mask_artefact(
         s.store
             .write(move |tx| usecases::renew(tx, &actor, id, body.purposes.as_deref()))
             .await?,
-    ))
+    )))
 }
 
 /// A withdrawal's answer: the new version, and the purposes whose processing may continue
@@ -188,6 +196,7 @@ pub async fn withdraw(
     Path(id): Path<Uuid>,
     req: axum::extract::Request,
 ) -> ApiResult<axum::Json<WithdrawalView>> {
+    c.require(Permission::ConsentManage)?;
     let body = optional_body(req).await?;
     let actor = c.actor();
     let w = s
@@ -195,7 +204,7 @@ pub async fn withdraw(
         .write(move |tx| usecases::withdraw(tx, &actor, id, body.purposes.as_deref()))
         .await?;
     Ok(axum::Json(WithdrawalView {
-        consent: w.artefact,
+        consent: mask_artefact(w.artefact),
         legal_exceptions: w.legal_exceptions,
     }))
 }
@@ -239,6 +248,7 @@ pub async fn principal_consents(
     Path(principal_id): Path<String>,
     Query(q): Query<ConsentQuery>,
 ) -> ApiResult<axum::Json<Page<Artefact>>> {
+    c.require(Permission::ConsentRead)?;
     usecases::check_principal_id(&principal_id).map_err(ApiError::from)?;
     let status = q
         .status

@@ -3,6 +3,8 @@
 pub mod audit;
 pub mod catalog;
 pub mod consents;
+pub mod keys;
+pub mod privacy;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -44,6 +46,11 @@ pub fn routes(max_body: usize) -> Router<AppState> {
         .route("/consents/{id}/update", post(consents::update))
         .route("/consents/{id}/renew", post(consents::renew))
         .route("/consents/{id}/withdraw", post(consents::withdraw))
+        .route("/consents/{id}/unmask", post(privacy::unmask))
+        .route("/principals/erase", post(privacy::erase))
+        .route("/keys", get(keys::list).post(keys::create))
+        .route("/keys/{id}", axum::routing::delete(keys::revoke))
+        .route("/keys/{id}/rotate", post(keys::rotate))
         .route(
             "/principals/{principal_id}/consents",
             get(consents::principal_consents),
