@@ -45,6 +45,9 @@ pub fn mask_name(v: &str) -> String {
 
 /// Masks an opaque identifier: the last four characters of values of 8 or more, else nothing.
 pub fn mask_generic(v: &str) -> String {
+    if v == ERASED {
+        return v.to_string();
+    }
     let chars: Vec<char> = v.chars().collect();
     if chars.len() < 8 {
         return "******".into();
@@ -74,6 +77,9 @@ pub fn mask_identifier(v: &str) -> String {
 
 /// Masks an IP address: the last IPv4 octet or the last 80 bits of an IPv6 address.
 pub fn mask_ip(v: &str) -> String {
+    if v == ERASED {
+        return v.to_string();
+    }
     match v.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V4(a)) => {
             let o = a.octets();
@@ -145,6 +151,8 @@ mod tests {
         assert_eq!(mask_identifier("CUST-000123"), "******0123");
         assert_eq!(mask_phone("12345"), "******");
         assert_eq!(mask_identifier(ERASED), ERASED);
+        assert_eq!(mask_ip(ERASED), ERASED);
+        assert_eq!(mask_generic(ERASED), ERASED);
     }
 
     #[test]

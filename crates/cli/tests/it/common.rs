@@ -77,6 +77,11 @@ impl TestServer {
         }
     }
 
+    /// A server on an existing data directory, calling with `key`.
+    pub async fn open(dir: PathBuf, key: String) -> TestServer {
+        Self::boot(dir, ManualClock::new(T0), Some(key), None).await
+    }
+
     /// Registers another fiduciary (as `anumodan fiduciary create` does); returns (id, key).
     pub async fn create_fiduciary(&self, name: &str) -> (String, String) {
         let name = name.to_string();

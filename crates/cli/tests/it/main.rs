@@ -6,5 +6,6 @@ mod errors;
 mod ledger;
 mod lifecycle;
 mod openapi;
+mod privacy;
 mod process;
 mod support;
