@@ -8,3 +8,4 @@ mod lifecycle;
 mod openapi;
 mod process;
 mod support;
+mod transport;
