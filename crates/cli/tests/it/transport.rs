@@ -341,6 +341,92 @@ fn serve_refuses_a_key_that_does_not_fit_the_certificate() {
     );
 }
 
+/// A child process, killed and reaped when dropped.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_https_configured_from_the_environment() {
+    let t = temp();
+    let (cert, cf, kf) = write_cert(t.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = t.path().join("serve.stderr");
+    let mut c = anumodan_cmd(&[
+        "serve",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--data-dir",
+        ps(&t.path().join("data")),
+    ]);
+    c.env("ANUMODAN_TLS_CERT", &cf)
+        .env("ANUMODAN_TLS_KEY", &kf)
+        .env("ANUMODAN_RATE_LIMIT_PER_IP", "5")
+        .env("ANUMODAN_RATE_LIMIT_PER_IP_BURST", "5")
+        .env("ANUMODAN_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap());
+    let mut p = KillOnDrop(c.spawn().unwrap());
+    let client = https_client(&cert);
+    let url = format!("https://127.0.0.1:{port}");
+    let deadline = Deadline::after(Duration::from_secs(20));
+    loop {
+        if let Some(st) = p.0.try_wait().unwrap() {
+            panic!(
+                "serve exited ({st}): {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        if let Ok(r) = client.get(format!("{url}/healthz")).send().await {
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_security_headers("binary healthz", r.headers(), true);
+            break;
+        }
+        deadline
+            .tick(Duration::from_millis(25), || {
+                std::fs::read_to_string(&log).unwrap_or_default()
+            })
+            .await;
+    }
+    // The rate limit from the environment applies.
+    let (_, (st, h, v)) = until_throttled(100, |_| client.get(format!("{url}/openapi.json"))).await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{v}");
+    assert!(h.contains_key("retry-after"));
+    assert!(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains(&format!("\"url\":\"https://127.0.0.1:{port}\"")),
+        "the log names the HTTPS URL: {}",
+        std::fs::read_to_string(&log).unwrap()
+    );
+    // SIGTERM stops it gracefully.
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &p.0.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    if terminated {
+        let deadline = Deadline::after(Duration::from_secs(20));
+        let st = loop {
+            if let Some(st) = p.0.try_wait().unwrap() {
+                break st;
+            }
+            deadline
+                .tick(Duration::from_millis(20), || "no exit after SIGTERM".into())
+                .await;
+        };
+        assert!(st.success(), "{st}");
+    }
+}
+
 // ---------- security headers and size limits ----------
 
 #[tokio::test]
