@@ -58,10 +58,10 @@ impl RateLimits {
         }
     }
 
-    /// Counts one request from `ip`.
+    /// Counts one request from `ip` (an IPv6 address counts for its /64 network).
     pub fn check_ip(&self, ip: IpAddr) -> Result<(), ApiError> {
         self.per_ip
-            .check(&ip)
+            .check(&client_network(ip))
             .map_err(|s| too_many(s, "too many requests from this address"))
     }
 
@@ -79,6 +79,18 @@ impl RateLimits {
     }
 }
 
+/// The unit a per-IP limit counts: an IPv4 address (also when written as IPv4-mapped IPv6), or
+/// the /64 network of an IPv6 address, since one IPv6 host usually holds a whole /64.
+fn client_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+    }
+}
+
 fn too_many(retry_after: u64, what: &str) -> ApiError {
     let mut e = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
@@ -91,3 +103,19 @@ fn too_many(retry_after: u64, what: &str) -> ApiError {
 
 /// How often idle limiter state is dropped.
 pub const FORGET_EVERY: Duration = Duration::from_secs(60);
+
+#[cfg(test)]
+mod tests {
+    use super::client_network;
+    use std::net::IpAddr;
+
+    #[test]
+    fn ipv6_counts_per_64_and_mapped_ipv4_as_ipv4() {
+        let n = |s: &str| client_network(s.parse::<IpAddr>().unwrap());
+        assert_eq!(n("203.0.113.7"), n("::ffff:203.0.113.7"));
+        assert_ne!(n("203.0.113.7"), n("203.0.113.8"));
+        assert_eq!(n("2001:db8:1:2:aaaa::1"), n("2001:db8:1:2:bbbb::2"));
+        assert_eq!(n("2001:db8:1:2:aaaa::1"), n("2001:db8:1:2::"));
+        assert_ne!(n("2001:db8:1:2::1"), n("2001:db8:1:3::1"));
+    }
+}
