@@ -61,6 +61,8 @@ struct Phase {
     cpu: Duration,
     ok: usize,
     errors: usize,
+    /// Answers 429: the server's rate limits throttled the load generator.
+    throttled: usize,
     elapsed: Duration,
     lat_us: Vec<u32>,
 }
@@ -89,6 +91,12 @@ impl Phase {
             self.ok,
             self.errors
         );
+        if self.throttled > 0 {
+            println!(
+                "  {} answers were 429: the server's rate limits throttle this benchmark; run it with rate_limit_per_ip = 0 and rate_limit_per_key = 0",
+                self.throttled
+            );
+        }
     }
 }
 
@@ -155,6 +163,7 @@ where
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0usize;
+            let mut throttled = 0usize;
             loop {
                 let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if limit.is_some_and(|l| i >= l) || Instant::now() >= deadline {
@@ -181,12 +190,14 @@ where
                 }
                 match sender.send_request(req).await {
                     Ok(res) => {
-                        let ok = res.status().is_success();
+                        let status = res.status();
                         let _ = res.into_body().collect().await;
-                        if ok {
+                        if status.is_success() {
                             lat.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
                         } else {
                             errors += 1;
+                            throttled +=
+                                usize::from(status == hyper::StatusCode::TOO_MANY_REQUESTS);
                         }
                     }
                     Err(_) => {
@@ -195,15 +206,16 @@ where
                     }
                 }
             }
-            (lat, errors)
+            (lat, errors, throttled)
         }));
     }
     let mut lat_us = Vec::new();
-    let mut errors = 0;
+    let (mut errors, mut throttled) = (0, 0);
     for t in tasks {
-        if let Ok((l, e)) = t.await {
+        if let Ok((l, e, th)) = t.await {
             lat_us.extend(l);
             errors += e;
+            throttled += th;
         }
     }
     let elapsed = start.elapsed();
@@ -214,6 +226,7 @@ where
         cpu,
         ok: lat_us.len(),
         errors,
+        throttled,
         elapsed,
         lat_us,
     })
@@ -255,6 +268,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 listen: "127.0.0.1:0".parse()?,
                 data_dir: temp.path().to_path_buf(),
                 log: "warn".into(),
+                // Limits far above what one machine can send: the limiter runs on every request,
+                // so its cost is measured, but it never throttles the load generator.
+                rate_limit_per_ip: 10_000_000,
+                rate_limit_per_ip_burst: 10_000_000,
+                rate_limit_per_key: 10_000_000,
+                rate_limit_per_key_burst: 10_000_000,
                 ..Config::default()
             };
             let clock = Arc::new(SystemClock);

@@ -38,11 +38,28 @@ struct Common {
     config: Option<PathBuf>,
 }
 
+/// TLS termination by the server itself (`serve` only).
+#[derive(Args, Clone, Default)]
+struct Tls {
+    /// PEM certificate chain; with --tls-key the server speaks TLS 1.3 only [env: ANUMODAN_TLS_CERT]
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate (PKCS#8, PKCS#1 or SEC1) [env: ANUMODAN_TLS_KEY]
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
 impl Common {
     fn load(&self, listen: Option<SocketAddr>) -> anyhow::Result<Config> {
+        self.load_with(listen, &Tls::default())
+    }
+
+    fn load_with(&self, listen: Option<SocketAddr>, tls: &Tls) -> anyhow::Result<Config> {
         let o = Overrides {
             listen,
             data_dir: self.data_dir.clone(),
+            tls_cert: tls.tls_cert.clone(),
+            tls_key: tls.tls_key.clone(),
         };
         Config::load(self.config.as_deref(), &o).map_err(|e| anyhow::anyhow!("configuration: {e}"))
     }
@@ -55,6 +72,8 @@ enum Command {
         /// Address to listen on [env: ANUMODAN_LISTEN] [default: 127.0.0.1:8080]
         #[arg(long)]
         listen: Option<SocketAddr>,
+        #[command(flatten)]
+        tls: Tls,
         #[command(flatten)]
         common: Common,
     },
@@ -153,11 +172,15 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { listen, common } => {
-            let cfg = common.load(listen)?;
+        Command::Serve {
+            listen,
+            tls,
+            common,
+        } => {
+            let cfg = common.load_with(listen, &tls)?;
             init_logging(&cfg);
             let running = anumodan_server::start(&cfg, Arc::new(SystemClock), true).await?;
-            tracing::info!(addr = %running.addr, data_dir = %cfg.data_dir.display(), "anumodan serving");
+            tracing::info!(url = %running.url(), data_dir = %cfg.data_dir.display(), "anumodan serving");
             running.wait().await?;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)

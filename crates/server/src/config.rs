@@ -31,6 +31,20 @@ pub struct Config {
     pub expiry_interval_ms: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// PEM certificate chain: with `tls_key`, the server speaks TLS 1.3 only (`ANUMODAN_TLS_CERT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key (PKCS#8, PKCS#1 or SEC1) of `tls_cert` (`ANUMODAN_TLS_KEY`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_key: Option<PathBuf>,
+    /// Requests per second allowed from one client IP address, sustained (0: no limit).
+    pub rate_limit_per_ip: u32,
+    /// Requests one client IP address may send at once above the sustained rate.
+    pub rate_limit_per_ip_burst: u32,
+    /// Authenticated `/v1` requests per second allowed per API key, sustained (0: no limit).
+    pub rate_limit_per_key: u32,
+    /// Requests one API key may send at once above the sustained rate.
+    pub rate_limit_per_key_burst: u32,
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `anumodan=debug`.
     pub log: String,
     /// `text` or `json` log lines.
@@ -48,6 +62,12 @@ impl Default for Config {
             checkpoint_interval_ms: 1000,
             expiry_interval_ms: 1000,
             max_body_bytes: 64 * 1024,
+            tls_cert: None,
+            tls_key: None,
+            rate_limit_per_ip: 1000,
+            rate_limit_per_ip_burst: 2000,
+            rate_limit_per_key: 1000,
+            rate_limit_per_key_burst: 2000,
             log: "info".into(),
             log_format: "text".into(),
         }
@@ -61,6 +81,10 @@ pub struct Overrides {
     pub listen: Option<SocketAddr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_cert: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Config {

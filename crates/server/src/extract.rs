@@ -81,7 +81,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// A fiduciary authenticated by its API key (`Authorization: Bearer <key>`).
+/// A fiduciary authenticated by its API key (`Authorization: Bearer <key>`), within the key's
+/// rate limit (429 `rate_limited` otherwise).
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub fiduciary_id: Uuid,
@@ -144,6 +145,8 @@ impl FromRequestParts<AppState> for Caller {
                 a
             }
         };
+        // Counted before the handler reads the body: a throttled request changes nothing.
+        state.limits.check_key(auth.key_id)?;
         let source_ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()

@@ -5,6 +5,10 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod protect;
+pub mod ratelimit;
+pub mod tls;
+pub mod transport;
 pub mod workers;
 
 use anumodan_core::clock::Clock;
@@ -23,6 +27,7 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub auth_cache: Arc<AuthCache>,
+    pub limits: Arc<ratelimit::RateLimits>,
 }
 
 /// Recently seen valid API keys (by SHA-256), so the hot path does not read the key table on
@@ -72,14 +77,26 @@ pub fn open_store(cfg: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Store> 
     Ok(Store::open(&sc, clock)?)
 }
 
-/// The whole application as a router.
+/// The whole application as a router, inside the layer that rate-limits by client address and
+/// sets the security headers of every response.
 pub fn router(state: AppState, cfg: &Config) -> Router {
-    api::routes(cfg.max_body_bytes).with_state(state)
+    let protect = protect::Protect {
+        limits: state.limits.clone(),
+        hsts: cfg.tls_cert.is_some(),
+    };
+    api::routes(cfg.max_body_bytes)
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            protect,
+            protect::layer,
+        ))
 }
 
 /// A server started in the background (used by `serve`, `demo`, `bench` and the tests).
 pub struct Running {
     pub addr: SocketAddr,
+    /// Whether the server terminates TLS.
+    pub tls: bool,
     pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -88,7 +105,8 @@ pub struct Running {
 
 impl Running {
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops accepting, finishes in-flight requests and stops the background jobs.
@@ -122,6 +140,8 @@ pub async fn start(
     clock: Arc<dyn Clock>,
     until_signal: bool,
 ) -> anyhow::Result<Running> {
+    // TLS files are checked before the store is touched.
+    tls::acceptor(cfg)?;
     let store = open_store(cfg, clock.clone())?;
     start_with_store(cfg, store, clock, until_signal).await
 }
@@ -132,38 +152,39 @@ pub async fn start_with_store(
     clock: Arc<dyn Clock>,
     until_signal: bool,
 ) -> anyhow::Result<Running> {
+    let tls = tls::acceptor(cfg)?;
     let state = AppState {
         store,
         clock,
         auth_cache: Arc::default(),
+        limits: Arc::new(ratelimit::RateLimits::new(cfg)),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
-    let app = router(state.clone(), cfg).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(state.clone(), cfg);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                if until_signal {
-                    tokio::select! {
-                        _ = rx => {}
-                        _ = shutdown_signal() => {}
-                    }
-                } else {
-                    let _ = rx.await;
-                }
-            })
-            .await
-    });
+    let running_tls = tls.is_some();
+    let task = tokio::spawn(transport::serve(listener, tls, app, async move {
+        if until_signal {
+            tokio::select! {
+                _ = rx => {}
+                _ = shutdown_signal() => {}
+            }
+        } else {
+            let _ = rx.await;
+        }
+    }));
     let workers = vec![
         workers::spawn_expiry(
             state.clone(),
             Duration::from_millis(cfg.expiry_interval_ms.max(10)),
         ),
         workers::spawn_rewrap(state.clone()),
+        workers::spawn_forget_idle_clients(state.limits.clone()),
     ];
     Ok(Running {
         addr,
+        tls: running_tls,
         state,
         shutdown: Some(tx),
         task,

@@ -50,3 +50,18 @@ pub fn spawn_rewrap(state: AppState) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// Drops the rate-limit state of clients that have been idle long enough to be back at a full
+/// bucket, so memory does not grow with every address and key ever seen.
+pub fn spawn_forget_idle_clients(
+    limits: std::sync::Arc<crate::ratelimit::RateLimits>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(crate::ratelimit::FORGET_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            limits.forget_idle();
+        }
+    })
+}

@@ -21,6 +21,8 @@ pub struct TestServer {
     pub fiduciary_id: String,
     pub clock: ManualClock,
     pub dir: PathBuf,
+    /// The settings it runs with (kept across `restart`).
+    pub cfg: Config,
     _temp: Option<tempfile::TempDir>,
     running: Option<Running>,
     pub client: reqwest::Client,
@@ -40,13 +42,20 @@ fn config(dir: &Path) -> Config {
 impl TestServer {
     /// A new server on a new data directory with one fiduciary.
     pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like [`TestServer::start`], with the test settings changed by `tune`.
+    pub async fn start_with(tune: impl FnOnce(&mut Config)) -> TestServer {
         let temp = tempfile::Builder::new()
             .prefix("anumodan-test-")
             .tempdir()
             .unwrap();
         let dir = temp.path().to_path_buf();
         let clock = ManualClock::new(T0);
-        let mut s = Self::boot(dir, clock, None, None).await;
+        let mut cfg = config(&dir);
+        tune(&mut cfg);
+        let mut s = Self::boot(cfg, clock, None, None).await;
         let (fid, key) = s.create_fiduciary("Test Municipal Corporation").await;
         s.key = key;
         s.fiduciary_id = fid;
@@ -55,12 +64,11 @@ impl TestServer {
     }
 
     async fn boot(
-        dir: PathBuf,
+        cfg: Config,
         clock: ManualClock,
         key: Option<String>,
         fid: Option<String>,
     ) -> TestServer {
-        let cfg = config(&dir);
         let store = open_store(&cfg, Arc::new(clock.clone())).unwrap();
         let running = start_with_store(&cfg, store, Arc::new(clock.clone()), false)
             .await
@@ -70,7 +78,8 @@ impl TestServer {
             key: key.unwrap_or_default(),
             fiduciary_id: fid.unwrap_or_default(),
             clock,
-            dir,
+            dir: cfg.data_dir.clone(),
+            cfg,
             _temp: None,
             running: Some(running),
             client: reqwest::Client::new(),
@@ -79,7 +88,7 @@ impl TestServer {
 
     /// A server on an existing data directory, calling with `key`.
     pub async fn open(dir: PathBuf, key: String) -> TestServer {
-        Self::boot(dir, ManualClock::new(T0), Some(key), None).await
+        Self::boot(config(&dir), ManualClock::new(T0), Some(key), None).await
     }
 
     /// Registers another fiduciary (as `anumodan fiduciary create` does); returns (id, key).
@@ -102,7 +111,7 @@ impl TestServer {
         let temp = self._temp.take();
         self.running.take().unwrap().stop().await;
         let mut s = Self::boot(
-            self.dir.clone(),
+            self.cfg.clone(),
             self.clock.clone(),
             Some(self.key.clone()),
             Some(self.fiduciary_id.clone()),

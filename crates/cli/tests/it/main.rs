@@ -9,3 +9,4 @@ mod openapi;
 mod privacy;
 mod process;
 mod support;
+mod transport;

@@ -1,0 +1,79 @@
+//! The outermost layer of every request: per-IP rate limit, URI length limit and the security
+//! headers of every response (errors and 404s included).
+
+use crate::error::ApiError;
+use crate::ratelimit::RateLimits;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The Content-Security-Policy of every response. The API only serves JSON, so nothing may be
+/// loaded or framed; HTML pages, when there are some, need their own policy, set here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Sent only when the server terminates TLS itself: two years, subdomains included.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
+
+/// Longest accepted path and query, in bytes (longer: 414 `uri_too_long`).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+#[derive(Clone)]
+pub struct Protect {
+    pub limits: Arc<RateLimits>,
+    pub hsts: bool,
+}
+
+pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_v1 = path == "/v1" || path.starts_with("/v1/");
+    let is_health = path == "/healthz";
+    let uri_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+
+    // /healthz is exempt from the per-IP limit: it touches nothing, and a load balancer's probe
+    // must not fail because a client behind the same address is throttled.
+    let early = match ip {
+        Some(ip) if !is_health => p.limits.check_ip(ip).err(),
+        _ => None,
+    }
+    .or_else(|| {
+        (uri_len > MAX_URI_BYTES).then(|| {
+            ApiError::new(
+                StatusCode::URI_TOO_LONG,
+                "uri_too_long",
+                format!("the path and query are longer than {MAX_URI_BYTES} bytes"),
+            )
+        })
+    });
+    let mut res = match early {
+        Some(e) => e.into_response(),
+        None => next.run(req).await,
+    };
+
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(h, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "no-referrer");
+    if p.hsts {
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            STRICT_TRANSPORT_SECURITY,
+        );
+    }
+    // /v1 answers hold personal data: no cache may keep them.
+    if is_v1 {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
+    res
+}
