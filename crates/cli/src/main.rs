@@ -228,7 +228,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let (current, counts) = store.master_key_status().await?;
             out.insert("current_master_key".into(), current.into());
-            out.insert("data_keys_by_master_key".into(), serde_json::to_value(counts)?);
+            out.insert(
+                "data_keys_by_master_key".into(),
+                serde_json::to_value(counts)?,
+            );
             println!("{}", serde_json::to_string_pretty(&out)?);
             Ok(ExitCode::SUCCESS)
         }

@@ -45,7 +45,10 @@ pub fn spawn_rewrap(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         match state.store.rewrap_data_keys().await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(rewrapped = n, "data keys re-wrapped under the current master key"),
+            Ok(n) => tracing::info!(
+                rewrapped = n,
+                "data keys re-wrapped under the current master key"
+            ),
             Err(e) => tracing::error!(error = %e, "re-wrapping data keys failed; restart to retry"),
         }
     })

@@ -6,12 +6,12 @@ use crate::vault::Vault;
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
 use anumodan_core::model::{Artefact, Fiduciary};
-use std::collections::{BTreeMap, BTreeSet};
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
 use base64::Engine;
 use rand::RngCore;
 use rusqlite::params;
 use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Prefix of every API key, so leaked keys are easy to recognise (secret scanners, logs).
@@ -43,7 +43,9 @@ pub struct ApiKeyInfo {
 
 /// Parses stored scopes (space-separated permission names); unknown names are dropped.
 pub fn parse_scopes(s: &str) -> BTreeSet<Permission> {
-    s.split_whitespace().filter_map(|p| p.parse().ok()).collect()
+    s.split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
 }
 
 fn scopes_text(scopes: &BTreeSet<Permission>) -> String {
@@ -63,7 +65,9 @@ pub fn check_scopes(requested: Option<&[String]>) -> Result<BTreeSet<Permission>
     for n in names {
         let p: Permission = n.parse()?;
         if !key_grantable(p) {
-            return Err(format!("{p} cannot be granted to an API key, only to staff"));
+            return Err(format!(
+                "{p} cannot be granted to an API key, only to staff"
+            ));
         }
         out.insert(p);
     }
@@ -221,7 +225,12 @@ pub fn revoke_api_key(
             params![ms(tx.now()), row],
         )
         .map_err(db_err)?;
-    tx.append_audit(&record(fid, Action::ApiKeyRevoked, key.to_string(), initiator))?;
+    tx.append_audit(&record(
+        fid,
+        Action::ApiKeyRevoked,
+        key.to_string(),
+        initiator,
+    ))?;
     Ok(true)
 }
 
@@ -239,7 +248,9 @@ pub fn rotate_api_key(
     let secret = new_secret();
     let scopes: String = tx
         .conn()
-        .query_row("SELECT scopes FROM api_keys WHERE id = ?1", [row], |r| r.get(0))
+        .query_row("SELECT scopes FROM api_keys WHERE id = ?1", [row], |r| {
+            r.get(0)
+        })
         .map_err(db_err)?;
     tx.conn()
         .execute(
@@ -247,7 +258,12 @@ pub fn rotate_api_key(
             params![&key_hash(&secret)[..], &secret[..10], row],
         )
         .map_err(db_err)?;
-    tx.append_audit(&record(fid, Action::ApiKeyRotated, key.to_string(), initiator))?;
+    tx.append_audit(&record(
+        fid,
+        Action::ApiKeyRotated,
+        key.to_string(),
+        initiator,
+    ))?;
     Ok(Some(NewApiKey {
         id: key,
         name,
@@ -347,7 +363,12 @@ pub fn erase_principal(
         .map_err(db_err)? as u64;
     let audit_log_id = tx.append_audit(&AuditRecord {
         principal_id: Some(principal_id.to_string()),
-        outcome: if erased { "key_destroyed" } else { "nothing_to_erase" }.into(),
+        outcome: if erased {
+            "key_destroyed"
+        } else {
+            "nothing_to_erase"
+        }
+        .into(),
         ..actor.record(Action::PrincipalErased)
     })?;
     // Check the vault agrees: nothing of this principal opens any more.

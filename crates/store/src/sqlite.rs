@@ -358,9 +358,7 @@ impl Store {
             .map_err(|_| StoreError("master key lock poisoned".into()))?
             .current_id()
             .to_string();
-        let counts = self
-            .read(|r| r.data_keys_by_master())
-            .await?;
+        let counts = self.read(|r| r.data_keys_by_master()).await?;
         Ok((current, counts))
     }
 
@@ -961,8 +959,8 @@ impl Tx for SqliteTx<'_> {
     fn insert_artefact(&mut self, a: &Artefact) -> StoreResult<()> {
         let f = self.fid(a.fiduciary_id)?;
         let principal = self.keys.pseudonym(a.fiduciary_id, &a.principal_id);
-        let sealed = Vault::new(self.conn, self.keys, f, a.fiduciary_id)
-            .seal_artefact(a, ms(self.now))?;
+        let sealed =
+            Vault::new(self.conn, self.keys, f, a.fiduciary_id).seal_artefact(a, ms(self.now))?;
         let id = a.id.to_string();
         self.exec(
             "INSERT INTO artefacts (fiduciary, uuid, version, principal, created_at, body)

@@ -308,7 +308,11 @@ impl<'a> Vault<'a> {
         let p = self.keys.pseudonym(self.fid, owner);
         let key = self.key_or_create(&p, now_ms)?;
         let blob = seal(&key, &field_aad(self.fid, &p, field), value.as_bytes());
-        Ok(format!("{TOKEN_PREFIX}{}.{}", B64.encode(p), B64.encode(blob)))
+        Ok(format!(
+            "{TOKEN_PREFIX}{}.{}",
+            B64.encode(p),
+            B64.encode(blob)
+        ))
     }
 
     /// Opens a token; a value that is not a token is returned as it is (rows written before
@@ -396,6 +400,9 @@ fn poisoned() -> StoreError {
     StoreError("master key lock poisoned".into())
 }
 
+/// (fiduciary row, fiduciary uuid, pseudonym, master key id, wrapped data key).
+type WrappedRow = (i64, String, Vec<u8>, String, Vec<u8>);
+
 /// Re-wraps up to `limit` data keys not under the current master key; returns how many.
 /// Runs inside a write transaction.
 pub fn rewrap_batch(conn: &Connection, keys: &Keys, limit: usize) -> StoreResult<usize> {
@@ -408,7 +415,7 @@ pub fn rewrap_batch(conn: &Connection, keys: &Keys, limit: usize) -> StoreResult
              WHERE p.wrapped_key IS NOT NULL AND p.master_key <> ?1 LIMIT ?2",
         )
         .map_err(db_err)?;
-    let rows: Vec<(i64, String, Vec<u8>, String, Vec<u8>)> = stmt
+    let rows: Vec<WrappedRow> = stmt
         .query_map(params![current, limit as i64], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
@@ -446,7 +453,9 @@ pub fn keys_by_master(conn: &Connection) -> StoreResult<BTreeMap<String, u64>> {
         )
         .map_err(db_err)?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })
         .map_err(db_err)?;
     rows.collect::<Result<_, _>>().map_err(db_err)
 }

@@ -3,6 +3,7 @@
 
 mod common;
 mod errors;
+mod keys;
 mod ledger;
 mod lifecycle;
 mod openapi;

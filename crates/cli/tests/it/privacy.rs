@@ -60,7 +60,10 @@ async fn unmask_reveals_with_a_reason_and_records_who_what_whose_and_why() {
     assert!(e["initiator"].as_str().unwrap().starts_with("fiduciary:"));
     assert_eq!(
         e["outcome"],
-        format!("principal_id,source_ip reason_sha256={}", sha256_hex(reason))
+        format!(
+            "principal_id,source_ip reason_sha256={}",
+            sha256_hex(reason)
+        )
     );
     assert_eq!(e["artefact"], id.as_str());
     let collected = audit_entries(&s, "consent.collected").await;
@@ -146,7 +149,10 @@ async fn bad_unmask_requests_are_refused_and_record_nothing() {
 async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verifies() {
     let (s, cat, _a, id) = start_with_consent("erase-me-4242", all_granted()).await;
     let other = collect_ok(&s, &cat, "keep-me-1717", all_granted()).await;
-    assert_eq!(s.validate("erase-me-4242", "marketing").await["valid"], true);
+    assert_eq!(
+        s.validate("erase-me-4242", "marketing").await["valid"],
+        true
+    );
 
     let (st, v) = s
         .post(
@@ -279,7 +285,10 @@ async fn guardian_data_is_sealed_under_the_guardians_own_key() {
 
     // Erasing the guardian hides the guardian's data in the child's artefact, not the child's.
     let (st, _) = s
-        .post("/v1/principals/erase", json!({"principal_id": "parent-5151"}))
+        .post(
+            "/v1/principals/erase",
+            json!({"principal_id": "parent-5151"}),
+        )
         .await;
     assert_eq!(st, StatusCode::OK);
     let (st, u) = unmask(&s, &id, json!({"reason": "guardian check"})).await;

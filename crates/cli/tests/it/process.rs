@@ -975,3 +975,125 @@ fn bench_prints_every_figure() {
         .unwrap_or_else(|| panic!("bytes figure not a number: {bytes_line}"));
     assert!(bytes > 0.0, "{bytes_line}");
 }
+
+// ---------- 6. logs ----------
+
+/// A full run at the most verbose log level: consents collected for a principal whose id is a
+/// mobile number, with a guardian, validated, withdrawn, unmasked and erased, plus refused
+/// requests carrying the same values. The logs name none of the personal data nor any secret.
+#[tokio::test]
+async fn logs_never_hold_personal_data_or_secrets() {
+    let t = temp();
+    let dir = t.path().join("data");
+    let (_, key) = create_fiduciary(&dir, "Log Check Corporation");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut cmd = serve(&dir, port);
+    cmd.env("ANUMODAN_LOG", "trace");
+    let mut p = Proc::spawn(cmd, t.path(), "serve-log");
+    p.wait_healthy(&url).await;
+    let client = http();
+    let notice = seed_http(&client, &url, &key).await;
+
+    let principal = "9812345678";
+    let guardian = "guardian-7766554433";
+    let reference = "DL-REF-55443322";
+    let wrong_key = "anm_thisIsNotAKeyButLooksLikeOne0123456789abcdef";
+    let reason = "grievance GRV-LOGCHECK-991";
+    let (st, a) = post(
+        &client,
+        &format!("{url}/v1/consents"),
+        &key,
+        json!({"notice_id": notice, "notice_version": 1, "principal_id": principal, "language": "en",
+               "decisions": {"account": "granted", "marketing": "granted"}, "method": "web",
+               "guardian": {"principal_id": guardian, "relationship": "parent",
+                            "verification_method": "digilocker", "verification_ref": reference}}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let id = a["id"].as_str().unwrap().to_string();
+    for (path, body) in [
+        (
+            "/v1/consents/validate".to_string(),
+            json!({"principal_id": principal, "purpose": "marketing"}),
+        ),
+        (
+            format!("/v1/consents/{id}/unmask"),
+            json!({"reason": reason}),
+        ),
+        (
+            format!("/v1/consents/{id}/withdraw"),
+            json!({"purposes": ["marketing"]}),
+        ),
+        (
+            "/v1/principals/erase".to_string(),
+            json!({"principal_id": principal}),
+        ),
+    ] {
+        let (st, v) = post(&client, &format!("{url}{path}"), &key, body).await;
+        assert_eq!(st, StatusCode::OK, "{path}: {v}");
+    }
+    let (st, _) = get(
+        &client,
+        &format!("{url}/v1/principals/{principal}/consents"),
+        &key,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    // Refused requests that carry the same values.
+    let (st, _) = post(
+        &client,
+        &format!("{url}/v1/consents/validate"),
+        wrong_key,
+        json!({"principal_id": principal, "purpose": "marketing"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, _) = post(
+        &client,
+        &format!("{url}/v1/consents/validate"),
+        &key,
+        json!({"principal_id": principal, "purpose": "marketing", "unknown": guardian}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = client
+        .post(format!("{url}/v1/consents"))
+        .bearer_auth(&key)
+        .header("content-type", "application/json")
+        .body(format!("{{\"principal_id\": \"{principal}\", broken"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error());
+
+    assert!(p.terminate(), "kill -TERM failed");
+    let status = p.wait_exit().await;
+    assert!(status.success(), "{}", p.logs());
+    let logs = p.logs();
+    // The logs are not empty: the search below looks at real output.
+    assert!(logs.contains("anumodan serving"), "{logs}");
+    assert!(logs.matches("request").count() >= 15, "{logs}");
+    for secret in [
+        principal,
+        guardian,
+        reference,
+        reason,
+        &key,
+        wrong_key,
+        &key[4..],
+    ] {
+        assert!(!logs.contains(secret), "{secret:?} appears in the logs");
+    }
+    // Nor in any file of the data directory but the database, where it is encrypted (the
+    // database itself is searched in the ledger tests).
+    let keys_dir = dir.join("keys");
+    for e in std::fs::read_dir(&keys_dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains(principal), "{}", path.display());
+        }
+    }
+}

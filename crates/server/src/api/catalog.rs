@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
-use anumodan_core::authz::Permission;
 use crate::extract::{Caller, Json, Path, Query};
 use anumodan_core::Lang;
+use anumodan_core::authz::Permission;
 use anumodan_core::model::{DataItem, Notice, NoticeVersion, Purpose, RenderedNotice};
 use anumodan_core::usecases::{self, NewDataItem, NewPurpose, NoticeDraft};
 use axum::extract::State;

@@ -3,8 +3,8 @@
 use crate::AppState;
 use crate::api::Page;
 use crate::error::{ApiError, ApiResult, Problem};
-use anumodan_core::authz::Permission;
 use crate::extract::{Caller, Json, Path, Query};
+use anumodan_core::authz::Permission;
 use anumodan_core::mask::mask_artefact;
 use anumodan_core::model::{Artefact, Decision, Status};
 use anumodan_core::usecases::{self, CollectRequest, ValidateRequest, Validation};

@@ -87,6 +87,23 @@ fn no_key() -> ApiError {
     ApiError::not_found("key_not_found", "no such live API key")
 }
 
+/// A key may rotate or revoke only keys with no scope it lacks itself (else a narrow key could
+/// take over, or lock out, a broader one). Another fiduciary's key, or none: 404.
+async fn check_target(s: &AppState, c: &Caller, id: Uuid) -> ApiResult<()> {
+    let fid = c.fiduciary_id;
+    let keys = s.store.read(move |r| r.api_keys(fid)).await?;
+    let target = keys
+        .into_iter()
+        .find(|k| k.id == id && k.revoked_at.is_none())
+        .ok_or_else(no_key)?;
+    if let Some(p) = target.scopes.iter().find(|p| !c.scopes.contains(p)) {
+        return Err(ApiError::forbidden(format!(
+            "this key cannot manage a key holding {p}, which it does not hold itself"
+        )));
+    }
+    Ok(())
+}
+
 #[utoipa::path(post, path = "/v1/keys/{id}/rotate", tag = "keys", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The same key with a new secret; the old secret stops working at once", body = NewKey), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("api_key" = [])))]
@@ -96,6 +113,7 @@ pub async fn rotate(
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<NewKey>> {
     c.require(Permission::KeysManage)?;
+    check_target(&s, &c, id).await?;
     let (fid, initiator) = (c.fiduciary_id, c.actor().initiator);
     let key = s
         .store
@@ -115,6 +133,7 @@ pub async fn revoke(
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
     c.require(Permission::KeysManage)?;
+    check_target(&s, &c, id).await?;
     let (fid, initiator) = (c.fiduciary_id, c.actor().initiator);
     let done = s
         .store

@@ -72,7 +72,35 @@ pub fn routes(max_body: usize) -> Router<AppState> {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(access_log))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
+}
+
+/// One `debug` line per request: method, the route's template (never the path itself, which
+/// may hold a principal's id), status and time taken. No headers, query or body.
+async fn access_log(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return next.run(req).await;
+    }
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", |m| m.as_str())
+        .to_string();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::debug!(
+        %method,
+        %route,
+        status = res.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    res
 }
 
 /// Liveness: answers without touching the database.
