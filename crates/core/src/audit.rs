@@ -40,10 +40,12 @@ pub enum Action {
     ApiKeyRotated,
     /// A principal's data key destroyed: their personal data is unreadable everywhere.
     PrincipalErased,
+    /// A token issued for a principal to manage their own consents.
+    PrincipalTokenIssued,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -68,6 +70,7 @@ impl Action {
         Action::GrievanceAction,
         Action::ApiKeyRotated,
         Action::PrincipalErased,
+        Action::PrincipalTokenIssued,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +99,7 @@ impl Action {
             Action::GrievanceAction => "grievance.action",
             Action::ApiKeyRotated => "api_key.rotated",
             Action::PrincipalErased => "principal.erased",
+            Action::PrincipalTokenIssued => "principal.token_issued",
         }
     }
 

@@ -57,6 +57,7 @@ permissions! {
     ConsentManage => "consent.manage": "Update, renew or withdraw consents on a principal's behalf.",
     AuditRead => "audit.read": "Read the audit ledger's entries and proofs.",
     PiiUnmask => "pii.unmask": "See a masked personal data field in clear, with a stated reason (audited).",
+    PrincipalToken => "principal.token": "Issue short-lived tokens with which a principal sees and manages their own consents.",
     PrincipalErase => "principal.erase": "Erase a principal's personal data by destroying their data key (irreversible).",
     KeysManage => "keys.manage": "Issue, rotate and revoke API keys.",
     StaffManage => "staff.manage": "Invite, disable and reset staff accounts.",
@@ -194,6 +195,7 @@ pub fn default_key_scopes() -> BTreeSet<Permission> {
         ConsentRead,
         ConsentManage,
         AuditRead,
+        PrincipalToken,
     ]
     .into()
 }

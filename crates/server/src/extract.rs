@@ -113,6 +113,69 @@ impl Caller {
     }
 }
 
+/// The credential of `Authorization: Bearer <credential>`.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let header = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(ApiError::unauthorized)?;
+    // The scheme is case-insensitive (RFC 9110 11.1).
+    header
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, k)| k.trim())
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or_else(ApiError::unauthorized)
+}
+
+fn source_ip(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+/// A data principal, by a token their fiduciary requested for them (`Authorization: Bearer
+/// anp_...`). Sees and changes only their own consents.
+#[derive(Clone, Debug)]
+pub struct PrincipalCaller {
+    pub fiduciary_id: Uuid,
+    pub pseudonym: [u8; anumodan_store::keys::PSEUDONYM_LEN],
+    pub source_ip: Option<String>,
+}
+
+impl PrincipalCaller {
+    pub fn actor(&self) -> anumodan_core::usecases::Actor {
+        anumodan_core::usecases::Actor {
+            fiduciary_id: self.fiduciary_id,
+            initiator: "principal".into(),
+            source_ip: self.source_ip.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PrincipalCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)?;
+        let claim = state
+            .store
+            .keys()
+            .open_principal_token(token, state.clock.now().unix_timestamp())
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(PrincipalCaller {
+            fiduciary_id: claim.fiduciary_id,
+            pseudonym: claim.pseudonym,
+            source_ip: source_ip(parts),
+        })
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
@@ -120,18 +183,7 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(ApiError::unauthorized)?;
-        // The scheme is case-insensitive (RFC 9110 11.1).
-        let key = header
-            .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, k)| k.trim())
-            .filter(|k| !k.is_empty() && k.len() <= 200)
-            .ok_or_else(ApiError::unauthorized)?;
+        let key = bearer(parts)?;
         let hash = key_hash(key);
         let auth = match state.auth_cache.get(&hash) {
             Some(a) => a,
@@ -147,10 +199,7 @@ impl FromRequestParts<AppState> for Caller {
         };
         // Counted before the handler reads the body: a throttled request changes nothing.
         state.limits.check_key(auth.key_id)?;
-        let source_ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let source_ip = source_ip(parts);
         Ok(Caller {
             fiduciary_id: auth.fiduciary_id,
             key_id: auth.key_id,

@@ -19,6 +19,17 @@ impl Modify for ApiKeyAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "principal_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A principal token (`anp_...`) from POST /v1/principal-tokens",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -38,6 +49,7 @@ impl Modify for ApiKeyAuth {
         api::audit::public_key, api::audit::latest_checkpoint,
         api::privacy::unmask, api::privacy::erase,
         api::keys::list, api::keys::create, api::keys::rotate, api::keys::revoke,
+        api::me::issue_token, api::me::my_consents, api::me::my_consent, api::me::withdraw_mine,
     ),
     components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason)),
     modifiers(&ApiKeyAuth),
@@ -46,6 +58,7 @@ impl Modify for ApiKeyAuth {
         (name = "consents", description = "Collect, validate, update, renew and withdraw consent"),
         (name = "audit", description = "The tamper-evident audit ledger"),
         (name = "privacy", description = "Personal data: audited unmasking and erasure (crypto-shredding)"),
+        (name = "principals", description = "A principal's own consents, with a token their fiduciary requested for them"),
         (name = "keys", description = "The fiduciary's API keys and their scopes"),
         (name = "service", description = "Health"),
     )

@@ -16,6 +16,8 @@ use uuid::Uuid;
 pub struct Keys {
     pub signer: NoteSigner,
     pseudonym_key: [u8; 32],
+    /// Signs the short-lived tokens with which a principal manages their own consents.
+    token_key: [u8; 32],
     /// Master keys that wrap the per-principal data keys (see [`crate::vault`]).
     pub(crate) masters: std::sync::RwLock<crate::vault::MasterKeys>,
 }
@@ -25,9 +27,12 @@ pub const PSEUDONYM_LEN: usize = 16;
 
 impl Keys {
     pub fn new(signer: NoteSigner, pseudonym_key: [u8; 32], master_key: [u8; 32]) -> Keys {
+        let mut token_key = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut token_key);
         Keys {
             signer,
             pseudonym_key,
+            token_key,
             masters: std::sync::RwLock::new(crate::vault::MasterKeys::single(master_key, None)),
         }
     }
@@ -60,22 +65,13 @@ impl Keys {
             write_secret(&signer_path, format!("{}\n", s.to_private_key()).as_bytes())?;
             s
         };
-        let pk_path = kdir.join("pseudonym.key");
-        let pseudonym_key = if pk_path.exists() {
-            let bytes = fs::read(&pk_path)?;
-            bytes
-                .try_into()
-                .map_err(|_| std::io::Error::other("pseudonym.key must hold 32 bytes"))?
-        } else {
-            let mut k = [0u8; 32];
-            rand::thread_rng().fill_bytes(&mut k);
-            write_secret(&pk_path, &k)?;
-            k
-        };
+        let pseudonym_key = secret_32(&kdir.join("pseudonym.key"))?;
+        let token_key = secret_32(&kdir.join("principal-token.key"))?;
         let masters = crate::vault::MasterKeys::load_or_create(&kdir, master_key_file)?;
         Ok(Keys {
             signer,
             pseudonym_key,
+            token_key,
             masters: std::sync::RwLock::new(masters),
         })
     }
@@ -91,6 +87,84 @@ impl Keys {
         let mut out = [0u8; PSEUDONYM_LEN];
         out.copy_from_slice(&full[..PSEUDONYM_LEN]);
         out
+    }
+}
+
+/// A 32-byte secret kept in `path`, created on first use.
+fn secret_32(path: &Path) -> std::io::Result<[u8; 32]> {
+    if path.exists() {
+        let bytes = fs::read(path)?;
+        return bytes
+            .try_into()
+            .map_err(|_| std::io::Error::other(format!("{} must hold 32 bytes", path.display())));
+    }
+    let mut k = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut k);
+    write_secret(path, &k)?;
+    Ok(k)
+}
+
+/// Prefix of a principal token, so it is told apart from an API key (`anm_`).
+pub const PRINCIPAL_TOKEN_PREFIX: &str = "anp_";
+
+/// Who a valid principal token speaks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrincipalClaim {
+    pub fiduciary_id: Uuid,
+    pub pseudonym: [u8; PSEUDONYM_LEN],
+    /// Unix seconds after which the token is refused.
+    pub expires: i64,
+}
+
+impl Keys {
+    fn token_mac(&self, payload: &[u8]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.token_key)
+            .expect("HMAC takes any key length");
+        mac.update(b"anumodan principal token v1\0");
+        mac.update(payload);
+        mac
+    }
+
+    /// A token for one principal of one fiduciary until `expires` (unix seconds). It holds the
+    /// principal's pseudonym, never their id, and is signed with HMAC-SHA-256.
+    pub fn sign_principal_token(&self, claim: &PrincipalClaim) -> String {
+        use base64::Engine;
+        let mut payload = Vec::with_capacity(48);
+        payload.extend_from_slice(claim.fiduciary_id.as_bytes());
+        payload.extend_from_slice(&claim.pseudonym);
+        payload.extend_from_slice(&claim.expires.to_be_bytes());
+        let mut nonce = [0u8; 8];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        payload.extend_from_slice(&nonce);
+        let tag = self.token_mac(&payload).finalize().into_bytes();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!(
+            "{PRINCIPAL_TOKEN_PREFIX}{}.{}",
+            b64.encode(&payload),
+            b64.encode(tag)
+        )
+    }
+
+    /// The claim of a token signed by this deployment and not expired at `now` (unix seconds).
+    pub fn open_principal_token(&self, token: &str, now: i64) -> Option<PrincipalClaim> {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let (payload, tag) = token
+            .strip_prefix(PRINCIPAL_TOKEN_PREFIX)?
+            .split_once('.')?;
+        let payload = b64.decode(payload).ok()?;
+        let tag = b64.decode(tag).ok()?;
+        if payload.len() != 48 {
+            return None;
+        }
+        // Constant-time comparison.
+        self.token_mac(&payload).verify_slice(&tag).ok()?;
+        let claim = PrincipalClaim {
+            fiduciary_id: Uuid::from_slice(&payload[..16]).ok()?,
+            pseudonym: payload[16..32].try_into().ok()?,
+            expires: i64::from_be_bytes(payload[32..40].try_into().ok()?),
+        };
+        (claim.expires > now).then_some(claim)
     }
 }
 

@@ -34,6 +34,8 @@ pub trait Reads {
     fn artefact_history(&self, fid: Uuid, id: Uuid) -> StoreResult<Vec<Artefact>>;
     /// The latest version of each artefact of a principal, newest collection first.
     fn principal_artefacts(&self, fid: Uuid, principal_id: &str) -> StoreResult<Vec<Artefact>>;
+    /// The same, for the principal with this pseudonym (from a principal token).
+    fn artefacts_of_pseudonym(&self, fid: Uuid, pseudonym: &[u8]) -> StoreResult<Vec<Artefact>>;
     /// Ledger entries matching the filter, by increasing index, at most `limit`.
     fn audit_entries(&self, q: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
     /// One entry with its stored leaf hash.

@@ -391,14 +391,17 @@ impl Reads for Reader<'_> {
 
     /// The latest version of each artefact of a principal, newest collection first.
     fn principal_artefacts(&self, fid: Uuid, principal_id: &str) -> StoreResult<Vec<Artefact>> {
-        let principal = self.keys.pseudonym(fid, principal_id);
+        self.artefacts_of_pseudonym(fid, &self.keys.pseudonym(fid, principal_id))
+    }
+
+    fn artefacts_of_pseudonym(&self, fid: Uuid, pseudonym: &[u8]) -> StoreResult<Vec<Artefact>> {
         self.scoped(
             fid,
             "SELECT a.body FROM artefact_heads h JOIN artefacts a
                ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
              WHERE h.fiduciary = ?1 AND h.principal = ?2
              ORDER BY h.collected_at DESC, h.uuid DESC",
-            &[&&principal[..]],
+            &[&pseudonym],
         )
         .and_then(|stored| self.revealed(fid, stored))
     }

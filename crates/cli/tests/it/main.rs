@@ -7,6 +7,7 @@ mod keys;
 mod ledger;
 mod lifecycle;
 mod openapi;
+mod principals;
 mod privacy;
 mod process;
 mod support;

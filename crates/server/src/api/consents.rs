@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 /// Shows each purpose's status as of `now` (an active grant past its expiry is `expired`), with
 /// personal data masked.
-fn current(mut a: Artefact, now: OffsetDateTime) -> Artefact {
+pub(crate) fn current(mut a: Artefact, now: OffsetDateTime) -> Artefact {
     for s in &mut a.purposes {
         s.status = s.status_at(now);
     }
@@ -133,7 +133,7 @@ pub struct PurposesRequest {
 
 /// An optional JSON body: an empty body means `{}`. Read under the router's body limit
 /// (`DefaultBodyLimit`), like every other JSON body.
-async fn optional_body(req: axum::extract::Request) -> ApiResult<PurposesRequest> {
+pub(crate) async fn optional_body(req: axum::extract::Request) -> ApiResult<PurposesRequest> {
     use axum::RequestExt;
     let bytes = axum::body::to_bytes(req.into_limited_body(), usize::MAX)
         .await

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod catalog;
 pub mod consents;
 pub mod keys;
+pub mod me;
 pub mod privacy;
 
 use crate::AppState;
@@ -48,6 +49,10 @@ pub fn routes(max_body: usize) -> Router<AppState> {
         .route("/consents/{id}/withdraw", post(consents::withdraw))
         .route("/consents/{id}/unmask", post(privacy::unmask))
         .route("/principals/erase", post(privacy::erase))
+        .route("/principal-tokens", post(me::issue_token))
+        .route("/me/consents", get(me::my_consents))
+        .route("/me/consents/{id}", get(me::my_consent))
+        .route("/me/consents/{id}/withdraw", post(me::withdraw_mine))
         .route("/keys", get(keys::list).post(keys::create))
         .route("/keys/{id}", axum::routing::delete(keys::revoke))
         .route("/keys/{id}/rotate", post(keys::rotate))

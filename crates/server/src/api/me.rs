@@ -1,0 +1,171 @@
+//! A data principal's own consents, for a dashboard the fiduciary embeds in its app: the
+//! fiduciary's backend asks for a short-lived token for one of its users, and the user's
+//! browser or app calls these routes with it. A principal sees and withdraws only their own
+//! consents; withdrawing is as easy as giving (one call, effective at once).
+
+use crate::AppState;
+use crate::api::Page;
+use crate::api::consents::{ConsentWithHistory, WithdrawalView, current, optional_body};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Caller, Json, Path, PrincipalCaller};
+use anumodan_core::audit::{Action, AuditRecord};
+use anumodan_core::authz::Permission;
+use anumodan_core::mask::mask_artefact;
+use anumodan_core::model::Artefact;
+use anumodan_core::ports::Tx;
+use anumodan_core::usecases::{self, check_principal_id};
+use anumodan_core::{DomainError, usecases::Actor};
+use anumodan_store::keys::PrincipalClaim;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// The fiduciary's id for the principal (the user signed in to the fiduciary's app).
+    pub principal_id: String,
+    /// Lifetime in seconds, 60 to 3600 (default 900).
+    #[serde(default)]
+    pub ttl_seconds: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PrincipalToken {
+    /// `anp_...`: give it to the principal's browser or app as a bearer token for `/v1/me/*`.
+    /// It names the principal only by pseudonym.
+    pub token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+#[utoipa::path(post, path = "/v1/principal-tokens", tag = "principals", request_body = TokenRequest,
+    responses((status = 201, body = PrincipalToken), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn issue_token(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(body): Json<TokenRequest>,
+) -> ApiResult<(axum::http::StatusCode, axum::Json<PrincipalToken>)> {
+    c.require(Permission::PrincipalToken)?;
+    check_principal_id(&body.principal_id).map_err(ApiError::from)?;
+    let ttl = body.ttl_seconds.unwrap_or(900);
+    if !(60..=3600).contains(&ttl) {
+        return Err(ApiError::unprocessable(
+            "invalid_ttl",
+            "ttl_seconds must be between 60 and 3600",
+        ));
+    }
+    let actor = c.actor();
+    let store = s.store.clone();
+    let (token, expires_at) = s
+        .store
+        .write_raw(move |tx| {
+            let now = tx.now();
+            let expires_at = now + time::Duration::seconds(i64::from(ttl));
+            let claim = PrincipalClaim {
+                fiduciary_id: actor.fiduciary_id,
+                pseudonym: store
+                    .keys()
+                    .pseudonym(actor.fiduciary_id, &body.principal_id),
+                expires: expires_at.unix_timestamp(),
+            };
+            tx.append_audit(&AuditRecord {
+                principal_id: Some(body.principal_id.clone()),
+                outcome: format!("ttl={ttl}"),
+                ..actor.record(Action::PrincipalTokenIssued)
+            })?;
+            Ok((store.keys().sign_principal_token(&claim), expires_at))
+        })
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        axum::Json(PrincipalToken { token, expires_at }),
+    ))
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("consent_not_found", "no such consent artefact")
+}
+
+/// Whether `a` is the calling principal's (an erased principal's artefacts are no one's).
+fn owns(s: &AppState, p: &PrincipalCaller, a: &Artefact) -> bool {
+    s.store.keys().pseudonym(p.fiduciary_id, &a.principal_id) == p.pseudonym
+}
+
+#[utoipa::path(get, path = "/v1/me/consents", tag = "principals",
+    responses((status = 200, description = "The principal's consents, newest first, personal data masked", body = Page<Artefact>), (status = 401, body = Problem)),
+    security(("principal_token" = [])))]
+pub async fn my_consents(
+    State(s): State<AppState>,
+    p: PrincipalCaller,
+) -> ApiResult<axum::Json<Page<Artefact>>> {
+    let (fid, pseudonym) = (p.fiduciary_id, p.pseudonym);
+    let all = s
+        .store
+        .read(move |r| r.artefacts_of_pseudonym(fid, &pseudonym))
+        .await?;
+    let now = s.clock.now();
+    Ok(axum::Json(Page {
+        items: all.into_iter().map(|a| current(a, now)).collect(),
+        next_cursor: None,
+    }))
+}
+
+#[utoipa::path(get, path = "/v1/me/consents/{id}", tag = "principals", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ConsentWithHistory), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("principal_token" = [])))]
+pub async fn my_consent(
+    State(s): State<AppState>,
+    p: PrincipalCaller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<ConsentWithHistory>> {
+    let fid = p.fiduciary_id;
+    let history = s.store.read(move |r| r.artefact_history(fid, id)).await?;
+    let latest = history.last().cloned().ok_or_else(not_found)?;
+    if !owns(&s, &p, &latest) {
+        return Err(not_found());
+    }
+    Ok(axum::Json(ConsentWithHistory {
+        consent: current(latest, s.clock.now()),
+        history: history.into_iter().map(mask_artefact).collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path)),
+    request_body(content = crate::api::consents::PurposesRequest, description = "Optional"),
+    responses((status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("principal_token" = [])))]
+pub async fn withdraw_mine(
+    State(s): State<AppState>,
+    p: PrincipalCaller,
+    Path(id): Path<Uuid>,
+    req: axum::extract::Request,
+) -> ApiResult<axum::Json<WithdrawalView>> {
+    let body = optional_body(req).await?;
+    let actor: Actor = p.actor();
+    let store = s.store.clone();
+    let w = s
+        .store
+        .write(move |tx| {
+            // Ownership is checked in the same transaction as the withdrawal.
+            let mine = tx.artefact(actor.fiduciary_id, id)?.is_some_and(|a| {
+                store.keys().pseudonym(actor.fiduciary_id, &a.principal_id) == p.pseudonym
+            });
+            if !mine {
+                return Err(DomainError::not_found(
+                    "consent_not_found",
+                    "no such consent artefact",
+                )
+                .into());
+            }
+            usecases::withdraw(tx, &actor, id, body.purposes.as_deref())
+        })
+        .await?;
+    Ok(axum::Json(WithdrawalView {
+        consent: mask_artefact(w.artefact),
+        legal_exceptions: w.legal_exceptions,
+    }))
+}
