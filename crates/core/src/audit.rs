@@ -37,10 +37,19 @@ pub enum Action {
     PiiUnmasked,
     RetentionPurged,
     GrievanceAction,
+    // Staff accounts (issue 4). Platform-scope entries use the nil fiduciary id.
+    StaffSignedIn,
+    StaffSignInFailed,
+    StaffLockedOut,
+    StaffSignedOut,
+    StaffCreated,
+    StaffDisabled,
+    MfaEnrolled,
+    RoleCreated,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 30] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -63,6 +72,14 @@ impl Action {
         Action::PiiUnmasked,
         Action::RetentionPurged,
         Action::GrievanceAction,
+        Action::StaffSignedIn,
+        Action::StaffSignInFailed,
+        Action::StaffLockedOut,
+        Action::StaffSignedOut,
+        Action::StaffCreated,
+        Action::StaffDisabled,
+        Action::MfaEnrolled,
+        Action::RoleCreated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +106,14 @@ impl Action {
             Action::PiiUnmasked => "pii.unmasked",
             Action::RetentionPurged => "retention.purged",
             Action::GrievanceAction => "grievance.action",
+            Action::StaffSignedIn => "staff.signed_in",
+            Action::StaffSignInFailed => "staff.sign_in_failed",
+            Action::StaffLockedOut => "staff.locked_out",
+            Action::StaffSignedOut => "staff.signed_out",
+            Action::StaffCreated => "staff.created",
+            Action::StaffDisabled => "staff.disabled",
+            Action::MfaEnrolled => "staff.mfa_enrolled",
+            Action::RoleCreated => "role.created",
         }
     }
 
