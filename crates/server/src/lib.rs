@@ -5,6 +5,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod session;
 pub mod workers;
 
 use anumodan_core::clock::Clock;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub auth_cache: Arc<AuthCache>,
+    /// Staff sessions and sign-in (see `session`).
+    pub staff: Arc<session::StaffSettings>,
 }
 
 /// Recently seen valid API keys (by SHA-256), so the hot path does not read the key table on
@@ -135,6 +138,7 @@ pub async fn start_with_store(
         store,
         clock,
         auth_cache: Arc::default(),
+        staff: Arc::new(session::StaffSettings::from_config(cfg)),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;

@@ -36,6 +36,10 @@ impl Modify for ApiKeyAuth {
         api::audit::entries, api::audit::entry, api::audit::checkpoints,
         api::audit::inclusion_proof, api::audit::consistency_proof,
         api::audit::public_key, api::audit::latest_checkpoint,
+        api::staff::sign_in, api::staff::whoami, api::staff::sign_out, api::staff::mfa,
+        api::staff::enrol, api::staff::confirm, api::staff::list_staff, api::staff::create_staff,
+        api::staff::get_staff, api::staff::disable_staff, api::staff::grant_role, api::staff::revoke_role,
+        api::staff::list_roles, api::staff::create_role, api::staff::access_report, api::staff::audit_entries,
     ),
     components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason)),
     modifiers(&ApiKeyAuth),
@@ -44,6 +48,7 @@ impl Modify for ApiKeyAuth {
         (name = "consents", description = "Collect, validate, update, renew and withdraw consent"),
         (name = "audit", description = "The tamper-evident audit ledger"),
         (name = "service", description = "Health"),
+        (name = "staff", description = "The console: staff sign-in with a second factor (session cookie + X-CSRF-Token), staff accounts, roles, the access report"),
     )
 )]
 pub struct ApiDoc;

@@ -9,6 +9,7 @@ pub mod ports;
 pub mod read;
 mod schema;
 pub mod sqlite;
+pub mod staff;
 pub mod verify;
 
 pub use ports::Reads;
