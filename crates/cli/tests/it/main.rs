@@ -7,4 +7,5 @@ mod ledger;
 mod lifecycle;
 mod openapi;
 mod process;
+mod staff;
 mod support;
