@@ -2,7 +2,7 @@
 
 use crate::api;
 use axum::response::IntoResponse;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 struct ApiKeyAuth;
@@ -18,6 +18,13 @@ impl Modify for ApiKeyAuth {
                     .description(Some("The fiduciary's API key"))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::session::COOKIE,
+                "A staff session (POST /v1/session); state-changing requests also need X-CSRF-Token",
+            ))),
         );
     }
 }

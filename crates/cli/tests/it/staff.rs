@@ -1219,6 +1219,8 @@ async fn admin_create_bootstraps_a_platform_admin_offline_and_logs_hold_no_secre
     let _ = child.kill();
     let _ = child.wait();
 
+    // The ledger with its platform-level (nil fiduciary) entries verifies.
+    assert_ok(&audit_verify(&dir));
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains("serving"), "the log was captured: {text}");
     let mut secrets = vec![
@@ -1237,4 +1239,51 @@ async fn admin_create_bootstraps_a_platform_admin_offline_and_logs_hold_no_secre
     for secret in secrets {
         assert!(!text.contains(&secret), "the log holds a secret or a name");
     }
+}
+
+#[test]
+fn the_documented_permission_matrix_is_the_one_in_authz() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/security.md"),
+    )
+    .unwrap();
+    let f = Scope::Fiduciary(Uuid::nil());
+    let mut rows = 0;
+    for line in doc.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let Ok(p) = cells[1]
+            .trim_matches('`')
+            .parse::<anumodan_core::authz::Permission>()
+        else {
+            continue;
+        };
+        if cells.len() < 7 {
+            continue;
+        }
+        rows += 1;
+        for (i, role) in [
+            BuiltinRole::Admin,
+            BuiltinRole::Dpo,
+            BuiltinRole::Auditor,
+            BuiltinRole::Operator,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let want = if role.permissions(f).contains(&p) {
+                "yes"
+            } else if role.permissions(Scope::Platform).contains(&p) {
+                "platform"
+            } else {
+                "—"
+            };
+            assert_eq!(cells[2 + i], want, "{p} for {role:?}");
+        }
+        assert!(
+            cells[6].starts_with(&p.description()[..20]),
+            "{p}: {}",
+            cells[6]
+        );
+    }
+    assert_eq!(rows, anumodan_core::authz::Permission::ALL.len());
 }

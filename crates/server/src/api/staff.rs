@@ -235,13 +235,17 @@ pub async fn sign_in(
             Ok(res)
         }
         Attempt::Failed => Err(bad_credentials()),
-        Attempt::Locked(secs) => Err(locked_out(secs)),
+        Attempt::Locked(secs) => {
+            tracing::warn!(retry_after = secs, "staff sign-in refused: locked out");
+            Err(locked_out(secs))
+        }
     }
 }
 
 /// The signed-in staff member, the session's second-factor state and the roles held.
 #[utoipa::path(get, path = "/v1/session", tag = "staff",
-    responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
+    responses((status = 200, body = SessionView), (status = 401, body = Problem)),
+    security(("session" = [])))]
 pub async fn whoami(sess: Session) -> ApiResult<axum::Json<SessionView>> {
     Ok(axum::Json(SessionView {
         mfa: mfa_state(sess.mfa_done, &sess.staff),
@@ -253,7 +257,8 @@ pub async fn whoami(sess: Session) -> ApiResult<axum::Json<SessionView>> {
 
 /// Signs out: the session ends and the cookie is cleared.
 #[utoipa::path(delete, path = "/v1/session", tag = "staff",
-    responses((status = 204, description = "Signed out"), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 204, description = "Signed out"), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("session" = [])))]
 pub async fn sign_out(State(s): State<AppState>, sess: Session) -> ApiResult<Response> {
     let th = sess.token_hash;
     let ip = sess.source_ip.clone();
@@ -280,7 +285,8 @@ pub struct MfaRequest {
 /// The second sign-in step: a TOTP code (each accepted once) or a recovery code.
 #[utoipa::path(post, path = "/v1/session/mfa", tag = "staff", request_body = MfaRequest,
     responses((status = 200, body = SessionView), (status = 401, body = Problem, description = "invalid_mfa_code"),
-        (status = 409, body = Problem), (status = 429, body = Problem, description = "locked_out")))]
+        (status = 409, body = Problem), (status = 429, body = Problem, description = "locked_out")),
+    security(("session" = [])))]
 pub async fn mfa(
     State(s): State<AppState>,
     sess: Session,
@@ -329,7 +335,10 @@ pub async fn mfa(
             "invalid_mfa_code",
             "the code is wrong, expired or already used",
         )),
-        Attempt::Locked(secs) => Err(locked_out(secs)),
+        Attempt::Locked(secs) => {
+            tracing::warn!(staff = %sess.staff.id, retry_after = secs, "staff second factor refused: locked out");
+            Err(locked_out(secs))
+        }
     }
 }
 
@@ -356,7 +365,8 @@ fn pct(s: &str) -> String {
 
 /// Starts TOTP enrolment (SHA-1, 6 digits, 30 s). Refused once a factor is enrolled.
 #[utoipa::path(post, path = "/v1/staff/me/mfa/enrol", tag = "staff",
-    responses((status = 200, body = Enrolment), (status = 409, body = Problem, description = "mfa_already_enrolled")))]
+    responses((status = 200, body = Enrolment), (status = 409, body = Problem, description = "mfa_already_enrolled")),
+    security(("session" = [])))]
 pub async fn enrol(State(s): State<AppState>, sess: Session) -> ApiResult<Response> {
     let id = sess.staff.id;
     let secret = s
@@ -395,7 +405,8 @@ pub struct RecoveryCodes {
 /// Confirms enrolment with a current code; returns the recovery codes. The session counts as
 /// having given its second factor.
 #[utoipa::path(post, path = "/v1/staff/me/mfa/confirm", tag = "staff", request_body = ConfirmRequest,
-    responses((status = 200, body = RecoveryCodes), (status = 422, body = Problem, description = "invalid_mfa_code"), (status = 409, body = Problem)))]
+    responses((status = 200, body = RecoveryCodes), (status = 422, body = Problem, description = "invalid_mfa_code"), (status = 409, body = Problem)),
+    security(("session" = [])))]
 pub async fn confirm(
     State(s): State<AppState>,
     sess: Session,
@@ -427,7 +438,8 @@ pub struct ScopeQuery {
 
 /// Staff accounts whose home is the scope (`fiduciary_id`, or platform staff).
 #[utoipa::path(get, path = "/v1/staff", tag = "staff", params(ScopeQuery),
-    responses((status = 200, body = Vec<Object>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<Object>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = [])))]
 pub async fn list_staff(
     State(s): State<AppState>,
     sess: Session,
@@ -476,7 +488,8 @@ fn initial_password() -> String {
 /// Creates a staff account with a random initial password (shown once). It holds no role until
 /// one is granted.
 #[utoipa::path(post, path = "/v1/staff", tag = "staff", request_body = CreateStaffRequest,
-    responses((status = 201, body = NewStaff), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 201, body = NewStaff), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("session" = [])))]
 pub async fn create_staff(
     State(s): State<AppState>,
     sess: Session,
@@ -537,7 +550,8 @@ pub struct StaffDetail {
 }
 
 #[utoipa::path(get, path = "/v1/staff/{id}", tag = "staff", params(("id" = Uuid, Path)),
-    responses((status = 200, body = StaffDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = StaffDetail), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = [])))]
 pub async fn get_staff(
     State(s): State<AppState>,
     sess: Session,
@@ -554,7 +568,8 @@ pub async fn get_staff(
 
 /// Disables an account: its sessions end and it cannot sign in. Not one's own.
 #[utoipa::path(post, path = "/v1/staff/{id}/disable", tag = "staff", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("session" = [])))]
 pub async fn disable_staff(
     State(s): State<AppState>,
     sess: Session,
@@ -648,7 +663,8 @@ async fn check_grant(
 /// Grants a role in a scope; applies to the staff member's very next request. Audited as
 /// `role.changed`.
 #[utoipa::path(post, path = "/v1/staff/{id}/roles", tag = "staff", params(("id" = Uuid, Path)), request_body = GrantRequest,
-    responses((status = 204, description = "Granted"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 204, description = "Granted"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("session" = [])))]
 pub async fn grant_role(
     State(s): State<AppState>,
     sess: Session,
@@ -660,7 +676,8 @@ pub async fn grant_role(
 
 /// Revokes a role held in a scope; applies to the staff member's very next request.
 #[utoipa::path(post, path = "/v1/staff/{id}/roles/revoke", tag = "staff", params(("id" = Uuid, Path)), request_body = GrantRequest,
-    responses((status = 204, description = "Revoked"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Revoked"), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = [])))]
 pub async fn revoke_role(
     State(s): State<AppState>,
     sess: Session,
@@ -704,7 +721,8 @@ pub struct RoleView {
 
 /// The roles that can be granted in the scope: the four builtin ones and the custom ones.
 #[utoipa::path(get, path = "/v1/roles", tag = "staff", params(ScopeQuery),
-    responses((status = 200, body = Vec<RoleView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<RoleView>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = [])))]
 pub async fn list_roles(
     State(s): State<AppState>,
     sess: Session,
@@ -751,7 +769,8 @@ pub struct CreateRoleRequest {
 /// Defines a custom role. Unknown permissions, `fiduciary.manage` outside the platform and
 /// permissions the caller does not hold in the scope are refused.
 #[utoipa::path(post, path = "/v1/roles", tag = "staff", request_body = CreateRoleRequest,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("session" = [])))]
 pub async fn create_role(
     State(s): State<AppState>,
     sess: Session,
@@ -819,7 +838,8 @@ pub struct AccessReport {
 
 /// The access report: who holds which permission in the scope, and every change.
 #[utoipa::path(get, path = "/v1/access/report", tag = "staff", params(ScopeQuery),
-    responses((status = 200, body = AccessReport), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = AccessReport), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = [])))]
 pub async fn access_report(
     State(s): State<AppState>,
     sess: Session,
@@ -887,7 +907,8 @@ pub struct StaffEntryQuery {
 /// platform role changes), readable with `audit.read` at platform scope.
 #[utoipa::path(get, path = "/v1/fiduciaries/{fiduciary_id}/audit/entries", tag = "staff",
     params(("fiduciary_id" = Uuid, Path), StaffEntryQuery),
-    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("session" = [])))]
 pub async fn audit_entries(
     State(s): State<AppState>,
     sess: Session,
