@@ -60,7 +60,7 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<ExitCode> {
             let name = username.clone();
             let created = store
                 .write_raw(move |tx| {
-                    let v = match staff::create_staff(tx, &name, None, &hash, "cli")? {
+                    let v = match staff::create_staff(tx, &name, None, &hash, false, "cli")? {
                         Ok(v) => v,
                         Err(e) => return Ok(Err(e)),
                     };

@@ -46,10 +46,11 @@ pub enum Action {
     StaffDisabled,
     MfaEnrolled,
     RoleCreated,
+    StaffPasswordChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -80,6 +81,7 @@ impl Action {
         Action::StaffDisabled,
         Action::MfaEnrolled,
         Action::RoleCreated,
+        Action::StaffPasswordChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +116,7 @@ impl Action {
             Action::StaffDisabled => "staff.disabled",
             Action::MfaEnrolled => "staff.mfa_enrolled",
             Action::RoleCreated => "role.created",
+            Action::StaffPasswordChanged => "staff.password_changed",
         }
     }
 

@@ -44,7 +44,7 @@ impl Modify for ApiKeyAuth {
         api::audit::inclusion_proof, api::audit::consistency_proof,
         api::audit::public_key, api::audit::latest_checkpoint,
         api::staff::sign_in, api::staff::whoami, api::staff::sign_out, api::staff::mfa,
-        api::staff::enrol, api::staff::confirm, api::staff::list_staff, api::staff::create_staff,
+        api::staff::enrol, api::staff::confirm, api::staff::change_password, api::staff::list_staff, api::staff::create_staff,
         api::staff::get_staff, api::staff::disable_staff, api::staff::grant_role, api::staff::revoke_role,
         api::staff::list_roles, api::staff::create_role, api::staff::access_report, api::staff::audit_entries,
     ),

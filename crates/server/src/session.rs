@@ -159,7 +159,7 @@ impl Session {
     }
 
     /// The check each console route makes: 403 `mfa_required` until the second factor is given,
-    /// 404 `not_found_code` if the scope is not visible (another tenant), 403 `forbidden`
+    /// 403 `password_change_required` while the one-time initial password is in use, 404 `not_found_code` if the scope is not visible (another tenant), 403 `forbidden`
     /// without the permission there.
     pub fn require(&self, p: Permission, scope: Scope, not_found_code: &str) -> ApiResult<()> {
         if !self.mfa_satisfied() {
@@ -167,6 +167,13 @@ impl Session {
                 StatusCode::FORBIDDEN,
                 "mfa_required",
                 "complete the second factor first (POST /v1/session/mfa, or enrol one)",
+            ));
+        }
+        if self.staff.must_change_password {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "set your own password first (POST /v1/staff/me/password)",
             ));
         }
         if !self.sees(scope) {

@@ -141,7 +141,8 @@ CREATE TABLE staff (
     totp_last_step INTEGER,
     created_at INTEGER NOT NULL,
     created_by TEXT NOT NULL,
-    disabled_at INTEGER
+    disabled_at INTEGER,
+    must_change_password INTEGER NOT NULL DEFAULT 0
 );
 -- One-time recovery codes (SHA-256 of each code).
 CREATE TABLE staff_recovery_codes (

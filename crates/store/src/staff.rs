@@ -241,6 +241,8 @@ pub struct StaffRow {
     pub totp_last_step: Option<i64>,
     pub created_at: OffsetDateTime,
     pub disabled: bool,
+    /// Created with a one-time password: must set its own before using any role.
+    pub must_change_password: bool,
 }
 
 impl StaffRow {
@@ -256,7 +258,7 @@ impl StaffRow {
 }
 
 const STAFF_COLUMNS: &str = "id, uuid, username, fiduciary, password_hash, totp_secret, \
-     totp_confirmed, totp_last_step, created_at, disabled_at";
+     totp_confirmed, totp_last_step, created_at, disabled_at, must_change_password";
 
 fn staff_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffRow> {
     let uuid: String = r.get(1)?;
@@ -275,6 +277,7 @@ fn staff_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffRow> {
         totp_last_step: r.get(7)?,
         created_at: from_ms(r.get(8)?),
         disabled: r.get::<_, Option<i64>>(9)?.is_some(),
+        must_change_password: r.get::<_, i64>(10)? != 0,
     })
 }
 
@@ -569,6 +572,7 @@ pub struct StaffView {
     pub fiduciary_id: Option<Uuid>,
     pub mfa_enrolled: bool,
     pub disabled: bool,
+    pub must_change_password: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -581,17 +585,20 @@ impl From<&StaffRow> for StaffView {
             fiduciary_id: s.fiduciary,
             mfa_enrolled: s.totp_confirmed,
             disabled: s.disabled,
+            must_change_password: s.must_change_password,
             created_at: s.created_at,
         }
     }
 }
 
 /// Creates a staff account with an already hashed password. `fiduciary` None: platform staff.
+/// A `one_time` password must be replaced (`change_password`) before any role can be used.
 pub fn create_staff(
     tx: &mut SqliteTx<'_>,
     username: &str,
     fiduciary: Option<Uuid>,
     password_hash: &str,
+    one_time: bool,
     initiator: &str,
 ) -> StoreResult<DomainResult<StaffView>> {
     let username = match normalize_username(username) {
@@ -616,15 +623,17 @@ pub fn create_staff(
     let now = tx.now();
     exec(
         tx,
-        "INSERT INTO staff (uuid, username, fiduciary, password_hash, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO staff (uuid, username, fiduciary, password_hash, created_at, created_by,
+                            must_change_password)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             id.to_string(),
             username,
             fiduciary.map(|f| f.to_string()),
             password_hash,
             ms(now),
-            initiator
+            initiator,
+            one_time
         ],
     )?;
     tx.append_audit(&record(
@@ -1255,4 +1264,39 @@ pub fn end_session(
         ))?;
     }
     Ok(())
+}
+
+/// Sets a staff member's own new password (already hashed); the account's other sessions end.
+pub fn change_password(
+    tx: &mut SqliteTx<'_>,
+    token_hash: &[u8; 32],
+    new_hash: &str,
+    source_ip: Option<&str>,
+) -> StoreResult<DomainResult<()>> {
+    let Some(sess) = session(tx.conn(), token_hash)? else {
+        return Ok(Err(DomainError::not_found(
+            "session_not_found",
+            "no such session",
+        )));
+    };
+    let s = sess.staff;
+    exec(
+        tx,
+        "UPDATE staff SET password_hash = ?1, must_change_password = 0 WHERE id = ?2",
+        params![new_hash, s.rowid],
+    )?;
+    exec(
+        tx,
+        "DELETE FROM staff_sessions WHERE staff = ?1 AND token_hash <> ?2",
+        params![s.rowid, &token_hash[..]],
+    )?;
+    tx.append_audit(&record(
+        Action::StaffPasswordChanged,
+        s.audit_fid(),
+        "ok",
+        &s.initiator(),
+        source_ip,
+        Some(s.id),
+    ))?;
+    Ok(Ok(()))
 }

@@ -42,7 +42,7 @@ async fn make_staff(
     s.state()
         .store
         .write_raw(move |tx| {
-            let v = staff::create_staff(tx, &name, home, &hash, "test")?.unwrap();
+            let v = staff::create_staff(tx, &name, home, &hash, false, "test")?.unwrap();
             for (role, scope) in grants {
                 staff::change_role(tx, v.id, role, scope, true, "test", None)?.unwrap();
             }
@@ -1067,8 +1067,52 @@ async fn staff_are_created_with_a_one_time_password_and_disabling_ends_their_ses
 
     let (clerk, v) = password_step(&s.url, "new.clerk", &pw).await;
     assert_eq!(v["mfa"], "enrol");
-    let (st, _) = clerk.get("/v1/session").await;
-    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["staff"]["must_change_password"], true);
+    enrol(&clerk, &s.clock).await;
+    let (st, v) = adm
+        .post(
+            &format!("/v1/staff/{id}/roles"),
+            json!({"role": "auditor", "fiduciary_id": f}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{v}");
+    // The one-time password must be replaced before any role can be used.
+    let report = format!("/v1/access/report?fiduciary_id={f}");
+    let (st, v) = clerk.get(&report).await;
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("password_change_required"))
+    );
+    let new_pw = "a much better passphrase";
+    for (current, new, code) in [
+        ("not it at all", new_pw, "wrong_password"),
+        (pw.as_str(), "short", "weak_password"),
+    ] {
+        let (st, v) = clerk
+            .post(
+                "/v1/staff/me/password",
+                json!({"current_password": current, "new_password": new}),
+            )
+            .await;
+        assert_eq!(
+            (st, v["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code))
+        );
+    }
+    let (st, v) = clerk
+        .post(
+            "/v1/staff/me/password",
+            json!({"current_password": pw, "new_password": new_pw}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{v}");
+    let (st, v) = clerk.get(&report).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(
+        sign_in_raw(&s.url, "new.clerk", &pw).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(ledger(&s, f, "staff.password_changed").await.len(), 1);
 
     let (st, v) = adm
         .post(&format!("/v1/staff/{adm_id}/disable"), json!({}))
@@ -1084,7 +1128,7 @@ async fn staff_are_created_with_a_one_time_password_and_disabling_ends_their_ses
     assert_eq!(v["disabled"], true);
     let (st, _) = clerk.get("/v1/session").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    let a = sign_in_raw(&s.url, "new.clerk", &pw).await;
+    let a = sign_in_raw(&s.url, "new.clerk", new_pw).await;
     assert_eq!(a.body["code"], "bad_credentials");
     let (st, v) = adm.get(&format!("/v1/staff?fiduciary_id={f}")).await;
     assert_eq!(st, StatusCode::OK);

@@ -54,6 +54,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/v1/session/mfa", None),
     r("POST", "/v1/staff/me/mfa/enrol", None),
     r("POST", "/v1/staff/me/mfa/confirm", None),
+    r("POST", "/v1/staff/me/password", None),
     r("GET", "/v1/staff", Some(Permission::StaffManage)),
     r("POST", "/v1/staff", Some(Permission::StaffManage)),
     r("GET", "/v1/staff/{id}", Some(Permission::StaffManage)),
@@ -89,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         .route("/session/mfa", post(mfa))
         .route("/staff/me/mfa/enrol", post(enrol))
         .route("/staff/me/mfa/confirm", post(confirm))
+        .route("/staff/me/password", post(change_password))
         .route("/staff", get(list_staff).post(create_staff))
         .route("/staff/{id}", get(get_staff))
         .route("/staff/{id}/disable", post(disable_staff))
@@ -427,6 +429,58 @@ pub async fn confirm(
     Ok(res)
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRequest {
+    pub current_password: String,
+    /// 12 to 1024 characters.
+    pub new_password: String,
+}
+
+/// Sets one's own password (required after the one-time initial password). Needs the second
+/// factor when one is enrolled; the account's other sessions end.
+#[utoipa::path(post, path = "/v1/staff/me/password", tag = "staff", request_body = PasswordRequest,
+    responses((status = 204, description = "Changed"), (status = 403, body = Problem, description = "mfa_required"),
+        (status = 422, body = Problem, description = "wrong_password, weak_password")),
+    security(("session" = [])))]
+pub async fn change_password(
+    State(s): State<AppState>,
+    sess: Session,
+    Json(req): Json<PasswordRequest>,
+) -> ApiResult<StatusCode> {
+    if !sess.mfa_satisfied() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "mfa_required",
+            "complete the second factor first (POST /v1/session/mfa)",
+        ));
+    }
+    staff::check_password(&req.new_password)?;
+    let current = sess.staff.password_hash.clone();
+    let (ok, hash) = tokio::task::spawn_blocking(move || {
+        if req.current_password.len() > staff::MAX_PASSWORD_LEN
+            || !staff::verify_password(&current, &req.current_password)
+        {
+            return Ok((false, String::new()));
+        }
+        staff::hash_password(&req.new_password).map(|h| (true, h))
+    })
+    .await
+    .map_err(|_| ApiError::unavailable("password hashing failed"))??;
+    if !ok {
+        return Err(ApiError::unprocessable(
+            "wrong_password",
+            "the current password is wrong",
+        ));
+    }
+    let th = sess.token_hash;
+    let ip = sess.source_ip.clone();
+    s.store
+        .write_raw(move |tx| staff::change_password(tx, &th, &hash, ip.as_deref()))
+        .await??;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // ---------- staff accounts ----------
 
 #[derive(Deserialize, IntoParams)]
@@ -507,7 +561,7 @@ pub async fn create_staff(
     let v = s
         .store
         .write_raw(move |tx| {
-            staff::create_staff(tx, &req.username, req.fiduciary_id, &hash, &initiator)
+            staff::create_staff(tx, &req.username, req.fiduciary_id, &hash, true, &initiator)
         })
         .await??;
     let location = format!("/v1/staff/{}", v.id);
