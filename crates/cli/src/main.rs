@@ -9,6 +9,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod audit;
 mod bench;
 mod demo;
+/// `anumodan admin` (staff accounts); `admin` alone names the store's fiduciary administration.
+#[path = "admin.rs"]
+mod staff_admin;
 
 use anumodan_core::clock::SystemClock;
 use anumodan_server::config::{Config, Overrides};
@@ -29,7 +32,7 @@ struct Cli {
 /// Where the configuration comes from; flags override `ANUMODAN_*` variables, which override
 /// the TOML file, which overrides the defaults.
 #[derive(Args, Clone, Default)]
-struct Common {
+pub(crate) struct Common {
     /// Data directory holding the embedded database and keys [env: ANUMODAN_DATA_DIR] [default: data]
     #[arg(long)]
     data_dir: Option<PathBuf>,
@@ -50,7 +53,7 @@ struct Tls {
 }
 
 impl Common {
-    fn load(&self, listen: Option<SocketAddr>) -> anyhow::Result<Config> {
+    pub(crate) fn load(&self, listen: Option<SocketAddr>) -> anyhow::Result<Config> {
         self.load_with(listen, &Tls::default())
     }
 
@@ -95,6 +98,11 @@ enum Command {
     Fiduciary {
         #[command(subcommand)]
         command: FiduciaryCommand,
+    },
+    /// Administer staff accounts (offline: stop the server first).
+    Admin {
+        #[command(subcommand)]
+        command: staff_admin::AdminCommand,
     },
     /// Verify, export and prove the audit ledger.
     Audit {
@@ -235,6 +243,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&out)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Admin { command } => staff_admin::run(command).await,
         Command::Audit { command } => audit::run(command).await,
         Command::Bench(args) => bench::run(args).await,
     }

@@ -42,10 +42,20 @@ pub enum Action {
     PrincipalErased,
     /// A token issued for a principal to manage their own consents.
     PrincipalTokenIssued,
+    // Staff accounts (issue 4). Platform-scope entries use the nil fiduciary id.
+    StaffSignedIn,
+    StaffSignInFailed,
+    StaffLockedOut,
+    StaffSignedOut,
+    StaffCreated,
+    StaffDisabled,
+    MfaEnrolled,
+    RoleCreated,
+    StaffPasswordChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 34] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -71,6 +81,15 @@ impl Action {
         Action::ApiKeyRotated,
         Action::PrincipalErased,
         Action::PrincipalTokenIssued,
+        Action::StaffSignedIn,
+        Action::StaffSignInFailed,
+        Action::StaffLockedOut,
+        Action::StaffSignedOut,
+        Action::StaffCreated,
+        Action::StaffDisabled,
+        Action::MfaEnrolled,
+        Action::RoleCreated,
+        Action::StaffPasswordChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +119,15 @@ impl Action {
             Action::ApiKeyRotated => "api_key.rotated",
             Action::PrincipalErased => "principal.erased",
             Action::PrincipalTokenIssued => "principal.token_issued",
+            Action::StaffSignedIn => "staff.signed_in",
+            Action::StaffSignInFailed => "staff.sign_in_failed",
+            Action::StaffLockedOut => "staff.locked_out",
+            Action::StaffSignedOut => "staff.signed_out",
+            Action::StaffCreated => "staff.created",
+            Action::StaffDisabled => "staff.disabled",
+            Action::MfaEnrolled => "staff.mfa_enrolled",
+            Action::RoleCreated => "role.created",
+            Action::StaffPasswordChanged => "staff.password_changed",
         }
     }
 

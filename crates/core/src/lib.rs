@@ -6,6 +6,7 @@
 //! - [`audit`]: the ledger entries every action writes.
 //! - [`authz`]: permissions, staff roles and API key scopes.
 //! - [`mask`]: masking personal data on the way out.
+//! - [`totp`]: RFC 6238 one-time passwords for staff sign-in.
 
 pub mod audit;
 pub mod authz;
@@ -16,6 +17,7 @@ pub mod lifecycle;
 pub mod mask;
 pub mod model;
 pub mod ports;
+pub mod totp;
 pub mod usecases;
 
 pub use error::{DomainError, ErrorKind};

@@ -49,6 +49,14 @@ pub struct Config {
     pub log: String,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// Mark the staff session cookie `Secure` (set it when serving over TLS).
+    pub secure_cookies: bool,
+    /// A staff session ends after this many minutes without a request.
+    pub session_idle_minutes: u64,
+    /// A staff session ends this many minutes after sign-in, however active.
+    pub session_absolute_minutes: u64,
+    /// Consecutive failed sign-in steps (password or second factor) that lock an account.
+    pub signin_max_failures: u32,
 }
 
 impl Default for Config {
@@ -70,6 +78,10 @@ impl Default for Config {
             rate_limit_per_key_burst: 2000,
             log: "info".into(),
             log_format: "text".into(),
+            secure_cookies: false,
+            session_idle_minutes: 15,
+            session_absolute_minutes: 8 * 60,
+            signin_max_failures: 5,
         }
     }
 }
@@ -95,8 +107,9 @@ impl Config {
         if let Some(f) = file {
             fig = fig.merge(Toml::file_exact(f));
         }
-        // ANUMODAN_CONFIG names the file itself (read by the CLI), not a setting.
-        fig.merge(Env::prefixed("ANUMODAN_").ignore(&["config"]))
+        // ANUMODAN_CONFIG names the file itself (read by the CLI), not a setting; nor is
+        // ANUMODAN_ADMIN_PASSWORD (read by `admin create`).
+        fig.merge(Env::prefixed("ANUMODAN_").ignore(&["config", "admin_password"]))
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(Box::new)

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod openapi;
 pub mod protect;
 pub mod ratelimit;
+pub mod session;
 pub mod tls;
 pub mod transport;
 pub mod workers;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub auth_cache: Arc<AuthCache>,
     pub limits: Arc<ratelimit::RateLimits>,
+    /// Staff sessions and sign-in (see `session`).
+    pub staff: Arc<session::StaffSettings>,
 }
 
 /// Recently seen valid API keys (by SHA-256), so the hot path does not read the key table on
@@ -158,6 +161,7 @@ pub async fn start_with_store(
         clock,
         auth_cache: Arc::default(),
         limits: Arc::new(ratelimit::RateLimits::new(cfg)),
+        staff: Arc::new(session::StaffSettings::from_config(cfg)),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;

@@ -2,7 +2,7 @@
 
 use crate::api;
 use axum::response::IntoResponse;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 struct ApiKeyAuth;
@@ -30,6 +30,13 @@ impl Modify for ApiKeyAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::session::COOKIE,
+                "A staff session (POST /v1/session); state-changing requests also need X-CSRF-Token",
+            ))),
+        );
     }
 }
 
@@ -50,6 +57,10 @@ impl Modify for ApiKeyAuth {
         api::privacy::unmask, api::privacy::erase,
         api::keys::list, api::keys::create, api::keys::rotate, api::keys::revoke,
         api::me::issue_token, api::me::my_consents, api::me::my_consent, api::me::withdraw_mine,
+        api::staff::sign_in, api::staff::whoami, api::staff::sign_out, api::staff::mfa,
+        api::staff::enrol, api::staff::confirm, api::staff::change_password, api::staff::list_staff, api::staff::create_staff,
+        api::staff::get_staff, api::staff::disable_staff, api::staff::grant_role, api::staff::revoke_role,
+        api::staff::list_roles, api::staff::create_role, api::staff::access_report, api::staff::audit_entries,
     ),
     components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason)),
     modifiers(&ApiKeyAuth),
@@ -61,6 +72,7 @@ impl Modify for ApiKeyAuth {
         (name = "principals", description = "A principal's own consents, with a token their fiduciary requested for them"),
         (name = "keys", description = "The fiduciary's API keys and their scopes"),
         (name = "service", description = "Health"),
+        (name = "staff", description = "The console: staff sign-in with a second factor (session cookie + X-CSRF-Token), staff accounts, roles, the access report"),
     )
 )]
 pub struct ApiDoc;

@@ -9,6 +9,7 @@ pub mod ports;
 pub mod read;
 mod schema;
 pub mod sqlite;
+pub mod staff;
 pub mod vault;
 pub mod verify;
 

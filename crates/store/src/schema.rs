@@ -147,4 +147,76 @@ CREATE TABLE checkpoints (
     created_at INTEGER NOT NULL,
     note TEXT NOT NULL
 );
+-- Staff accounts, sessions and roles (issue 4)
+-- A staff member belongs to the platform (fiduciary NULL) or to one fiduciary (its uuid).
+-- Usernames are kept lower case; passwords as Argon2id PHC strings.
+CREATE TABLE staff (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    username TEXT NOT NULL UNIQUE,
+    fiduciary TEXT,
+    password_hash TEXT NOT NULL,
+    totp_secret BLOB,
+    totp_confirmed INTEGER NOT NULL DEFAULT 0,
+    totp_last_step INTEGER,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    disabled_at INTEGER,
+    must_change_password INTEGER NOT NULL DEFAULT 0
+);
+-- One-time recovery codes (SHA-256 of each code).
+CREATE TABLE staff_recovery_codes (
+    staff INTEGER NOT NULL REFERENCES staff(id),
+    code_hash BLOB NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (staff, code_hash)
+) WITHOUT ROWID;
+-- Consecutive sign-in failures per username (SHA-256 of the lower-case name, whether or not an
+-- account exists, so lock-out reveals nothing about which names exist).
+CREATE TABLE staff_throttle (
+    name_hash BLOB PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    lockouts INTEGER NOT NULL,
+    locked_until INTEGER
+) WITHOUT ROWID;
+-- Sessions by SHA-256 of the cookie's token; the CSRF token is kept as its SHA-256 too.
+CREATE TABLE staff_sessions (
+    token_hash BLOB PRIMARY KEY,
+    staff INTEGER NOT NULL REFERENCES staff(id),
+    csrf_hash BLOB NOT NULL,
+    mfa_done INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff);
+-- Custom roles: named permissions (JSON array of permission names) in a scope: the platform
+-- (fiduciary '') or one fiduciary.
+CREATE TABLE roles (
+    uuid TEXT PRIMARY KEY,
+    fiduciary TEXT NOT NULL,
+    name TEXT NOT NULL,
+    permissions TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    UNIQUE (fiduciary, name)
+) WITHOUT ROWID;
+-- Role grants: a builtin role name or a custom role's uuid, in a scope ('' = platform).
+CREATE TABLE role_grants (
+    staff INTEGER NOT NULL REFERENCES staff(id),
+    role TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    granted_by TEXT NOT NULL,
+    PRIMARY KEY (staff, role, scope)
+) WITHOUT ROWID;
+-- Every grant and revocation, for the access report.
+CREATE TABLE role_changes (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    staff INTEGER NOT NULL REFERENCES staff(id),
+    role TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    change TEXT NOT NULL,
+    by TEXT NOT NULL
+);
 "#];

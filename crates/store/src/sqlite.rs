@@ -459,6 +459,39 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Runs `f` on a read-only connection of the pool (in a blocking thread), for store-level
+    /// queries that are not part of [`crate::Reads`] (staff accounts and sessions).
+    pub async fn read_conn<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let _permit = self
+            .inner
+            .reader_slots
+            .acquire()
+            .await
+            .map_err(|_| StoreError("store closed".into()))?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = inner
+                .readers
+                .lock()
+                .map_err(|_| StoreError("reader pool poisoned".into()))?
+                .pop()
+                .ok_or_else(|| StoreError("no reader connection".into()))?;
+            let result = f(&conn);
+            if let Ok(mut pool) = inner.readers.lock() {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError(format!("reader task: {e}")))?
+    }
+}
+
 /// Rebuilds the in-memory frontier of the Merkle tree from the stored leaves and tiles.
 fn load_frontier(conn: &Connection) -> StoreResult<Frontier> {
     let size: u64 = conn

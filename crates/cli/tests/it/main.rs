@@ -10,5 +10,6 @@ mod openapi;
 mod principals;
 mod privacy;
 mod process;
+mod staff;
 mod support;
 mod transport;

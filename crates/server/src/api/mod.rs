@@ -6,6 +6,7 @@ pub mod consents;
 pub mod keys;
 pub mod me;
 pub mod privacy;
+pub mod staff;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -64,7 +65,8 @@ pub fn routes(max_body: usize) -> Router<AppState> {
         .route("/audit/entries/{index}", get(audit::entry))
         .route("/audit/checkpoints", get(audit::checkpoints))
         .route("/audit/proofs/inclusion", get(audit::inclusion_proof))
-        .route("/audit/proofs/consistency", get(audit::consistency_proof));
+        .route("/audit/proofs/consistency", get(audit::consistency_proof))
+        .merge(staff::routes());
     Router::new()
         .nest("/v1", v1)
         .route("/healthz", get(healthz))

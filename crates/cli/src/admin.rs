@@ -1,0 +1,89 @@
+//! `anumodan admin create`: bootstraps a platform administrator offline (the data directory
+//! must not be in use by a server). The password comes from a file or `ANUMODAN_ADMIN_PASSWORD`,
+//! never from the command line (which other users of the machine can see).
+
+use anumodan_core::authz::{BuiltinRole, Scope};
+use anumodan_core::clock::SystemClock;
+use anumodan_store::staff::{self, RoleRef};
+use clap::Subcommand;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create a platform staff account holding the Admin role at platform scope. It signs in
+    /// with POST /v1/session and must enrol a second factor (TOTP) before doing anything else.
+    Create {
+        /// 3-64 characters from a-z, 0-9, '.', '_', '-' and '@'
+        #[arg(long)]
+        username: String,
+        /// File holding the password (first line; at least 12 characters). Without it the
+        /// password is read from ANUMODAN_ADMIN_PASSWORD.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        common: crate::Common,
+    },
+}
+
+fn password(file: Option<PathBuf>) -> anyhow::Result<String> {
+    let pw = match file {
+        Some(f) => {
+            let text =
+                std::fs::read_to_string(&f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+            text.lines().next().unwrap_or_default().to_string()
+        }
+        None => std::env::var("ANUMODAN_ADMIN_PASSWORD").map_err(|_| {
+            anyhow::anyhow!(
+                "give the password with --password-file FILE or ANUMODAN_ADMIN_PASSWORD"
+            )
+        })?,
+    };
+    staff::check_password(&pw).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(pw)
+}
+
+pub async fn run(cmd: AdminCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        AdminCommand::Create {
+            username,
+            password_file,
+            common,
+        } => {
+            let username =
+                staff::normalize_username(&username).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let pw = password(password_file)?;
+            let cfg = common.load(None)?;
+            let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
+            let hash = tokio::task::spawn_blocking(move || staff::hash_password(&pw)).await??;
+            let name = username.clone();
+            let created = store
+                .write_raw(move |tx| {
+                    let v = match staff::create_staff(tx, &name, None, &hash, false, "cli")? {
+                        Ok(v) => v,
+                        Err(e) => return Ok(Err(e)),
+                    };
+                    let role = RoleRef::Builtin(BuiltinRole::Admin);
+                    if let Err(e) =
+                        staff::change_role(tx, v.id, role, Scope::Platform, true, "cli", None)?
+                    {
+                        return Err(anumodan_core::ports::StoreError(e.message));
+                    }
+                    Ok(Ok(v))
+                })
+                .await?
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "id": created.id,
+                    "username": created.username,
+                    "role": "admin",
+                    "scope": "platform",
+                }))?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Staff sessions: the `anm_session` cookie, CSRF protection, idle and absolute timeouts, and
+//! the permission check every console route makes (`Session::require`).
+//!
+//! The session, the account and its role grants are read from the database on every request,
+//! so disabling an account or revoking a role applies to the very next request.
+
+use crate::AppState;
+use crate::config::Config;
+use crate::error::{ApiError, ApiResult};
+use anumodan_core::authz::{Permission, Scope, needs_mfa};
+use anumodan_store::staff::{self, Grant, Lockout, StaffRow};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "anm_session";
+/// Header carrying the session's CSRF token on every state-changing request.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The idle clock of a session is moved at most this often (one write per interval).
+const TOUCH_EVERY: time::Duration = time::Duration::seconds(30);
+
+/// Session and sign-in settings, from the configuration.
+#[derive(Clone, Debug)]
+pub struct StaffSettings {
+    /// Mark the cookie `Secure` (serve over TLS).
+    pub secure_cookies: bool,
+    pub idle: time::Duration,
+    pub absolute: time::Duration,
+    pub lockout: Lockout,
+}
+
+impl Default for StaffSettings {
+    fn default() -> Self {
+        StaffSettings::from_config(&Config::default())
+    }
+}
+
+impl StaffSettings {
+    pub fn from_config(cfg: &Config) -> StaffSettings {
+        StaffSettings {
+            secure_cookies: cfg.secure_cookies,
+            idle: time::Duration::minutes(cfg.session_idle_minutes.max(1) as i64),
+            absolute: time::Duration::minutes(cfg.session_absolute_minutes.max(1) as i64),
+            lockout: Lockout {
+                max_failures: cfg.signin_max_failures.max(1),
+                ..Lockout::default()
+            },
+        }
+    }
+
+    /// `Set-Cookie` value for a new session.
+    pub fn cookie(&self, token: &str) -> String {
+        format!(
+            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+            self.absolute.whole_seconds(),
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
+    }
+
+    /// `Set-Cookie` value that removes the cookie.
+    pub fn clear_cookie(&self) -> String {
+        format!(
+            "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
+    }
+}
+
+/// The value of a cookie in the request's `Cookie` headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+pub fn source_ip(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+fn unauthenticated() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "sign in first: POST /v1/session",
+    )
+}
+
+pub fn forbidden() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "your roles do not allow this",
+    )
+}
+
+/// A staff member's session (whatever its second-factor state: see [`Session::require`]).
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token_hash: [u8; 32],
+    pub staff: StaffRow,
+    /// The second factor was given in this session (TOTP, recovery code or enrolment).
+    pub mfa_done: bool,
+    pub grants: Vec<Grant>,
+    pub source_ip: Option<String>,
+}
+
+impl Session {
+    /// `staff:<uuid>`, the initiator in audit entries.
+    pub fn initiator(&self) -> String {
+        self.staff.initiator()
+    }
+
+    pub fn all_permissions(&self) -> BTreeSet<Permission> {
+        self.grants
+            .iter()
+            .flat_map(|g| g.permissions.iter().copied())
+            .collect()
+    }
+
+    /// Whether this session may use its roles: the second factor was given, or the account has
+    /// none and holds nothing that needs one (reading personal data or the audit log).
+    pub fn mfa_satisfied(&self) -> bool {
+        self.mfa_done || (!self.staff.totp_confirmed && !needs_mfa(&self.all_permissions()))
+    }
+
+    /// Whether anything of `scope` is visible to this staff member at all: its own home, or
+    /// any scope a grant covers. What is not visible answers 404, never 403.
+    pub fn sees(&self, scope: Scope) -> bool {
+        match scope {
+            Scope::Platform => self.staff.fiduciary.is_none(),
+            Scope::Fiduciary(f) => {
+                self.staff.fiduciary == Some(f) || self.grants.iter().any(|g| g.scope.covers(f))
+            }
+        }
+    }
+
+    /// Whether a grant gives `p` in `scope` (a platform grant covers every fiduciary).
+    pub fn holds(&self, p: Permission, scope: Scope) -> bool {
+        self.grants.iter().any(|g| {
+            g.permissions.contains(&p)
+                && match scope {
+                    Scope::Platform => g.scope == Scope::Platform,
+                    Scope::Fiduciary(f) => g.scope.covers(f),
+                }
+        })
+    }
+
+    /// The check each console route makes: 403 `mfa_required` until the second factor is given,
+    /// 403 `password_change_required` while the one-time initial password is in use, 404 `not_found_code` if the scope is not visible (another tenant), 403 `forbidden`
+    /// without the permission there.
+    pub fn require(&self, p: Permission, scope: Scope, not_found_code: &str) -> ApiResult<()> {
+        if !self.mfa_satisfied() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "mfa_required",
+                "complete the second factor first (POST /v1/session/mfa, or enrol one)",
+            ));
+        }
+        if self.staff.must_change_password {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "set your own password first (POST /v1/staff/me/password)",
+            ));
+        }
+        if !self.sees(scope) {
+            return Err(ApiError::not_found(not_found_code, "not found"));
+        }
+        if !self.holds(p, scope) {
+            return Err(forbidden());
+        }
+        Ok(())
+    }
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = cookie_value(&parts.headers, COOKIE)
+            .filter(|t| !t.is_empty() && t.len() <= 128)
+            .ok_or_else(unauthenticated)?;
+        let th = staff::sha256(&token);
+        let found = state
+            .store
+            .read_conn(move |c| match staff::session(c, &th)? {
+                Some(s) => {
+                    let g = staff::grants(c, s.staff.rowid)?;
+                    Ok(Some((s, g)))
+                }
+                None => Ok(None),
+            })
+            .await?;
+        let (sess, grants) = found.ok_or_else(unauthenticated)?;
+        if sess.staff.disabled {
+            return Err(unauthenticated());
+        }
+        let now = state.clock.now();
+        let cfg = &state.staff;
+        if now - sess.created_at >= cfg.absolute || now - sess.last_seen >= cfg.idle {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "session_expired",
+                "the session has expired; sign in again",
+            ));
+        }
+        if !is_safe(&parts.method) {
+            let given = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(staff::sha256);
+            let ok = given.is_some_and(|g| bool::from(g.ct_eq(sess.csrf_hash.as_slice())));
+            if !ok {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    format!("state-changing requests need the session's {CSRF_HEADER} header"),
+                ));
+            }
+        }
+        if now - sess.last_seen >= TOUCH_EVERY {
+            state
+                .store
+                .write_raw(move |tx| staff::touch_session(tx, &th))
+                .await?;
+        }
+        Ok(Session {
+            token_hash: th,
+            staff: sess.staff,
+            mfa_done: sess.mfa_done,
+            grants,
+            source_ip: source_ip(parts),
+        })
+    }
+}
+
+/// Parses an optional fiduciary id into a scope (absent: the platform).
+pub fn scope_of(fiduciary_id: Option<Uuid>) -> Scope {
+    fiduciary_id.map_or(Scope::Platform, Scope::Fiduciary)
+}
