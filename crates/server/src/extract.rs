@@ -81,18 +81,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// A fiduciary authenticated by its API key (`Authorization: Bearer <key>`), within the key's
-/// rate limit (429 `rate_limited` otherwise).
+/// Who acts for a fiduciary on a `/v1` route: a program with one of its API keys
+/// (`Authorization: Bearer <key>`, within the key's rate limit: 429 `rate_limited` otherwise),
+/// or a signed-in staff member (session cookie, with `X-Anumodan-Fiduciary: <id>` to pick the
+/// fiduciary when they may act for several), holding what their roles give in that fiduciary.
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub fiduciary_id: Uuid,
+    /// The API key's id, or the staff member's id.
     pub key_id: Uuid,
-    /// What the key may do (its scopes).
+    /// `fiduciary:<key id>` or `staff:<staff id>`, the initiator in audit entries.
+    pub initiator: String,
+    /// What the caller may do (the key's scopes, or the staff member's permissions there).
     pub scopes: std::collections::BTreeSet<anumodan_core::authz::Permission>,
     pub source_ip: Option<String>,
 }
 
 impl Caller {
+    /// Whether this caller may give `p` to an API key (create, rotate or revoke a key holding
+    /// it): a key only what it holds itself; a staff member also the integration scopes of
+    /// [`anumodan_core::authz::default_key_scopes`] (a fiduciary's Admin makes the keys of its
+    /// systems), but never unmasking or erasure unless they hold them.
+    pub fn can_grant(&self, p: anumodan_core::authz::Permission) -> bool {
+        self.scopes.contains(&p)
+            || (self.initiator.starts_with("staff:")
+                && anumodan_core::authz::default_key_scopes().contains(&p))
+    }
+
     /// Refuses the request (403 `forbidden`) unless the key carries `p`.
     pub fn require(&self, p: anumodan_core::authz::Permission) -> Result<(), ApiError> {
         if self.scopes.contains(&p) {
@@ -107,7 +122,7 @@ impl Caller {
     pub fn actor(&self) -> anumodan_core::usecases::Actor {
         anumodan_core::usecases::Actor {
             fiduciary_id: self.fiduciary_id,
-            initiator: format!("fiduciary:{}", self.key_id),
+            initiator: self.initiator.clone(),
             source_ip: self.source_ip.clone(),
         }
     }
@@ -183,6 +198,14 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        if parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .is_none()
+            && crate::session::cookie_value(&parts.headers, crate::session::COOKIE).is_some()
+        {
+            return staff_caller(parts, state).await;
+        }
         let key = bearer(parts)?;
         let hash = key_hash(key);
         let auth = match state.auth_cache.get(&hash) {
@@ -203,8 +226,63 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Caller {
             fiduciary_id: auth.fiduciary_id,
             key_id: auth.key_id,
+            initiator: format!("fiduciary:{}", auth.key_id),
             scopes: auth.scopes,
             source_ip,
         })
     }
+}
+
+/// Header naming the fiduciary a staff member acts for on the `/v1` API routes.
+pub const FIDUCIARY_HEADER: &str = "x-anumodan-fiduciary";
+
+/// A staff session as a [`Caller`]: the fiduciary from [`FIDUCIARY_HEADER`] or the staff
+/// member's own; the permissions their grants give there. The session's own checks apply
+/// (expiry, CSRF on state-changing requests, second factor, one-time password).
+async fn staff_caller(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+    use anumodan_core::authz::{Permission, Scope};
+    let session = crate::session::Session::from_request_parts(parts, state).await?;
+    let fiduciary = match parts.headers.get(FIDUCIARY_HEADER) {
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|s| Uuid::parse_str(s.trim()).ok())
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "invalid_fiduciary",
+                        format!("{FIDUCIARY_HEADER} must be a fiduciary id"),
+                    )
+                })?,
+        ),
+        None => session.staff.fiduciary,
+    }
+    .ok_or_else(|| {
+        ApiError::bad_request(
+            "fiduciary_required",
+            format!("platform staff name the fiduciary they act for in {FIDUCIARY_HEADER}"),
+        )
+    })?;
+    let scope = Scope::Fiduciary(fiduciary);
+    // The second-factor and password checks, and 404 for a fiduciary not visible to them.
+    session
+        .require(Permission::CatalogRead, scope, "fiduciary_not_found")
+        .or_else(|e| {
+            if e.code == "forbidden" {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })?;
+    let scopes = Permission::ALL
+        .iter()
+        .copied()
+        .filter(|p| session.holds(*p, scope))
+        .collect();
+    Ok(Caller {
+        fiduciary_id: fiduciary,
+        key_id: session.staff.id,
+        initiator: session.initiator(),
+        scopes,
+        source_ip: session.source_ip.clone(),
+    })
 }

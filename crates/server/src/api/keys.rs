@@ -63,7 +63,7 @@ pub async fn create(
     c.require(Permission::KeysManage)?;
     let scopes = admin::check_scopes(body.scopes.as_deref())
         .map_err(|e| ApiError::unprocessable("invalid_scopes", e))?;
-    if let Some(p) = scopes.iter().find(|p| !c.scopes.contains(p)) {
+    if let Some(p) = scopes.iter().find(|p| !c.can_grant(**p)) {
         return Err(ApiError::forbidden(format!(
             "a key cannot grant {p}, which it does not hold itself"
         )));
@@ -96,7 +96,7 @@ async fn check_target(s: &AppState, c: &Caller, id: Uuid) -> ApiResult<()> {
         .into_iter()
         .find(|k| k.id == id && k.revoked_at.is_none())
         .ok_or_else(no_key)?;
-    if let Some(p) = target.scopes.iter().find(|p| !c.scopes.contains(p)) {
+    if let Some(p) = target.scopes.iter().find(|p| !c.can_grant(**p)) {
         return Err(ApiError::forbidden(format!(
             "this key cannot manage a key holding {p}, which it does not hold itself"
         )));
