@@ -135,13 +135,13 @@ fn strings(v: &Value, out: &mut Vec<String>) {
 
 /// One `/v1` operation: how the router names it, a concrete request that succeeds for a key
 /// holding `needs`, and the status it then answers.
-struct Route {
-    method: Method,
-    template: &'static str,
-    path: String,
-    body: Option<Value>,
-    needs: Permission,
-    ok: StatusCode,
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pub(crate) template: &'static str,
+    pub(crate) path: String,
+    pub(crate) body: Option<Value>,
+    pub(crate) needs: Permission,
+    pub(crate) ok: StatusCode,
 }
 
 fn route(
@@ -165,7 +165,7 @@ fn route(
 /// Ids the table's requests act on, made beforehand with the root key. Each destructive route
 /// gets a target of its own, so that every route runs (once, with the one key allowed) on a
 /// target that the others leave usable.
-struct Targets {
+pub(crate) struct Targets {
     notice_id: String,
     draft_id: String,
     consent_id: String,
@@ -176,7 +176,7 @@ struct Targets {
     revoke_key: String,
 }
 
-async fn prepare(s: &TestServer, cat: &Catalog) -> Targets {
+pub(crate) async fn prepare(s: &TestServer, cat: &Catalog) -> Targets {
     let consent_id = id_of(&collect_ok(s, cat, "P-main", all_granted()).await);
     let withdraw_id = id_of(&collect_ok(s, cat, "P-withdraw", all_granted()).await);
     collect_ok(s, cat, "P-erase", all_granted()).await;
@@ -226,7 +226,7 @@ async fn prepare(s: &TestServer, cat: &Catalog) -> Targets {
 /// order matters where one request changes what the next sees (the draft is updated, then
 /// published).
 #[rustfmt::skip]
-fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
+pub(crate) fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
     use Method as M;
     use Permission::*;
     let (nid, did, cid, wid) = (&t.notice_id, &t.draft_id, &t.consent_id, &t.withdraw_id);

@@ -1482,3 +1482,43 @@ async fn a_fiduciary_admin_manages_integration_keys_but_not_unmasking_ones() {
     let e = ledger(&s, f, "api_key.created").await;
     assert!(e.iter().any(|e| e.initiator == format!("staff:{admin_id}")));
 }
+
+/// Every `/v1` API route (the key scope table of keys.rs) with every builtin role at fiduciary
+/// scope: a role holding the route's permission is let through (not 401/403: a second role
+/// repeating a create may meet a 409), every other answers 403 `forbidden`.
+#[tokio::test]
+async fn every_api_route_allows_exactly_what_each_role_holds() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let t = crate::keys::prepare(&s, &cat).await;
+    let routes = crate::keys::table(&t, &cat);
+    let f = fid(&s.fiduciary_id);
+    let scope = Scope::Fiduciary(f);
+    for role in BuiltinRole::ALL {
+        let holds = role.permissions(scope);
+        let (c, _, _) = staff_session(
+            &s,
+            &format!("matrix.{}", role.as_str()),
+            Some(f),
+            &[builtin(role, scope)],
+        )
+        .await;
+        for r in &routes {
+            let (st, v) = c.call(r.method.clone(), &r.path, r.body.clone()).await;
+            let what = format!("{} {} as {}", r.method, r.path, role.as_str());
+            if holds.contains(&r.needs) {
+                assert!(
+                    st != StatusCode::FORBIDDEN && st != StatusCode::UNAUTHORIZED,
+                    "{what}: {st} {v}"
+                );
+                assert!(
+                    st.is_success() || st == StatusCode::CONFLICT,
+                    "{what}: {st} {v}"
+                );
+            } else {
+                assert_eq!(st, StatusCode::FORBIDDEN, "{what}: {v}");
+                assert_eq!(v["code"], "forbidden", "{what}: {v}");
+            }
+        }
+    }
+}
