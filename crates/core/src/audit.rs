@@ -52,10 +52,12 @@ pub enum Action {
     MfaEnrolled,
     RoleCreated,
     StaffPasswordChanged,
+    /// A principal signed in with a one-time code.
+    PrincipalSignedIn,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -90,6 +92,7 @@ impl Action {
         Action::MfaEnrolled,
         Action::RoleCreated,
         Action::StaffPasswordChanged,
+        Action::PrincipalSignedIn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -128,6 +131,7 @@ impl Action {
             Action::MfaEnrolled => "staff.mfa_enrolled",
             Action::RoleCreated => "role.created",
             Action::StaffPasswordChanged => "staff.password_changed",
+            Action::PrincipalSignedIn => "principal.signed_in",
         }
     }
 

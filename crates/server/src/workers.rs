@@ -68,3 +68,67 @@ pub fn spawn_forget_idle_clients(
         }
     })
 }
+
+/// Where outbox messages go. The real channels (SMS gateway, e-mail, webhooks) come with the
+/// notifications issue; until then [`LogDelivery`] is the only one.
+pub trait Delivery: Send + Sync {
+    /// Sends one message; an error leaves it in the outbox for the next round.
+    fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String>;
+}
+
+/// Records that a message would be sent: channel, message id and the masked destination,
+/// never the body (which may hold a sign-in code) nor the clear destination.
+pub struct LogDelivery;
+
+impl Delivery for LogDelivery {
+    fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
+        tracing::info!(
+            channel = %m.channel,
+            message = m.id,
+            to = %anumodan_core::mask::mask_identifier(&m.destination),
+            "outbox message delivered (log channel: no gateway configured)"
+        );
+        Ok(())
+    }
+}
+
+/// Sends what the outbox holds, oldest first, and marks it sent. At-least-once: a crash between
+/// delivering and marking sends a message again.
+pub async fn dispatch_outbox_once(
+    state: &AppState,
+    delivery: &dyn Delivery,
+) -> Result<usize, anumodan_core::ports::StoreError> {
+    let pending = state.store.outbox_pending(100).await?;
+    let sent: Vec<i64> = pending
+        .iter()
+        .filter(|m| match delivery.deliver(m) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(message = m.id, error = %e, "outbox delivery failed; will retry");
+                false
+            }
+        })
+        .map(|m| m.id)
+        .collect();
+    let n = sent.len();
+    if n > 0 {
+        state
+            .store
+            .write_raw(move |tx| anumodan_store::principal::mark_sent(tx, &sent))
+            .await?;
+    }
+    Ok(n)
+}
+
+pub fn spawn_outbox(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = dispatch_outbox_once(&state, &LogDelivery).await {
+                tracing::warn!(error = %e, "outbox dispatch failed; will retry");
+            }
+        }
+    })
+}

@@ -354,6 +354,15 @@ pub fn erase_principal(
             params![f, &p[..]],
         )
         .map_err(db_err)? as u64;
+    // Their contacts, pending sign-in codes and unsent messages go too.
+    for sql in [
+        "DELETE FROM principal_otps WHERE fiduciary = ?1 AND lookup IN
+           (SELECT lookup FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2)",
+        "DELETE FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2",
+        "DELETE FROM outbox WHERE fiduciary = ?1 AND pseudonym = ?2 AND sent_at IS NULL",
+    ] {
+        tx.conn().execute(sql, params![f, &p[..]]).map_err(db_err)?;
+    }
     let artefacts = tx
         .conn()
         .execute(

@@ -145,6 +145,17 @@ impl Keys {
         )
     }
 
+    /// A keyed hash (under the token key) of `parts`, for lookups and one-time codes that must
+    /// not be stored in clear.
+    pub fn keyed_hash(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
+        let mut mac = self.token_mac(domain.as_bytes());
+        for p in parts {
+            mac.update(&(p.len() as u64).to_be_bytes());
+            mac.update(p);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
     /// The claim of a token signed by this deployment and not expired at `now` (unix seconds).
     pub fn open_principal_token(&self, token: &str, now: i64) -> Option<PrincipalClaim> {
         use base64::Engine;

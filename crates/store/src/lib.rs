@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod keys;
 pub mod ports;
+pub mod principal;
 pub mod read;
 mod schema;
 pub mod sqlite;

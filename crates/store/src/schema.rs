@@ -32,6 +32,41 @@ CREATE TABLE principals (
     PRIMARY KEY (fiduciary, pseudonym)
 ) WITHOUT ROWID;
 CREATE INDEX principals_by_master ON principals (master_key) WHERE wrapped_key IS NOT NULL;
+-- A principal's verified contacts (declared by the fiduciary), for one-time-code sign-in:
+-- found by a keyed blind index of the normalised value, the value itself sealed under the
+-- principal's data key.
+CREATE TABLE principal_contacts (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    lookup BLOB NOT NULL,
+    pseudonym BLOB NOT NULL,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    verified_at INTEGER NOT NULL,
+    PRIMARY KEY (fiduciary, lookup)
+) WITHOUT ROWID;
+-- The one live sign-in code per contact: only its keyed hash, its expiry and failed attempts.
+CREATE TABLE principal_otps (
+    fiduciary INTEGER NOT NULL,
+    lookup BLOB NOT NULL,
+    code_hash BLOB NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    PRIMARY KEY (fiduciary, lookup)
+) WITHOUT ROWID;
+-- Transactional outbox: messages to principals, written in the same commit as what caused
+-- them and sent afterwards by a dispatcher. Destination and body are sealed under the
+-- recipient's data key.
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    pseudonym BLOB NOT NULL,
+    channel TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    body TEXT NOT NULL,
+    sent_at INTEGER
+);
+CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL;
 -- Why personal data was unmasked: the ledger entry commits to the reason by its SHA-256
 -- (in the entry's outcome); the text itself is kept here.
 CREATE TABLE unmask_reasons (

@@ -313,6 +313,26 @@ impl Store {
         &self.inner.db_path
     }
 
+    /// Outbox messages not yet sent, oldest first, opened.
+    pub async fn outbox_pending(
+        &self,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::principal::OutboxMessage>> {
+        let keys = self.inner.keys.clone();
+        self.read_conn(move |c| crate::principal::pending(c, &keys, limit))
+            .await
+    }
+
+    /// One outbox message, opened.
+    pub async fn outbox_message(
+        &self,
+        id: i64,
+    ) -> StoreResult<Option<crate::principal::OutboxMessage>> {
+        let keys = self.inner.keys.clone();
+        self.read_conn(move |c| crate::principal::message(c, &keys, id))
+            .await
+    }
+
     /// Adds a new master key, makes it current (new data keys are wrapped by it at once) and
     /// returns its id. Existing data keys move to it with [`Store::rewrap_data_keys`].
     pub fn rotate_master_key(&self) -> StoreResult<String> {
@@ -1125,6 +1145,11 @@ impl Tx for SqliteTx<'_> {
 }
 
 impl SqliteTx<'_> {
+    /// The ledger position the next entry takes.
+    pub fn next_index(&self) -> u64 {
+        self.frontier.size()
+    }
+
     /// Appends a fully formed entry (its index must be the next position).
     pub fn insert_entry(&mut self, e: &AuditEntry) -> StoreResult<u64> {
         let index = self.frontier.size();

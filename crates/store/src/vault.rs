@@ -306,8 +306,19 @@ impl<'a> Vault<'a> {
         now_ms: i64,
     ) -> StoreResult<String> {
         let p = self.keys.pseudonym(self.fid, owner);
-        let key = self.key_or_create(&p, now_ms)?;
-        let blob = seal(&key, &field_aad(self.fid, &p, field), value.as_bytes());
+        self.seal_for(&p, field, value, now_ms)
+    }
+
+    /// Seals `value`, a field of the principal with pseudonym `p`, into a token.
+    pub fn seal_for(
+        &mut self,
+        p: &[u8; PSEUDONYM_LEN],
+        field: &str,
+        value: &str,
+        now_ms: i64,
+    ) -> StoreResult<String> {
+        let key = self.key_or_create(p, now_ms)?;
+        let blob = seal(&key, &field_aad(self.fid, p, field), value.as_bytes());
         Ok(format!(
             "{TOKEN_PREFIX}{}.{}",
             B64.encode(p),

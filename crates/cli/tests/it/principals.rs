@@ -183,3 +183,179 @@ async fn token_requests_are_checked() {
     assert_eq!(st, StatusCode::OK);
     assert!(list["items"].as_array().unwrap().is_empty(), "{list}");
 }
+
+/// The newest outbox message, opened (what the SMS or e-mail gateway would send).
+async fn last_message(s: &TestServer) -> Option<anumodan_store::principal::OutboxMessage> {
+    let store = s.state().store.clone();
+    let max: Option<i64> = store
+        .read_conn(|c| {
+            c.query_row("SELECT MAX(id) FROM outbox", [], |r| r.get(0))
+                .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+        })
+        .await
+        .unwrap();
+    match max {
+        Some(id) => store.outbox_message(id).await.unwrap(),
+        None => None,
+    }
+}
+
+fn code_in(body: &str) -> String {
+    body.split_whitespace().next().unwrap().to_string()
+}
+
+async fn start(s: &TestServer, contact: &str) -> (StatusCode, Value) {
+    s.send(
+        Method::POST,
+        "/v1/principal-signin/start",
+        None,
+        Some(json!({"fiduciary_id": s.fiduciary_id, "contact": contact})),
+    )
+    .await
+}
+
+async fn verify(s: &TestServer, contact: &str, code: &str) -> (StatusCode, Value) {
+    s.send(
+        Method::POST,
+        "/v1/principal-signin/verify",
+        None,
+        Some(json!({"fiduciary_id": s.fiduciary_id, "contact": contact, "code": code})),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_principal_signs_in_with_a_code_sent_to_their_verified_contact() {
+    let (s, cat, _a, id) = start_with_consent("CUST-00042", all_granted()).await;
+    collect_ok(&s, &cat, "CUST-00043", all_granted()).await;
+    let (st, v) = s
+        .post(
+            "/v1/principals/contacts",
+            json!({"principal_id": "CUST-00042", "contact": "98765 43210"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{v}");
+
+    // Known and unknown contacts get the same answer; only the known one gets a message.
+    let (st, known) = start(&s, "+91 98765-43210").await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{known}");
+    let m = last_message(&s).await.expect("a message in the outbox");
+    assert_eq!(m.channel, "sms");
+    assert_eq!(m.destination, "+919876543210");
+    let code = code_in(&m.body);
+    assert_eq!(code.len(), 6);
+    let (st, unknown) = start(&s, "9000000001").await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert_eq!(known, unknown);
+    assert_eq!(last_message(&s).await.unwrap().id, m.id);
+
+    // The right code signs in, once; the token shows only this principal's consents.
+    let (st, t) = verify(&s, "9876543210", &code).await;
+    assert_eq!(st, StatusCode::CREATED, "{t}");
+    let token = t["token"].as_str().unwrap();
+    let (st, list) = s
+        .send(Method::GET, "/v1/me/consents", Some(token), None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], id.as_str());
+    let (st, v) = verify(&s, "9876543210", &code).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{v}");
+    assert_eq!(v["code"], "invalid_code");
+    let e = audit_entries(&s, "principal.signed_in").await;
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0]["initiator"], "principal");
+    let collected = audit_entries(&s, "consent.collected").await;
+    assert_eq!(e[0]["principal"], collected[0]["principal"]);
+
+    // The dispatcher sends the message and marks it.
+    let deadline = Deadline::after(std::time::Duration::from_secs(10));
+    while !s
+        .state()
+        .store
+        .outbox_message(m.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .sent
+    {
+        deadline
+            .tick(std::time::Duration::from_millis(50), || {
+                "outbox not dispatched".to_string()
+            })
+            .await;
+    }
+
+    // At rest, the contact and the message are sealed.
+    let raw: (String, String) = s
+        .state()
+        .store
+        .read_conn(move |c| {
+            c.query_row(
+                "SELECT destination, body FROM outbox WHERE id = ?1",
+                [m.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+        })
+        .await
+        .unwrap();
+    assert!(
+        raw.0.starts_with("enc:v1:") && raw.1.starts_with("enc:v1:"),
+        "{raw:?}"
+    );
+    assert!(!raw.1.contains(&code));
+}
+
+#[tokio::test]
+async fn codes_expire_are_void_after_five_wrong_tries_and_are_not_resent_at_once() {
+    let (s, _cat, _a, _id) = start_with_consent("CUST-7", all_granted()).await;
+    let (st, _) = s
+        .post(
+            "/v1/principals/contacts",
+            json!({"principal_id": "CUST-7", "contact": "Citizen.Seven@Example.in"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let email = "citizen.seven@example.in";
+
+    // Five wrong codes void the code: the right one no longer works.
+    start(&s, email).await;
+    let first = last_message(&s).await.unwrap();
+    assert_eq!(first.channel, "email");
+    let code = code_in(&first.body);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        assert_eq!(verify(&s, email, wrong).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(verify(&s, email, &code).await.0, StatusCode::UNAUTHORIZED);
+
+    // A new code is not made within 30 s (same answer, no message), then is.
+    start(&s, email).await;
+    assert_eq!(last_message(&s).await.unwrap().id, first.id);
+    s.clock.advance(time::Duration::seconds(30));
+    start(&s, email).await;
+    let second = last_message(&s).await.unwrap();
+    assert_ne!(second.id, first.id);
+
+    // A code expires after 5 minutes.
+    s.clock.advance(time::Duration::minutes(5));
+    let (st, v) = verify(&s, email, &code_in(&second.body)).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{v}");
+
+    // Malformed contacts are refused plainly; nothing is queued.
+    for bad in ["12345", "not-an-email@", ""] {
+        let (st, v) = start(&s, bad).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["code"], "invalid_contact");
+        let (st, v) = s
+            .post(
+                "/v1/principals/contacts",
+                json!({"principal_id": "CUST-7", "contact": bad}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    }
+    assert_eq!(last_message(&s).await.unwrap().id, second.id);
+}

@@ -985,7 +985,7 @@ fn bench_prints_every_figure() {
 async fn logs_never_hold_personal_data_or_secrets() {
     let t = temp();
     let dir = t.path().join("data");
-    let (_, key) = create_fiduciary(&dir, "Log Check Corporation");
+    let (fid, key) = create_fiduciary(&dir, "Log Check Corporation");
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let mut cmd = serve(&dir, port);
@@ -1000,6 +1000,7 @@ async fn logs_never_hold_personal_data_or_secrets() {
     let reference = "DL-REF-55443322";
     let wrong_key = "anm_thisIsNotAKeyButLooksLikeOne0123456789abcdef";
     let reason = "grievance GRV-LOGCHECK-991";
+    let email = "ravi.logcheck@example.in";
     let (st, a) = post(
         &client,
         &format!("{url}/v1/consents"),
@@ -1026,13 +1027,34 @@ async fn logs_never_hold_personal_data_or_secrets() {
             json!({"purposes": ["marketing"]}),
         ),
         (
-            "/v1/principals/erase".to_string(),
-            json!({"principal_id": principal}),
+            "/v1/principals/contacts".to_string(),
+            json!({"principal_id": principal, "contact": email}),
+        ),
+        (
+            "/v1/principal-signin/start".to_string(),
+            json!({"fiduciary_id": fid, "contact": email}),
         ),
     ] {
         let (st, v) = post(&client, &format!("{url}{path}"), &key, body).await;
-        assert_eq!(st, StatusCode::OK, "{path}: {v}");
+        assert!(st.is_success(), "{path}: {v}");
     }
+    // The sign-in code goes out through the outbox (the log channel); then erase.
+    let deadline = Deadline::after(WAIT);
+    while !p.logs().contains("outbox message delivered") {
+        deadline
+            .tick(Duration::from_millis(50), || {
+                format!("no delivery:\n{}", p.logs())
+            })
+            .await;
+    }
+    let (st, v) = post(
+        &client,
+        &format!("{url}/v1/principals/erase"),
+        &key,
+        json!({"principal_id": principal}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
     let (st, _) = get(
         &client,
         &format!("{url}/v1/principals/{principal}/consents"),

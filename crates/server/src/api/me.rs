@@ -169,3 +169,146 @@ pub async fn withdraw_mine(
         legal_exceptions: w.legal_exceptions,
     }))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactRequest {
+    pub principal_id: String,
+    /// A mobile number (10 digits for India, or `+` and the country code) or an e-mail address
+    /// that the fiduciary has verified belongs to the principal.
+    pub contact: String,
+}
+
+fn invalid_contact() -> ApiError {
+    ApiError::unprocessable(
+        "invalid_contact",
+        "contact must be a mobile number (10 digits, or + and country code) or an e-mail address",
+    )
+}
+
+#[utoipa::path(post, path = "/v1/principals/contacts", tag = "principals", request_body = ContactRequest,
+    responses((status = 204, description = "Recorded (encrypted; found only by a keyed blind index)"), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn set_contact(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(body): Json<ContactRequest>,
+) -> ApiResult<axum::http::StatusCode> {
+    c.require(Permission::PrincipalToken)?;
+    check_principal_id(&body.principal_id).map_err(ApiError::from)?;
+    if anumodan_store::principal::normalise(&body.contact).is_none() {
+        return Err(invalid_contact());
+    }
+    let actor = c.actor();
+    s.store
+        .write_raw(move |tx| {
+            anumodan_store::principal::set_contact(tx, &actor, &body.principal_id, &body.contact)
+        })
+        .await?
+        .ok_or_else(invalid_contact)?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignInStart {
+    pub fiduciary_id: Uuid,
+    pub contact: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignInStarted {
+    /// Always `sent_if_known`: whether the contact is known is not revealed.
+    pub status: &'static str,
+    pub expires_in_seconds: i64,
+}
+
+#[utoipa::path(post, path = "/v1/principal-signin/start", tag = "principals", request_body = SignInStart,
+    responses((status = 202, description = "A code is on its way if the contact is known", body = SignInStarted), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn sign_in_start(
+    State(s): State<AppState>,
+    Json(body): Json<SignInStart>,
+) -> ApiResult<(axum::http::StatusCode, axum::Json<SignInStarted>)> {
+    if anumodan_store::principal::normalise(&body.contact).is_none() {
+        return Err(invalid_contact());
+    }
+    s.store
+        .write_raw(move |tx| {
+            anumodan_store::principal::start_sign_in(tx, body.fiduciary_id, &body.contact)
+        })
+        .await?;
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        axum::Json(SignInStarted {
+            status: "sent_if_known",
+            expires_in_seconds: anumodan_store::principal::CODE_TTL.whole_seconds(),
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignInVerify {
+    pub fiduciary_id: Uuid,
+    pub contact: String,
+    /// The six-digit code received.
+    pub code: String,
+}
+
+#[utoipa::path(post, path = "/v1/principal-signin/verify", tag = "principals", request_body = SignInVerify,
+    responses((status = 201, description = "Signed in: a principal token for /v1/me", body = PrincipalToken), (status = 401, description = "Wrong, expired or used code (5 tries per code)", body = Problem)))]
+pub async fn sign_in_verify(
+    State(s): State<AppState>,
+    ConnectInfoIp(ip): ConnectInfoIp,
+    Json(body): Json<SignInVerify>,
+) -> ApiResult<(axum::http::StatusCode, axum::Json<PrincipalToken>)> {
+    let store = s.store.clone();
+    let fid = body.fiduciary_id;
+    let result = s
+        .store
+        .write_raw(move |tx| {
+            let r =
+                anumodan_store::principal::verify_sign_in(tx, fid, &body.contact, &body.code, ip)?;
+            let now = tx.now();
+            Ok(r.map(|p| {
+                let expires_at = now + time::Duration::seconds(900);
+                let claim = PrincipalClaim {
+                    fiduciary_id: fid,
+                    pseudonym: p,
+                    expires: expires_at.unix_timestamp(),
+                };
+                (store.keys().sign_principal_token(&claim), expires_at)
+            }))
+        })
+        .await?;
+    match result {
+        Ok((token, expires_at)) => Ok((
+            axum::http::StatusCode::CREATED,
+            axum::Json(PrincipalToken { token, expires_at }),
+        )),
+        Err(_) => Err(ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "invalid_code",
+            "the code is wrong, expired or used up; ask for a new one",
+        )),
+    }
+}
+
+/// The client's address, for the ledger.
+pub struct ConnectInfoIp(pub Option<String>);
+
+impl axum::extract::FromRequestParts<AppState> for ConnectInfoIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ConnectInfoIp(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
+        ))
+    }
+}

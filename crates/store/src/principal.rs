@@ -1,0 +1,391 @@
+//! Principal sign-in by one-time code: contacts declared by the fiduciary, codes, and the
+//! transactional outbox that carries the code to the principal.
+
+use crate::keys::PSEUDONYM_LEN;
+use crate::sqlite::{SqliteTx, db_err, ms};
+use crate::vault::Vault;
+use anumodan_core::audit::{Action, AuditRecord};
+use anumodan_core::ports::{StoreError, StoreResult, Tx};
+use anumodan_core::usecases::Actor;
+use rand::Rng;
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+/// How long a sign-in code lives.
+pub const CODE_TTL: time::Duration = time::Duration::minutes(5);
+/// A new code for the same contact is made at most this often.
+pub const RESEND_AFTER: time::Duration = time::Duration::seconds(30);
+
+fn ms_of(d: time::Duration) -> i64 {
+    d.whole_milliseconds() as i64
+}
+
+/// Wrong codes tolerated before the code is void.
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// A contact's kind, from its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactKind {
+    Mobile,
+    Email,
+}
+
+impl ContactKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactKind::Mobile => "mobile",
+            ContactKind::Email => "email",
+        }
+    }
+}
+
+/// The normalised form of a mobile number (digits, with `+` and country code; a 10-digit Indian
+/// number gets `+91`) or an e-mail address (trimmed, lower-case), and its kind. None: neither.
+pub fn normalise(contact: &str) -> Option<(ContactKind, String)> {
+    let c = contact.trim();
+    if c.len() > 254 || c.chars().any(char::is_control) {
+        return None;
+    }
+    if let Some((local, domain)) = c.rsplit_once('@') {
+        let ok = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !c.chars().any(char::is_whitespace);
+        return ok.then(|| (ContactKind::Email, c.to_lowercase()));
+    }
+    let digits: String = c.chars().filter(char::is_ascii_digit).collect();
+    let allowed = c
+        .chars()
+        .all(|ch| ch.is_ascii_digit() || matches!(ch, '+' | '-' | ' ' | '(' | ')'));
+    if !allowed {
+        return None;
+    }
+    match (c.starts_with('+'), digits.len()) {
+        (false, 10) => Some((ContactKind::Mobile, format!("+91{digits}"))),
+        (true, 8..=15) => Some((ContactKind::Mobile, format!("+{digits}"))),
+        _ => None,
+    }
+}
+
+fn lookup(tx_keys: &crate::keys::Keys, fid: Uuid, normalised: &str) -> [u8; 32] {
+    tx_keys.keyed_hash("contact", &[fid.as_bytes(), normalised.as_bytes()])
+}
+
+/// Records a verified contact of a principal (verification is the fiduciary's: it declares the
+/// contact verified). A contact belongs to one principal of a fiduciary; declaring it for
+/// another moves it. Returns the contact's kind.
+pub fn set_contact(
+    tx: &mut SqliteTx<'_>,
+    actor: &Actor,
+    principal_id: &str,
+    contact: &str,
+) -> StoreResult<Option<ContactKind>> {
+    let Some((kind, value)) = normalise(contact) else {
+        return Ok(None);
+    };
+    let fid = actor.fiduciary_id;
+    let f = tx.fid(fid)?;
+    let now = ms(tx.now());
+    let p = tx.keys().pseudonym(fid, principal_id);
+    let look = lookup(tx.keys(), fid, &value);
+    let sealed = Vault::new(tx.conn(), tx.keys(), f, fid).seal_for(&p, "contact", &value, now)?;
+    tx.conn()
+        .execute(
+            "INSERT INTO principal_contacts (fiduciary, lookup, pseudonym, kind, value, verified_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (fiduciary, lookup) DO UPDATE SET pseudonym = excluded.pseudonym,
+               kind = excluded.kind, value = excluded.value, verified_at = excluded.verified_at",
+            params![f, &look[..], &p[..], kind.as_str(), sealed, now],
+        )
+        .map_err(db_err)?;
+    tx.append_audit(&AuditRecord {
+        principal_id: Some(principal_id.to_string()),
+        outcome: format!("contact_set {}", kind.as_str()),
+        ..actor.record(Action::AdminAction)
+    })?;
+    Ok(Some(kind))
+}
+
+/// Starts a sign-in: when `contact` is a known contact of a principal of `fid`, makes a new
+/// six-digit code (replacing any earlier one), and queues it in the outbox in the same commit.
+/// Returns the outbox id, or None when the contact is unknown (the caller answers the same in
+/// both cases).
+pub fn start_sign_in(tx: &mut SqliteTx<'_>, fid: Uuid, contact: &str) -> StoreResult<Option<i64>> {
+    let Some((kind, value)) = normalise(contact) else {
+        return Ok(None);
+    };
+    let f = match tx.fid(fid) {
+        Ok(f) => f,
+        Err(_) => return Ok(None),
+    };
+    let look = lookup(tx.keys(), fid, &value);
+    let owner: Option<Vec<u8>> = tx
+        .conn()
+        .query_row(
+            "SELECT pseudonym FROM principal_contacts WHERE fiduciary = ?1 AND lookup = ?2",
+            params![f, &look[..]],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db_err)?;
+    let Some(owner) = owner else {
+        return Ok(None);
+    };
+    let p: [u8; PSEUDONYM_LEN] = owner
+        .try_into()
+        .map_err(|_| StoreError("a stored pseudonym has the wrong length".into()))?;
+    let now = tx.now();
+    // At most one code per contact every RESEND_AFTER (answered the same: nothing is revealed).
+    let last_expiry: Option<i64> = tx
+        .conn()
+        .query_row(
+            "SELECT expires_at FROM principal_otps WHERE fiduciary = ?1 AND lookup = ?2",
+            params![f, &look[..]],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db_err)?;
+    if last_expiry.is_some_and(|e| ms(now) < e - ms_of(CODE_TTL) + ms_of(RESEND_AFTER)) {
+        return Ok(None);
+    }
+    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
+    let hash = tx
+        .keys()
+        .keyed_hash("sign-in code", &[&look, code.as_bytes()]);
+    tx.conn()
+        .execute(
+            "INSERT INTO principal_otps (fiduciary, lookup, code_hash, expires_at, attempts)
+             VALUES (?1, ?2, ?3, ?4, 0)
+             ON CONFLICT (fiduciary, lookup) DO UPDATE SET code_hash = excluded.code_hash,
+               expires_at = excluded.expires_at, attempts = 0",
+            params![f, &look[..], &hash[..], ms(now + CODE_TTL)],
+        )
+        .map_err(db_err)?;
+    let mut vault = Vault::new(tx.conn(), tx.keys(), f, fid);
+    let destination = vault.seal_for(&p, "outbox.destination", &value, ms(now))?;
+    let body = vault.seal_for(
+        &p,
+        "outbox.body",
+        &format!("{code} is your code to see your consents. It expires in 5 minutes."),
+        ms(now),
+    )?;
+    let channel = match kind {
+        ContactKind::Mobile => "sms",
+        ContactKind::Email => "email",
+    };
+    tx.conn()
+        .execute(
+            "INSERT INTO outbox (created_at, fiduciary, pseudonym, channel, destination, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![ms(now), f, &p[..], channel, destination, body],
+        )
+        .map_err(db_err)?;
+    Ok(Some(tx.conn().last_insert_rowid()))
+}
+
+/// Why a code was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeRefused {
+    /// Wrong, expired, used up, or no code for that contact.
+    Invalid,
+}
+
+/// Checks a sign-in code; on success the code is consumed and the principal's pseudonym
+/// returned, with a ledger entry. Failures count; after [`MAX_ATTEMPTS`] the code is void.
+pub fn verify_sign_in(
+    tx: &mut SqliteTx<'_>,
+    fid: Uuid,
+    contact: &str,
+    code: &str,
+    source_ip: Option<String>,
+) -> StoreResult<Result<[u8; PSEUDONYM_LEN], CodeRefused>> {
+    let Some((_, value)) = normalise(contact) else {
+        return Ok(Err(CodeRefused::Invalid));
+    };
+    let Ok(f) = tx.fid(fid) else {
+        return Ok(Err(CodeRefused::Invalid));
+    };
+    let look = lookup(tx.keys(), fid, &value);
+    let row: Option<(Vec<u8>, i64, i64, Vec<u8>)> = tx
+        .conn()
+        .query_row(
+            "SELECT o.code_hash, o.expires_at, o.attempts, c.pseudonym
+             FROM principal_otps o JOIN principal_contacts c
+               ON c.fiduciary = o.fiduciary AND c.lookup = o.lookup
+             WHERE o.fiduciary = ?1 AND o.lookup = ?2",
+            params![f, &look[..]],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .map_err(db_err)?;
+    let Some((stored, expires, attempts, owner)) = row else {
+        return Ok(Err(CodeRefused::Invalid));
+    };
+    let now = ms(tx.now());
+    let given = tx
+        .keys()
+        .keyed_hash("sign-in code", &[&look, code.trim().as_bytes()]);
+    let matches = {
+        use subtle::ConstantTimeEq;
+        bool::from(given.ct_eq(stored.as_slice()))
+    };
+    if !matches || now >= expires || attempts >= MAX_ATTEMPTS {
+        tx.conn()
+            .execute(
+                "UPDATE principal_otps SET attempts = attempts + 1 WHERE fiduciary = ?1 AND lookup = ?2",
+                params![f, &look[..]],
+            )
+            .map_err(db_err)?;
+        return Ok(Err(CodeRefused::Invalid));
+    }
+    tx.conn()
+        .execute(
+            "DELETE FROM principal_otps WHERE fiduciary = ?1 AND lookup = ?2",
+            params![f, &look[..]],
+        )
+        .map_err(db_err)?;
+    let p: [u8; PSEUDONYM_LEN] = owner
+        .try_into()
+        .map_err(|_| StoreError("a stored pseudonym has the wrong length".into()))?;
+    // The ledger names principals by pseudonym: this entry carries the hex pseudonym directly.
+    let entry = anumodan_core::audit::AuditEntry {
+        index: tx.next_index(),
+        timestamp: tx.now(),
+        fiduciary: fid,
+        principal: Some(crate::sqlite::hex(&p)),
+        purpose: None,
+        action: Action::PrincipalSignedIn.as_str().to_string(),
+        status: None,
+        outcome: "ok".into(),
+        initiator: "principal".into(),
+        source_ip,
+        artefact: None,
+        version: None,
+    };
+    tx.insert_entry(&entry)?;
+    Ok(Ok(p))
+}
+
+/// A message of the outbox, opened.
+#[derive(Clone, Debug)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub fiduciary: Uuid,
+    pub channel: String,
+    pub destination: String,
+    pub body: String,
+    pub sent: bool,
+}
+
+/// Messages not yet sent, oldest first, opened (for the dispatcher).
+pub fn pending(
+    conn: &Connection,
+    keys: &crate::keys::Keys,
+    limit: usize,
+) -> StoreResult<Vec<OutboxMessage>> {
+    messages(
+        conn,
+        keys,
+        "o.sent_at IS NULL ORDER BY o.id LIMIT ?1",
+        limit as i64,
+    )
+}
+
+/// One message by id, opened.
+pub fn message(
+    conn: &Connection,
+    keys: &crate::keys::Keys,
+    id: i64,
+) -> StoreResult<Option<OutboxMessage>> {
+    Ok(messages(conn, keys, "o.id = ?1", id)?.into_iter().next())
+}
+
+fn messages(
+    conn: &Connection,
+    keys: &crate::keys::Keys,
+    clause: &str,
+    arg: i64,
+) -> StoreResult<Vec<OutboxMessage>> {
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT o.id, o.fiduciary, f.uuid, o.channel, o.destination, o.body, o.sent_at IS NOT NULL
+             FROM outbox o JOIN fiduciaries f ON f.id = o.fiduciary WHERE {clause}"
+        ))
+        .map_err(db_err)?;
+    let rows: Vec<(i64, i64, String, String, String, String, bool)> = stmt
+        .query_map([arg], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?;
+    let mut out = Vec::new();
+    for (id, f, fid, channel, dest, body, sent) in rows {
+        let fid = Uuid::parse_str(&fid).map_err(|e| StoreError(e.to_string()))?;
+        let mut vault = Vault::new(conn, keys, f, fid);
+        out.push(OutboxMessage {
+            id,
+            fiduciary: fid,
+            channel,
+            destination: vault.open_field("outbox.destination", &dest)?,
+            body: vault.open_field("outbox.body", &body)?,
+            sent,
+        });
+    }
+    Ok(out)
+}
+
+/// Marks messages sent.
+pub fn mark_sent(tx: &mut SqliteTx<'_>, ids: &[i64]) -> StoreResult<()> {
+    let now = ms(tx.now());
+    for id in ids {
+        tx.conn()
+            .execute(
+                "UPDATE outbox SET sent_at = ?1 WHERE id = ?2 AND sent_at IS NULL",
+                params![now, id],
+            )
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_normalise() {
+        assert_eq!(
+            normalise("98765 43210"),
+            Some((ContactKind::Mobile, "+919876543210".into()))
+        );
+        assert_eq!(
+            normalise("+91-98765-43210"),
+            Some((ContactKind::Mobile, "+919876543210".into()))
+        );
+        assert_eq!(
+            normalise(" Ravi@Example.IN "),
+            Some((ContactKind::Email, "ravi@example.in".into()))
+        );
+        for bad in [
+            "",
+            "12345",
+            "ravi@",
+            "@example.in",
+            "ravi@localhost",
+            "98765x43210",
+            "a b@c.in",
+        ] {
+            assert_eq!(normalise(bad), None, "{bad}");
+        }
+    }
+}
