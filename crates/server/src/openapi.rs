@@ -61,7 +61,7 @@ impl Modify for ApiKeyAuth {
         api::staff::sign_in, api::staff::whoami, api::staff::sign_out, api::staff::mfa,
         api::staff::enrol, api::staff::confirm, api::staff::change_password, api::staff::list_staff, api::staff::create_staff,
         api::staff::get_staff, api::staff::disable_staff, api::staff::grant_role, api::staff::revoke_role,
-        api::staff::list_roles, api::staff::create_role, api::staff::access_report, api::staff::audit_entries,
+        api::staff::list_roles, api::staff::create_role, api::staff::access_report, api::staff::audit_entries, api::staff::rotate_master_key,
     ),
     components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason)),
     modifiers(&ApiKeyAuth),

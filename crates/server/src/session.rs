@@ -43,7 +43,8 @@ impl Default for StaffSettings {
 impl StaffSettings {
     pub fn from_config(cfg: &Config) -> StaffSettings {
         StaffSettings {
-            secure_cookies: cfg.secure_cookies,
+            // Always Secure when this process terminates TLS itself.
+            secure_cookies: cfg.secure_cookies || cfg.tls_cert.is_some(),
             idle: time::Duration::minutes(cfg.session_idle_minutes.max(1) as i64),
             absolute: time::Duration::minutes(cfg.session_absolute_minutes.max(1) as i64),
             lockout: Lockout {

@@ -789,6 +789,9 @@ async fn exercise(
             format!("/v1/fiduciaries/{}/audit/entries", f.unwrap_or(Uuid::nil())),
             None,
         ),
+        ("POST", "/v1/platform/master-key/rotate") => {
+            ("/v1/platform/master-key/rotate".into(), Some(json!({})))
+        }
         other => panic!("no request for {other:?}: add one"),
     };
     let method = Method::from_bytes(route.method.as_bytes()).unwrap();

@@ -81,6 +81,11 @@ pub const ROUTES: &[RouteSpec] = &[
         "/v1/fiduciaries/{fiduciary_id}/audit/entries",
         Some(Permission::AuditRead),
     ),
+    r(
+        "POST",
+        "/v1/platform/master-key/rotate",
+        Some(Permission::FiduciaryManage),
+    ),
 ];
 
 /// The console routes, to be nested under `/v1`.
@@ -102,6 +107,77 @@ pub fn routes() -> Router<AppState> {
             "/fiduciaries/{fiduciary_id}/audit/entries",
             get(audit_entries),
         )
+        .route("/platform/master-key/rotate", post(rotate_master_key))
+}
+
+/// The outcome of a master key rotation.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MasterKeyRotation {
+    /// The new current master key's id.
+    pub master_key: String,
+    /// Principals' data keys re-wrapped under it.
+    pub rewrapped: u64,
+}
+
+/// Rotates the master key without downtime: a new key wraps new data keys at once, and every
+/// existing data key is re-wrapped in small transactions beside live traffic. Platform admins
+/// only (`fiduciary.manage` at platform scope); audited.
+#[utoipa::path(post, path = "/v1/platform/master-key/rotate", tag = "staff",
+    responses((status = 200, body = MasterKeyRotation), (status = 403, body = Problem), (status = 409, description = "The master key is given by configuration", body = Problem)),
+    security(("session" = [])))]
+pub async fn rotate_master_key(
+    State(s): State<AppState>,
+    sess: Session,
+) -> ApiResult<axum::Json<MasterKeyRotation>> {
+    // The platform is not another tenant: a fiduciary's staff are refused, not told 404.
+    sess.require(
+        Permission::FiduciaryManage,
+        Scope::Platform,
+        "route_not_found",
+    )
+    .map_err(|e| {
+        if e.code == "route_not_found" {
+            forbidden()
+        } else {
+            e
+        }
+    })?;
+    let id = s.store.rotate_master_key().map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "master_key_configured",
+            e.0.to_string(),
+        )
+    })?;
+    let rewrapped = s.store.rewrap_data_keys().await?;
+    let (initiator, ip, outcome) = (
+        sess.initiator(),
+        sess.source_ip.clone(),
+        format!("master_key_rotated {id} rewrapped={rewrapped}"),
+    );
+    s.store
+        .write_raw(move |tx| {
+            anumodan_core::ports::Tx::append_audit(
+                tx,
+                &anumodan_core::audit::AuditRecord {
+                    action: anumodan_core::audit::Action::AdminAction,
+                    fiduciary_id: Uuid::nil(),
+                    principal_id: None,
+                    purpose: None,
+                    status: None,
+                    outcome,
+                    initiator,
+                    source_ip: ip,
+                    artefact_id: None,
+                    artefact_version: None,
+                },
+            )
+        })
+        .await?;
+    Ok(axum::Json(MasterKeyRotation {
+        master_key: id,
+        rewrapped,
+    }))
 }
 
 /// The TCP peer, for audit entries.
