@@ -939,3 +939,74 @@ async fn a_key_created_without_scopes_gets_the_default_scopes() {
         assert_problem(st, &v, StatusCode::FORBIDDEN, "forbidden", &path);
     }
 }
+
+/// Tenant isolation over the whole route table: fiduciary B's root key (every scope) on every
+/// request made for fiduciary A. Routes naming one of A's resources in the path answer 404
+/// exactly as for a resource that does not exist; no answer to B contains any of A's ids.
+#[tokio::test]
+async fn another_fiduciary_gets_404_on_every_route_and_never_sees_the_first_ones_ids() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let t = prepare(&s, &cat).await;
+    let routes = table(&t, &cat);
+    let (_, b_key) = s.create_fiduciary("B").await;
+    let a_ids = [
+        t.notice_id.as_str(),
+        t.draft_id.as_str(),
+        t.consent_id.as_str(),
+        t.withdraw_id.as_str(),
+        t.rotate_key.as_str(),
+        t.revoke_key.as_str(),
+        s.fiduciary_id.as_str(),
+    ];
+    let before = list_keys(&s, &s.key).await;
+    for r in &routes {
+        let what = format!("{} {} with B's key", r.method, r.path);
+        let (st, v) = s
+            .send(r.method.clone(), &r.path, Some(&b_key), r.body.clone())
+            .await;
+        let text = v.to_string();
+        for id in a_ids {
+            assert!(!text.contains(id), "{what}: A's id {id} in {v}");
+        }
+        // A principal id is the fiduciary's own name for a person: B's principal "P-main" is
+        // someone else, with no consents (an empty list, as for any unknown principal).
+        let names_a_resource = r.template.contains('{')
+            && !r.template.starts_with("/v1/audit/")
+            && !r.template.starts_with("/v1/principals/{principal_id}");
+        if names_a_resource {
+            assert_eq!(st, StatusCode::NOT_FOUND, "{what}: {v}");
+            // The same answer as for an id that does not exist.
+            let fake = r
+                .path
+                .replace(&t.notice_id, &uuid::Uuid::now_v7().to_string());
+            let fake = [
+                &t.draft_id,
+                &t.consent_id,
+                &t.withdraw_id,
+                &t.rotate_key,
+                &t.revoke_key,
+            ]
+            .iter()
+            .fold(fake, |p, id| {
+                p.replace(id.as_str(), &uuid::Uuid::now_v7().to_string())
+            });
+            if fake != r.path {
+                let (st2, v2) = s
+                    .send(r.method.clone(), &fake, Some(&b_key), r.body.clone())
+                    .await;
+                assert_eq!(
+                    (st2, &v2["code"]),
+                    (st, &v["code"]),
+                    "{what} vs a missing id"
+                );
+            }
+        }
+    }
+    // Nothing of A changed: its keys all still there and live.
+    assert_eq!(list_keys(&s, &s.key).await, before);
+    assert_eq!(
+        consent(&s, &t.withdraw_id).await["purposes"][0]["status"],
+        "active"
+    );
+}
