@@ -454,28 +454,9 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&dyn crate::ports::Reads) -> StoreResult<T> + Send + 'static,
     {
-        let _permit = self
-            .inner
-            .reader_slots
-            .acquire()
+        let keys = self.inner.keys.clone();
+        self.read_conn(move |c| f(&crate::read::Reader::new(c, &keys)))
             .await
-            .map_err(|_| StoreError("store closed".into()))?;
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = inner
-                .readers
-                .lock()
-                .map_err(|_| StoreError("reader pool poisoned".into()))?
-                .pop()
-                .ok_or_else(|| StoreError("no reader connection".into()))?;
-            let result = f(&crate::read::Reader::new(&conn, &inner.keys));
-            if let Ok(mut pool) = inner.readers.lock() {
-                pool.push(conn);
-            }
-            result
-        })
-        .await
-        .map_err(|e| StoreError(format!("reader task: {e}")))?
     }
 }
 

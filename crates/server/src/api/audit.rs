@@ -42,6 +42,15 @@ pub async fn entries(
     Query(q): Query<EntryQuery>,
 ) -> ApiResult<axum::Json<Page<AuditEntry>>> {
     c.require(Permission::AuditRead)?;
+    Ok(axum::Json(entries_page(&s, c.fiduciary_id, q).await?))
+}
+
+/// One page of a fiduciary's entries (the nil id: the platform's own), as the query asks.
+pub(crate) async fn entries_page(
+    s: &AppState,
+    fiduciary: uuid::Uuid,
+    q: EntryQuery,
+) -> ApiResult<Page<AuditEntry>> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -63,7 +72,7 @@ pub async fn entries(
         })
         .transpose()?;
     let filter = AuditFilter {
-        fiduciary: Some(c.fiduciary_id),
+        fiduciary: Some(fiduciary),
         principal_id: q.principal_id,
         purpose: q.purpose,
         action: q.action,
@@ -77,7 +86,7 @@ pub async fn entries(
         items.truncate(limit);
         items[limit - 1].index.to_string()
     });
-    Ok(axum::Json(Page { items, next_cursor }))
+    Ok(Page { items, next_cursor })
 }
 
 /// One entry with its leaf hash.

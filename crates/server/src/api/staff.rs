@@ -7,14 +7,12 @@
 
 use crate::AppState;
 use crate::api::Page;
-use crate::api::consents::parse_time;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Path, Query};
 use crate::session::{Session, forbidden, scope_of, source_ip};
-use anumodan_core::audit::{Action, AuditEntry};
+use anumodan_core::audit::AuditEntry;
 use anumodan_core::authz::{BuiltinRole, Permission, Scope};
 use anumodan_core::totp;
-use anumodan_store::AuditFilter;
 use anumodan_store::staff::{
     self, Attempt, CustomRole, Grant, RoleChange, RoleRef, SecondFactor, StaffRow, StaffView,
 };
@@ -1018,32 +1016,18 @@ pub async fn access_report(
     }))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct StaffEntryQuery {
-    /// e.g. `staff.signed_in`, `role.changed`.
-    pub action: Option<String>,
-    /// At or after (RFC 3339).
-    pub from: Option<String>,
-    /// Before (RFC 3339).
-    pub to: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    pub limit: Option<usize>,
-    pub cursor: Option<String>,
-}
-
 /// The fiduciary's audit entries for a signed-in staff member with `audit.read` there. The nil
 /// id `00000000-0000-0000-0000-000000000000` names the platform's own entries (staff sign-ins,
 /// platform role changes), readable with `audit.read` at platform scope.
 #[utoipa::path(get, path = "/v1/fiduciaries/{fiduciary_id}/audit/entries", tag = "staff",
-    params(("fiduciary_id" = Uuid, Path), StaffEntryQuery),
+    params(("fiduciary_id" = Uuid, Path), crate::api::audit::EntryQuery),
     responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("session" = [])))]
 pub async fn audit_entries(
     State(s): State<AppState>,
     sess: Session,
     Path(fid): Path<Uuid>,
-    Query(q): Query<StaffEntryQuery>,
+    Query(q): Query<crate::api::audit::EntryQuery>,
 ) -> ApiResult<axum::Json<Page<AuditEntry>>> {
     let scope = if fid.is_nil() {
         Scope::Platform
@@ -1051,40 +1035,7 @@ pub async fn audit_entries(
         Scope::Fiduciary(fid)
     };
     sess.require(Permission::AuditRead, scope, "fiduciary_not_found")?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "limit must be between 1 and 1000",
-        ));
-    }
-    if let Some(a) = &q.action
-        && Action::parse(a).is_none()
-    {
-        return Err(ApiError::bad_request("invalid_query", "unknown action"));
-    }
-    let after = q
-        .cursor
-        .as_deref()
-        .map(|c| {
-            c.parse::<u64>()
-                .map_err(|_| ApiError::bad_request("invalid_query", "cursor is not valid"))
-        })
-        .transpose()?;
-    let filter = AuditFilter {
-        fiduciary: Some(fid),
-        principal_id: None,
-        purpose: None,
-        action: q.action,
-        from: parse_time("from", &q.from)?,
-        to: parse_time("to", &q.to)?,
-        after,
-        limit: limit + 1,
-    };
-    let mut items = s.store.read(move |r| r.audit_entries(&filter)).await?;
-    let next_cursor = (items.len() > limit).then(|| {
-        items.truncate(limit);
-        items[limit - 1].index.to_string()
-    });
-    Ok(axum::Json(Page { items, next_cursor }))
+    Ok(axum::Json(
+        crate::api::audit::entries_page(&s, fid, q).await?,
+    ))
 }
