@@ -360,6 +360,9 @@ impl Store {
                 .write_raw(|tx| crate::vault::rewrap_batch(tx.conn(), tx.keys(), 256))
                 .await?;
             if n == 0 {
+                // And the staff TOTP seeds sealed directly under the master key.
+                self.write_raw(|tx| crate::vault::reseal_totp_seeds(tx.conn(), tx.keys()))
+                    .await?;
                 return Ok(total);
             }
             total += n as u64;

@@ -1064,7 +1064,12 @@ pub fn second_factor(
         ))?;
         return Ok(Attempt::Locked(secs));
     }
-    let (ok, outcome, fail_outcome) = match (factor, &s.totp_secret) {
+    let seed = s
+        .totp_secret
+        .as_deref()
+        .map(|b| crate::vault::open_totp(tx.keys(), s.id, b))
+        .transpose()?;
+    let (ok, outcome, fail_outcome) = match (factor, seed.as_deref()) {
         (SecondFactor::Totp(code), Some(secret)) if s.totp_confirmed => {
             let unix = now.unix_timestamp();
             match totp::verify(secret, code, unix, s.totp_last_step) {
@@ -1150,10 +1155,12 @@ pub fn start_enrolment(tx: &mut SqliteTx<'_>, staff: Uuid) -> StoreResult<Domain
     }
     let mut secret = vec![0u8; 20];
     rand::thread_rng().fill_bytes(&mut secret);
+    // Stored sealed under the master key, never in clear.
+    let sealed = crate::vault::seal_totp(tx.keys(), s.id, &secret)?;
     exec(
         tx,
         "UPDATE staff SET totp_secret = ?1, totp_last_step = NULL WHERE id = ?2",
-        params![secret, s.rowid],
+        params![sealed, s.rowid],
     )?;
     Ok(Ok(secret))
 }
@@ -1180,13 +1187,14 @@ pub fn confirm_enrolment(
             "a second factor is already enrolled",
         )));
     }
-    let Some(secret) = &s.totp_secret else {
+    let Some(sealed) = &s.totp_secret else {
         return Ok(Err(DomainError::conflict(
             "mfa_not_started",
             "start enrolment first (POST /v1/staff/me/mfa/enrol)",
         )));
     };
-    let Some(step) = totp::verify(secret, code, now.unix_timestamp(), None) else {
+    let secret = crate::vault::open_totp(tx.keys(), s.id, sealed)?;
+    let Some(step) = totp::verify(&secret, code, now.unix_timestamp(), None) else {
         return Ok(Err(DomainError::invalid(
             "invalid_mfa_code",
             "the code does not match the new secret",

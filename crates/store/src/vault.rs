@@ -191,6 +191,30 @@ impl MasterKeys {
         (self.current.clone(), seal(mk, aad, dek))
     }
 
+    /// Seals a small secret (a staff member's TOTP seed) directly under the current master key:
+    /// `len(id) | id | nonce | ciphertext`.
+    pub fn seal_secret(&self, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+        let id = self.current.as_bytes();
+        let mut out = vec![id.len() as u8];
+        out.extend_from_slice(id);
+        out.extend_from_slice(&seal(&self.keys[&self.current], aad, plain));
+        out
+    }
+
+    /// Opens [`MasterKeys::seal_secret`]'s output with whichever master key sealed it.
+    pub fn open_secret(&self, aad: &[u8], blob: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        let (&n, rest) = blob.split_first()?;
+        let (id, sealed) = rest.split_at_checked(n as usize)?;
+        let key = self.keys.get(std::str::from_utf8(id).ok()?)?;
+        open(key, aad, sealed).map(Zeroizing::new)
+    }
+
+    /// Whether a sealed secret is under the current master key.
+    pub fn sealed_by_current(&self, blob: &[u8]) -> bool {
+        blob.split_first()
+            .is_some_and(|(&n, rest)| rest.get(..n as usize) == Some(self.current.as_bytes()))
+    }
+
     fn unwrap(&self, id: &str, aad: &[u8], blob: &[u8]) -> Option<Key> {
         let mk = self.keys.get(id)?;
         let plain = Zeroizing::new(open(mk, aad, blob)?);
@@ -450,6 +474,61 @@ pub fn rewrap_batch(conn: &Connection, keys: &Keys, limit: usize) -> StoreResult
         .map_err(db_err)?
         .execute(params![id, wrapped, fid_row, pseudonym])
         .map_err(db_err)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn staff_aad(staff: &str) -> Vec<u8> {
+    let mut aad = b"anumodan staff totp\0".to_vec();
+    aad.extend_from_slice(staff.as_bytes());
+    aad
+}
+
+/// Seals a staff member's TOTP seed under the current master key.
+pub fn seal_totp(keys: &Keys, staff: Uuid, seed: &[u8]) -> StoreResult<Vec<u8>> {
+    Ok(keys
+        .masters
+        .read()
+        .map_err(|_| poisoned())?
+        .seal_secret(&staff_aad(&staff.to_string()), seed))
+}
+
+/// Opens a staff member's sealed TOTP seed.
+pub fn open_totp(keys: &Keys, staff: Uuid, blob: &[u8]) -> StoreResult<Zeroizing<Vec<u8>>> {
+    keys.masters
+        .read()
+        .map_err(|_| poisoned())?
+        .open_secret(&staff_aad(&staff.to_string()), blob)
+        .ok_or_else(|| {
+            StoreError("a TOTP seed does not open under any master key (missing key file?)".into())
+        })
+}
+
+/// Re-seals every staff TOTP seed not under the current master key; returns how many.
+pub fn reseal_totp_seeds(conn: &Connection, keys: &Keys) -> StoreResult<usize> {
+    let masters = keys.masters.read().map_err(|_| poisoned())?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, uuid, totp_secret FROM staff WHERE totp_secret IS NOT NULL")
+        .map_err(db_err)?;
+    let rows: Vec<(i64, String, Vec<u8>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?;
+    let mut n = 0;
+    for (row, staff, blob) in rows {
+        if masters.sealed_by_current(&blob) {
+            continue;
+        }
+        let aad = staff_aad(&staff);
+        let seed = masters.open_secret(&aad, &blob).ok_or_else(|| {
+            StoreError("a TOTP seed does not open: keep the old master key in keys/master/".into())
+        })?;
+        conn.prepare_cached("UPDATE staff SET totp_secret = ?1 WHERE id = ?2")
+            .map_err(db_err)?
+            .execute(params![masters.seal_secret(&aad, &seed), row])
+            .map_err(db_err)?;
         n += 1;
     }
     Ok(n)

@@ -1525,3 +1525,46 @@ async fn every_api_route_allows_exactly_what_each_role_holds() {
         }
     }
 }
+
+/// TOTP seeds are stored sealed under the master key, and survive a master key rotation.
+#[tokio::test]
+async fn totp_seeds_are_sealed_at_rest_and_follow_master_key_rotation() {
+    let s = TestServer::start().await;
+    let (c, secret, id) = staff_session(
+        &s,
+        "root.admin",
+        None,
+        &[builtin(BuiltinRole::Admin, Scope::Platform)],
+    )
+    .await;
+    let stored = |s: &TestServer| {
+        let store = s.state().store.clone();
+        async move {
+            store
+                .read_conn(move |c| {
+                    c.query_row(
+                        "SELECT totp_secret FROM staff WHERE uuid = ?1",
+                        [id.to_string()],
+                        |r| r.get::<_, Vec<u8>>(0),
+                    )
+                    .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+                })
+                .await
+                .unwrap()
+        }
+    };
+    let before = stored(&s).await;
+    assert!(!before.windows(secret.len()).any(|w| w == secret.as_slice()));
+    assert!(before.len() > secret.len() + 24);
+
+    // Rotate the master key from the console; the seed is re-sealed and still works.
+    let (st, v) = c.post("/v1/platform/master-key/rotate", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let after = stored(&s).await;
+    assert_ne!(after, before);
+    assert!(after[1..].starts_with(v["master_key"].as_str().unwrap().as_bytes()));
+    let again = full_sign_in(&s, "root.admin", &secret).await;
+    let (st, _) = again.get("/v1/session").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(ledger(&s, Uuid::nil(), "admin.action").await.len(), 1);
+}
