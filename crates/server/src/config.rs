@@ -31,6 +31,9 @@ pub struct Config {
     pub expiry_interval_ms: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// How long a client may take to send a request's head once it starts one (and how long an
+    /// idle keep-alive connection is kept), in ms: slow clients cannot hold connections.
+    pub header_read_timeout_ms: u64,
     /// PEM certificate chain: with `tls_key`, the server speaks TLS 1.3 only (`ANUMODAN_TLS_CERT`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_cert: Option<PathBuf>,
@@ -70,6 +73,7 @@ impl Default for Config {
             checkpoint_interval_ms: 1000,
             expiry_interval_ms: 1000,
             max_body_bytes: 64 * 1024,
+            header_read_timeout_ms: 10_000,
             tls_cert: None,
             tls_key: None,
             rate_limit_per_ip: 1000,

@@ -670,3 +670,31 @@ async fn per_ip_limit_counts_every_request_per_address_but_spares_healthz() {
     .await;
     assert_eq!(st, StatusCode::OK, "{v}");
 }
+
+/// A client that starts a request and never finishes its head is disconnected after
+/// `header_read_timeout_ms` (no slow-client hold on connections); prompt clients are served.
+#[tokio::test]
+async fn a_request_head_not_finished_in_time_closes_the_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start_with(|c| c.header_read_timeout_ms = 300).await;
+    let addr = s.url.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut buf)).await;
+    let elapsed = started.elapsed();
+    assert!(read.is_ok(), "the connection was still open after 5 s");
+    assert!(
+        elapsed >= Duration::from_millis(250),
+        "closed too early: {elapsed:?}"
+    );
+    // Whatever hyper sends (nothing, or a 408), it is not a served request.
+    let text = String::from_utf8_lossy(&buf);
+    assert!(!text.contains("200 OK"), "{text}");
+    // A complete request on a new connection is served.
+    let (st, _) = s.get("/healthz").await;
+    assert_eq!(st, StatusCode::OK);
+}
