@@ -105,8 +105,9 @@ impl Scope {
 /// The predefined staff roles of BRD 4.6.1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BuiltinRole {
-    /// Manages the fiduciary's configuration, keys, staff and roles. Does not see personal data
-    /// in clear (separation of duties: unmasking is the DPO's).
+    /// Manages the fiduciary's configuration, keys (with the integration scopes), staff and
+    /// roles. Does not see personal data in clear and cannot make anyone who does (separation
+    /// of duties: unmasking is the DPO's, appointed by a platform admin).
     Admin,
     /// Data Protection Officer: oversees consents and the audit log, may unmask personal data.
     Dpo,
@@ -142,9 +143,13 @@ impl BuiltinRole {
     pub fn permissions(self, scope: Scope) -> BTreeSet<Permission> {
         use Permission::*;
         let mut p: BTreeSet<Permission> = match self {
+            // The integration scopes let an Admin make the keys of the fiduciary's systems.
             BuiltinRole::Admin => [
                 CatalogRead,
                 CatalogWrite,
+                ConsentCollect,
+                ConsentValidate,
+                PrincipalToken,
                 ConsentRead,
                 AuditRead,
                 KeysManage,
@@ -171,16 +176,15 @@ impl BuiltinRole {
     }
 }
 
-/// Whether a set of permissions grants reading personal data or the audit log: holders must
-/// sign in with a second factor.
+/// Whether a set of permissions needs a second factor: reading personal data or the audit log,
+/// or any power that leads there.
 pub fn needs_mfa(perms: &BTreeSet<Permission>) -> bool {
     use Permission::*;
-    perms.iter().any(|p| {
-        matches!(
-            p,
-            ConsentRead | ConsentManage | AuditRead | PiiUnmask | PrincipalErase
-        )
-    })
+    // Everything but the catalogue: personal data, the log, and every power that could lead to
+    // them (keys, staff, roles, principal tokens).
+    perms
+        .iter()
+        .any(|p| !matches!(p, CatalogRead | CatalogWrite))
 }
 
 /// The scopes an API key gets when none are asked for: everything a fiduciary's backend needs to

@@ -127,6 +127,13 @@ pub fn check_principal_id(id: &str) -> std::result::Result<(), DomainError> {
             "principal_id must be 1-256 bytes without control characters",
         ));
     }
+    // The marker shown for erased personal data is never an id.
+    if id == crate::mask::ERASED {
+        return Err(DomainError::invalid(
+            "invalid_principal_id",
+            "principal_id cannot be the erasure marker",
+        ));
+    }
     Ok(())
 }
 

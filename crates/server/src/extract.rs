@@ -99,13 +99,9 @@ pub struct Caller {
 
 impl Caller {
     /// Whether this caller may give `p` to an API key (create, rotate or revoke a key holding
-    /// it): a key only what it holds itself; a staff member also the integration scopes of
-    /// [`anumodan_core::authz::default_key_scopes`] (a fiduciary's Admin makes the keys of its
-    /// systems), but never unmasking or erasure unless they hold them.
+    /// it): only what it holds itself, key or staff member alike.
     pub fn can_grant(&self, p: anumodan_core::authz::Permission) -> bool {
         self.scopes.contains(&p)
-            || (self.initiator.starts_with("staff:")
-                && anumodan_core::authz::default_key_scopes().contains(&p))
     }
 
     /// Refuses the request (403 `forbidden`) unless the key carries `p`.
@@ -262,6 +258,8 @@ async fn staff_caller(parts: &mut Parts, state: &AppState) -> Result<Caller, Api
             format!("platform staff name the fiduciary they act for in {FIDUCIARY_HEADER}"),
         )
     })?;
+    // A staff member counts against the per-key limit like a key.
+    state.limits.check_key(session.staff.id)?;
     let scope = Scope::Fiduciary(fiduciary);
     // The second-factor and password checks, and 404 for a fiduciary not visible to them.
     session

@@ -363,13 +363,51 @@ pub fn erase_principal(
     ] {
         tx.conn().execute(sql, params![f, &p[..]]).map_err(db_err)?;
     }
+    // Break the link between the person and their artefacts: the rows move to a random
+    // tombstone id, so no lookup by the principal's id (or a token issued before) finds them.
+    // The ledger keeps its pseudonyms (it is immutable and holds no personal data).
+    let mut tombstone = [0u8; crate::keys::PSEUDONYM_LEN];
+    rand::thread_rng().fill_bytes(&mut tombstone);
     let artefacts = tx
         .conn()
         .execute(
-            "UPDATE artefact_heads SET next_expiry = NULL WHERE fiduciary = ?1 AND principal = ?2",
-            params![f, &p[..]],
+            "UPDATE artefact_heads SET next_expiry = NULL, principal = ?3
+             WHERE fiduciary = ?1 AND principal = ?2",
+            params![f, &p[..], &tombstone[..]],
         )
         .map_err(db_err)? as u64;
+    tx.conn()
+        .execute(
+            "UPDATE artefacts SET principal = ?3 WHERE fiduciary = ?1 AND principal = ?2",
+            params![f, &p[..], &tombstone[..]],
+        )
+        .map_err(db_err)?;
+    // Their sealed fields (as principal, or as someone's guardian) name them by pseudonym:
+    // replace them with the erasure marker.
+    let prefix = crate::vault::token_prefix(&p);
+    let rows: Vec<(String, i64, String)> = {
+        let mut stmt = tx
+            .conn()
+            .prepare(
+                "SELECT uuid, version, body FROM artefacts
+                 WHERE fiduciary = ?1 AND instr(body, ?2) > 0",
+            )
+            .map_err(db_err)?;
+        stmt.query_map(params![f, prefix], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?
+    };
+    for (uuid, version, body) in rows {
+        tx.conn()
+            .execute(
+                "UPDATE artefacts SET body = ?4 WHERE fiduciary = ?1 AND uuid = ?2 AND version = ?3",
+                params![f, uuid, version, crate::vault::scrub_tokens(&body, &prefix)],
+            )
+            .map_err(db_err)?;
+    }
     let audit_log_id = tx.append_audit(&AuditRecord {
         principal_id: Some(principal_id.to_string()),
         outcome: if erased {

@@ -145,10 +145,15 @@ impl Keys {
         )
     }
 
-    /// A keyed hash (under the token key) of `parts`, for lookups and one-time codes that must
-    /// not be stored in clear.
+    /// A keyed hash of `parts`, for lookups and one-time codes that must not be stored in clear.
+    /// Under the pseudonym key (like every blind index), never the token key: rotating
+    /// `principal-token.key` to revoke tokens must not orphan contacts or codes.
     pub fn keyed_hash(&self, domain: &str, parts: &[&[u8]]) -> [u8; 32] {
-        let mut mac = self.token_mac(domain.as_bytes());
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.pseudonym_key)
+            .expect("HMAC takes any key length");
+        mac.update(b"anumodan keyed hash\0");
+        mac.update(domain.as_bytes());
+        mac.update(b"\0");
         for p in parts {
             mac.update(&(p.len() as u64).to_be_bytes());
             mac.update(p);

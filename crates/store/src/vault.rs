@@ -343,11 +343,7 @@ impl<'a> Vault<'a> {
     ) -> StoreResult<String> {
         let key = self.key_or_create(p, now_ms)?;
         let blob = seal(&key, &field_aad(self.fid, p, field), value.as_bytes());
-        Ok(format!(
-            "{TOKEN_PREFIX}{}.{}",
-            B64.encode(p),
-            B64.encode(blob)
-        ))
+        Ok(format!("{}{}", token_prefix(p), B64.encode(blob)))
     }
 
     /// Opens a token; a value that is not a token is returned as it is (rows written before
@@ -429,6 +425,27 @@ impl<'a> Vault<'a> {
             .map_err(db_err)?;
         Ok(erased.unwrap_or(false))
     }
+}
+
+/// The start of every token sealed for the principal with pseudonym `p`.
+pub fn token_prefix(p: &[u8]) -> String {
+    format!("{TOKEN_PREFIX}{}.", B64.encode(p))
+}
+
+/// `text` (a stored JSON body) with every token that starts with `prefix` replaced by the
+/// erasure marker. Tokens are base64url and `.`, so they end at the closing quote.
+pub fn scrub_tokens(text: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(prefix) {
+        out.push_str(&rest[..i]);
+        out.push_str(ERASED);
+        let after = &rest[i..];
+        let end = after.find('"').unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn poisoned() -> StoreError {

@@ -149,6 +149,14 @@ async fn bad_unmask_requests_are_refused_and_record_nothing() {
 async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verifies() {
     let (s, cat, _a, id) = start_with_consent("erase-me-4242", all_granted()).await;
     let other = collect_ok(&s, &cat, "keep-me-1717", all_granted()).await;
+    let (st, tok) = s
+        .post(
+            "/v1/principal-tokens",
+            json!({"principal_id": "erase-me-4242"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{tok}");
+    let token = tok["token"].as_str().unwrap().to_string();
     assert_eq!(
         s.validate("erase-me-4242", "marketing").await["valid"],
         true
@@ -175,6 +183,14 @@ async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verif
         assert_eq!(r["valid"], false, "{r}");
         assert_eq!(r["reason"], "not_found", "{r}");
     }
+    // Nothing links the person to the artefacts any more: not their id, nor a token issued
+    // before the erasure.
+    assert!(principal_items(&s, "erase-me-4242", "").await.is_empty());
+    let (st, mine) = s
+        .send(reqwest::Method::GET, "/v1/me/consents", Some(&token), None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(mine["items"].as_array().unwrap().is_empty(), "{mine}");
     // The artefact is a tombstone: readable, personal data gone, no lifecycle changes.
     let c = consent(&s, &id).await;
     assert_eq!(c["principal_id"], "[erased]");
@@ -224,6 +240,9 @@ async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verif
     assert_eq!(st, StatusCode::OK, "{u}");
     assert_eq!(u["fields"]["principal_id"], "erase-me-4242");
     assert_eq!(consent(&s, &id).await["principal_id"], "[erased]");
+    let listed = principal_items(&s, "erase-me-4242", "").await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], back["id"]);
 
     // The wrapped key is gone from the database; the ledger verifies as before.
     let size = ledger_size(&s).await;

@@ -785,6 +785,19 @@ async fn check_grant(
             return Err(forbidden());
         }
     }
+    // Separation of duties: a role that sees or destroys personal data in clear (DPO) is granted
+    // only by someone who holds those powers there, or by a platform admin, never by a
+    // fiduciary's Admin (who could otherwise create an account and promote it).
+    if let RoleRef::Builtin(b) = role
+        && granting
+        && b.permissions(scope).iter().any(|p| {
+            matches!(p, Permission::PiiUnmask | Permission::PrincipalErase)
+                && !sess.holds(*p, scope)
+        })
+        && !sess.holds(Permission::RolesManage, Scope::Platform)
+    {
+        return Err(forbidden());
+    }
     Ok((role, scope))
 }
 
