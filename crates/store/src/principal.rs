@@ -20,8 +20,13 @@ fn ms_of(d: time::Duration) -> i64 {
     d.whole_milliseconds() as i64
 }
 
-/// Wrong codes tolerated before the code is void.
+/// Wrong codes tolerated before the code is void, and between lock-outs of the contact.
 pub const MAX_ATTEMPTS: i64 = 5;
+/// Codes a contact can be sent in 24 hours.
+pub const MAX_CODES_PER_DAY: i64 = 10;
+/// The first lock-out after MAX_ATTEMPTS failures in a row; it doubles with each further round,
+/// up to a day.
+pub const LOCKOUT: time::Duration = time::Duration::minutes(15);
 
 /// A contact's kind, from its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,30 +141,55 @@ pub fn start_sign_in(tx: &mut SqliteTx<'_>, fid: Uuid, contact: &str) -> StoreRe
         .try_into()
         .map_err(|_| StoreError("a stored pseudonym has the wrong length".into()))?;
     let now = tx.now();
-    // At most one code per contact every RESEND_AFTER (answered the same: nothing is revealed).
-    let last_expiry: Option<i64> = tx
+    let now_ms = ms(now);
+    let state: Option<(i64, i64, i64, i64)> = tx
         .conn()
         .query_row(
-            "SELECT expires_at FROM principal_otps WHERE fiduciary = ?1 AND lookup = ?2",
+            "SELECT expires_at, locked_until, window_start, issued FROM principal_otps
+             WHERE fiduciary = ?1 AND lookup = ?2",
             params![f, &look[..]],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()
         .map_err(db_err)?;
-    if last_expiry.is_some_and(|e| ms(now) < e - ms_of(CODE_TTL) + ms_of(RESEND_AFTER)) {
-        return Ok(None);
-    }
+    // No new code (answered the same: nothing is revealed) while locked out, within
+    // RESEND_AFTER of the last one, or past MAX_CODES_PER_DAY in the current window.
+    let (window_start, issued) = match state {
+        Some((expires, locked_until, window_start, issued)) => {
+            let recent = now_ms < expires - ms_of(CODE_TTL) + ms_of(RESEND_AFTER);
+            let in_window = now_ms - window_start < ms_of(time::Duration::days(1));
+            if now_ms < locked_until || recent || (in_window && issued >= MAX_CODES_PER_DAY) {
+                return Ok(None);
+            }
+            if in_window {
+                (window_start, issued + 1)
+            } else {
+                (now_ms, 1)
+            }
+        }
+        None => (now_ms, 1),
+    };
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     let hash = tx
         .keys()
         .keyed_hash("sign-in code", &[&look, code.as_bytes()]);
+    // Failures carry over from code to code: a new code does not buy new guesses.
     tx.conn()
         .execute(
-            "INSERT INTO principal_otps (fiduciary, lookup, code_hash, expires_at, attempts)
-             VALUES (?1, ?2, ?3, ?4, 0)
+            "INSERT INTO principal_otps (fiduciary, lookup, code_hash, expires_at, attempts,
+                                         window_start, issued)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)
              ON CONFLICT (fiduciary, lookup) DO UPDATE SET code_hash = excluded.code_hash,
-               expires_at = excluded.expires_at, attempts = 0",
-            params![f, &look[..], &hash[..], ms(now + CODE_TTL)],
+               expires_at = excluded.expires_at, attempts = 0,
+               window_start = excluded.window_start, issued = excluded.issued",
+            params![
+                f,
+                &look[..],
+                &hash[..],
+                ms(now + CODE_TTL),
+                window_start,
+                issued
+            ],
         )
         .map_err(db_err)?;
     let mut vault = Vault::new(tx.conn(), tx.keys(), f, fid);
@@ -207,22 +237,34 @@ pub fn verify_sign_in(
         return Ok(Err(CodeRefused::Invalid));
     };
     let look = lookup(tx.keys(), fid, &value);
-    let row: Option<(Vec<u8>, i64, i64, Vec<u8>)> = tx
+    let row: Option<(Vec<u8>, i64, i64, i64, i64, Vec<u8>)> = tx
         .conn()
         .query_row(
-            "SELECT o.code_hash, o.expires_at, o.attempts, c.pseudonym
+            "SELECT o.code_hash, o.expires_at, o.attempts, o.failures, o.locked_until, c.pseudonym
              FROM principal_otps o JOIN principal_contacts c
                ON c.fiduciary = o.fiduciary AND c.lookup = o.lookup
              WHERE o.fiduciary = ?1 AND o.lookup = ?2",
             params![f, &look[..]],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
         )
         .optional()
         .map_err(db_err)?;
-    let Some((stored, expires, attempts, owner)) = row else {
+    let Some((stored, expires, attempts, failures, locked_until, owner)) = row else {
         return Ok(Err(CodeRefused::Invalid));
     };
     let now = ms(tx.now());
+    if now < locked_until {
+        return Ok(Err(CodeRefused::Invalid));
+    }
     let given = tx
         .keys()
         .keyed_hash("sign-in code", &[&look, code.trim().as_bytes()]);
@@ -231,17 +273,31 @@ pub fn verify_sign_in(
         bool::from(given.ct_eq(stored.as_slice()))
     };
     if !matches || now >= expires || attempts >= MAX_ATTEMPTS {
+        let failures = failures + 1;
+        // Every MAX_ATTEMPTS failures in a row lock the contact out, for twice as long as the
+        // time before, and void the live code.
+        let rounds = failures / MAX_ATTEMPTS;
+        let lock = if failures % MAX_ATTEMPTS == 0 {
+            let wait = ms_of(LOCKOUT) << (rounds - 1).clamp(0, 7);
+            now + wait.min(ms_of(time::Duration::days(1)))
+        } else {
+            locked_until
+        };
         tx.conn()
             .execute(
-                "UPDATE principal_otps SET attempts = attempts + 1 WHERE fiduciary = ?1 AND lookup = ?2",
-                params![f, &look[..]],
+                "UPDATE principal_otps SET attempts = attempts + 1, failures = ?3, locked_until = ?4,
+                   expires_at = CASE WHEN ?4 > ?5 THEN 0 ELSE expires_at END
+                 WHERE fiduciary = ?1 AND lookup = ?2",
+                params![f, &look[..], failures, lock, now],
             )
             .map_err(db_err)?;
         return Ok(Err(CodeRefused::Invalid));
     }
+    // Used: the code is void and the failure count starts again.
     tx.conn()
         .execute(
-            "DELETE FROM principal_otps WHERE fiduciary = ?1 AND lookup = ?2",
+            "UPDATE principal_otps SET expires_at = 0, attempts = 0, failures = 0, locked_until = 0
+             WHERE fiduciary = ?1 AND lookup = ?2",
             params![f, &look[..]],
         )
         .map_err(db_err)?;

@@ -44,13 +44,19 @@ CREATE TABLE principal_contacts (
     verified_at INTEGER NOT NULL,
     PRIMARY KEY (fiduciary, lookup)
 ) WITHOUT ROWID;
--- The one live sign-in code per contact: only its keyed hash, its expiry and failed attempts.
+-- Sign-in codes per contact: the live code's keyed hash, expiry and wrong tries; failures
+-- across codes (reset by a success) with the lock-out they earn; codes issued in the current
+-- 24-hour window.
 CREATE TABLE principal_otps (
     fiduciary INTEGER NOT NULL,
     lookup BLOB NOT NULL,
     code_hash BLOB NOT NULL,
     expires_at INTEGER NOT NULL,
     attempts INTEGER NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER NOT NULL DEFAULT 0,
+    window_start INTEGER NOT NULL DEFAULT 0,
+    issued INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (fiduciary, lookup)
 ) WITHOUT ROWID;
 -- Transactional outbox: messages to principals, written in the same commit as what caused

@@ -331,13 +331,20 @@ async fn codes_expire_are_void_after_five_wrong_tries_and_are_not_resent_at_once
     }
     assert_eq!(verify(&s, email, &code).await.0, StatusCode::UNAUTHORIZED);
 
-    // A new code is not made within 30 s (same answer, no message), then is.
+    // Five failures lock the contact out for 15 minutes: no new code meanwhile (same answer,
+    // no message), then one.
     start(&s, email).await;
     assert_eq!(last_message(&s).await.unwrap().id, first.id);
-    s.clock.advance(time::Duration::seconds(30));
+    s.clock.advance(time::Duration::minutes(14));
+    start(&s, email).await;
+    assert_eq!(last_message(&s).await.unwrap().id, first.id);
+    s.clock.advance(time::Duration::minutes(1));
     start(&s, email).await;
     let second = last_message(&s).await.unwrap();
     assert_ne!(second.id, first.id);
+    // Not again within 30 s.
+    start(&s, email).await;
+    assert_eq!(last_message(&s).await.unwrap().id, second.id);
 
     // A code expires after 5 minutes.
     s.clock.advance(time::Duration::minutes(5));
@@ -358,4 +365,65 @@ async fn codes_expire_are_void_after_five_wrong_tries_and_are_not_resent_at_once
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     }
     assert_eq!(last_message(&s).await.unwrap().id, second.id);
+}
+
+/// A new code does not buy new guesses: failures count across codes, lock-outs double, and a
+/// contact gets at most ten codes a day (no SMS flood).
+#[tokio::test]
+async fn guesses_count_across_codes_and_codes_are_capped_per_day() {
+    let (s, _cat, _a, _id) = start_with_consent("CUST-9", all_granted()).await;
+    let (st, _) = s
+        .post(
+            "/v1/principals/contacts",
+            json!({"principal_id": "CUST-9", "contact": "9123456780"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let phone = "9123456780";
+    start(&s, phone).await;
+    let c1 = code_in(&last_message(&s).await.unwrap().body);
+    let wrong = |c: &str| {
+        if c == "000000" {
+            "111111".to_string()
+        } else {
+            "000000".to_string()
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(
+            verify(&s, phone, &wrong(&c1)).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    s.clock.advance(time::Duration::seconds(30));
+    start(&s, phone).await;
+    let c2 = code_in(&last_message(&s).await.unwrap().body);
+    // The fifth failure overall locks, although it is the first for this code.
+    assert_eq!(
+        verify(&s, phone, &wrong(&c2)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(verify(&s, phone, &c2).await.0, StatusCode::UNAUTHORIZED);
+
+    // After the lock-out, a right code works and the count starts again.
+    s.clock.advance(time::Duration::minutes(15));
+    start(&s, phone).await;
+    let c3 = code_in(&last_message(&s).await.unwrap().body);
+    assert_eq!(verify(&s, phone, &c3).await.0, StatusCode::CREATED);
+
+    // Ten codes in 24 hours at most (this window has had three).
+    let mut sent = 3;
+    for _ in 0..12 {
+        s.clock.advance(time::Duration::seconds(31));
+        let before = last_message(&s).await.unwrap().id;
+        start(&s, phone).await;
+        if last_message(&s).await.unwrap().id != before {
+            sent += 1;
+        }
+    }
+    assert_eq!(sent, 10);
+    s.clock.advance(time::Duration::hours(24));
+    let before = last_message(&s).await.unwrap().id;
+    start(&s, phone).await;
+    assert_ne!(last_message(&s).await.unwrap().id, before);
 }
