@@ -214,6 +214,9 @@ pub fn start_sign_in(tx: &mut SqliteTx<'_>, fid: Uuid, contact: &str) -> StoreRe
     Ok(Some(tx.conn().last_insert_rowid()))
 }
 
+/// (code hash, expiry, tries on this code, failures in a row, locked until, owner pseudonym).
+type CodeRow = (Vec<u8>, i64, i64, i64, i64, Vec<u8>);
+
 /// Why a code was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodeRefused {
@@ -237,7 +240,7 @@ pub fn verify_sign_in(
         return Ok(Err(CodeRefused::Invalid));
     };
     let look = lookup(tx.keys(), fid, &value);
-    let row: Option<(Vec<u8>, i64, i64, i64, i64, Vec<u8>)> = tx
+    let row: Option<CodeRow> = tx
         .conn()
         .query_row(
             "SELECT o.code_hash, o.expires_at, o.attempts, o.failures, o.locked_until, c.pseudonym
