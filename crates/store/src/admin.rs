@@ -35,6 +35,8 @@ pub struct ApiKeyInfo {
     pub prefix: String,
     #[schema(value_type = Vec<String>)]
     pub scopes: BTreeSet<Permission>,
+    /// Who made it: `cli`, `fiduciary:<key id>` or `staff:<staff id>`.
+    pub created_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -166,8 +168,8 @@ pub fn create_api_key(
     let id = Uuid::now_v7();
     tx.conn()
         .execute(
-            "INSERT INTO api_keys (uuid, fiduciary, name, key_hash, prefix, scopes, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO api_keys (uuid, fiduciary, name, key_hash, prefix, scopes, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 id.to_string(),
                 f,
@@ -175,6 +177,7 @@ pub fn create_api_key(
                 &key_hash(&secret)[..],
                 &secret[..10],
                 scopes_text(scopes),
+                initiator,
                 ms(tx.now())
             ],
         )

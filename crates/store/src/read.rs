@@ -260,7 +260,7 @@ impl Reads for Reader<'_> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT uuid, name, prefix, scopes, created_at, revoked_at FROM api_keys
+                "SELECT uuid, name, prefix, scopes, created_at, revoked_at, created_by FROM api_keys
                  WHERE fiduciary = ?1 ORDER BY created_at, uuid",
             )
             .map_err(db_err)?;
@@ -273,17 +273,19 @@ impl Reads for Reader<'_> {
                     r.get::<_, String>(3)?,
                     r.get::<_, i64>(4)?,
                     r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, String>(6)?,
                 ))
             })
             .map_err(db_err)?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, name, prefix, scopes, created, revoked) = row.map_err(db_err)?;
+            let (id, name, prefix, scopes, created, revoked, created_by) = row.map_err(db_err)?;
             out.push(crate::admin::ApiKeyInfo {
                 id: parse_uuid(&id)?,
                 name,
                 prefix,
                 scopes: crate::admin::parse_scopes(&scopes),
+                created_by,
                 created_at: crate::sqlite::from_ms(created),
                 revoked_at: revoked.map(crate::sqlite::from_ms),
             });

@@ -17,6 +17,8 @@ CREATE TABLE api_keys (
     prefix TEXT NOT NULL,
     -- Permission names (see anumodan_core::authz), space-separated.
     scopes TEXT NOT NULL,
+    -- Who made it: `cli`, `fiduciary:<key id>` or `staff:<staff id>`.
+    created_by TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     revoked_at INTEGER
 );

@@ -8,8 +8,8 @@
 //!   in small batches while the server runs (old keys stay readable until then).
 //! - A personal data field is stored as a token `enc:v1:<pseudonym>.<nonce|ciphertext>`
 //!   (base64url), sealed under the data key of the principal it belongs to, with the fiduciary,
-//!   the pseudonym and the field name as associated data: a token moved to another field,
-//!   principal or fiduciary does not open.
+//!   the pseudonym and the field name as associated data: a token moved to another field or
+//!   fiduciary does not open (it names its own principal, whose value it stays).
 //! - Lookups never use clear values: rows are found by the principal's keyed pseudonym (blind
 //!   index, see [`crate::keys::Keys::pseudonym`]).
 //! - Erasing a principal deletes their wrapped data key: every token sealed under it becomes

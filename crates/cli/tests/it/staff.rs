@@ -1465,6 +1465,13 @@ async fn a_fiduciary_admin_manages_integration_keys_but_not_unmasking_ones() {
     // Nor rotate the root key, which holds pii.unmask.
     let (st, keys) = admin.get("/v1/keys").await;
     assert_eq!(st, StatusCode::OK);
+    let made = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == key_id.as_str())
+        .unwrap();
+    assert_eq!(made["created_by"], format!("staff:{admin_id}"));
     let root = keys
         .as_array()
         .unwrap()
