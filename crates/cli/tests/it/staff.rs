@@ -1071,7 +1071,7 @@ async fn staff_are_created_with_a_one_time_password_and_disabling_ends_their_ses
     let (clerk, v) = password_step(&s.url, "new.clerk", &pw).await;
     assert_eq!(v["mfa"], "enrol");
     assert_eq!(v["staff"]["must_change_password"], true);
-    enrol(&clerk, &s.clock).await;
+    let (secret, _) = enrol(&clerk, &s.clock).await;
     let (st, v) = adm
         .post(
             &format!("/v1/staff/{id}/roles"),
@@ -1088,8 +1088,8 @@ async fn staff_are_created_with_a_one_time_password_and_disabling_ends_their_ses
     );
     let new_pw = "a much better passphrase";
     for (current, new, code) in [
-        ("not it at all", new_pw, "wrong_password"),
         (pw.as_str(), "short", "weak_password"),
+        ("not it at all", new_pw, "wrong_password"),
     ] {
         let (st, v) = clerk
             .post(
@@ -1102,6 +1102,19 @@ async fn staff_are_created_with_a_one_time_password_and_disabling_ends_their_ses
             (StatusCode::UNPROCESSABLE_ENTITY, Some(code))
         );
     }
+    // A wrong current password ended the session: guessing goes through sign-in again.
+    let (st, _) = clerk.get("/v1/session").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    s.clock.advance(time::Duration::seconds(30));
+    let (clerk, v) = password_step(&s.url, "new.clerk", &pw).await;
+    assert_eq!(v["mfa"], "required", "{v}");
+    let (st, v) = clerk
+        .post(
+            "/v1/session/mfa",
+            json!({"code": code_now(&s.clock, &secret)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
     let (st, v) = clerk
         .post(
             "/v1/staff/me/password",

@@ -542,9 +542,19 @@ pub async fn change_password(
     .await
     .map_err(|_| ApiError::unavailable("password hashing failed"))??;
     if !ok {
+        // A wrong current password ends the session (audited), so guessing it means signing in
+        // again each time, through the lock-out.
+        let th = sess.token_hash;
+        let ip = sess.source_ip.clone();
+        let row = sess.staff.clone();
+        s.store
+            .write_raw(move |tx| {
+                staff::end_session(tx, &th, Some((&row, "wrong_password", ip.as_deref())))
+            })
+            .await?;
         return Err(ApiError::unprocessable(
             "wrong_password",
-            "the current password is wrong",
+            "the current password is wrong; you have been signed out",
         ));
     }
     let th = sess.token_hash;
