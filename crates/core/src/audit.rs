@@ -159,6 +159,30 @@ pub struct AuditRecord {
     pub artefact_version: Option<u32>,
 }
 
+impl AuditRecord {
+    /// An entry about no principal, purpose or artefact (administration, staff, keys); the
+    /// other fields can be set with struct update syntax.
+    pub fn admin(
+        action: Action,
+        fiduciary_id: Uuid,
+        outcome: impl Into<String>,
+        initiator: &str,
+    ) -> Self {
+        AuditRecord {
+            action,
+            fiduciary_id,
+            principal_id: None,
+            purpose: None,
+            status: None,
+            outcome: outcome.into(),
+            initiator: initiator.to_string(),
+            source_ip: None,
+            artefact_id: None,
+            artefact_version: None,
+        }
+    }
+}
+
 /// One ledger entry as hashed and exported. Its leaf data is exactly `serde_json::to_vec` of
 /// this struct: keys in the declaration order below, no white space, `null` for absent values,
 /// the timestamp as RFC 3339 UTC with at most millisecond precision.

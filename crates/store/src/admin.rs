@@ -95,18 +95,7 @@ fn new_secret() -> String {
 }
 
 fn record(fid: Uuid, action: Action, outcome: String, initiator: &str) -> AuditRecord {
-    AuditRecord {
-        action,
-        fiduciary_id: fid,
-        principal_id: None,
-        purpose: None,
-        status: None,
-        outcome,
-        initiator: initiator.to_string(),
-        source_ip: None,
-        artefact_id: None,
-        artefact_version: None,
-    }
+    AuditRecord::admin(action, fid, outcome, initiator)
 }
 
 /// Registers a fiduciary with a first API key.

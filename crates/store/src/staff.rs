@@ -542,16 +542,9 @@ fn record(
     target: Option<Uuid>,
 ) -> AuditRecord {
     AuditRecord {
-        action,
-        fiduciary_id: fid,
-        principal_id: None,
-        purpose: None,
-        status: None,
-        outcome: outcome.to_string(),
-        initiator: initiator.to_string(),
         source_ip: source_ip.map(str::to_string),
         artefact_id: target,
-        artefact_version: None,
+        ..AuditRecord::admin(action, fid, outcome, initiator)
     }
 }
 

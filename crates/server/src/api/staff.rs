@@ -10,7 +10,7 @@ use crate::api::Page;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Path, Query};
 use crate::session::{Session, forbidden, scope_of, source_ip};
-use anumodan_core::audit::AuditEntry;
+use anumodan_core::audit::{Action, AuditEntry};
 use anumodan_core::authz::{BuiltinRole, Permission, Scope};
 use anumodan_core::totp;
 use anumodan_store::staff::{
@@ -158,16 +158,13 @@ pub async fn rotate_master_key(
             anumodan_core::ports::Tx::append_audit(
                 tx,
                 &anumodan_core::audit::AuditRecord {
-                    action: anumodan_core::audit::Action::AdminAction,
-                    fiduciary_id: Uuid::nil(),
-                    principal_id: None,
-                    purpose: None,
-                    status: None,
-                    outcome,
-                    initiator,
                     source_ip: ip,
-                    artefact_id: None,
-                    artefact_version: None,
+                    ..anumodan_core::audit::AuditRecord::admin(
+                        Action::AdminAction,
+                        Uuid::nil(),
+                        outcome,
+                        &initiator,
+                    )
                 },
             )
         })
