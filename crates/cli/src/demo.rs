@@ -173,6 +173,12 @@ Validate before processing:
   curl -s -X POST {url}/v1/consents/validate -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \
     -d '{{"principal_id":"citizen-42","purpose":"sms_alerts"}}'
 
+Answers show personal data masked (citizen-42 comes back as ******n-42). Let the citizen see and
+withdraw their own consents: ask for a token for them, then call /v1/me with it:
+  curl -s -X POST {url}/v1/principal-tokens -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \
+    -d '{{"principal_id":"citizen-42"}}'
+  curl -s -H 'Authorization: Bearer anp_...' {url}/v1/me/consents
+
 Press Ctrl-C to stop.{temp_note}"#,
         data = cfg.data_dir.display(),
         fid = seeded.fiduciary_id,

@@ -862,7 +862,11 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
             serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
         })
         .collect();
-    assert_eq!(bodies.len(), 2, "a collect and a validate example:\n{out}");
+    assert_eq!(
+        bodies.len(),
+        3,
+        "a collect, a validate and a principal token example:\n{out}"
+    );
     assert!(out.contains(&format!(
         "curl -s -X POST {url}/v1/consents -H 'Authorization: Bearer {key}'"
     )));
@@ -898,6 +902,25 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["valid"], true, "{v}");
     assert_eq!(v["consent_id"], a["id"]);
+    // The citizen's own view: a token, then /v1/me.
+    let (st, t) = post(
+        &client,
+        &format!("{url}/v1/principal-tokens"),
+        &key,
+        bodies[2].clone(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{t}");
+    assert!(out.contains(&format!("{url}/v1/me/consents")), "{out}");
+    let (st, mine) = get(
+        &client,
+        &format!("{url}/v1/me/consents"),
+        t["token"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{mine}");
+    assert_eq!(mine["items"][0]["id"], a["id"]);
+    assert_eq!(mine["items"][0]["principal_id"], "******n-42");
     // The notice example (Hindi).
     let notice_url = out
         .split('\'')
