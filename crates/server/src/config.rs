@@ -34,6 +34,11 @@ pub struct Config {
     /// How long a client may take to send a request's head once it starts one (and how long an
     /// idle keep-alive connection is kept), in ms: slow clients cannot hold connections.
     pub header_read_timeout_ms: u64,
+    /// Proxies (CIDRs, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` is believed: behind them, the
+    /// client is the rightmost address in that header that is not itself a trusted proxy. The
+    /// client address is what the ledger records and what the per-IP rate limit counts.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
     /// PEM certificate chain: with `tls_key`, the server speaks TLS 1.3 only (`ANUMODAN_TLS_CERT`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_cert: Option<PathBuf>,
@@ -74,6 +79,7 @@ impl Default for Config {
             expiry_interval_ms: 1000,
             max_body_bytes: 64 * 1024,
             header_read_timeout_ms: 10_000,
+            trusted_proxies: Vec::new(),
             tls_cert: None,
             tls_key: None,
             rate_limit_per_ip: 1000,

@@ -168,23 +168,20 @@ pub async fn start_with_store(
     let app = router(state.clone(), cfg);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let running_tls = tls.is_some();
-    let head_timeout = Duration::from_millis(cfg.header_read_timeout_ms.max(100));
-    let task = tokio::spawn(transport::serve(
-        listener,
-        tls,
-        app,
-        head_timeout,
-        async move {
-            if until_signal {
-                tokio::select! {
-                    _ = rx => {}
-                    _ = shutdown_signal() => {}
-                }
-            } else {
-                let _ = rx.await;
+    let options = transport::Options {
+        head_timeout: Duration::from_millis(cfg.header_read_timeout_ms.max(100)),
+        trusted_proxies: transport::parse_proxies(&cfg.trusted_proxies)?,
+    };
+    let task = tokio::spawn(transport::serve(listener, tls, app, options, async move {
+        if until_signal {
+            tokio::select! {
+                _ = rx => {}
+                _ = shutdown_signal() => {}
             }
-        },
-    ));
+        } else {
+            let _ = rx.await;
+        }
+    }));
     let workers = vec![
         workers::spawn_expiry(
             state.clone(),
