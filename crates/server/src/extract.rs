@@ -140,11 +140,24 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         .ok_or_else(ApiError::unauthorized)
 }
 
-fn source_ip(parts: &Parts) -> Option<String> {
+/// The client's address (the TCP peer, or the one a trusted proxy forwarded; see
+/// `transport::client_addr`), for audit entries.
+pub fn source_ip(parts: &Parts) -> Option<String> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
+}
+
+/// [`source_ip`] as an extractor, for routes that take no credential.
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(source_ip(parts)))
+    }
 }
 
 /// A data principal, by a token their fiduciary requested for them (`Authorization: Bearer

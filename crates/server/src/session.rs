@@ -9,11 +9,10 @@ use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use anumodan_core::authz::{Permission, Scope, needs_mfa};
 use anumodan_store::staff::{self, Grant, Lockout, StaffRow};
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
@@ -82,13 +81,6 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim().to_string())
-}
-
-pub fn source_ip(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
 }
 
 fn unauthenticated() -> ApiError {
@@ -251,7 +243,7 @@ impl FromRequestParts<AppState> for Session {
             staff: sess.staff,
             mfa_done: sess.mfa_done,
             grants,
-            source_ip: source_ip(parts),
+            source_ip: crate::extract::source_ip(parts),
         })
     }
 }

@@ -26,17 +26,6 @@ pub struct Keys {
 pub const PSEUDONYM_LEN: usize = 16;
 
 impl Keys {
-    pub fn new(signer: NoteSigner, pseudonym_key: [u8; 32], master_key: [u8; 32]) -> Keys {
-        let mut token_key = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut token_key);
-        Keys {
-            signer,
-            pseudonym_key,
-            token_key,
-            masters: std::sync::RwLock::new(crate::vault::MasterKeys::single(master_key, None)),
-        }
-    }
-
     /// Loads the keys from `dir/keys/`, creating any that are missing. A signing key given as
     /// `signing_key_file` is used instead of the one in the directory (and is never created).
     pub fn load_or_create(

@@ -93,16 +93,6 @@ fn read_key(path: &Path) -> std::io::Result<Key> {
 }
 
 impl MasterKeys {
-    pub fn single(key: [u8; 32], _: Option<()>) -> MasterKeys {
-        let key = Zeroizing::new(key);
-        let id = key_id(&key);
-        MasterKeys {
-            current: id.clone(),
-            keys: BTreeMap::from([(id, key)]),
-            configured: true,
-        }
-    }
-
     /// Loads every key in `kdir/master/`, plus `configured` if given (which is then current);
     /// creates a first key when there is none.
     pub fn load_or_create(kdir: &Path, configured: Option<&Path>) -> std::io::Result<MasterKeys> {
@@ -409,21 +399,6 @@ impl<'a> Vault<'a> {
             }
         }
         Ok(())
-    }
-
-    /// Whether the principal's data key was destroyed.
-    pub fn is_erased(&mut self, principal_id: &str) -> StoreResult<bool> {
-        let p = self.keys.pseudonym(self.fid, principal_id);
-        let erased: Option<bool> = self
-            .conn
-            .prepare_cached(
-                "SELECT erased_at IS NOT NULL FROM principals WHERE fiduciary = ?1 AND pseudonym = ?2",
-            )
-            .map_err(db_err)?
-            .query_row(params![self.fid_row, &p[..]], |r| r.get(0))
-            .optional()
-            .map_err(db_err)?;
-        Ok(erased.unwrap_or(false))
     }
 }
 

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::api::Page;
 use crate::api::consents::{ConsentWithHistory, WithdrawalView, current, optional_body};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{Caller, Json, Path, PrincipalCaller};
+use crate::extract::{Caller, ClientIp, Json, Path, PrincipalCaller};
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::Permission;
 use anumodan_core::mask::mask_artefact;
@@ -259,7 +259,7 @@ pub struct SignInVerify {
     responses((status = 201, description = "Signed in: a principal token for /v1/me", body = PrincipalToken), (status = 401, description = "Wrong, expired or used code (5 tries per code)", body = Problem)))]
 pub async fn sign_in_verify(
     State(s): State<AppState>,
-    ConnectInfoIp(ip): ConnectInfoIp,
+    ClientIp(ip): ClientIp,
     Json(body): Json<SignInVerify>,
 ) -> ApiResult<(axum::http::StatusCode, axum::Json<PrincipalToken>)> {
     let store = s.store.clone();
@@ -291,24 +291,5 @@ pub async fn sign_in_verify(
             "invalid_code",
             "the code is wrong, expired or used up; ask for a new one",
         )),
-    }
-}
-
-/// The client's address, for the ledger.
-pub struct ConnectInfoIp(pub Option<String>);
-
-impl axum::extract::FromRequestParts<AppState> for ConnectInfoIp {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ConnectInfoIp(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ))
     }
 }

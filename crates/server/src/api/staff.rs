@@ -8,8 +8,8 @@
 use crate::AppState;
 use crate::api::Page;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{Json, Path, Query};
-use crate::session::{Session, forbidden, scope_of, source_ip};
+use crate::extract::{ClientIp, Json, Path, Query};
+use crate::session::{Session, forbidden, scope_of};
 use anumodan_core::audit::{Action, AuditEntry};
 use anumodan_core::authz::{BuiltinRole, Permission, Scope};
 use anumodan_core::totp;
@@ -17,8 +17,7 @@ use anumodan_store::staff::{
     self, Attempt, CustomRole, Grant, RoleChange, RoleRef, SecondFactor, StaffRow, StaffView,
 };
 use axum::Router;
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -175,17 +174,6 @@ pub async fn rotate_master_key(
     }))
 }
 
-/// The TCP peer, for audit entries.
-pub struct PeerIp(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(PeerIp(source_ip(parts)))
-    }
-}
-
 fn locked_out(secs: u64) -> ApiError {
     let mut e = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
@@ -246,7 +234,7 @@ fn mfa_state(mfa_done: bool, s: &StaffRow) -> &'static str {
         (status = 429, body = Problem, description = "locked_out, with Retry-After")))]
 pub async fn sign_in(
     State(s): State<AppState>,
-    PeerIp(ip): PeerIp,
+    ClientIp(ip): ClientIp,
     Json(req): Json<SignInRequest>,
 ) -> ApiResult<Response> {
     let username = req.username.trim().to_ascii_lowercase();
