@@ -6,7 +6,7 @@ use anumodan_ledger::merkle::{self, hash_to_base64};
 use anumodan_ledger::note::{NoteSigner, NoteVerifier};
 use anumodan_ledger::verify::Report;
 use anumodan_store::read::{ConnSource, all_checkpoints};
-use anumodan_store::verify::{export_db, open_read_only, verify_db};
+use anumodan_store::verify::{export_db, open_database, verify_db};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -95,7 +95,10 @@ pub async fn run(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
                 Some(k) => key_from(&k)?,
                 None => local_key(&cfg)?,
             };
-            let conn = open_read_only(&cfg.data_dir.join("anumodan.db"))?;
+            let conn = open_database(
+                cfg.database_url.as_deref(),
+                &cfg.data_dir.join("anumodan.db"),
+            )?;
             match verify_db(&conn, &key) {
                 Ok(r) => {
                     print_report("ledger", &r);
@@ -110,7 +113,10 @@ pub async fn run(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
         AuditCommand::Export { common, out } => {
             let cfg = common.load(None)?;
             let key = local_key(&cfg)?;
-            let conn = open_read_only(&cfg.data_dir.join("anumodan.db"))?;
+            let conn = open_database(
+                cfg.database_url.as_deref(),
+                &cfg.data_dir.join("anumodan.db"),
+            )?;
             let (n, c) = export_db(&conn, &out, &key.to_verifier_key())?;
             println!(
                 "exported {n} entries and {c} checkpoints to {}",
@@ -137,7 +143,10 @@ pub async fn run(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
             tree_size,
         } => {
             let cfg = common.load(None)?;
-            let conn = open_read_only(&cfg.data_dir.join("anumodan.db"))?;
+            let conn = open_database(
+                cfg.database_url.as_deref(),
+                &cfg.data_dir.join("anumodan.db"),
+            )?;
             let cps = all_checkpoints(&conn)?;
             let cp = match tree_size {
                 Some(n) => cps.iter().find(|c| c.size == n),
@@ -164,7 +173,10 @@ pub async fn run(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
         }
         AuditCommand::Consistency { common, from, to } => {
             let cfg = common.load(None)?;
-            let conn = open_read_only(&cfg.data_dir.join("anumodan.db"))?;
+            let conn = open_database(
+                cfg.database_url.as_deref(),
+                &cfg.data_dir.join("anumodan.db"),
+            )?;
             let cps = all_checkpoints(&conn)?;
             let a = cps
                 .iter()

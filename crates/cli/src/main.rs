@@ -36,6 +36,10 @@ pub(crate) struct Common {
     /// Data directory holding the embedded database and keys [env: ANUMODAN_DATA_DIR] [default: data]
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// PostgreSQL URL: use that database (shared by every node) instead of the embedded one;
+    /// DATA_DIR then holds only the keys [env: ANUMODAN_DATABASE_URL]
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
     /// TOML configuration file [env: ANUMODAN_CONFIG]
     #[arg(long, env = "ANUMODAN_CONFIG")]
     config: Option<PathBuf>,
@@ -61,6 +65,7 @@ impl Common {
         let o = Overrides {
             listen,
             data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
             tls_cert: tls.tls_cert.clone(),
             tls_key: tls.tls_key.clone(),
         };
@@ -70,7 +75,7 @@ impl Common {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the service on the embedded database.
+    /// Run the service (on the embedded database, or on PostgreSQL with --database-url).
     Serve {
         /// Address to listen on [env: ANUMODAN_LISTEN] [default: 127.0.0.1:8080]
         #[arg(long)]
@@ -197,8 +202,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate { common } => {
             let cfg = common.load(None)?;
             let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
+            let on_postgres = store.is_postgres();
             drop(store);
-            println!("migrations applied in {}", cfg.data_dir.display());
+            if on_postgres {
+                println!("migrations applied to the PostgreSQL database");
+            } else {
+                println!("migrations applied in {}", cfg.data_dir.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Fiduciary {

@@ -12,8 +12,14 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     /// Address to listen on (`ANUMODAN_LISTEN`).
     pub listen: SocketAddr,
-    /// Where the embedded database and keys live (`ANUMODAN_DATA_DIR`).
+    /// Where the embedded database and keys live (`ANUMODAN_DATA_DIR`). With `database_url`
+    /// it holds only the keys, which every node sharing the database needs alike.
     pub data_dir: PathBuf,
+    /// A PostgreSQL URL (`ANUMODAN_DATABASE_URL`), e.g. `postgres://anumodan@db/anumodan`:
+    /// the store is then that database, shared by any number of nodes, instead of the
+    /// embedded one. Never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
     /// Name of the audit ledger: the origin line of its checkpoints (`ANUMODAN_LOG_NAME`).
     pub log_name: String,
     /// The ledger's Ed25519 signing key file (C2SP signed-note private key, named `log_name`);
@@ -72,6 +78,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
+            database_url: None,
             log_name: "anumodan.local/ledger".into(),
             ledger_signing_key: None,
             master_key_file: None,
@@ -103,6 +110,8 @@ pub struct Overrides {
     pub listen: Option<SocketAddr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_cert: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -76,6 +76,7 @@ pub fn open_store(cfg: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Store> 
     sc.log_name = cfg.log_name.clone();
     sc.signing_key_file = cfg.ledger_signing_key.clone();
     sc.master_key_file = cfg.master_key_file.clone();
+    sc.database_url = cfg.database_url.clone();
     sc.checkpoint_interval = Duration::from_millis(cfg.checkpoint_interval_ms.max(10));
     Ok(Store::open(&sc, clock)?)
 }

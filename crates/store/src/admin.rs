@@ -1,6 +1,7 @@
 //! Store-level administration that is not a consent use case: fiduciaries, their API keys,
 //! unmasking and erasing principals' personal data.
 
+use crate::db::params;
 use crate::sqlite::{SqliteTx, db_err, ms};
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
@@ -8,7 +9,6 @@ use anumodan_core::model::{Artefact, Fiduciary};
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
 use base64::Engine;
 use rand::RngCore;
-use rusqlite::params;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -187,7 +187,7 @@ pub fn create_api_key(
 /// The row id and name of a live key of this fiduciary (None: no such key, revoked, or
 /// another fiduciary's).
 fn live_key(tx: &mut SqliteTx<'_>, fid: Uuid, key: Uuid) -> StoreResult<Option<(i64, String)>> {
-    use rusqlite::OptionalExtension;
+    use crate::db::OptionalExtension;
     let f = tx.fid(fid)?;
     tx.conn()
         .query_row(

@@ -150,6 +150,17 @@ impl Keys {
         mac.finalize().into_bytes().into()
     }
 
+    /// What every node sharing one database must hold alike: the ledger's public key and a
+    /// keyed hash under the pseudonym key (so the key itself is not revealed). Recorded by
+    /// the first node on PostgreSQL; a node with other keys refuses to start.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let mut h = Sha256::new();
+        h.update(self.signer.verifier_key().as_bytes());
+        h.update(self.keyed_hash("deployment fingerprint", &[]));
+        anumodan_core::model::hex_lower(&h.finalize())
+    }
+
     /// The claim of a token signed by this deployment and not expired at `now` (unix seconds).
     pub fn open_principal_token(&self, token: &str, now: i64) -> Option<PrincipalClaim> {
         use base64::Engine;

@@ -4,7 +4,9 @@
 //! [`Tx`]: anumodan_core::ports::Tx
 
 pub mod admin;
+pub mod db;
 pub mod keys;
+pub mod pg;
 pub mod ports;
 pub mod principal;
 pub mod read;

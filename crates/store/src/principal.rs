@@ -1,6 +1,7 @@
 //! Principal sign-in by one-time code: contacts declared by the fiduciary, codes, and the
 //! transactional outbox that carries the code to the principal.
 
+use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::PSEUDONYM_LEN;
 use crate::sqlite::{SqliteTx, db_err, ms};
 use crate::vault::Vault;
@@ -8,7 +9,6 @@ use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
 use anumodan_core::usecases::Actor;
 use rand::Rng;
-use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 /// How long a sign-in code lives.
@@ -204,14 +204,16 @@ pub fn start_sign_in(tx: &mut SqliteTx<'_>, fid: Uuid, contact: &str) -> StoreRe
         ContactKind::Mobile => "sms",
         ContactKind::Email => "email",
     };
-    tx.conn()
-        .execute(
+    let id = tx
+        .conn()
+        .query_row(
             "INSERT INTO outbox (created_at, fiduciary, pseudonym, channel, destination, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
             params![ms(now), f, &p[..], channel, destination, body],
+            |r| r.get(0),
         )
         .map_err(db_err)?;
-    Ok(Some(tx.conn().last_insert_rowid()))
+    Ok(Some(id))
 }
 
 /// (code hash, expiry, tries on this code, failures in a row, locked until, owner pseudonym).

@@ -1,6 +1,7 @@
 //! Read-only queries, run on the reader pool ([`crate::Store::read`]) or on any connection
 //! (`audit verify` opens the database directly).
 
+use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::Keys;
 use crate::ports::Reads;
 use crate::sqlite::{db_err, from_ms, hex, ms};
@@ -8,7 +9,6 @@ use anumodan_core::audit::AuditEntry;
 use anumodan_core::model::*;
 use anumodan_core::ports::{StoreError, StoreResult};
 use anumodan_ledger::merkle::{self, Hash};
-use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -73,8 +73,8 @@ const ENTRY_COLUMNS: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value, 
 /// An entry rebuilt from its row, with the hash stored beside it. Rows whose references are
 /// broken come back as an error naming the index.
 pub fn entry_from_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(u64, Result<AuditEntry, String>, Vec<u8>)> {
+    r: &crate::db::Row<'_>,
+) -> Result<(u64, Result<AuditEntry, String>, Vec<u8>), crate::db::DbError> {
     let index: i64 = r.get(0)?;
     let hash: Vec<u8> = r.get(12)?;
     let entry = (|| {
@@ -107,15 +107,11 @@ pub fn for_each_entry(
     mut f: impl FnMut(u64, Result<AuditEntry, String>, Vec<u8>) -> bool,
 ) -> StoreResult<()> {
     let sql = format!("SELECT {ENTRY_COLUMNS} ORDER BY a.idx");
-    let mut stmt = conn.prepare(&sql).map_err(db_err)?;
-    let mut rows = stmt.query([]).map_err(db_err)?;
-    while let Some(row) = rows.next().map_err(db_err)? {
-        let (idx, entry, hash) = entry_from_row(row).map_err(db_err)?;
-        if !f(idx, entry, hash) {
-            break;
-        }
-    }
-    Ok(())
+    conn.for_each_row(&sql, (), &mut |row| {
+        let (idx, entry, hash) = entry_from_row(row)?;
+        Ok(f(idx, entry, hash))
+    })
+    .map_err(db_err)
 }
 
 /// Every stored checkpoint, smallest first.
@@ -124,7 +120,7 @@ pub fn all_checkpoints(conn: &Connection) -> StoreResult<Vec<StoredCheckpoint>> 
         .prepare("SELECT size, created_at, note FROM checkpoints ORDER BY size")
         .map_err(db_err)?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map((), |r| {
             Ok(StoredCheckpoint {
                 size: r.get::<_, i64>(0)? as u64,
                 created_at: from_ms(r.get(1)?),
@@ -156,7 +152,7 @@ impl<'a> Reader<'a> {
     fn bodies<T: serde::de::DeserializeOwned>(
         &self,
         sql: &str,
-        p: impl rusqlite::Params,
+        p: impl crate::db::Params,
     ) -> StoreResult<Vec<T>> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(db_err)?;
         let rows = stmt
@@ -174,12 +170,12 @@ impl<'a> Reader<'a> {
         &self,
         fid: Uuid,
         sql: &str,
-        extra: &[&dyn rusqlite::ToSql],
+        extra: &[&dyn crate::db::Param],
     ) -> StoreResult<Vec<T>> {
         let Some(f) = self.fid(fid)? else {
             return Ok(vec![]);
         };
-        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&f];
+        let mut p: Vec<&dyn crate::db::Param> = vec![&f];
         p.extend_from_slice(extra);
         self.bodies(sql, p.as_slice())
     }
@@ -188,7 +184,7 @@ impl<'a> Reader<'a> {
         &self,
         fid: Uuid,
         sql: &str,
-        extra: &[&dyn rusqlite::ToSql],
+        extra: &[&dyn crate::db::Param],
     ) -> StoreResult<Option<T>> {
         Ok(self.scoped(fid, sql, extra)?.into_iter().next())
     }
@@ -211,7 +207,7 @@ impl<'a> Reader<'a> {
     fn checkpoint_where(
         &self,
         clause: &str,
-        p: impl rusqlite::Params,
+        p: impl crate::db::Params,
     ) -> StoreResult<Option<StoredCheckpoint>> {
         self.conn
             .prepare_cached(&format!(
@@ -411,7 +407,8 @@ impl Reads for Reader<'_> {
     /// Ledger entries matching the filter, by increasing index, at most `limit`.
     fn audit_entries(&self, q: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         let mut sql = format!("SELECT {ENTRY_COLUMNS} WHERE 1 = 1");
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        use crate::db::Arg;
+        let mut args: Vec<Arg> = Vec::new();
         let sym = |v: &str| -> StoreResult<Option<i64>> {
             self.conn
                 .prepare_cached("SELECT id FROM audit_symbols WHERE value = ?1")
@@ -420,7 +417,7 @@ impl Reads for Reader<'_> {
                 .optional()
                 .map_err(db_err)
         };
-        let mut push = |sql: &mut String, clause: &str, v: rusqlite::types::Value| {
+        let mut push = |sql: &mut String, clause: &str, v: Arg| {
             args.push(v);
             sql.push_str(&format!(" AND {clause} ?{}", args.len()));
         };
@@ -428,7 +425,7 @@ impl Reads for Reader<'_> {
             ($col:literal, $value:expr) => {
                 if let Some(v) = $value {
                     match sym(&v)? {
-                        Some(id) => push(&mut sql, concat!("a.", $col, " ="), id.into()),
+                        Some(id) => push(&mut sql, concat!("a.", $col, " ="), Arg::Int(id)),
                         None => return Ok(vec![]),
                     }
                 }
@@ -447,16 +444,16 @@ impl Reads for Reader<'_> {
         by_symbol!("purpose", q.purpose.clone());
         by_symbol!("action", q.action.clone());
         if let Some(t) = q.from {
-            push(&mut sql, "a.ts >=", ms(t).into());
+            push(&mut sql, "a.ts >=", Arg::Int(ms(t)));
         }
         if let Some(t) = q.to {
-            push(&mut sql, "a.ts <", ms(t).into());
+            push(&mut sql, "a.ts <", Arg::Int(ms(t)));
         }
         if let Some(after) = q.after {
-            push(&mut sql, "a.idx >", (after as i64).into());
+            push(&mut sql, "a.idx >", Arg::Int(after as i64));
         }
         if let Some(id) = principal {
-            args.push(id.into());
+            args.push(Arg::Int(id));
             let n = args.len();
             sql.push_str(&format!(
                 " AND a.principal = ?{n} AND a.idx IN (
@@ -471,9 +468,7 @@ impl Reads for Reader<'_> {
         // page exists; clamping that away would end the listing after 1000 entries.
         sql.push_str(&format!(" ORDER BY a.idx LIMIT {}", q.limit.clamp(1, 1001)));
         let mut stmt = self.conn.prepare(&sql).map_err(db_err)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args), entry_from_row)
-            .map_err(db_err)?;
+        let rows = stmt.query_map(args, entry_from_row).map_err(db_err)?;
         let mut out = Vec::new();
         for r in rows {
             let (idx, entry, _) = r.map_err(db_err)?;
@@ -502,7 +497,7 @@ impl Reads for Reader<'_> {
     }
 
     fn latest_checkpoint(&self) -> StoreResult<Option<StoredCheckpoint>> {
-        self.checkpoint_where("ORDER BY size DESC LIMIT 1", [])
+        self.checkpoint_where("ORDER BY size DESC LIMIT 1", ())
     }
 
     fn checkpoint(&self, size: u64) -> StoreResult<Option<StoredCheckpoint>> {
@@ -544,7 +539,7 @@ impl Reads for Reader<'_> {
 
     fn ledger_size(&self) -> StoreResult<u64> {
         self.conn
-            .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", [], |r| {
+            .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", (), |r| {
                 r.get::<_, i64>(0)
             })
             .map(|n| n as u64)

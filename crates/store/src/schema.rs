@@ -260,6 +260,6 @@ CREATE TABLE role_changes (
     role TEXT NOT NULL,
     scope TEXT NOT NULL,
     change TEXT NOT NULL,
-    by TEXT NOT NULL
+    changed_by TEXT NOT NULL
 );
 "#];

@@ -13,6 +13,7 @@
 //! Reads that need no ledger entry (GET routes, proofs) use a small pool of read-only
 //! connections and see the latest committed state.
 
+use crate::db::{Connection, DbError, OptionalExtension, params};
 use crate::keys::Keys;
 use crate::schema::MIGRATIONS;
 use crate::vault::Vault;
@@ -23,7 +24,7 @@ use anumodan_core::ports::{IndexedConsent, StoreError, StoreResult, Tx};
 use anumodan_core::usecases;
 use anumodan_ledger::checkpoint::{Checkpoint, sign_checkpoint};
 use anumodan_ledger::merkle::{self, Frontier, Hash, NodeSource};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::OpenFlags;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -52,6 +53,9 @@ pub struct StoreConfig {
     pub master_key_file: Option<PathBuf>,
     /// Most jobs committed together.
     pub max_batch: usize,
+    /// A PostgreSQL URL: the store is then that database (shared with other nodes) instead
+    /// of the embedded one; the data directory keeps only the keys.
+    pub database_url: Option<String>,
 }
 
 impl StoreConfig {
@@ -64,12 +68,13 @@ impl StoreConfig {
             signing_key_file: None,
             master_key_file: None,
             max_batch: 512,
+            database_url: None,
         }
     }
 }
 
-pub(crate) fn db_err(e: rusqlite::Error) -> StoreError {
-    StoreError(e.to_string())
+pub(crate) fn db_err(e: impl Into<DbError>) -> StoreError {
+    StoreError(e.into().to_string())
 }
 
 fn json_err(e: serde_json::Error) -> StoreError {
@@ -85,7 +90,7 @@ pub(crate) fn from_ms(v: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-fn open_conn(path: &Path, read_only: bool) -> StoreResult<Connection> {
+fn open_conn(path: &Path, read_only: bool) -> StoreResult<rusqlite::Connection> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else {
@@ -93,7 +98,7 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<Connection> {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
     };
-    let conn = Connection::open_with_flags(path, flags).map_err(db_err)?;
+    let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(db_err)?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -123,7 +128,7 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<Connection> {
 /// Bytes of the database file in use (pages minus free pages), after checkpointing the WAL
 /// into it: the figure the benchmark reports per audited validation.
 pub fn used_bytes(db: &Path) -> StoreResult<u64> {
-    let conn = Connection::open(db).map_err(db_err)?;
+    let conn = rusqlite::Connection::open(db).map_err(db_err)?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(db_err)?;
@@ -136,7 +141,7 @@ pub fn used_bytes(db: &Path) -> StoreResult<u64> {
 }
 
 /// Applies the embedded migrations that have not run yet. Returns how many ran.
-pub fn migrate(conn: &mut Connection) -> StoreResult<usize> {
+pub fn migrate(conn: &mut rusqlite::Connection) -> StoreResult<usize> {
     let done: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(db_err)?;
@@ -157,7 +162,8 @@ type Reply = Box<dyn FnOnce(Option<StoreError>) + Send>;
 type Group = (u64, Vec<Reply>);
 type Job = Box<dyn FnOnce(&mut SqliteTx<'_>) -> (bool, Reply) + Send>;
 
-/// The embedded store. Cheap to clone; the writer thread stops when the last clone is dropped.
+/// The store, on the embedded database or on PostgreSQL. Cheap to clone; the writer thread
+/// stops when the last clone is dropped.
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Inner>,
@@ -170,9 +176,11 @@ struct Inner {
     readers: Mutex<Vec<Connection>>,
     reader_slots: tokio::sync::Semaphore,
     keys: Arc<Keys>,
-    db_path: PathBuf,
-    /// Held for the life of the store: one writer process per data directory.
-    _lock: std::fs::File,
+    data_dir: PathBuf,
+    /// The PostgreSQL URL (readers reconnect with it), or none on the embedded database.
+    pg_url: Option<String>,
+    /// Held for the life of an embedded store: one writer process per data directory.
+    _lock: Option<std::fs::File>,
 }
 
 impl Drop for Inner {
@@ -190,9 +198,23 @@ impl Drop for Inner {
     }
 }
 
+/// Opens the store a configuration names and applies its migrations without starting it
+/// (`anumodan migrate`). Returns how many migrations ran.
+pub fn migrate_only(cfg: &StoreConfig) -> StoreResult<usize> {
+    match &cfg.database_url {
+        Some(url) => crate::pg::migrate(&crate::pg::connect(url)?),
+        None => {
+            std::fs::create_dir_all(&cfg.data_dir)
+                .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
+            migrate(&mut open_conn(&cfg.data_dir.join("anumodan.db"), false)?)
+        }
+    }
+}
+
 impl Store {
-    /// Opens (creating if needed) the database in `cfg.data_dir`, runs migrations, loads or
-    /// creates the keys, and starts the writer thread.
+    /// Opens (creating if needed) the database (the embedded one in `cfg.data_dir`, or
+    /// PostgreSQL at `cfg.database_url`), runs migrations, loads or creates the keys, and
+    /// starts the writer thread.
     pub fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>) -> StoreResult<Store> {
         std::fs::create_dir_all(&cfg.data_dir)
             .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
@@ -211,6 +233,9 @@ impl Store {
         clock: Arc<dyn Clock>,
         keys: Keys,
     ) -> StoreResult<Store> {
+        if let Some(url) = &cfg.database_url {
+            return Self::open_postgres(cfg, url, clock, keys);
+        }
         let lock_path = cfg.data_dir.join("anumodan.lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
@@ -225,22 +250,27 @@ impl Store {
             ))
         })?;
         let db_path = cfg.data_dir.join("anumodan.db");
-        let mut conn = open_conn(&db_path, false)?;
-        migrate(&mut conn)?;
+        let mut raw = open_conn(&db_path, false)?;
+        migrate(&mut raw)?;
+        let conn = Connection::Sqlite(raw);
         let keys = Arc::new(keys);
         let frontier = load_frontier(&conn)?;
         let (last_cp_size, last_ts): (i64, i64) = conn
             .query_row(
                 "SELECT COALESCE((SELECT MAX(size) FROM checkpoints), 0),
                         COALESCE((SELECT MAX(ts) FROM audit_log), 0)",
-                [],
+                (),
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(db_err)?;
         let mut readers = Vec::new();
         for _ in 0..cfg.readers.max(1) {
-            readers.push(open_conn(&db_path, true)?);
+            readers.push(Connection::Sqlite(open_conn(&db_path, true)?));
         }
+        let durable = Arc::new(AtomicU64::new(frontier.size()));
+        let mut recent_roots = VecDeque::new();
+        // What is in the database at start is on disk.
+        recent_roots.push_back((frontier.size(), frontier.root()));
         let (tx, rx) = mpsc::channel::<Job>();
         let mut writer = Writer {
             conn,
@@ -254,16 +284,11 @@ impl Store {
             last_cp_at: Instant::now(),
             interval: cfg.checkpoint_interval,
             max_batch: cfg.max_batch.max(1),
-            durable: Arc::new(AtomicU64::new(0)),
-            recent_roots: VecDeque::new(),
+            backend: Backend::Sqlite {
+                durable: durable.clone(),
+                recent_roots,
+            },
         };
-        // What is in the database at start is on disk.
-        writer
-            .durable
-            .store(writer.frontier.size(), Ordering::SeqCst);
-        writer
-            .recent_roots
-            .push_back((writer.frontier.size(), writer.frontier.root()));
         // Entries written before a crash may not be covered by a checkpoint yet: cover them now.
         writer.idle_checkpoint();
         let wal_path = cfg.data_dir.join("anumodan.db-wal");
@@ -271,13 +296,12 @@ impl Store {
             .name("anumodan-writer".into())
             .spawn(move || {
                 let (sync_tx, sync_rx) = mpsc::channel::<Group>();
-                let durable = writer.durable.clone();
                 let syncer = std::thread::Builder::new()
                     .name("anumodan-syncer".into())
                     .spawn(move || run_syncer(&wal_path, sync_rx, &durable));
                 match syncer {
                     Ok(syncer) => {
-                        writer.run(rx, &sync_tx);
+                        writer.run(rx, Some(&sync_tx));
                         drop(sync_tx);
                         let _ = syncer.join();
                     }
@@ -299,18 +323,80 @@ impl Store {
                 reader_slots: tokio::sync::Semaphore::new(readers.len()),
                 readers: Mutex::new(readers),
                 keys,
-                db_path,
-                _lock: lock,
+                data_dir: cfg.data_dir.clone(),
+                pg_url: None,
+                _lock: Some(lock),
             }),
         })
+    }
+
+    /// The PostgreSQL backend: any number of nodes on one database (see [`crate::pg`]). A
+    /// commit is durable when PostgreSQL answers it, so there is no syncer.
+    fn open_postgres(
+        cfg: &StoreConfig,
+        url: &str,
+        clock: Arc<dyn Clock>,
+        keys: Keys,
+    ) -> StoreResult<Store> {
+        let conn = crate::pg::connect(url)?;
+        crate::pg::migrate(&conn)?;
+        crate::pg::check_fingerprint(&conn, &keys.fingerprint())?;
+        let keys = Arc::new(keys);
+        let mut readers = Vec::new();
+        for _ in 0..cfg.readers.max(1) {
+            readers.push(crate::pg::connect(url)?);
+        }
+        let (tx, rx) = mpsc::channel::<Job>();
+        let mut writer = Writer {
+            conn,
+            frontier: Frontier::new(),
+            symbols: HashMap::new(),
+            fids: HashMap::new(),
+            keys: keys.clone(),
+            clock,
+            last_ts: 0,
+            last_cp_size: 0,
+            last_cp_at: Instant::now(),
+            interval: cfg.checkpoint_interval,
+            max_batch: cfg.max_batch.max(1),
+            backend: Backend::Postgres {
+                url: url.to_string(),
+                checkpoint_at: 0,
+                down_since: None,
+            },
+        };
+        writer.idle_checkpoint();
+        let handle = std::thread::Builder::new()
+            .name("anumodan-writer".into())
+            .spawn(move || writer.run(rx, None))
+            .map_err(|e| StoreError(format!("writer thread: {e}")))?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                jobs: Mutex::new(Some(tx)),
+                writer: Mutex::new(Some(handle)),
+                wal: Mutex::new(None),
+                reader_slots: tokio::sync::Semaphore::new(readers.len()),
+                readers: Mutex::new(readers),
+                keys,
+                data_dir: cfg.data_dir.clone(),
+                pg_url: Some(url.to_string()),
+                _lock: None,
+            }),
+        })
+    }
+
+    /// Whether this store is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.inner.pg_url.is_some()
     }
 
     pub fn keys(&self) -> &Keys {
         &self.inner.keys
     }
 
-    pub fn db_path(&self) -> &Path {
-        &self.inner.db_path
+    /// The embedded database file (meaningful only when not on PostgreSQL).
+    pub fn db_path(&self) -> PathBuf {
+        self.inner.data_dir.join("anumodan.db")
     }
 
     /// Outbox messages not yet sent, oldest first, opened.
@@ -336,12 +422,7 @@ impl Store {
     /// Adds a new master key, makes it current (new data keys are wrapped by it at once) and
     /// returns its id. Existing data keys move to it with [`Store::rewrap_data_keys`].
     pub fn rotate_master_key(&self) -> StoreResult<String> {
-        let kdir = self
-            .inner
-            .db_path
-            .parent()
-            .map(|d| d.join("keys"))
-            .ok_or_else(|| StoreError("the database has no directory".into()))?;
+        let kdir = self.inner.data_dir.join("keys");
         self.inner
             .keys
             .masters
@@ -479,12 +560,27 @@ impl Store {
             .map_err(|_| StoreError("store closed".into()))?;
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = inner
+            let mut conn = inner
                 .readers
                 .lock()
                 .map_err(|_| StoreError("reader pool poisoned".into()))?
                 .pop()
                 .ok_or_else(|| StoreError("no reader connection".into()))?;
+            if conn.is_closed()
+                && let Some(url) = &inner.pg_url
+            {
+                // PostgreSQL went away and came back (or not yet: then this read fails
+                // and the next one tries again).
+                match crate::pg::connect(url) {
+                    Ok(c) => conn = c,
+                    Err(e) => {
+                        if let Ok(mut pool) = inner.readers.lock() {
+                            pool.push(conn);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
             let result = f(&conn);
             if let Ok(mut pool) = inner.readers.lock() {
                 pool.push(conn);
@@ -499,7 +595,7 @@ impl Store {
 /// Rebuilds the in-memory frontier of the Merkle tree from the stored leaves and tiles.
 fn load_frontier(conn: &Connection) -> StoreResult<Frontier> {
     let size: u64 = conn
-        .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", [], |r| {
+        .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", (), |r| {
             r.get::<_, i64>(0)
         })
         .map_err(db_err)? as u64;
@@ -533,16 +629,30 @@ struct Writer {
     last_cp_at: Instant,
     interval: Duration,
     max_batch: usize,
-    /// Ledger size known to be on disk (updated by the syncer).
-    durable: Arc<AtomicU64>,
-    /// (size, root) after each recent commit, so checkpoints can cover only synced entries.
-    recent_roots: VecDeque<(u64, Hash)>,
+    backend: Backend,
+}
+
+/// What the writer does differently on each database.
+enum Backend {
+    Sqlite {
+        /// Ledger size known to be on disk (updated by the syncer).
+        durable: Arc<AtomicU64>,
+        /// (size, root) after each recent commit, so checkpoints can cover only synced entries.
+        recent_roots: VecDeque<(u64, Hash)>,
+    },
+    Postgres {
+        url: String,
+        /// The last checkpoint's time (unix ms) as read from the ledger head.
+        checkpoint_at: i64,
+        /// Since when the database has been unreachable (for logging once, and backing off).
+        down_since: Option<Instant>,
+    },
 }
 
 /// Copies committed WAL frames into the database file in the background (PASSIVE: never
 /// blocks the writer), and when the WAL has grown past a few MiB waits for a quiet moment to
 /// restart it from the beginning, so it neither grows without bound nor stalls a commit.
-fn run_wal_checkpointer(conn: Connection, stop: Receiver<()>) {
+fn run_wal_checkpointer(conn: rusqlite::Connection, stop: Receiver<()>) {
     const WAL_LIMIT_FRAMES: i64 = 8192;
     loop {
         match stop.recv_timeout(Duration::from_millis(250)) {
@@ -591,7 +701,7 @@ fn run_syncer(wal: &Path, rx: Receiver<Group>, durable: &AtomicU64) {
 }
 
 impl Writer {
-    fn run(mut self, rx: Receiver<Job>, syncer: &Sender<Group>) {
+    fn run(mut self, rx: Receiver<Job>, syncer: Option<&Sender<Group>>) {
         loop {
             let first = match rx.recv_timeout(self.interval) {
                 Ok(job) => job,
@@ -615,18 +725,90 @@ impl Writer {
         }
     }
 
-    fn run_batch(&mut self, batch: Vec<Job>, syncer: &Sender<Group>) {
-        let before = self.frontier.clone();
+    /// Starts the batch's transaction. On PostgreSQL it locks the shared ledger head and
+    /// continues from it (other nodes may have appended since this one last wrote).
+    fn begin(&mut self) -> Result<(), DbError> {
+        match &mut self.backend {
+            Backend::Sqlite { .. } => self.conn.execute_batch("BEGIN IMMEDIATE"),
+            Backend::Postgres {
+                url,
+                checkpoint_at,
+                down_since,
+            } => {
+                if self.conn.is_closed() {
+                    // Reconnect, at most every 250 ms while the database is down.
+                    if down_since.is_some_and(|t| t.elapsed() < Duration::from_millis(250)) {
+                        return Err(DbError::Conversion("PostgreSQL is unreachable".into()));
+                    }
+                    match crate::pg::connect(url) {
+                        Ok(c) => {
+                            tracing::info!("reconnected to PostgreSQL");
+                            self.conn = c;
+                            *down_since = None;
+                        }
+                        Err(e) => {
+                            if down_since.is_none() {
+                                tracing::error!(error = %e, "PostgreSQL is unreachable; answering 503 until it is back");
+                            }
+                            *down_since = Some(Instant::now());
+                            return Err(DbError::Conversion(e.0));
+                        }
+                    }
+                }
+                self.conn.execute_batch("BEGIN")?;
+                let head = match crate::pg::lock_head(&self.conn) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        let _ = self.conn.execute_batch("ROLLBACK");
+                        return Err(e);
+                    }
+                };
+                self.frontier = head.frontier;
+                self.last_ts = self.last_ts.max(head.last_ts);
+                self.last_cp_size = head.checkpoint_size;
+                *checkpoint_at = head.checkpoint_at;
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the ledger head back before the commit (PostgreSQL only).
+    fn save_head(&self) -> Result<(), DbError> {
+        match &self.backend {
+            Backend::Sqlite { .. } => Ok(()),
+            Backend::Postgres { checkpoint_at, .. } => crate::pg::save_head(
+                &self.conn,
+                &crate::pg::Head {
+                    frontier: self.frontier.clone(),
+                    last_ts: self.last_ts,
+                    checkpoint_size: self.last_cp_size,
+                    checkpoint_at: *checkpoint_at,
+                },
+            ),
+        }
+    }
+
+    fn run_batch(&mut self, batch: Vec<Job>, syncer: Option<&Sender<Group>>) {
         let mut replies: Vec<Reply> = Vec::with_capacity(batch.len());
-        if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = self.begin() {
             let err = db_err(e);
-            tracing::error!(error = %err, "cannot begin a write transaction");
+            if !matches!(
+                self.backend,
+                Backend::Postgres {
+                    down_since: Some(_),
+                    ..
+                }
+            ) {
+                tracing::error!(error = %err, "cannot begin a write transaction");
+            }
             for job in batch {
-                // Run nothing: answer each job with the error without touching the database.
+                // Run nothing: each caller gets an error (503) and nothing changed.
                 drop(job);
             }
             return;
         }
+        let before = self.frontier.clone();
+        let last_cp_before = self.last_cp_size;
         for job in batch {
             let saved = self.frontier.clone();
             let _ = self.exec_cached("SAVEPOINT job");
@@ -656,19 +838,31 @@ impl Writer {
         if cp.is_some() {
             self.index_principals();
         }
-        match self.conn.execute_batch("COMMIT") {
+        let committed = self
+            .save_head()
+            .and_then(|()| self.conn.execute_batch("COMMIT"));
+        match committed {
             Ok(()) => {
-                if let Some(size) = cp {
-                    self.last_cp_size = size;
+                if cp.is_some() {
                     self.last_cp_at = Instant::now();
                 }
                 let size = self.frontier.size();
-                if self.recent_roots.back().is_none_or(|(s, _)| *s != size) {
-                    self.recent_roots.push_back((size, self.frontier.root()));
-                }
-                if let Err(mpsc::SendError((_, replies))) = syncer.send((size, replies)) {
-                    for r in replies {
-                        r(Some(StoreError("syncer stopped".into())));
+                match (&mut self.backend, syncer) {
+                    (Backend::Sqlite { recent_roots, .. }, Some(syncer)) => {
+                        if recent_roots.back().is_none_or(|(s, _)| *s != size) {
+                            recent_roots.push_back((size, self.frontier.root()));
+                        }
+                        if let Err(mpsc::SendError((_, replies))) = syncer.send((size, replies)) {
+                            for r in replies {
+                                r(Some(StoreError("syncer stopped".into())));
+                            }
+                        }
+                    }
+                    // PostgreSQL answered the commit: it is durable.
+                    _ => {
+                        for r in replies {
+                            r(None);
+                        }
                     }
                 }
             }
@@ -677,6 +871,7 @@ impl Writer {
                 tracing::error!(error = %err, "group commit failed; the batch is rolled back");
                 let _ = self.conn.execute_batch("ROLLBACK");
                 self.frontier = before;
+                self.last_cp_size = last_cp_before;
                 self.symbols.clear();
                 self.fids.clear();
                 for r in replies {
@@ -686,8 +881,8 @@ impl Writer {
         }
     }
 
-    fn exec_cached(&self, sql: &str) -> rusqlite::Result<usize> {
-        self.conn.prepare_cached(sql)?.execute([])
+    fn exec_cached(&self, sql: &str) -> Result<usize, DbError> {
+        self.conn.execute(sql, ())
     }
 
     /// The time of the next job: the clock, to the millisecond, never before the previous job.
@@ -700,25 +895,45 @@ impl Writer {
     /// Writes a signed checkpoint if entries arrived since the last one and the interval has
     /// passed (or `force`). It covers the largest tree size known to be synced to disk, never
     /// more: a signed checkpoint must never name entries that a crash could still take away.
-    /// Runs inside the open transaction; returns the size checkpointed.
+    /// (On PostgreSQL that is the tree as of this transaction: the checkpoint commits with the
+    /// entries it covers, or not at all.) Runs inside the open transaction; returns the size
+    /// checkpointed and records it as the last checkpoint.
     fn checkpoint_if_due(&mut self, force: bool) -> Option<u64> {
         if !force && self.last_cp_at.elapsed() < self.interval {
             return None;
         }
-        let durable = self.durable.load(Ordering::SeqCst);
-        while self.recent_roots.len() > 1 && self.recent_roots[1].0 <= durable {
-            self.recent_roots.pop_front();
-        }
-        let (size, root) = *self.recent_roots.front()?;
-        if size == 0 || size > durable || size <= self.last_cp_size {
+        let (size, root) = match &mut self.backend {
+            Backend::Sqlite {
+                durable,
+                recent_roots,
+            } => {
+                let durable = durable.load(Ordering::SeqCst);
+                while recent_roots.len() > 1 && recent_roots[1].0 <= durable {
+                    recent_roots.pop_front();
+                }
+                let (size, root) = *recent_roots.front()?;
+                if size > durable {
+                    return None;
+                }
+                (size, root)
+            }
+            Backend::Postgres { .. } => (self.frontier.size(), self.frontier.root()),
+        };
+        if size == 0 || size <= self.last_cp_size {
             return None;
         }
         let now = self.clock.now();
+        // Checkpoint times never go backwards, whichever node (and clock) signs.
+        let mut at = ms(now);
+        if let Backend::Postgres { checkpoint_at, .. } = &mut self.backend {
+            at = at.max(*checkpoint_at);
+            *checkpoint_at = at;
+        }
         let cp = Checkpoint::with_timestamp(
             self.keys.signer.name().to_string(),
             size,
             root,
-            now.unix_timestamp().max(0) as u64,
+            (at / 1000).max(0) as u64,
         );
         let note = match sign_checkpoint(&self.keys.signer, &cp) {
             Ok(n) => n,
@@ -728,10 +943,14 @@ impl Writer {
             }
         };
         match self.conn.execute(
-            "INSERT OR IGNORE INTO checkpoints (size, created_at, note) VALUES (?1, ?2, ?3)",
-            params![size as i64, ms(now), note],
+            "INSERT INTO checkpoints (size, created_at, note) VALUES (?1, ?2, ?3)
+             ON CONFLICT (size) DO NOTHING",
+            params![size as i64, at, note],
         ) {
-            Ok(_) => Some(size),
+            Ok(_) => {
+                self.last_cp_size = size;
+                Some(size)
+            }
             Err(e) => {
                 tracing::error!(error = %e, "cannot store a checkpoint");
                 None
@@ -746,12 +965,13 @@ impl Writer {
         let r = self
             .conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO audit_principal (principal, idx)
+                "INSERT INTO audit_principal (principal, idx)
                  SELECT principal, idx FROM audit_log
                  WHERE principal IS NOT NULL
                    AND idx >= (SELECT COALESCE(MAX(value), 0) FROM ledger_meta WHERE key = 'principal_indexed_upto')
                    AND idx < ?1
-                 ORDER BY principal, idx",
+                 ORDER BY principal, idx
+                 ON CONFLICT DO NOTHING",
             )
             .and_then(|mut st| st.execute([upto]))
             .and_then(|_| {
@@ -767,21 +987,45 @@ impl Writer {
         }
     }
 
+    /// Covers entries not yet in a checkpoint while no writes arrive.
     fn idle_checkpoint(&mut self) {
-        if self.durable.load(Ordering::SeqCst) <= self.last_cp_size {
+        match &self.backend {
+            Backend::Sqlite { durable, .. } => {
+                if durable.load(Ordering::SeqCst) <= self.last_cp_size {
+                    return;
+                }
+            }
+            Backend::Postgres { .. } => {
+                if self.last_cp_at.elapsed() < self.interval || self.conn.is_closed() {
+                    return;
+                }
+                // Look without the lock first: usually another node already covered it.
+                let pending = self.conn.query_row(
+                    "SELECT size > checkpoint_size FROM ledger_head WHERE id = 1",
+                    (),
+                    |r| r.get::<_, bool>(0),
+                );
+                if !matches!(pending, Ok(true)) {
+                    self.last_cp_at = Instant::now();
+                    return;
+                }
+            }
+        }
+        if self.begin().is_err() {
             return;
         }
-        if self.conn.execute_batch("BEGIN IMMEDIATE").is_err() {
-            return;
-        }
+        let last_cp_before = self.last_cp_size;
         let cp = self.checkpoint_if_due(true);
         self.index_principals();
-        if self.conn.execute_batch("COMMIT").is_ok() {
-            if let Some(size) = cp {
-                self.last_cp_size = size;
+        let committed = self
+            .save_head()
+            .and_then(|()| self.conn.execute_batch("COMMIT"));
+        if committed.is_ok() {
+            if cp.is_some() {
                 self.last_cp_at = Instant::now();
             }
         } else {
+            self.last_cp_size = last_cp_before;
             let _ = self.conn.execute_batch("ROLLBACK");
         }
     }
@@ -829,21 +1073,23 @@ impl SqliteTx<'_> {
         }
         let existing: Option<i64> = self
             .conn
-            .prepare_cached("SELECT id FROM audit_symbols WHERE value = ?1")
-            .map_err(db_err)?
-            .query_row([value], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM audit_symbols WHERE value = ?1",
+                [value],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(db_err)?;
         let id = match existing {
             Some(id) => id,
-            None => {
-                self.conn
-                    .prepare_cached("INSERT INTO audit_symbols (value) VALUES (?1)")
-                    .map_err(db_err)?
-                    .execute([value])
-                    .map_err(db_err)?;
-                self.conn.last_insert_rowid()
-            }
+            None => self
+                .conn
+                .query_row(
+                    "INSERT INTO audit_symbols (value) VALUES (?1) RETURNING id",
+                    [value],
+                    |r| r.get(0),
+                )
+                .map_err(db_err)?,
         };
         self.symbols.insert(value.to_string(), id);
         Ok(id)
@@ -856,7 +1102,7 @@ impl SqliteTx<'_> {
     fn get_body<T: serde::de::DeserializeOwned>(
         &self,
         sql: &str,
-        params: impl rusqlite::Params,
+        params: impl crate::db::Params,
     ) -> StoreResult<Option<T>> {
         let body: Option<String> = self
             .conn
@@ -869,7 +1115,7 @@ impl SqliteTx<'_> {
             .transpose()
     }
 
-    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> StoreResult<usize> {
+    fn exec(&self, sql: &str, params: impl crate::db::Params) -> StoreResult<usize> {
         self.conn
             .prepare_cached(sql)
             .map_err(db_err)?
@@ -1175,7 +1421,8 @@ impl SqliteTx<'_> {
         for node in self.frontier.append(hash) {
             if node.level > 0 && merkle::is_stored_level(node.level) {
                 self.exec(
-                    "INSERT OR REPLACE INTO ledger_tiles (level, idx, hash) VALUES (?1, ?2, ?3)",
+                    "INSERT INTO ledger_tiles (level, idx, hash) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (level, idx) DO UPDATE SET hash = excluded.hash",
                     params![node.level, node.index as i64, &node.hash[..]],
                 )?;
             }

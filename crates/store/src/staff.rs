@@ -11,6 +11,7 @@
 //! Audit entries never name a person: the initiator is `staff:<uuid>`, the principal is absent,
 //! and actions at platform scope are recorded under the nil fiduciary id.
 
+use crate::db::{Connection, OptionalExtension, params};
 use crate::sqlite::{SqliteTx, db_err, from_ms, ms};
 use anumodan_core::DomainError;
 use anumodan_core::audit::{Action, AuditRecord};
@@ -22,7 +23,6 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use rand::RngCore;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -260,12 +260,10 @@ impl StaffRow {
 const STAFF_COLUMNS: &str = "id, uuid, username, fiduciary, password_hash, totp_secret, \
      totp_confirmed, totp_last_step, created_at, disabled_at, must_change_password";
 
-fn staff_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffRow> {
+fn staff_from_row(r: &crate::db::Row<'_>) -> Result<StaffRow, crate::db::DbError> {
     let uuid: String = r.get(1)?;
     let fid: Option<String> = r.get(3)?;
-    let conv = |e: uuid::Error| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    };
+    let conv = |e: uuid::Error| crate::db::DbError::Conversion(format!("stored uuid: {e}"));
     Ok(StaffRow {
         rowid: r.get(0)?,
         id: Uuid::parse_str(&uuid).map_err(conv)?,
@@ -314,7 +312,7 @@ pub fn all_staff(conn: &Connection) -> StoreResult<Vec<StaffRow>> {
     let mut st = conn
         .prepare_cached(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY id"))
         .map_err(db_err)?;
-    let rows = st.query_map([], staff_from_row).map_err(db_err)?;
+    let rows = st.query_map((), staff_from_row).map_err(db_err)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
 }
 
@@ -330,7 +328,7 @@ pub fn custom_roles(conn: &Connection) -> StoreResult<Vec<CustomRole>> {
         )
         .map_err(db_err)?;
     let rows = st
-        .query_map([], |r| {
+        .query_map((), |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -498,12 +496,12 @@ pub struct RoleChange {
 pub fn role_changes(conn: &Connection) -> StoreResult<Vec<RoleChange>> {
     let mut st = conn
         .prepare_cached(
-            "SELECT c.at, s.uuid, s.username, c.role, c.scope, c.change, c.by
+            "SELECT c.at, s.uuid, s.username, c.role, c.scope, c.change, c.changed_by
              FROM role_changes c JOIN staff s ON s.id = c.staff ORDER BY c.id",
         )
         .map_err(db_err)?;
     let rows = st
-        .query_map([], |r| {
+        .query_map((), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -548,7 +546,7 @@ fn record(
     }
 }
 
-fn exec(tx: &SqliteTx<'_>, sql: &str, p: impl rusqlite::Params) -> StoreResult<usize> {
+fn exec(tx: &SqliteTx<'_>, sql: &str, p: impl crate::db::Params) -> StoreResult<usize> {
     tx.conn()
         .prepare_cached(sql)
         .map_err(db_err)?
@@ -800,7 +798,7 @@ pub fn change_role(
     let change = if grant { "granted" } else { "revoked" };
     exec(
         tx,
-        "INSERT INTO role_changes (at, staff, role, scope, change, by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO role_changes (at, staff, role, scope, change, changed_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![now, s.rowid, key, sk, change, initiator],
     )?;
     tx.append_audit(&record(

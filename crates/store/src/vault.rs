@@ -16,6 +16,7 @@
 //!   unreadable (shown as `[erased]`), while the audit ledger, which never held the clear value,
 //!   still verifies.
 
+use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::{Keys, PSEUDONYM_LEN, write_secret};
 use crate::sqlite::db_err;
 use anumodan_core::mask::ERASED;
@@ -26,7 +27,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -504,7 +504,7 @@ pub fn reseal_totp_seeds(conn: &Connection, keys: &Keys) -> StoreResult<usize> {
         .prepare_cached("SELECT id, uuid, totp_secret FROM staff WHERE totp_secret IS NOT NULL")
         .map_err(db_err)?;
     let rows: Vec<(i64, String, Vec<u8>)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .map_err(db_err)?
         .collect::<Result<_, _>>()
         .map_err(db_err)?;
@@ -535,7 +535,7 @@ pub fn keys_by_master(conn: &Connection) -> StoreResult<BTreeMap<String, u64>> {
         )
         .map_err(db_err)?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map((), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
         })
         .map_err(db_err)?;

@@ -1,12 +1,14 @@
-//! Verification and export of the ledger straight from the database file, without the server.
+//! Verification and export of the ledger straight from the database (the embedded file or
+//! PostgreSQL), without the server.
 
+use crate::db::Connection;
 use crate::read::{all_checkpoints, for_each_entry};
 use anumodan_core::audit::AuditEntry;
 use anumodan_ledger::export::ExportWriter;
 use anumodan_ledger::merkle::Hash;
 use anumodan_ledger::note::NoteVerifier;
 use anumodan_ledger::verify::{LogEntry, Report, Verifier, VerifyFailure};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
 use std::path::Path;
 
 /// Why verification failed.
@@ -29,8 +31,17 @@ pub fn open_read_only(db: &Path) -> Result<Connection, DbVerifyError> {
             db.display()
         )));
     }
-    Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    rusqlite::Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map(Connection::Sqlite)
         .map_err(|e| DbVerifyError::Io(e.to_string()))
+}
+
+/// The database a command names: PostgreSQL when a URL is given, else the embedded file.
+pub fn open_database(url: Option<&str>, db: &Path) -> Result<Connection, DbVerifyError> {
+    match url {
+        Some(url) => crate::pg::connect(url).map_err(|e| DbVerifyError::Io(e.0)),
+        None => open_read_only(db),
+    }
 }
 
 /// Calls `f` with every entry in index order, rebuilt from its row, with its stored hash;

@@ -23,15 +23,90 @@ pub struct TestServer {
     pub dir: PathBuf,
     /// The settings it runs with (kept across `restart`).
     pub cfg: Config,
-    _temp: Option<tempfile::TempDir>,
+    _temp: Option<Scratch>,
     running: Option<Running>,
     pub client: reqwest::Client,
+}
+
+/// The PostgreSQL database the suite runs on instead of the embedded store, when
+/// `ANUMODAN_TEST_DATABASE_URL` names one. Every data directory then gets its own schema in it
+/// (named after the directory), created on first use and dropped with the directory.
+pub fn pg_base() -> Option<String> {
+    std::env::var("ANUMODAN_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// The schema of a data directory (PostgreSQL mode).
+pub fn schema_for(dir: &Path) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(dir.as_os_str().as_encoded_bytes());
+    format!("t_{}", hex_of(&h[..10]))
+}
+
+fn hex_of(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Runs SQL on the test database (from a thread of its own: the synchronous client must not
+/// run on the async runtime).
+pub fn pg_exec(sql: String) {
+    let base = pg_base().expect("PostgreSQL mode");
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&base, postgres::NoTls)
+            .expect("connect to ANUMODAN_TEST_DATABASE_URL");
+        c.batch_execute(&sql).expect("run SQL on the test database");
+    })
+    .join()
+    .unwrap();
+}
+
+/// The database URL of a data directory in PostgreSQL mode (its schema created if need be),
+/// or None on the embedded store.
+pub fn database_url_for(dir: &Path) -> Option<String> {
+    let base = pg_base()?;
+    let schema = schema_for(dir);
+    pg_exec(format!("CREATE SCHEMA IF NOT EXISTS {schema}"));
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
+}
+
+/// A test's temporary data directory; in PostgreSQL mode its schema goes with it.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            dir: tempfile::Builder::new()
+                .prefix("anumodan-test-")
+                .tempdir()
+                .unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if pg_base().is_some() {
+            pg_exec(format!(
+                "DROP SCHEMA IF EXISTS {} CASCADE",
+                schema_for(self.dir.path())
+            ));
+        }
+    }
 }
 
 fn config(dir: &Path) -> Config {
     Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.to_path_buf(),
+        database_url: database_url_for(dir),
         // Tests run the expiry job explicitly (run_expiry) so that they decide when it runs.
         expiry_interval_ms: 3_600_000,
         checkpoint_interval_ms: 50,
@@ -47,10 +122,7 @@ impl TestServer {
 
     /// Like [`TestServer::start`], with the test settings changed by `tune`.
     pub async fn start_with(tune: impl FnOnce(&mut Config)) -> TestServer {
-        let temp = tempfile::Builder::new()
-            .prefix("anumodan-test-")
-            .tempdir()
-            .unwrap();
+        let temp = Scratch::new();
         let dir = temp.path().to_path_buf();
         let clock = ManualClock::new(T0);
         let mut cfg = config(&dir);
@@ -122,7 +194,7 @@ impl TestServer {
     }
 
     /// Stops the server, keeping the directory (returned guard removes it when dropped).
-    pub async fn stop(mut self) -> (PathBuf, Option<tempfile::TempDir>) {
+    pub async fn stop(mut self) -> (PathBuf, Option<Scratch>) {
         self.running.take().unwrap().stop().await;
         (self.dir.clone(), self._temp.take())
     }

@@ -12,8 +12,9 @@ use anumodan_ledger::merkle::{
     Hash, hash_from_base64, hash_to_base64, leaf_hash, verify_consistency, verify_inclusion,
 };
 use anumodan_ledger::note::{NoteSigner, NoteVerifier};
+use anumodan_store::db::{Connection, params};
 use reqwest::{Method, StatusCode};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::OpenFlags;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -335,7 +336,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Opens a data directory's database for writing, as an attacker with file access would.
 fn open_db(dir: &Path) -> Connection {
-    Connection::open(dir.join("anumodan.db")).unwrap()
+    Connection::Sqlite(rusqlite::Connection::open(dir.join("anumodan.db")).unwrap())
 }
 
 /// Recomputes the stored hash of every entry from `from` on, from its (tampered) columns: what
@@ -374,7 +375,7 @@ fn bad_root(cp: u64) -> String {
 /// A ledger written by a real run, its server stopped.
 struct Stopped {
     dir: PathBuf,
-    _data: Option<tempfile::TempDir>,
+    _data: Option<Scratch>,
     work: tempfile::TempDir,
     key_line: String,
     entries: Vec<Value>,
@@ -1011,9 +1012,11 @@ async fn the_principal_id_in_clear_is_never_in_the_ledger_nor_its_tables_nor_its
     let (dir, _guard) = s.stop().await;
 
     // The raw database: every column of every row of the ledger's tables.
-    let conn =
-        Connection::open_with_flags(dir.join("anumodan.db"), OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
+    let conn = rusqlite::Connection::open_with_flags(
+        dir.join("anumodan.db"),
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
     let dump = |table: &str| -> Vec<u8> {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
         let n = stmt.column_count();
@@ -1690,13 +1693,13 @@ async fn a_changed_field_is_caught_at_its_entry() {
                 "SELECT MIN(a.idx) FROM audit_log a, audit_symbols s WHERE s.value = 'denied'
                    AND s.id IN (a.fiduciary, a.principal, a.purpose, a.action, a.status, a.outcome,
                                 a.initiator, a.artefact)",
-                [],
+                (),
                 |r| r.get(0),
             )
             .unwrap();
         conn.execute(
             "UPDATE audit_symbols SET value = 'granted' WHERE value = 'denied'",
-            [],
+            (),
         )
         .unwrap();
     });
@@ -1717,7 +1720,7 @@ async fn a_changed_field_is_caught_at_its_entry() {
         let sym: i64 = conn
             .query_row(
                 "SELECT id FROM audit_symbols WHERE value = 'consent.validated'",
-                [],
+                (),
                 |r| r.get(0),
             )
             .unwrap();

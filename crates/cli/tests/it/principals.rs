@@ -189,7 +189,7 @@ async fn last_message(s: &TestServer) -> Option<anumodan_store::principal::Outbo
     let store = s.state().store.clone();
     let max: Option<i64> = store
         .read_conn(|c| {
-            c.query_row("SELECT MAX(id) FROM outbox", [], |r| r.get(0))
+            c.query_row("SELECT MAX(id) FROM outbox", (), |r| r.get(0))
                 .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
         })
         .await

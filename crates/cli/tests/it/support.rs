@@ -135,6 +135,16 @@ pub async fn post_expect(
 pub fn anumodan_cmd(args: &[&str]) -> Command {
     let mut c = Command::new(bin());
     c.args(args);
+    // PostgreSQL mode: a command on a data directory uses that directory's schema.
+    if let Some(i) = args.iter().position(|a| *a == "--data-dir")
+        && args.first() != Some(&"demo")
+        && !args.contains(&"--database-url")
+        && let Some(url) = args
+            .get(i + 1)
+            .and_then(|d| crate::common::database_url_for(Path::new(d)))
+    {
+        c.args(["--database-url", &url]);
+    }
     for (k, _) in std::env::vars_os() {
         if k.to_string_lossy().starts_with("ANUMODAN_") {
             c.env_remove(k);
