@@ -88,6 +88,11 @@ fn print_report(what: &str, r: &Report) {
 }
 
 pub async fn run(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
+    // Reads the database synchronously (PostgreSQL's client must not block an async thread).
+    anumodan_store::db::off_runtime(move || run_sync(cmd))
+}
+
+fn run_sync(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         AuditCommand::Verify { common, public_key } => {
             let cfg = common.load(None)?;

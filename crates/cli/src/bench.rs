@@ -32,6 +32,13 @@ pub struct BenchArgs {
     /// API key of a fiduciary on the server given by --url.
     #[arg(long, env = "ANUMODAN_BENCH_API_KEY", requires = "url")]
     pub api_key: Option<String>,
+    /// Run the local server(s) on this PostgreSQL database (in a new schema, dropped at the
+    /// end) instead of the embedded store.
+    #[arg(long, value_name = "URL", conflicts_with = "url")]
+    pub database_url: Option<String>,
+    /// Local server nodes on the one PostgreSQL database (connections are spread over them).
+    #[arg(long, default_value_t = 1, requires = "database_url")]
+    pub nodes: usize,
 }
 
 /// Names used by one run, tagged so that runs against the same server do not collide.
@@ -129,7 +136,7 @@ impl Req {
 /// that the load generator takes as little of the machine as it can.
 async fn drive<F>(
     name: &'static str,
-    addr: std::net::SocketAddr,
+    addrs: &[std::net::SocketAddr],
     key: &str,
     conns: usize,
     dur: Duration,
@@ -144,8 +151,8 @@ where
     let auth = Arc::new(format!("Bearer {key}"));
     let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut senders = Vec::new();
-    for _ in 0..conns {
-        let stream = tokio::net::TcpStream::connect(addr).await?;
+    for c in 0..conns {
+        let stream = tokio::net::TcpStream::connect(addrs[c % addrs.len()]).await?;
         stream.set_nodelay(true)?;
         let (sender, conn) = hyper::client::conn::http1::handshake::<_, Full<bytes::Bytes>>(
             hyper_util::rt::TokioIo::new(stream),
@@ -247,8 +254,63 @@ fn process_cpu() -> Duration {
 }
 
 /// Bytes used by the database (pages in use), after moving the WAL into it.
-fn db_bytes(path: &std::path::Path) -> anyhow::Result<u64> {
-    Ok(anumodan_store::sqlite::used_bytes(path)?)
+/// Bytes the store takes: the embedded database's pages in use, or on PostgreSQL the size of
+/// the bench schema's tables with their indexes and TOAST.
+fn db_bytes(store: &Store) -> anyhow::Result<u64> {
+    match store {
+        Store::Embedded(path) => Ok(anumodan_store::sqlite::used_bytes(path)?),
+        Store::Postgres(url) => {
+            let url = url.clone();
+            anumodan_store::db::off_runtime(move || {
+                let c = anumodan_store::pg::connect(&url)?;
+                let n: i64 = c
+                    .query_row(
+                        "SELECT CAST(COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS BIGINT)
+                         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE n.nspname = current_schema() AND c.relkind = 'r'",
+                        (),
+                        |r| r.get(0),
+                    )
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                Ok(n as u64)
+            })
+        }
+    }
+}
+
+/// Where a local bench server keeps its data.
+enum Store {
+    Embedded(std::path::PathBuf),
+    Postgres(String),
+}
+
+/// A schema of its own in the PostgreSQL database at `url`: returns the URL that selects it
+/// and the schema's name.
+fn bench_schema(url: &str, tag: &str) -> anyhow::Result<(String, String)> {
+    let schema = format!("anumodan_bench_{tag}");
+    let (u, s) = (url.to_string(), schema.clone());
+    anumodan_store::db::off_runtime(move || {
+        anumodan_store::pg::connect(&u)?
+            .execute_batch(&format!("CREATE SCHEMA {s}"))
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    })?;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Ok((
+        format!("{url}{sep}options=-c%20search_path%3D{schema}"),
+        schema,
+    ))
+}
+
+fn drop_bench_schema(url: &str, schema: &str) {
+    let (u, s) = (url.to_string(), schema.to_string());
+    let r = anumodan_store::db::off_runtime(move || {
+        anumodan_store::pg::connect(&u)?
+            .execute_batch(&format!("DROP SCHEMA {s} CASCADE"))
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    });
+    if let Err(e) = r {
+        eprintln!("could not drop the bench schema {schema}: {e}");
+    }
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -256,17 +318,28 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         .prefix("anumodan-bench-")
         .tempdir()?;
     // A local server on a temporary store, unless --url names one.
-    let (running, url, key, db_path) = match (&args.url, &args.api_key) {
+    let names = Names::new();
+    let mut schema = None;
+    let (running, urls, key, db_path) = match (&args.url, &args.api_key) {
         (Some(url), Some(key)) => (
-            None,
-            url.trim_end_matches('/').to_string(),
+            Vec::new(),
+            vec![url.trim_end_matches('/').to_string()],
             key.clone(),
             None,
         ),
         _ => {
+            let database_url = match &args.database_url {
+                Some(base) => {
+                    let (u, s) = bench_schema(base, &names.tag)?;
+                    schema = Some((base.clone(), s));
+                    Some(u)
+                }
+                None => None,
+            };
             let cfg = Config {
                 listen: "127.0.0.1:0".parse()?,
                 data_dir: temp.path().to_path_buf(),
+                database_url: database_url.clone(),
                 log: "warn".into(),
                 // Limits far above what one machine can send: the limiter runs on every request,
                 // so its cost is measured, but it never throttles the load generator.
@@ -281,23 +354,38 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             let (_, key) = store
                 .write_raw(|tx| admin::create_fiduciary(tx, "Bench Fiduciary", "bench"))
                 .await?;
-            let db_path = store.db_path().to_path_buf();
-            let running = anumodan_server::start_with_store(&cfg, store, clock, false).await?;
-            let url = running.url();
-            (Some(running), url, key.api_key, Some(db_path))
+            let db = match &database_url {
+                Some(u) => Store::Postgres(u.clone()),
+                None => Store::Embedded(store.db_path()),
+            };
+            let mut running =
+                vec![anumodan_server::start_with_store(&cfg, store, clock.clone(), false).await?];
+            for _ in 1..args.nodes.max(1) {
+                let store = anumodan_server::open_store(&cfg, clock.clone())?;
+                running.push(
+                    anumodan_server::start_with_store(&cfg, store, clock.clone(), false).await?,
+                );
+            }
+            let urls = running.iter().map(|r| r.url()).collect();
+            (running, urls, key.api_key, Some(db))
         }
     };
-    let addr = url
-        .strip_prefix("http://")
-        .ok_or_else(|| anyhow::anyhow!("--url must be http://host:port"))?
-        .to_socket_addrs()?
-        .next()
-        .ok_or_else(|| anyhow::anyhow!("cannot resolve {url}"))?;
+    let url = urls[0].clone();
+    let mut addrs = Vec::new();
+    for u in &urls {
+        addrs.push(
+            u.strip_prefix("http://")
+                .ok_or_else(|| anyhow::anyhow!("--url must be http://host:port"))?
+                .to_socket_addrs()?
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("cannot resolve {u}"))?,
+        );
+    }
+    let addr = &addrs[..];
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.connections)
         .tcp_nodelay(true)
         .build()?;
-    let names = Names::new();
     let notice = setup_catalogue(&client, &url, &key, &names).await?;
     let dur = Duration::from_secs(args.seconds);
     let c = args.connections;
@@ -318,8 +406,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         }
     );
 
-    if running.is_none() {
+    if running.is_empty() {
         println!("server: {url} (remote: the CPU figures are the load generator's only)");
+    } else if args.database_url.is_some() {
+        println!(
+            "store: PostgreSQL, {} node(s) in this process sharing it",
+            running.len()
+        );
+    } else {
+        println!("store: embedded (SQLite)");
     }
     let health = drive("healthz (ceiling)", addr, &key, c, dur, None, |_| {
         Req::get("/healthz")
@@ -339,7 +434,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     })
     .await?;
 
-    let before = db_path.as_deref().map(db_bytes).transpose()?;
+    let before = db_path.as_ref().map(db_bytes).transpose()?;
     let np = args.principals;
     let nm = names.clone();
     let validate = drive(
@@ -360,7 +455,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         },
     )
     .await?;
-    let after = db_path.as_deref().map(db_bytes).transpose()?;
+    let after = db_path.as_ref().map(db_bytes).transpose()?;
 
     // Withdraw marketing from the collected artefacts, each once.
     let ids = Arc::new(collected_ids(&client, &url, &key, &names, args.principals).await?);
@@ -398,10 +493,18 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         100.0 * validate.rate() / health.rate().max(1.0)
     );
     println!(
-        "bytes on disk per audited validation: {per} (database pages in use, WAL checkpointed)"
+        "bytes on disk per audited validation: {per} ({})",
+        if args.database_url.is_some() {
+            "tables, indexes and TOAST of the bench schema"
+        } else {
+            "database pages in use, WAL checkpointed"
+        }
     );
-    if let Some(r) = running {
+    for r in running {
         r.stop().await;
+    }
+    if let Some((base, s)) = schema {
+        drop_bench_schema(&base, &s);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,8 @@
 //! Background jobs. Each is idempotent: running it twice, or after a crash, does no harm.
+//! With several nodes on PostgreSQL: expiry runs in write transactions, which are serialised
+//! across nodes and re-check each artefact, so an artefact expires once whichever nodes run
+//! the job; checkpoints are written inside those transactions (one per tree size); the outbox
+//! is sent by the node holding its lease.
 
 use crate::AppState;
 use anumodan_core::usecases;
@@ -92,12 +96,21 @@ impl Delivery for LogDelivery {
     }
 }
 
+/// How long a node keeps the outbox to itself after its last round: when it dies, another
+/// node takes over within this time.
+pub const OUTBOX_LEASE: Duration = Duration::from_secs(10);
+
 /// Sends what the outbox holds, oldest first, and marks it sent. At-least-once: a crash between
-/// delivering and marking sends a message again.
+/// delivering and marking sends a message again (the message id is the idempotency key for a
+/// gateway). With several nodes only the holder of the `outbox` lease sends, so a message is
+/// not sent by two nodes at once.
 pub async fn dispatch_outbox_once(
     state: &AppState,
     delivery: &dyn Delivery,
 ) -> Result<usize, anumodan_core::ports::StoreError> {
+    if !state.store.take_lease("outbox", OUTBOX_LEASE).await? {
+        return Ok(0);
+    }
     let pending = state.store.outbox_pending(100).await?;
     let sent: Vec<i64> = pending
         .iter()

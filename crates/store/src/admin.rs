@@ -377,12 +377,16 @@ pub fn erase_principal(
     // replace them with the erasure marker.
     let prefix = crate::vault::token_prefix(&p);
     let rows: Vec<(String, i64, String)> = {
+        let find = if tx.conn().is_postgres() {
+            "strpos(body, ?2)"
+        } else {
+            "instr(body, ?2)"
+        };
         let mut stmt = tx
             .conn()
-            .prepare(
-                "SELECT uuid, version, body FROM artefacts
-                 WHERE fiduciary = ?1 AND instr(body, ?2) > 0",
-            )
+            .prepare(&format!(
+                "SELECT uuid, version, body FROM artefacts WHERE fiduciary = ?1 AND {find} > 0"
+            ))
             .map_err(db_err)?;
         stmt.query_map(params![f, prefix], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))

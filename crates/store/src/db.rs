@@ -24,25 +24,53 @@ pub enum Connection {
 }
 
 /// A PostgreSQL client and the statements prepared on it.
+///
+/// The synchronous `postgres` client drives its socket with a runtime of its own, so it must
+/// not be used, nor dropped, on a thread that is running async tasks: the store uses it on the
+/// writer thread and in blocking tasks, opens it through [`off_runtime`], and a connection
+/// dropped on an async thread is closed on a thread of its own.
 pub struct PgConn {
-    client: postgres::Client,
+    /// Always `Some` until dropped.
+    client: Option<postgres::Client>,
     stmts: HashMap<String, postgres::Statement>,
+}
+
+impl Drop for PgConn {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            std::thread::spawn(move || drop(client));
+        }
+    }
+}
+
+/// Runs `f` where the synchronous PostgreSQL client may block: on this thread when it is not
+/// inside an async runtime, else on a thread of its own.
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(v) => v,
+        Err(p) => std::panic::resume_unwind(p),
+    })
 }
 
 impl PgConn {
     pub fn new(client: postgres::Client) -> PgConn {
         PgConn {
-            client,
+            client: Some(client),
             stmts: HashMap::new(),
         }
     }
 
     pub fn client(&mut self) -> &mut postgres::Client {
-        &mut self.client
+        self.client.as_mut().expect("a live PgConn has its client")
     }
 
     pub fn is_closed(&self) -> bool {
-        self.client.is_closed()
+        self.client.as_ref().is_none_or(|c| c.is_closed())
     }
 
     fn statement(&mut self, sql: &str, kinds: &[Kind]) -> Result<postgres::Statement, DbError> {
@@ -55,7 +83,7 @@ impl PgConn {
         }
         let types: Vec<Type> = kinds.iter().map(|k| k.pg_type()).collect();
         let stmt = self
-            .client
+            .client()
             .prepare_typed(&pg_placeholders(sql), &types)
             .map_err(DbError::Pg)?;
         self.stmts.insert(key, stmt.clone());
@@ -400,8 +428,15 @@ impl rusqlite::ToSql for SqliteArg<'_> {
     }
 }
 
-#[derive(Debug)]
 struct PgArg<'a>(Value<'a>);
+
+/// The driver logs statement parameters at debug level: show their kind, never their value
+/// (they may be personal data, sealed or not).
+impl fmt::Debug for PgArg<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{:?}>", self.0.kind())
+    }
+}
 
 impl ToSql for PgArg<'_> {
     fn to_sql(
@@ -460,7 +495,20 @@ impl Row<'_> {
         T::from_col(self.col(i)?).map_err(|m| DbError::Conversion(format!("column {i}: {m}")))
     }
 
-    fn col(&self, i: usize) -> Result<Col, DbError> {
+    /// How many columns the row has.
+    pub fn len(&self) -> usize {
+        match self {
+            Row::Sqlite(r) => r.as_ref().column_count(),
+            Row::Postgres(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Column `i` as it is stored.
+    pub fn col(&self, i: usize) -> Result<Col, DbError> {
         match self {
             Row::Sqlite(r) => {
                 use rusqlite::types::ValueRef;
@@ -704,7 +752,10 @@ impl Connection {
                 let kinds: Vec<Kind> = values.iter().map(Value::kind).collect();
                 let st = pg.statement(sql, &kinds)?;
                 let args: Vec<PgArg<'_>> = values.into_iter().map(PgArg).collect();
-                let mut rows = pg.client.query_raw(&st, args.iter()).map_err(DbError::Pg)?;
+                let mut rows = pg
+                    .client()
+                    .query_raw(&st, args.iter())
+                    .map_err(DbError::Pg)?;
                 use postgres::fallible_iterator::FallibleIterator;
                 while let Some(r) = rows.next().map_err(DbError::Pg)? {
                     if !f(&Row::Postgres(&r))? {
@@ -722,7 +773,7 @@ impl Connection {
             Connection::Sqlite(c) => c.execute_batch(sql).map_err(DbError::from),
             Connection::Postgres(c) => c
                 .borrow_mut()
-                .client
+                .client()
                 .batch_execute(sql)
                 .map_err(DbError::Pg),
         }
@@ -745,7 +796,7 @@ impl Connection {
                 let args: Vec<PgArg<'_>> = values.into_iter().map(PgArg).collect();
                 let refs: Vec<&(dyn ToSql + Sync)> =
                     args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-                let n = pg.client.execute(&st, &refs).map_err(DbError::Pg)?;
+                let n = pg.client().execute(&st, &refs).map_err(DbError::Pg)?;
                 Ok(n as usize)
             }
         }
@@ -812,7 +863,7 @@ impl Connection {
                 let args: Vec<PgArg<'_>> = values.into_iter().map(PgArg).collect();
                 let refs: Vec<&(dyn ToSql + Sync)> =
                     args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-                let rows = pg.client.query(&st, &refs).map_err(DbError::Pg)?;
+                let rows = pg.client().query(&st, &refs).map_err(DbError::Pg)?;
                 drop(pg);
                 for r in &rows {
                     if !f(&Row::Postgres(r))? {

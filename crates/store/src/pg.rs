@@ -77,13 +77,20 @@ CREATE TABLE job_leases (
 /// together migrate once. Returns how many ran.
 pub fn migrate(conn: &Connection) -> StoreResult<usize> {
     conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS anumodan_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        "CREATE TABLE IF NOT EXISTS anumodan_migrations (
+            version BIGINT PRIMARY KEY,
+            applied_at BIGINT NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint
+        )",
     )
     .map_err(err)?;
     conn.execute_batch("BEGIN").map_err(err)?;
     let run = (|| -> Result<usize, DbError> {
-        // One migrating node at a time (the key is arbitrary but fixed).
-        conn.query_row("SELECT pg_advisory_xact_lock(7261646f6e)", (), |_| Ok(()))?;
+        // One migrating node at a time (per schema: deployments may share a database).
+        conn.query_row(
+            "SELECT pg_advisory_xact_lock(hashtext('anumodan:' || current_schema()))",
+            (),
+            |_| Ok(()),
+        )?;
         let done: i64 = conn.query_row(
             "SELECT COALESCE(MAX(version), 0) FROM anumodan_migrations",
             (),
@@ -186,22 +193,24 @@ pub fn save_head(conn: &Connection, head: &Head) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Takes or renews the lease on a background job for `ttl_ms` from `now_ms`: true when this
-/// holder has it. A holder that dies loses it when it runs out.
+/// Takes or renews the lease on a background job for `ttl_ms`: true when `holder` has it. A
+/// holder that dies loses it when it runs out. Times are the database server's, so the nodes'
+/// clocks need not agree.
 pub fn take_lease(
     conn: &Connection,
     name: &str,
     holder: &str,
-    now_ms: i64,
     ttl_ms: i64,
 ) -> Result<bool, DbError> {
     let got: Option<String> = conn
         .query_row(
-            "INSERT INTO job_leases (name, holder, until_ms) VALUES (?1, ?2, ?3)
+            "INSERT INTO job_leases (name, holder, until_ms)
+             VALUES (?1, ?2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint + ?3)
              ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
-               WHERE job_leases.holder = excluded.holder OR job_leases.until_ms < ?4
+               WHERE job_leases.holder = excluded.holder
+                  OR job_leases.until_ms < (extract(epoch FROM clock_timestamp()) * 1000)::bigint
              RETURNING holder",
-            params![name, holder, now_ms + ttl_ms, now_ms],
+            params![name, holder, ttl_ms],
             |r| r.get(0),
         )
         .optional()?;

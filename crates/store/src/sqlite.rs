@@ -179,6 +179,8 @@ struct Inner {
     data_dir: PathBuf,
     /// The PostgreSQL URL (readers reconnect with it), or none on the embedded database.
     pg_url: Option<String>,
+    /// This node's name for job leases (random per process).
+    node_id: String,
     /// Held for the life of an embedded store: one writer process per data directory.
     _lock: Option<std::fs::File>,
 }
@@ -202,7 +204,7 @@ impl Drop for Inner {
 /// (`anumodan migrate`). Returns how many migrations ran.
 pub fn migrate_only(cfg: &StoreConfig) -> StoreResult<usize> {
     match &cfg.database_url {
-        Some(url) => crate::pg::migrate(&crate::pg::connect(url)?),
+        Some(url) => crate::db::off_runtime(|| crate::pg::migrate(&crate::pg::connect(url)?)),
         None => {
             std::fs::create_dir_all(&cfg.data_dir)
                 .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
@@ -234,7 +236,7 @@ impl Store {
         keys: Keys,
     ) -> StoreResult<Store> {
         if let Some(url) = &cfg.database_url {
-            return Self::open_postgres(cfg, url, clock, keys);
+            return crate::db::off_runtime(|| Self::open_postgres(cfg, url, clock, keys));
         }
         let lock_path = cfg.data_dir.join("anumodan.lock");
         let lock = std::fs::OpenOptions::new()
@@ -290,7 +292,7 @@ impl Store {
             },
         };
         // Entries written before a crash may not be covered by a checkpoint yet: cover them now.
-        writer.idle_checkpoint();
+        writer.idle_checkpoint(true);
         let wal_path = cfg.data_dir.join("anumodan.db-wal");
         let handle = std::thread::Builder::new()
             .name("anumodan-writer".into())
@@ -325,6 +327,7 @@ impl Store {
                 keys,
                 data_dir: cfg.data_dir.clone(),
                 pg_url: None,
+                node_id: Uuid::new_v4().to_string(),
                 _lock: Some(lock),
             }),
         })
@@ -365,7 +368,7 @@ impl Store {
                 down_since: None,
             },
         };
-        writer.idle_checkpoint();
+        writer.idle_checkpoint(true);
         let handle = std::thread::Builder::new()
             .name("anumodan-writer".into())
             .spawn(move || writer.run(rx, None))
@@ -380,6 +383,7 @@ impl Store {
                 keys,
                 data_dir: cfg.data_dir.clone(),
                 pg_url: Some(url.to_string()),
+                node_id: Uuid::new_v4().to_string(),
                 _lock: None,
             }),
         })
@@ -388,6 +392,19 @@ impl Store {
     /// Whether this store is on PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.inner.pg_url.is_some()
+    }
+
+    /// Takes (or renews) the lease on background job `name` for `ttl`: only the holder runs
+    /// the job, so it runs on one node at a time; a node that dies loses the lease when it
+    /// runs out. On the embedded store there is one process, which always holds it.
+    pub async fn take_lease(&self, name: &'static str, ttl: Duration) -> StoreResult<bool> {
+        if !self.is_postgres() {
+            return Ok(true);
+        }
+        let holder = self.inner.node_id.clone();
+        let ttl_ms = ttl.as_millis() as i64;
+        self.read_conn(move |c| crate::pg::take_lease(c, name, &holder, ttl_ms).map_err(db_err))
+            .await
     }
 
     pub fn keys(&self) -> &Keys {
@@ -706,11 +723,12 @@ impl Writer {
             let first = match rx.recv_timeout(self.interval) {
                 Ok(job) => job,
                 Err(RecvTimeoutError::Timeout) => {
-                    self.idle_checkpoint();
+                    self.idle_checkpoint(false);
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    self.idle_checkpoint();
+                    // Stopping: cover every entry before the process ends.
+                    self.idle_checkpoint(true);
                     return;
                 }
             };
@@ -987,8 +1005,9 @@ impl Writer {
         }
     }
 
-    /// Covers entries not yet in a checkpoint while no writes arrive.
-    fn idle_checkpoint(&mut self) {
+    /// Covers entries not yet in a checkpoint while no writes arrive (`force`: now, at start
+    /// and stop, rather than once the interval has passed).
+    fn idle_checkpoint(&mut self, force: bool) {
         match &self.backend {
             Backend::Sqlite { durable, .. } => {
                 if durable.load(Ordering::SeqCst) <= self.last_cp_size {
@@ -996,7 +1015,7 @@ impl Writer {
                 }
             }
             Backend::Postgres { .. } => {
-                if self.last_cp_at.elapsed() < self.interval || self.conn.is_closed() {
+                if (!force && self.last_cp_at.elapsed() < self.interval) || self.conn.is_closed() {
                     return;
                 }
                 // Look without the lock first: usually another node already covered it.

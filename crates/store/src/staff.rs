@@ -771,8 +771,8 @@ pub fn change_role(
     let changed = if grant {
         exec(
             tx,
-            "INSERT OR IGNORE INTO role_grants (staff, role, scope, granted_at, granted_by)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO role_grants (staff, role, scope, granted_at, granted_by)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             params![s.rowid, key, sk, now, initiator],
         )?
     } else {
@@ -1233,7 +1233,7 @@ pub fn touch_session(tx: &mut SqliteTx<'_>, token_hash: &[u8; 32]) -> StoreResul
     let now = ms(tx.now());
     exec(
         tx,
-        "UPDATE staff_sessions SET last_seen = MAX(last_seen, ?1) WHERE token_hash = ?2",
+        "UPDATE staff_sessions SET last_seen = CASE WHEN last_seen > ?1 THEN last_seen ELSE ?1 END WHERE token_hash = ?2",
         params![now, &token_hash[..]],
     )?;
     Ok(())

@@ -23,9 +23,10 @@ pub struct TestServer {
     pub dir: PathBuf,
     /// The settings it runs with (kept across `restart`).
     pub cfg: Config,
-    _temp: Option<Scratch>,
     running: Option<Running>,
     pub client: reqwest::Client,
+    /// Last: dropped after the server.
+    _temp: Option<Scratch>,
 }
 
 /// The PostgreSQL database the suite runs on instead of the embedded store, when
@@ -51,14 +52,19 @@ fn hex_of(b: &[u8]) -> String {
 /// Runs SQL on the test database (from a thread of its own: the synchronous client must not
 /// run on the async runtime).
 pub fn pg_exec(sql: String) {
-    let base = pg_base().expect("PostgreSQL mode");
+    if let Err(e) = pg_try_exec(sql) {
+        panic!("SQL on ANUMODAN_TEST_DATABASE_URL: {e}");
+    }
+}
+
+fn pg_try_exec(sql: String) -> Result<(), String> {
+    let base = pg_base().ok_or("not in PostgreSQL mode")?;
     std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&base, postgres::NoTls)
-            .expect("connect to ANUMODAN_TEST_DATABASE_URL");
-        c.batch_execute(&sql).expect("run SQL on the test database");
+        let mut c = postgres::Client::connect(&base, postgres::NoTls).map_err(|e| e.to_string())?;
+        c.batch_execute(&sql).map_err(|e| e.to_string())
     })
     .join()
-    .unwrap();
+    .map_err(|_| "the SQL thread panicked".to_string())?
 }
 
 /// The database URL of a data directory in PostgreSQL mode (its schema created if need be),
@@ -94,8 +100,10 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         if pg_base().is_some() {
-            pg_exec(format!(
-                "DROP SCHEMA IF EXISTS {} CASCADE",
+            // Best effort (never panic in a drop): a schema left behind is dropped by the next
+            // run of `.ci/run`, which drops every `t_` schema first.
+            let _ = pg_try_exec(format!(
+                "SET lock_timeout = '5s'; DROP SCHEMA IF EXISTS {} CASCADE",
                 schema_for(self.dir.path())
             ));
         }
@@ -141,6 +149,13 @@ impl TestServer {
         key: Option<String>,
         fid: Option<String>,
     ) -> TestServer {
+        // ANUMODAN_TEST_LOG=<filter> shows the servers' logs (for debugging a test).
+        if let Ok(filter) = std::env::var("ANUMODAN_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let store = open_store(&cfg, Arc::new(clock.clone())).unwrap();
         let running = start_with_store(&cfg, store, Arc::new(clock.clone()), false)
             .await
@@ -176,6 +191,18 @@ impl TestServer {
             .await
             .unwrap();
         (f.id.to_string(), k.api_key)
+    }
+
+    /// Another node on the same store (PostgreSQL mode): the same settings, keys and clock,
+    /// its own port. The first node keeps the data directory (and schema) alive.
+    pub async fn join(&self) -> TestServer {
+        Self::boot(
+            self.cfg.clone(),
+            self.clock.clone(),
+            Some(self.key.clone()),
+            Some(self.fiduciary_id.clone()),
+        )
+        .await
     }
 
     /// Stops the server gracefully and starts a new one on the same directory.
@@ -357,4 +384,133 @@ pub fn all_granted() -> Value {
 /// Path of the built `anumodan` binary.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_anumodan")
+}
+
+/// Runs `f` on the database of a data directory, as someone with direct access to it would:
+/// the embedded file, or the directory's schema in PostgreSQL mode. On a thread of its own
+/// (the synchronous PostgreSQL client must not run on the async runtime).
+pub fn with_db<T: Send>(
+    dir: &Path,
+    f: impl FnOnce(&anumodan_store::db::Connection) -> T + Send,
+) -> T {
+    let url = database_url_for(dir);
+    let path = dir.join("anumodan.db");
+    anumodan_store::db::off_runtime(move || {
+        let conn = match url {
+            Some(u) => anumodan_store::pg::connect(&u).unwrap(),
+            None => {
+                anumodan_store::db::Connection::Sqlite(rusqlite::Connection::open(path).unwrap())
+            }
+        };
+        f(&conn)
+    })
+}
+
+/// Whether a data directory has a store: the embedded file, or tables in its schema.
+pub fn has_store(dir: &Path) -> bool {
+    dir.join("anumodan.db").is_file()
+        || (pg_base().is_some()
+            && with_db(dir, |c| {
+                c.query_row(
+                    "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()",
+                    (),
+                    |r| r.get::<_, i64>(0),
+                )
+                .unwrap()
+                    > 0
+            }))
+}
+
+/// The names of the store's tables.
+pub fn table_names(c: &anumodan_store::db::Connection) -> Vec<String> {
+    let sql = if c.is_postgres() {
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    };
+    c.query_all(sql, (), |r| r.get(0)).unwrap()
+}
+
+/// Every value of every row of a table, as bytes (text and blobs as stored), for searches.
+pub fn dump_table(c: &anumodan_store::db::Connection, table: &str) -> Vec<u8> {
+    use anumodan_store::db::Col;
+    let rows = c
+        .query_all(&format!("SELECT * FROM {table}"), (), |r| {
+            let mut out = Vec::new();
+            for i in 0..r.len() {
+                match r.col(i)? {
+                    Col::Text(t) => out.extend_from_slice(t.as_bytes()),
+                    Col::Blob(b) => out.extend_from_slice(&b),
+                    Col::Int(v) => out.extend_from_slice(v.to_string().as_bytes()),
+                    Col::Real(v) => out.extend_from_slice(v.to_string().as_bytes()),
+                    Col::Null => {}
+                }
+                out.push(b'\n');
+            }
+            Ok(out)
+        })
+        .unwrap();
+    rows.concat()
+}
+
+/// In PostgreSQL mode, copies the schema of data directory `from` into that of `to` (the
+/// counterpart of copying the embedded database file).
+pub fn copy_schema(from: &Path, to: &Path) {
+    if pg_base().is_none() {
+        return;
+    }
+    let (a, b) = (schema_for(from), schema_for(to));
+    pg_exec(format!(
+        "DROP SCHEMA IF EXISTS {b} CASCADE; CREATE SCHEMA {b};
+         DO $$ DECLARE t text; BEGIN
+           FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '{a}' LOOP
+             EXECUTE format('CREATE TABLE %I.%I (LIKE %I.%I INCLUDING ALL)', '{b}', t, '{a}', t);
+             EXECUTE format('INSERT INTO %I.%I SELECT * FROM %I.%I', '{b}', t, '{a}', t);
+           END LOOP;
+         END $$;"
+    ));
+}
+
+/// Drops the schema of a data directory (PostgreSQL mode; best effort).
+pub fn drop_schema(dir: &Path) {
+    if pg_base().is_some() {
+        let _ = pg_try_exec(format!(
+            "SET lock_timeout = '5s'; DROP SCHEMA IF EXISTS {} CASCADE",
+            schema_for(dir)
+        ));
+    }
+}
+
+/// Every byte an attacker with the database could read: the embedded file and its WAL (free
+/// pages included), or in PostgreSQL mode every value of every table of the schema.
+pub fn all_store_bytes(dir: &Path) -> Vec<u8> {
+    if pg_base().is_some() && !dir.join("anumodan.db").is_file() {
+        return with_db(dir, |c| {
+            table_names(c)
+                .iter()
+                .map(|t| dump_table(c, t))
+                .collect::<Vec<_>>()
+                .concat()
+        });
+    }
+    let mut out = std::fs::read(dir.join("anumodan.db")).unwrap_or_default();
+    out.extend(std::fs::read(dir.join("anumodan.db-wal")).unwrap_or_default());
+    out
+}
+
+/// How many migrations the store of a data directory has applied.
+pub fn schema_version(dir: &Path) -> i64 {
+    with_db(dir, |c| {
+        if c.is_postgres() {
+            c.query_row("SELECT MAX(version) FROM anumodan_migrations", (), |r| {
+                r.get(0)
+            })
+            .unwrap()
+        } else {
+            c.sqlite()
+                .unwrap()
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .unwrap()
+        }
+    })
 }

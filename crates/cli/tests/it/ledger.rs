@@ -14,7 +14,6 @@ use anumodan_ledger::merkle::{
 use anumodan_ledger::note::{NoteSigner, NoteVerifier};
 use anumodan_store::db::{Connection, params};
 use reqwest::{Method, StatusCode};
-use rusqlite::OpenFlags;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -334,11 +333,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Opens a data directory's database for writing, as an attacker with file access would.
-fn open_db(dir: &Path) -> Connection {
-    Connection::Sqlite(rusqlite::Connection::open(dir.join("anumodan.db")).unwrap())
-}
-
 /// Recomputes the stored hash of every entry from `from` on, from its (tampered) columns: what
 /// a careful forger does so that every entry's own hash checks out.
 fn rehash_from(conn: &Connection, from: u64) {
@@ -381,6 +375,16 @@ struct Stopped {
     entries: Vec<Value>,
     /// Sizes of the signed checkpoints, smallest first; the last covers every entry.
     checkpoints: Vec<u64>,
+    /// The copies made (their PostgreSQL schemas are dropped with this).
+    copies: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        for d in self.copies.lock().unwrap().iter() {
+            drop_schema(d);
+        }
+    }
 }
 
 impl Stopped {
@@ -388,6 +392,8 @@ impl Stopped {
     fn copy(&self, name: &str) -> PathBuf {
         let d = self.work.path().join(name);
         copy_dir(&self.dir, &d);
+        copy_schema(&self.dir, &d);
+        self.copies.lock().unwrap().push(d.clone());
         d
     }
 
@@ -406,9 +412,9 @@ impl Stopped {
 
     /// A fresh copy of the data directory, its database changed by `tamper` as an attacker
     /// with file access would (the connection is closed before this returns).
-    fn tampered(&self, name: &str, tamper: impl FnOnce(&Connection)) -> PathBuf {
+    fn tampered(&self, name: &str, tamper: impl FnOnce(&Connection) + Send) -> PathBuf {
         let d = self.copy(name);
-        tamper(&open_db(&d));
+        with_db(&d, tamper);
         d
     }
 
@@ -481,6 +487,7 @@ async fn stopped_ledger() -> Stopped {
         key_line,
         entries: all,
         checkpoints,
+        copies: Default::default(),
     };
     // The untouched ledger verifies, with the local key and with the published one.
     assert_ok(&audit_verify(&stopped.dir));
@@ -1012,28 +1019,22 @@ async fn the_principal_id_in_clear_is_never_in_the_ledger_nor_its_tables_nor_its
     let (dir, _guard) = s.stop().await;
 
     // The raw database: every column of every row of the ledger's tables.
-    let conn = rusqlite::Connection::open_with_flags(
-        dir.join("anumodan.db"),
-        OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
+    let dumps: Vec<(String, Vec<u8>)> = with_db(&dir, |conn| {
+        table_names(conn)
+            .into_iter()
+            .map(|t| {
+                let d = dump_table(conn, &t);
+                (t, d)
+            })
+            .collect()
+    });
     let dump = |table: &str| -> Vec<u8> {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..n {
-                match row.get_ref(i).unwrap() {
-                    rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
-                        out.extend_from_slice(b)
-                    }
-                    other => out.extend_from_slice(format!("{other:?}").as_bytes()),
-                }
-                out.push(b'\n');
-            }
-        }
-        out
+        dumps
+            .iter()
+            .find(|(t, _)| t == table)
+            .unwrap_or_else(|| panic!("no table {table}"))
+            .1
+            .clone()
     };
     let contains =
         |hay: &[u8], needle: &str| hay.windows(needle.len()).any(|w| w == needle.as_bytes());
@@ -1050,13 +1051,7 @@ async fn the_principal_id_in_clear_is_never_in_the_ledger_nor_its_tables_nor_its
     }
     // Nor anywhere else in the database: artefacts hold personal data only encrypted under each
     // principal's data key (the page bytes of the whole file are searched below as well).
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let tables: Vec<String> = dumps.iter().map(|(t, _)| t.clone()).collect();
     assert!(tables.iter().any(|t| t == "principals"));
     for table in &tables {
         let bytes = dump(table);
@@ -1067,12 +1062,13 @@ async fn the_principal_id_in_clear_is_never_in_the_ledger_nor_its_tables_nor_its
     // The same search does find other strings of those rows (a purpose code in the artefacts),
     // so the searches above would have found a principal id too.
     assert!(contains(&dump("artefacts"), "marketing"));
-    let rows: i64 = conn
-        .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))
-        .unwrap();
+    let rows: i64 = with_db(&dir, |conn| {
+        conn.query_row("SELECT COUNT(*) FROM audit_log", (), |r| r.get(0))
+            .unwrap()
+    });
     assert_eq!(rows as u64, size);
-    drop(conn);
-    // The raw bytes of the database and its WAL, free pages included.
+    // The raw bytes of the database and its WAL, free pages included (embedded store; on
+    // PostgreSQL the files are the database server's, and the tables were searched above).
     for file in ["anumodan.db", "anumodan.db-wal"] {
         let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
         for p in ids.iter().chain(&["never-collected-9988"]) {
@@ -1677,8 +1673,8 @@ async fn a_changed_field_is_caught_at_its_entry() {
     // The stored hash alone.
     let d = st.tampered("hash", |conn| {
         conn.execute(
-            "UPDATE audit_log SET hash = zeroblob(32) WHERE idx = ?1",
-            [k as i64],
+            "UPDATE audit_log SET hash = ?1 WHERE idx = ?2",
+            params![vec![0u8; 32], k as i64],
         )
         .unwrap();
     });

@@ -1,8 +1,10 @@
 //! End-to-end tests over real HTTP against a real server on a temporary data directory.
 //! One test binary (it links once); each module covers one area.
 
+mod cluster;
 mod common;
 mod errors;
+mod faults;
 mod keys;
 mod ledger;
 mod lifecycle;

@@ -4,7 +4,6 @@
 use crate::common::*;
 use crate::support::*;
 use reqwest::StatusCode;
-use rusqlite::Connection;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -72,14 +71,15 @@ async fn unmask_reveals_with_a_reason_and_records_who_what_whose_and_why() {
 
     // The reason's text is kept beside the ledger, and matches the hash the entry commits to.
     let (dir, _guard) = s.stop().await;
-    let conn = Connection::open(dir.join("anumodan.db")).unwrap();
-    let kept: String = conn
-        .query_row(
+    let idx = e["index"].as_i64().unwrap();
+    let kept: String = with_db(&dir, |conn| {
+        conn.query_row(
             "SELECT reason FROM unmask_reasons WHERE idx = ?1",
-            [e["index"].as_i64().unwrap()],
+            [idx],
             |r| r.get(0),
         )
-        .unwrap();
+        .unwrap()
+    });
     assert_eq!(kept, reason);
 }
 
@@ -248,15 +248,15 @@ async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verif
     let size = ledger_size(&s).await;
     let (dir, _guard) = s.stop().await;
     {
-        let conn = Connection::open(dir.join("anumodan.db")).unwrap();
-        let (live, erased): (i64, i64) = conn
-            .query_row(
+        let (live, erased): (i64, i64) = with_db(&dir, |conn| {
+            conn.query_row(
                 "SELECT COUNT(*) FILTER (WHERE wrapped_key IS NOT NULL),
                         COUNT(*) FILTER (WHERE erased_at IS NOT NULL) FROM principals",
-                [],
+                (),
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .unwrap();
+            .unwrap()
+        });
         // keep-me and the returning erase-me have keys; none is marked erased any more
         // (the returning principal got a new key).
         assert_eq!((live, erased), (2, 0));

@@ -1297,7 +1297,10 @@ async fn admin_create_bootstraps_a_platform_admin_offline_and_logs_hold_no_secre
     ];
     secrets.extend(recovery);
     for secret in secrets {
-        assert!(!text.contains(&secret), "the log holds a secret or a name");
+        assert!(
+            !text.contains(&secret),
+            "the log holds a secret or a name: {text}"
+        );
     }
 }
 

@@ -1,0 +1,248 @@
+//! Several nodes on one PostgreSQL database (issue 5): one truth, one ledger, background jobs
+//! once. These tests need PostgreSQL, so they are ignored unless asked for: `.ci/run` runs
+//! them with `ANUMODAN_TEST_DATABASE_URL` set and `--include-ignored`.
+
+use crate::common::*;
+use crate::support::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+const NEEDS_PG: &str = "these tests need ANUMODAN_TEST_DATABASE_URL (see README)";
+
+/// One HTTP call's outcome with when it started and ended.
+struct Call {
+    principal: usize,
+    node: usize,
+    start: Instant,
+    valid: bool,
+}
+
+async fn post(client: &reqwest::Client, url: &str, key: &str, body: Value) -> (StatusCode, Value) {
+    let res = client
+        .post(url)
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let st = res.status();
+    (st, res.json().await.unwrap_or(Value::Null))
+}
+
+/// A withdrawal acknowledged by any node is honoured by every node's validation from that
+/// moment on: no validation that starts after the withdrawal's response answers `valid`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL"]
+async fn a_withdrawal_acknowledged_by_one_node_is_honoured_by_every_node_at_once() {
+    assert!(pg_base().is_some(), "{NEEDS_PG}");
+    const PRINCIPALS: usize = 24;
+    let a = TestServer::start().await;
+    let cat = a.seed().await;
+    let b = a.join().await;
+    let c = a.join().await;
+    let urls: Arc<Vec<String>> = Arc::new(vec![a.url.clone(), b.url.clone(), c.url.clone()]);
+    let key = a.key.clone();
+
+    // Consents collected through the three nodes.
+    let mut artefacts = Vec::new();
+    for i in 0..PRINCIPALS {
+        let node = [&a, &b, &c][i % 3];
+        let (st, v) = node
+            .collect(&cat, &format!("cluster-citizen-{i}"), all_granted())
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+        artefacts.push(v["id"].as_str().unwrap().to_string());
+    }
+
+    // Each principal's marketing consent is withdrawn through one node at a random moment,
+    // while validators ask all nodes about all principals.
+    let client = reqwest::Client::new();
+    let began = Instant::now();
+    let mut withdrawals = Vec::new();
+    for (i, id) in artefacts.iter().enumerate() {
+        let (client, urls, key, id) = (client.clone(), urls.clone(), key.clone(), id.clone());
+        withdrawals.push(tokio::spawn(async move {
+            tokio::time::sleep(StdDuration::from_millis(20 + (i as u64 * 37) % 600)).await;
+            let node = (i + 1) % 3;
+            let (st, v) = post(
+                &client,
+                &format!("{}/v1/consents/{id}/withdraw", urls[node]),
+                &key,
+                json!({"purposes": ["marketing"]}),
+            )
+            .await;
+            assert_eq!(st, StatusCode::OK, "{v}");
+            (i, Instant::now())
+        }));
+    }
+    let mut validators = Vec::new();
+    for v in 0..6usize {
+        let (client, urls, key) = (client.clone(), urls.clone(), key.clone());
+        validators.push(tokio::spawn(async move {
+            let mut calls = Vec::new();
+            let mut n = v;
+            while began.elapsed() < StdDuration::from_millis(1200) {
+                n = n.wrapping_mul(31).wrapping_add(17);
+                let (principal, node) = (n % PRINCIPALS, (n / PRINCIPALS) % 3);
+                let start = Instant::now();
+                let (st, body) = post(
+                    &client,
+                    &format!("{}/v1/consents/validate", urls[node]),
+                    &key,
+                    json!({"principal_id": format!("cluster-citizen-{principal}"), "purpose": "marketing"}),
+                )
+                .await;
+                assert_eq!(st, StatusCode::OK, "{body}");
+                calls.push(Call {
+                    principal,
+                    node,
+                    start,
+                    valid: body["valid"] == true,
+                });
+            }
+            calls
+        }));
+    }
+    let mut acked = [None; PRINCIPALS];
+    for w in withdrawals {
+        let (i, at) = w.await.unwrap();
+        acked[i] = Some(at);
+    }
+    let mut calls = Vec::new();
+    for v in validators {
+        calls.extend(v.await.unwrap());
+    }
+
+    // Every answer against the order of acknowledgements.
+    let (mut valid_before, mut invalid_after) = (0, 0);
+    for call in &calls {
+        let ack = acked[call.principal].unwrap();
+        if call.start > ack {
+            assert!(
+                !call.valid,
+                "node {} answered valid for principal {} {:?} after its withdrawal was acknowledged",
+                call.node,
+                call.principal,
+                call.start - ack
+            );
+            invalid_after += 1;
+        } else if call.valid {
+            valid_before += 1;
+        }
+    }
+    // The run exercised both sides of each withdrawal, on every node.
+    assert!(calls.len() > 100, "only {} validations", calls.len());
+    assert!(
+        valid_before > 0 && invalid_after > 0,
+        "{valid_before} / {invalid_after}"
+    );
+    for node in 0..3 {
+        assert!(calls.iter().any(|c| c.node == node && c.valid));
+        assert!(calls.iter().any(|c| c.node == node && !c.valid));
+    }
+
+    // One ledger: every node's entries in one log that verifies, with one sequence of
+    // checkpoints, whichever node answers.
+    for node in [&a, &b, &c] {
+        let (st, v) = node.get("/v1/audit/checkpoints?limit=1000").await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        let sizes: Vec<u64> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["size"].as_u64().unwrap())
+            .collect();
+        assert!(sizes.windows(2).all(|w| w[0] < w[1]), "{sizes:?}");
+    }
+    let dir = a.dir.clone();
+    drop((b, c));
+    let (_, _guard) = a.stop().await;
+    let o = audit_verify(&dir);
+    assert_ok(&o);
+    // Every action is in it: collections, withdrawals, validations (and the set-up).
+    let text = out_text(&o);
+    let verified: u64 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entries verified:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        verified >= (PRINCIPALS * 2 + calls.len()) as u64,
+        "{verified} entries for {} actions",
+        PRINCIPALS * 2 + calls.len()
+    );
+    assert!(text.contains("entries after it:      0"), "{text}");
+}
+
+/// Background jobs on several nodes: each expiry is written once, and each outbox message is
+/// sent by one node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL"]
+async fn background_jobs_run_once_across_nodes() {
+    assert!(pg_base().is_some(), "{NEEDS_PG}");
+    let a = TestServer::start().await;
+    let cat = a.seed().await;
+    let b = a.join().await;
+    let c = a.join().await;
+    for i in 0..6 {
+        let (st, v) = a
+            .collect(&cat, &format!("expiring-{i}"), all_granted())
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+    }
+    // Past every purpose's validity (the longest in the catalogue is 3 years).
+    a.advance_days(4 * 366);
+    let (x, y, z) = tokio::join!(a.run_expiry(), b.run_expiry(), c.run_expiry());
+    assert_eq!(x + y + z, 6, "each artefact expired once across the nodes");
+    // One entry per expired purpose (four each), none twice.
+    let expired = audit_entries(&a, "consent.expired").await;
+    let mut pairs: Vec<(String, String)> = expired
+        .iter()
+        .map(|e| (e["artefact"].to_string(), e["purpose"].to_string()))
+        .collect();
+    assert_eq!(pairs.len(), 6 * 4);
+    pairs.sort();
+    pairs.dedup();
+    assert_eq!(pairs.len(), 6 * 4, "a purpose expired twice");
+
+    // The outbox: three nodes dispatching at once send each message once.
+    struct Counting(std::sync::Mutex<Vec<i64>>);
+    impl anumodan_server::workers::Delivery for Counting {
+        fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
+            self.0.lock().unwrap().push(m.id);
+            Ok(())
+        }
+    }
+    for i in 0..3 {
+        let (st, v) = a
+            .post(
+                "/v1/principals/contacts",
+                json!({"principal_id": format!("expiring-{i}"), "contact": format!("98765432{i}0")}),
+            )
+            .await;
+        assert!(st.is_success(), "{v}");
+        let (st, v) = a
+            .send(
+                reqwest::Method::POST,
+                "/v1/principal-signin/start",
+                None,
+                Some(json!({"fiduciary_id": a.fiduciary_id, "contact": format!("98765432{i}0")})),
+            )
+            .await;
+        assert!(st.is_success(), "{v}");
+    }
+    let sent = Counting(Default::default());
+    for _ in 0..3 {
+        for node in [&a, &b, &c] {
+            anumodan_server::workers::dispatch_outbox_once(node.state(), &sent)
+                .await
+                .unwrap();
+        }
+    }
+    let mut ids = sent.0.into_inner().unwrap();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "a message was sent twice");
+}
