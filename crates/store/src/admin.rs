@@ -2,7 +2,7 @@
 //! unmasking and erasing principals' personal data.
 
 use crate::db::params;
-use crate::sqlite::{SqliteTx, db_err, ms};
+use crate::sqlite::{WriteTx, db_err, ms};
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
 use anumodan_core::model::{Artefact, Fiduciary};
@@ -99,7 +99,7 @@ fn record(fid: Uuid, action: Action, outcome: String, initiator: &str) -> AuditR
 
 /// Registers a fiduciary with a first API key.
 pub fn create_fiduciary(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     name: &str,
     initiator: &str,
 ) -> StoreResult<(Fiduciary, NewApiKey)> {
@@ -139,7 +139,7 @@ pub fn create_fiduciary(
 
 /// Issues a new API key for a fiduciary.
 pub fn create_api_key(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     fid: Uuid,
     name: &str,
     scopes: &BTreeSet<Permission>,
@@ -186,7 +186,7 @@ pub fn create_api_key(
 
 /// The row id and name of a live key of this fiduciary (None: no such key, revoked, or
 /// another fiduciary's).
-fn live_key(tx: &mut SqliteTx<'_>, fid: Uuid, key: Uuid) -> StoreResult<Option<(i64, String)>> {
+fn live_key(tx: &mut WriteTx<'_>, fid: Uuid, key: Uuid) -> StoreResult<Option<(i64, String)>> {
     use crate::db::OptionalExtension;
     let f = tx.fid(fid)?;
     tx.conn()
@@ -202,7 +202,7 @@ fn live_key(tx: &mut SqliteTx<'_>, fid: Uuid, key: Uuid) -> StoreResult<Option<(
 
 /// Revokes a key at once. Returns false when the fiduciary has no such live key.
 pub fn revoke_api_key(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     fid: Uuid,
     key: Uuid,
     initiator: &str,
@@ -228,7 +228,7 @@ pub fn revoke_api_key(
 /// Gives a live key a new secret (same id, name and scopes); the old secret stops working at
 /// once. For an overlap, create a second key and revoke the first when it is no longer used.
 pub fn rotate_api_key(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     fid: Uuid,
     key: Uuid,
     initiator: &str,
@@ -270,7 +270,7 @@ pub type Unmasked = BTreeMap<String, Option<String>>;
 /// fields, whose data and why in the ledger (the reason's SHA-256 in the entry; its text in
 /// `unmask_reasons`). None when the artefact does not exist or its principal was erased.
 pub fn unmask_artefact(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     actor: &anumodan_core::usecases::Actor,
     artefact: Uuid,
     fields: &[String],
@@ -321,7 +321,7 @@ pub struct Erasure {
 /// read-only tombstones showing `[erased]`. The ledger, which holds only pseudonyms, still
 /// verifies. Irreversible.
 pub fn erase_principal(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     actor: &anumodan_core::usecases::Actor,
     principal_id: &str,
 ) -> StoreResult<Erasure> {

@@ -20,7 +20,7 @@ use std::fmt;
 /// each reader of the pool is lent to one blocking task at a time.
 pub enum Connection {
     Sqlite(rusqlite::Connection),
-    Postgres(RefCell<PgConn>),
+    Postgres(Box<RefCell<PgConn>>),
 }
 
 /// A PostgreSQL client and the statements prepared on it.
@@ -71,6 +71,17 @@ impl PgConn {
 
     pub fn is_closed(&self) -> bool {
         self.client.as_ref().is_none_or(|c| c.is_closed())
+    }
+
+    /// The statement for `sql` prepared for these values, and the values as driver arguments.
+    fn prepared<'v>(
+        &mut self,
+        sql: &str,
+        values: Vec<Value<'v>>,
+    ) -> Result<(postgres::Statement, Vec<PgArg<'v>>), DbError> {
+        let kinds: Vec<Kind> = values.iter().map(Value::kind).collect();
+        let st = self.statement(sql, &kinds)?;
+        Ok((st, values.into_iter().map(PgArg).collect()))
     }
 
     fn statement(&mut self, sql: &str, kinds: &[Kind]) -> Result<postgres::Statement, DbError> {
@@ -747,11 +758,8 @@ impl Connection {
         match self {
             Connection::Sqlite(_) => self.each(sql, p, f),
             Connection::Postgres(c) => {
-                let values = p.values();
                 let mut pg = c.borrow_mut();
-                let kinds: Vec<Kind> = values.iter().map(Value::kind).collect();
-                let st = pg.statement(sql, &kinds)?;
-                let args: Vec<PgArg<'_>> = values.into_iter().map(PgArg).collect();
+                let (st, args) = pg.prepared(sql, p.values())?;
                 let mut rows = pg
                     .client()
                     .query_raw(&st, args.iter())
@@ -791,9 +799,7 @@ impl Connection {
             }
             Connection::Postgres(c) => {
                 let mut pg = c.borrow_mut();
-                let kinds: Vec<Kind> = values.iter().map(Value::kind).collect();
-                let st = pg.statement(sql, &kinds)?;
-                let args: Vec<PgArg<'_>> = values.into_iter().map(PgArg).collect();
+                let (st, args) = pg.prepared(sql, values)?;
                 let refs: Vec<&(dyn ToSql + Sync)> =
                     args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
                 let n = pg.client().execute(&st, &refs).map_err(DbError::Pg)?;
@@ -858,9 +864,7 @@ impl Connection {
             }
             Connection::Postgres(c) => {
                 let mut pg = c.borrow_mut();
-                let kinds: Vec<Kind> = values.iter().map(Value::kind).collect();
-                let st = pg.statement(sql, &kinds)?;
-                let args: Vec<PgArg<'_>> = values.into_iter().map(PgArg).collect();
+                let (st, args) = pg.prepared(sql, values)?;
                 let refs: Vec<&(dyn ToSql + Sync)> =
                     args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
                 let rows = pg.client().query(&st, &refs).map_err(DbError::Pg)?;

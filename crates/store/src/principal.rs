@@ -3,7 +3,7 @@
 
 use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::PSEUDONYM_LEN;
-use crate::sqlite::{SqliteTx, db_err, ms};
+use crate::sqlite::{WriteTx, db_err, ms};
 use crate::vault::Vault;
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
@@ -81,7 +81,7 @@ fn lookup(tx_keys: &crate::keys::Keys, fid: Uuid, normalised: &str) -> [u8; 32] 
 /// contact verified). A contact belongs to one principal of a fiduciary; declaring it for
 /// another moves it. Returns the contact's kind.
 pub fn set_contact(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     principal_id: &str,
     contact: &str,
@@ -116,7 +116,7 @@ pub fn set_contact(
 /// six-digit code (replacing any earlier one), and queues it in the outbox in the same commit.
 /// Returns the outbox id, or None when the contact is unknown (the caller answers the same in
 /// both cases).
-pub fn start_sign_in(tx: &mut SqliteTx<'_>, fid: Uuid, contact: &str) -> StoreResult<Option<i64>> {
+pub fn start_sign_in(tx: &mut WriteTx<'_>, fid: Uuid, contact: &str) -> StoreResult<Option<i64>> {
     let Some((kind, value)) = normalise(contact) else {
         return Ok(None);
     };
@@ -229,7 +229,7 @@ pub enum CodeRefused {
 /// Checks a sign-in code; on success the code is consumed and the principal's pseudonym
 /// returned, with a ledger entry. Failures count; after [`MAX_ATTEMPTS`] the code is void.
 pub fn verify_sign_in(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     fid: Uuid,
     contact: &str,
     code: &str,
@@ -406,7 +406,7 @@ fn messages(
 }
 
 /// Marks messages sent.
-pub fn mark_sent(tx: &mut SqliteTx<'_>, ids: &[i64]) -> StoreResult<()> {
+pub fn mark_sent(tx: &mut WriteTx<'_>, ids: &[i64]) -> StoreResult<()> {
     let now = ms(tx.now());
     for id in ids {
         tx.conn()

@@ -70,11 +70,14 @@ const ENTRY_COLUMNS: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value, 
     LEFT JOIN audit_symbols i ON i.id = a.initiator
     LEFT JOIN audit_symbols ar ON ar.id = a.artefact";
 
+/// A ledger row: its index, the entry rebuilt from it (or why it cannot be), the stored hash.
+pub type EntryRow = (u64, Result<AuditEntry, String>, Vec<u8>);
+
 /// An entry rebuilt from its row, with the hash stored beside it. Rows whose references are
 /// broken come back as an error naming the index.
 pub fn entry_from_row(
     r: &crate::db::Row<'_>,
-) -> Result<(u64, Result<AuditEntry, String>, Vec<u8>), crate::db::DbError> {
+) -> Result<EntryRow, crate::db::DbError> {
     let index: i64 = r.get(0)?;
     let hash: Vec<u8> = r.get(12)?;
     let entry = (|| {

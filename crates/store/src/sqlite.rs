@@ -160,7 +160,7 @@ pub fn migrate(conn: &mut rusqlite::Connection) -> StoreResult<usize> {
 type Reply = Box<dyn FnOnce(Option<StoreError>) + Send>;
 /// A committed batch on its way to the syncer: the ledger size after it and its answers.
 type Group = (u64, Vec<Reply>);
-type Job = Box<dyn FnOnce(&mut SqliteTx<'_>) -> (bool, Reply) + Send>;
+type Job = Box<dyn FnOnce(&mut WriteTx<'_>) -> (bool, Reply) + Send>;
 
 /// The store, on the embedded database or on PostgreSQL. Cheap to clone; the writer thread
 /// stops when the last clone is dropped.
@@ -492,7 +492,7 @@ impl Store {
         F: FnOnce(&mut dyn Tx) -> usecases::Result<T> + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |stx: &mut SqliteTx<'_>| {
+        let job: Job = Box::new(move |stx: &mut WriteTx<'_>| {
             let result = f(stx);
             let commit = !matches!(result, Err(usecases::Error::Store(_)));
             let reply: Reply = Box::new(move |failed: Option<StoreError>| {
@@ -513,10 +513,10 @@ impl Store {
     pub async fn write_raw<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteTx<'_>) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>) -> StoreResult<T> + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |stx: &mut SqliteTx<'_>| {
+        let job: Job = Box::new(move |stx: &mut WriteTx<'_>| {
             let result = f(stx);
             let commit = result.is_ok();
             let reply: Reply = Box::new(move |failed: Option<StoreError>| {
@@ -832,7 +832,7 @@ impl Writer {
             let _ = self.exec_cached("SAVEPOINT job");
             let now = self.tick();
             let (commit, reply) = {
-                let mut stx = SqliteTx {
+                let mut stx = WriteTx {
                     conn: &self.conn,
                     frontier: &mut self.frontier,
                     symbols: &mut self.symbols,
@@ -1050,8 +1050,8 @@ impl Writer {
     }
 }
 
-/// One job's view of the open write transaction.
-pub struct SqliteTx<'a> {
+/// One job's view of the open write transaction (on either backend).
+pub struct WriteTx<'a> {
     conn: &'a Connection,
     frontier: &'a mut Frontier,
     symbols: &'a mut HashMap<String, i64>,
@@ -1060,7 +1060,7 @@ pub struct SqliteTx<'a> {
     now: OffsetDateTime,
 }
 
-impl SqliteTx<'_> {
+impl WriteTx<'_> {
     pub fn conn(&self) -> &Connection {
         self.conn
     }
@@ -1147,7 +1147,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
     serde_json::to_string(v).map_err(|e| StoreError(e.to_string()))
 }
 
-impl Tx for SqliteTx<'_> {
+impl Tx for WriteTx<'_> {
     fn now(&self) -> OffsetDateTime {
         self.now
     }
@@ -1393,7 +1393,7 @@ impl Tx for SqliteTx<'_> {
     }
 }
 
-impl SqliteTx<'_> {
+impl WriteTx<'_> {
     /// The ledger position the next entry takes.
     pub fn next_index(&self) -> u64 {
         self.frontier.size()

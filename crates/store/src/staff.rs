@@ -12,7 +12,7 @@
 //! and actions at platform scope are recorded under the nil fiduciary id.
 
 use crate::db::{Connection, OptionalExtension, params};
-use crate::sqlite::{SqliteTx, db_err, from_ms, ms};
+use crate::sqlite::{WriteTx, db_err, from_ms, ms};
 use anumodan_core::DomainError;
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::{BuiltinRole, Permission, Scope};
@@ -546,7 +546,7 @@ fn record(
     }
 }
 
-fn exec(tx: &SqliteTx<'_>, sql: &str, p: impl crate::db::Params) -> StoreResult<usize> {
+fn exec(tx: &WriteTx<'_>, sql: &str, p: impl crate::db::Params) -> StoreResult<usize> {
     tx.conn()
         .prepare_cached(sql)
         .map_err(db_err)?
@@ -585,7 +585,7 @@ impl From<&StaffRow> for StaffView {
 /// Creates a staff account with an already hashed password. `fiduciary` None: platform staff.
 /// A `one_time` password must be replaced (`change_password`) before any role can be used.
 pub fn create_staff(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     username: &str,
     fiduciary: Option<Uuid>,
     password_hash: &str,
@@ -641,7 +641,7 @@ pub fn create_staff(
 
 /// Disables an account; its sessions end at once.
 pub fn disable_staff(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     id: Uuid,
     initiator: &str,
     source_ip: Option<&str>,
@@ -675,7 +675,7 @@ pub fn disable_staff(
 
 /// Creates a custom role (the caller has checked the permissions and scope).
 pub fn create_role(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     name: &str,
     scope: Scope,
     permissions: &BTreeSet<Permission>,
@@ -751,7 +751,7 @@ pub fn create_role(
 /// `role_changes` and audited as `role.changed` (outcome `granted:<role>` or `revoked:<role>`,
 /// the staff member's id as the entry's artefact).
 pub fn change_role(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     staff: Uuid,
     role: RoleRef,
     scope: Scope,
@@ -865,7 +865,7 @@ fn locked(t: &Throttle, now: OffsetDateTime) -> Option<u64> {
 
 /// Records a failure against a name; returns Some(seconds) if it locked it now.
 fn fail(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     key: &[u8; 32],
     policy: &Lockout,
     audit_fid: Uuid,
@@ -913,7 +913,7 @@ fn fail(
     Ok(lock)
 }
 
-fn clear_throttle(tx: &SqliteTx<'_>, key: &[u8; 32]) -> StoreResult<()> {
+fn clear_throttle(tx: &WriteTx<'_>, key: &[u8; 32]) -> StoreResult<()> {
     exec(
         tx,
         "DELETE FROM staff_throttle WHERE name_hash = ?1",
@@ -923,7 +923,7 @@ fn clear_throttle(tx: &SqliteTx<'_>, key: &[u8; 32]) -> StoreResult<()> {
 }
 
 fn insert_session(
-    tx: &SqliteTx<'_>,
+    tx: &WriteTx<'_>,
     staff: &StaffRow,
     mfa_done: bool,
 ) -> StoreResult<(String, String)> {
@@ -950,7 +950,7 @@ fn insert_session(
 /// The session it opens still needs the second factor. Sessions older than `absolute` are
 /// swept.
 pub fn sign_in(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     username: &str,
     staff: Option<Uuid>,
     password_ok: bool,
@@ -1030,7 +1030,7 @@ pub enum SecondFactor {
 /// recovery code. Failures count towards the same lock-out as passwords; a lock-out ends the
 /// account's sessions.
 pub fn second_factor(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     token_hash: &[u8; 32],
     factor: &SecondFactor,
     policy: &Lockout,
@@ -1131,7 +1131,7 @@ pub fn second_factor(
 
 /// Starts (or restarts) TOTP enrolment: a new secret, not used until confirmed. Refused once a
 /// factor is confirmed.
-pub fn start_enrolment(tx: &mut SqliteTx<'_>, staff: Uuid) -> StoreResult<DomainResult<Vec<u8>>> {
+pub fn start_enrolment(tx: &mut WriteTx<'_>, staff: Uuid) -> StoreResult<DomainResult<Vec<u8>>> {
     let Some(s) = staff_by_id(tx.conn(), staff)? else {
         return Ok(Err(DomainError::not_found(
             "staff_not_found",
@@ -1159,7 +1159,7 @@ pub fn start_enrolment(tx: &mut SqliteTx<'_>, staff: Uuid) -> StoreResult<Domain
 /// Confirms enrolment with a code from the new secret: the factor is on, this session counts as
 /// signed in with it, and fresh recovery codes (returned once, stored hashed) replace any old.
 pub fn confirm_enrolment(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     token_hash: &[u8; 32],
     code: &str,
     source_ip: Option<&str>,
@@ -1229,7 +1229,7 @@ pub fn confirm_enrolment(
 }
 
 /// Moves a session's idle clock forward.
-pub fn touch_session(tx: &mut SqliteTx<'_>, token_hash: &[u8; 32]) -> StoreResult<()> {
+pub fn touch_session(tx: &mut WriteTx<'_>, token_hash: &[u8; 32]) -> StoreResult<()> {
     let now = ms(tx.now());
     exec(
         tx,
@@ -1241,7 +1241,7 @@ pub fn touch_session(tx: &mut SqliteTx<'_>, token_hash: &[u8; 32]) -> StoreResul
 
 /// Ends a session (signing out, or found expired). Audited when `audit` is given.
 pub fn end_session(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     token_hash: &[u8; 32],
     audit: Option<(&StaffRow, &str, Option<&str>)>,
 ) -> StoreResult<()> {
@@ -1267,7 +1267,7 @@ pub fn end_session(
 
 /// Sets a staff member's own new password (already hashed); the account's other sessions end.
 pub fn change_password(
-    tx: &mut SqliteTx<'_>,
+    tx: &mut WriteTx<'_>,
     token_hash: &[u8; 32],
     new_hash: &str,
     source_ip: Option<&str>,

@@ -125,10 +125,10 @@ async fn postgres_restarted_under_load_answers_503_loses_nothing_and_nodes_recov
         .unwrap();
     tokio::time::sleep(StdDuration::from_secs(3)).await;
     let during = seen.lock().unwrap().acked.len();
+    let restarted_at = Instant::now();
     tokio::task::spawn_blocking(|| pg_ctl("start"))
         .await
         .unwrap();
-    let restarted_at = Instant::now();
 
     // Both nodes recover on their own: new collections are acknowledged again.
     wait_acks(during + 50).await;
@@ -151,7 +151,7 @@ async fn postgres_restarted_under_load_answers_503_loses_nothing_and_nodes_recov
         assert!(body.contains("storage_unavailable"), "{body}");
     }
     eprintln!(
-        "{} acknowledged, {} refused with 503, recovered {recovered_in:?} after the restart",
+        "{} acknowledged, {} refused with 503, 50 more acknowledged {recovered_in:?} after the start command",
         seen.acked.len(),
         seen.refused.len()
     );
