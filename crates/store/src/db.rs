@@ -138,28 +138,6 @@ impl From<rusqlite::Error> for DbError {
     }
 }
 
-impl DbError {
-    /// Whether the database could not be reached (the connection is gone, or the server is
-    /// starting or shutting down): the operation may succeed on a new connection later.
-    pub fn is_unavailable(&self) -> bool {
-        match self {
-            DbError::Pg(e) => {
-                if e.is_closed() {
-                    return true;
-                }
-                match e.code() {
-                    None => e.as_db_error().is_none(),
-                    Some(c) => {
-                        let c = c.code();
-                        c.starts_with("08") || c.starts_with("57P") || c == "53300"
-                    }
-                }
-            }
-            _ => false,
-        }
-    }
-}
-
 /// `Option` for `query_row`'s result: no row is `Ok(None)`.
 pub trait OptionalExtension<T> {
     fn optional(self) -> Result<Option<T>, DbError>;

@@ -18,4 +18,4 @@ pub mod verify;
 
 pub use ports::Reads;
 pub use read::{AuditFilter, KeyAuth, Reader, StoredCheckpoint};
-pub use sqlite::{WriteTx, Store, StoreConfig};
+pub use sqlite::{Store, StoreConfig, WriteTx};

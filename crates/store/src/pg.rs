@@ -35,7 +35,9 @@ pub fn connect(url: &str) -> StoreResult<Connection> {
     let client = cfg
         .connect(postgres::NoTls)
         .map_err(|e| StoreError(format!("PostgreSQL: cannot connect: {}", DbError::Pg(e))))?;
-    Ok(Connection::Postgres(Box::new(RefCell::new(PgConn::new(client)))))
+    Ok(Connection::Postgres(Box::new(RefCell::new(PgConn::new(
+        client,
+    )))))
 }
 
 /// The SQLite schema in PostgreSQL's dialect: 64-bit integers everywhere (the store binds

@@ -75,9 +75,7 @@ pub type EntryRow = (u64, Result<AuditEntry, String>, Vec<u8>);
 
 /// An entry rebuilt from its row, with the hash stored beside it. Rows whose references are
 /// broken come back as an error naming the index.
-pub fn entry_from_row(
-    r: &crate::db::Row<'_>,
-) -> Result<EntryRow, crate::db::DbError> {
+pub fn entry_from_row(r: &crate::db::Row<'_>) -> Result<EntryRow, crate::db::DbError> {
     let index: i64 = r.get(0)?;
     let hash: Vec<u8> = r.get(12)?;
     let entry = (|| {

@@ -200,19 +200,6 @@ impl Drop for Inner {
     }
 }
 
-/// Opens the store a configuration names and applies its migrations without starting it
-/// (`anumodan migrate`). Returns how many migrations ran.
-pub fn migrate_only(cfg: &StoreConfig) -> StoreResult<usize> {
-    match &cfg.database_url {
-        Some(url) => crate::db::off_runtime(|| crate::pg::migrate(&crate::pg::connect(url)?)),
-        None => {
-            std::fs::create_dir_all(&cfg.data_dir)
-                .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
-            migrate(&mut open_conn(&cfg.data_dir.join("anumodan.db"), false)?)
-        }
-    }
-}
-
 impl Store {
     /// Opens (creating if needed) the database (the embedded one in `cfg.data_dir`, or
     /// PostgreSQL at `cfg.database_url`), runs migrations, loads or creates the keys, and
