@@ -207,12 +207,19 @@ async fn background_jobs_run_once_across_nodes() {
     pairs.dedup();
     assert_eq!(pairs.len(), 6 * 4, "a purpose expired twice");
 
-    // The outbox: three nodes dispatching at once send each message once.
+    // The outbox: only the node holding its lease sends, so no message goes out twice.
     struct Counting(std::sync::Mutex<Vec<i64>>);
     impl anumodan_server::workers::Delivery for Counting {
         fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
             self.0.lock().unwrap().push(m.id);
             Ok(())
+        }
+    }
+    /// A gateway that is down: every message stays in the outbox.
+    struct Down;
+    impl anumodan_server::workers::Delivery for Down {
+        fn deliver(&self, _: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
+            Err("gateway down".into())
         }
     }
     for i in 0..3 {
@@ -233,16 +240,28 @@ async fn background_jobs_run_once_across_nodes() {
             .await;
         assert!(st.is_success(), "{v}");
     }
-    let sent = Counting(Default::default());
+    // Node a takes the lease, but its gateway fails: the messages stay pending.
+    async fn dispatch(node: &TestServer, d: &dyn anumodan_server::workers::Delivery) -> usize {
+        anumodan_server::workers::dispatch_outbox_once(node.state(), d)
+            .await
+            .unwrap()
+    }
+    assert_eq!(dispatch(&a, &Down).await, 0);
+    // While a holds the lease, b and c send nothing, although three messages are pending.
+    let others = Counting(Default::default());
     for _ in 0..3 {
-        for node in [&a, &b, &c] {
-            anumodan_server::workers::dispatch_outbox_once(node.state(), &sent)
-                .await
-                .unwrap();
-        }
+        assert_eq!(dispatch(&b, &others).await, 0);
+        assert_eq!(dispatch(&c, &others).await, 0);
+    }
+    assert!(others.0.lock().unwrap().is_empty());
+    // The holder sends each message once; afterwards nothing is left for anyone.
+    let sent = Counting(Default::default());
+    assert_eq!(dispatch(&a, &sent).await, 3);
+    for node in [&a, &b, &c] {
+        assert_eq!(dispatch(node, &sent).await, 0);
     }
     let mut ids = sent.0.into_inner().unwrap();
-    assert_eq!(ids.len(), 3, "{ids:?}");
+    ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 3, "a message was sent twice");
 }

@@ -748,11 +748,6 @@ async fn acknowledged_changes_survive_sigkill() {
 
 #[tokio::test]
 async fn a_second_process_on_the_same_data_dir_is_refused() {
-    if pg_base().is_some() {
-        // The lock guards the embedded database. On PostgreSQL, several processes sharing one
-        // store is the point: see the cluster tests.
-        return;
-    }
     let t = temp();
     let dir = t.path().join("data");
     let port = free_port();
@@ -762,6 +757,17 @@ async fn a_second_process_on_the_same_data_dir_is_refused() {
 
     let port2 = free_port();
     let mut second = Proc::spawn(serve(&dir, port2), t.path(), "second");
+    if pg_base().is_some() {
+        // The lock guards the embedded database. On PostgreSQL several processes sharing one
+        // store (and its keys directory) is the point: the second node starts and serves
+        // beside the first (the cluster tests check what they answer).
+        second
+            .wait_healthy(&format!("http://127.0.0.1:{port2}"))
+            .await;
+        let (st, _) = get(&http(), &format!("{url}/healthz"), "").await;
+        assert_eq!(st, StatusCode::OK);
+        return;
+    }
     let status = second.wait_exit().await;
     assert!(!status.success(), "{}", second.logs());
     assert!(
