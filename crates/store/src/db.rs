@@ -110,6 +110,8 @@ pub enum DbError {
     Sqlite(rusqlite::Error),
     Pg(postgres::Error),
     Conversion(String),
+    /// No connection to the database (it is down, or a reconnect is not due yet).
+    Unavailable(String),
 }
 
 impl fmt::Display for DbError {
@@ -122,7 +124,7 @@ impl fmt::Display for DbError {
                 Some(d) => write!(f, "{} ({})", d.message(), d.code().code()),
                 None => write!(f, "{e}"),
             },
-            DbError::Conversion(m) => f.write_str(m),
+            DbError::Conversion(m) | DbError::Unavailable(m) => f.write_str(m),
         }
     }
 }

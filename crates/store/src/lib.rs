@@ -1,5 +1,7 @@
-//! Anumodan's storage. The embedded SQLite backend implements the domain's [`Tx`] port with
-//! group commit and keeps the tamper-evident audit ledger (Merkle tree + signed checkpoints).
+//! Anumodan's storage, on the embedded SQLite database or on PostgreSQL (one SQL for both:
+//! [`db`]). The store implements the domain's [`Tx`] port with group commit and keeps the
+//! tamper-evident audit ledger (Merkle tree + signed checkpoints); [`pg`] holds what only
+//! PostgreSQL needs to serve several nodes.
 //!
 //! [`Tx`]: anumodan_core::ports::Tx
 

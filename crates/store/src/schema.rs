@@ -1,5 +1,7 @@
-//! Embedded migrations for the SQLite backend, applied in order on open. `PRAGMA user_version`
-//! records how many have run. Never edit a released migration: append a new one.
+//! Embedded migrations, applied in order on open: on SQLite as written (`PRAGMA user_version`
+//! records how many have run), on PostgreSQL through `pg::dialect` (the `anumodan_migrations`
+//! table records them). Write them in the SQL both accept. Never edit a released migration:
+//! append a new one.
 
 pub const MIGRATIONS: &[&str] = &[r#"
 CREATE TABLE fiduciaries (

@@ -1,4 +1,8 @@
-//! The embedded backend: one SQLite database in WAL mode with `synchronous = FULL`.
+//! The store and its writer, on either backend. (The file keeps its first backend's name.)
+//!
+//! **Embedded**: one SQLite database in WAL mode; the syncer fsyncs the WAL (below).
+//! **PostgreSQL**: the same writer, whose batch transaction first locks the shared ledger head
+//! (see [`crate::pg`]); a commit is durable when PostgreSQL answers it, so there is no syncer.
 //!
 //! **Group commit.** Every write (a use case, with its audit entries) is a job sent to one
 //! writer thread. The writer takes all jobs waiting, runs each under its own savepoint inside
@@ -383,7 +387,9 @@ impl Store {
 
     /// Takes (or renews) the lease on background job `name` for `ttl`: only the holder runs
     /// the job, so it runs on one node at a time; a node that dies loses the lease when it
-    /// runs out. On the embedded store there is one process, which always holds it.
+    /// runs out. On the embedded store there is one process, which always holds it. (On
+    /// PostgreSQL the pool's connections are ordinary ones: the lease is one autocommit
+    /// statement on one of them, outside the writer's batches.)
     pub async fn take_lease(&self, name: &'static str, ttl: Duration) -> StoreResult<bool> {
         if !self.is_postgres() {
             return Ok(true);
@@ -743,7 +749,7 @@ impl Writer {
                 if self.conn.is_closed() {
                     // Reconnect, at most every 250 ms while the database is down.
                     if down_since.is_some_and(|t| t.elapsed() < Duration::from_millis(250)) {
-                        return Err(DbError::Conversion("PostgreSQL is unreachable".into()));
+                        return Err(DbError::Unavailable("PostgreSQL is unreachable".into()));
                     }
                     match crate::pg::connect(url) {
                         Ok(c) => {
@@ -756,7 +762,7 @@ impl Writer {
                                 tracing::error!(error = %e, "PostgreSQL is unreachable; answering 503 until it is back");
                             }
                             *down_since = Some(Instant::now());
-                            return Err(DbError::Conversion(e.0));
+                            return Err(DbError::Unavailable(e.0));
                         }
                     }
                 }
