@@ -265,3 +265,48 @@ async fn background_jobs_run_once_across_nodes() {
     ids.dedup();
     assert_eq!(ids.len(), 3, "a message was sent twice");
 }
+
+/// A node that stops in the middle of the expiry job (after some of its transactions
+/// committed) leaves nothing lost and nothing to do twice: another node finishes the job, and
+/// every purpose expires exactly once. (A node killed inside a transaction leaves nothing at
+/// all: PostgreSQL rolls it back; see `faults::`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL"]
+async fn a_job_cut_short_on_one_node_is_finished_by_another_once() {
+    assert!(pg_base().is_some(), "{NEEDS_PG}");
+    const ARTEFACTS: usize = 120;
+    let a = TestServer::start().await;
+    let cat = a.seed().await;
+    let b = a.join().await;
+    for i in 0..ARTEFACTS {
+        let (st, v) = a.collect(&cat, &format!("cut-{i}"), all_granted()).await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+    }
+    a.advance_days(4 * 366);
+    // Node a gets through one transaction of the job (50 artefacts), then stops.
+    let first = a
+        .state()
+        .store
+        .write(|tx| anumodan_core::usecases::expire_due(tx, 50))
+        .await
+        .unwrap();
+    assert_eq!(first, 50);
+    let dir = a.dir.clone();
+    let c = b.join().await;
+    let (_, guard) = a.stop().await;
+    // Node b runs the whole job: it finds only what is left.
+    assert_eq!(b.run_expiry().await, ARTEFACTS - 50);
+    assert_eq!(c.run_expiry().await, 0);
+    let expired = audit_entries(&b, "consent.expired").await;
+    let mut pairs: Vec<(String, String)> = expired
+        .iter()
+        .map(|e| (e["artefact"].to_string(), e["purpose"].to_string()))
+        .collect();
+    assert_eq!(pairs.len(), ARTEFACTS * 4);
+    pairs.sort();
+    pairs.dedup();
+    assert_eq!(pairs.len(), ARTEFACTS * 4, "a purpose expired twice");
+    drop((b, c));
+    assert_ok(&audit_verify(&dir));
+    drop(guard);
+}
