@@ -820,9 +820,18 @@ impl Writer {
         }
         let before = self.frontier.clone();
         let last_cp_before = self.last_cp_size;
+        // On PostgreSQL every statement is a round trip: a committed job's savepoint is
+        // released together with the next job's savepoint, in one message.
+        let pg = self.conn.is_postgres();
+        let mut open_savepoint = false;
         for job in batch {
             let saved = self.frontier.clone();
-            let _ = self.exec_cached("SAVEPOINT job");
+            let _ = if open_savepoint {
+                self.conn.execute_batch("RELEASE job; SAVEPOINT job")
+            } else {
+                self.exec_cached("SAVEPOINT job").map(drop)
+            };
+            open_savepoint = false;
             let now = self.tick();
             let (commit, reply) = {
                 let mut stx = WriteTx {
@@ -835,7 +844,9 @@ impl Writer {
                 };
                 job(&mut stx)
             };
-            if commit {
+            if commit && pg {
+                open_savepoint = true;
+            } else if commit {
                 let _ = self.exec_cached("RELEASE job");
             } else {
                 let _ = self.conn.execute_batch("ROLLBACK TO job; RELEASE job");
@@ -844,6 +855,9 @@ impl Writer {
                 self.fids.clear();
             }
             replies.push(reply);
+        }
+        if open_savepoint {
+            let _ = self.exec_cached("RELEASE job");
         }
         let cp = self.checkpoint_if_due(false);
         if cp.is_some() {
