@@ -35,6 +35,8 @@ pub struct Config {
     pub checkpoint_interval_ms: u64,
     /// How often the expiry job runs, in ms.
     pub expiry_interval_ms: u64,
+    /// How often the outbox is sent (by the node holding its lease), in ms.
+    pub outbox_interval_ms: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// How long a client may take to send a request's head once it starts one (and how long an
@@ -84,6 +86,7 @@ impl Default for Config {
             master_key_file: None,
             checkpoint_interval_ms: 1000,
             expiry_interval_ms: 1000,
+            outbox_interval_ms: 250,
             max_body_bytes: 64 * 1024,
             header_read_timeout_ms: 10_000,
             trusted_proxies: Vec::new(),

@@ -189,7 +189,10 @@ pub async fn start_with_store(
             Duration::from_millis(cfg.expiry_interval_ms.max(10)),
         ),
         workers::spawn_rewrap(state.clone()),
-        workers::spawn_outbox(state.clone(), Duration::from_millis(250)),
+        workers::spawn_outbox(
+            state.clone(),
+            Duration::from_millis(cfg.outbox_interval_ms.max(10)),
+        ),
         workers::spawn_forget_idle_clients(state.limits.clone()),
     ];
     Ok(Running {
