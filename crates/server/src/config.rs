@@ -37,6 +37,9 @@ pub struct Config {
     pub expiry_interval_ms: u64,
     /// How often the outbox is sent (by the node holding its lease), in ms.
     pub outbox_interval_ms: u64,
+    /// How long the node sending the outbox keeps it to itself after its last message, in ms:
+    /// when that node dies, another takes over once this has passed.
+    pub outbox_lease_ms: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// How long a client may take to send a request's head once it starts one (and how long an
@@ -87,6 +90,7 @@ impl Default for Config {
             checkpoint_interval_ms: 1000,
             expiry_interval_ms: 1000,
             outbox_interval_ms: 250,
+            outbox_lease_ms: 10_000,
             max_body_bytes: 64 * 1024,
             header_read_timeout_ms: 10_000,
             trusted_proxies: Vec::new(),

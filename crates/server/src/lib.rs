@@ -192,6 +192,7 @@ pub async fn start_with_store(
         workers::spawn_outbox(
             state.clone(),
             Duration::from_millis(cfg.outbox_interval_ms.max(10)),
+            Duration::from_millis(cfg.outbox_lease_ms.max(100)),
         ),
         workers::spawn_forget_idle_clients(state.limits.clone()),
     ];

@@ -96,50 +96,55 @@ impl Delivery for LogDelivery {
     }
 }
 
-/// How long a node keeps the outbox to itself after its last round: when it dies, another
-/// node takes over within this time.
-pub const OUTBOX_LEASE: Duration = Duration::from_secs(10);
-
-/// Sends what the outbox holds, oldest first, and marks it sent. At-least-once: a crash between
-/// delivering and marking sends a message again (the message id is the idempotency key for a
-/// gateway). With several nodes only the holder of the `outbox` lease sends, so a message is
+/// Sends what the outbox holds, oldest first, each message marked sent in its own commit right
+/// after the gateway took it. With several nodes only the holder of the `outbox` lease sends,
+/// and it renews the lease before each message, stopping the round if it lost it: a message is
 /// not sent by two nodes at once.
+///
+/// At-least-once, and at most one message more: a node that dies between a message's delivery
+/// and its mark sends that one message again after a restart, or another node does once the
+/// lease has passed. The message keeps its id, which is the idempotency key a gateway or
+/// receiver uses to drop the copy (see docs/deployment.md).
 pub async fn dispatch_outbox_once(
     state: &AppState,
     delivery: &dyn Delivery,
+    lease: Duration,
 ) -> Result<usize, anumodan_core::ports::StoreError> {
-    if !state.store.take_lease("outbox", OUTBOX_LEASE).await? {
+    if !state.store.take_lease("outbox", lease).await? {
         return Ok(0);
     }
     let pending = state.store.outbox_pending(100).await?;
-    let sent: Vec<i64> = pending
-        .iter()
-        .filter(|m| match delivery.deliver(m) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(message = m.id, error = %e, "outbox delivery failed; will retry");
-                false
-            }
-        })
-        .map(|m| m.id)
-        .collect();
-    let n = sent.len();
-    if n > 0 {
+    let mut sent = 0;
+    for (i, m) in pending.iter().enumerate() {
+        if i > 0 && !state.store.take_lease("outbox", lease).await? {
+            tracing::warn!("outbox lease lost to another node; stopping this round");
+            break;
+        }
+        if let Err(e) = delivery.deliver(m) {
+            tracing::warn!(message = m.id, error = %e, "outbox delivery failed; will retry");
+            continue;
+        }
+        let id = m.id;
         state
             .store
-            .write_raw(move |tx| anumodan_store::principal::mark_sent(tx, &sent))
+            .write_raw(move |tx| anumodan_store::principal::mark_sent(tx, &[id]))
             .await?;
+        sent += 1;
     }
-    Ok(n)
+    Ok(sent)
 }
 
-pub fn spawn_outbox(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_outbox(
+    state: AppState,
+    every: Duration,
+    lease: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = dispatch_outbox_once(&state, &LogDelivery).await {
+            if let Err(e) = dispatch_outbox_once(&state, &LogDelivery, lease).await {
                 tracing::warn!(error = %e, "outbox dispatch failed; will retry");
             }
         }

@@ -243,7 +243,7 @@ async fn background_jobs_run_once_across_nodes() {
     }
     // Node a takes the lease, but its gateway fails: the messages stay pending.
     async fn dispatch(node: &TestServer, d: &dyn anumodan_server::workers::Delivery) -> usize {
-        anumodan_server::workers::dispatch_outbox_once(node.state(), d)
+        anumodan_server::workers::dispatch_outbox_once(node.state(), d, StdDuration::from_secs(10))
             .await
             .unwrap()
     }
@@ -312,4 +312,54 @@ async fn a_job_cut_short_on_one_node_is_finished_by_another_once() {
     drop((b, c));
     assert_ok(&audit_verify(&dir));
     drop(guard);
+}
+
+/// A node that dies in the middle of an outbox round, right after the gateway took a message
+/// and before that message was marked sent: another node takes over once the lease has
+/// passed, and sends again only that one message, with the same id (the idempotency key), and
+/// every other message exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL"]
+async fn an_outbox_round_cut_short_is_finished_by_another_node() {
+    assert!(pg_base().is_some(), "{NEEDS_PG}");
+    const LEASE: StdDuration = StdDuration::from_millis(400);
+    let a = TestServer::start_with(|c| c.outbox_interval_ms = 3_600_000).await;
+    let cat = a.seed().await;
+    let b = a.join().await;
+    let ids = queue_sign_in_codes(&a, &cat, "cut-outbox", 5).await;
+
+    let gateway = std::sync::Arc::new(Gateway::default());
+    // Node a: its gateway takes the third message, then the node dies before marking it.
+    let on_a = DyingAfter(gateway.clone(), 3);
+    let state = a.state().clone();
+    let died = tokio::spawn(async move {
+        anumodan_server::workers::dispatch_outbox_once(&state, &on_a, LEASE).await
+    })
+    .await;
+    assert!(
+        died.is_err_and(|e| e.is_panic()),
+        "node a was meant to die mid-round"
+    );
+    let from_a = gateway.take();
+    assert_eq!(from_a, ids[..3]);
+    // While a's lease lasts, b sends nothing.
+    let on_b = DyingAfter(gateway.clone(), usize::MAX);
+    let d = |node: &TestServer| {
+        let state = node.state().clone();
+        let on_b = &on_b;
+        async move {
+            anumodan_server::workers::dispatch_outbox_once(&state, on_b, LEASE)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(d(&b).await, 0);
+    assert!(gateway.take().is_empty());
+    // Once it has passed, b sends what is left: the message in flight when a died, and the
+    // two a never reached. Nothing remains afterwards.
+    tokio::time::sleep(LEASE + StdDuration::from_millis(200)).await;
+    assert_eq!(d(&b).await, 3);
+    assert_eq!(gateway.take(), ids[2..]);
+    assert_eq!(d(&b).await, 0);
+    drop(a);
 }

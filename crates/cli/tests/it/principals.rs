@@ -308,6 +308,44 @@ async fn a_principal_signs_in_with_a_code_sent_to_their_verified_contact() {
     assert!(!raw.1.contains(&code));
 }
 
+/// A node that dies in the middle of an outbox round, after the gateway took a message and
+/// before it was marked sent, sends again only that message (with its id, the idempotency key)
+/// when the round runs again: every message before it was marked sent in its own commit.
+#[tokio::test]
+async fn a_crash_mid_outbox_round_sends_again_only_the_message_in_flight() {
+    // The server's own outbox rounds (LogDelivery) would send the messages first.
+    let s = TestServer::start_with(|c| c.outbox_interval_ms = 3_600_000).await;
+    let cat = s.seed().await;
+    let ids = queue_sign_in_codes(&s, &cat, "crash-outbox", 4).await;
+    let gateway = std::sync::Arc::new(Gateway::default());
+    let lease = std::time::Duration::from_secs(10);
+    let (state, dying) = (s.state().clone(), DyingAfter(gateway.clone(), 2));
+    let died = tokio::spawn(async move {
+        anumodan_server::workers::dispatch_outbox_once(&state, &dying, lease).await
+    })
+    .await;
+    assert!(
+        died.is_err_and(|e| e.is_panic()),
+        "the round was meant to die"
+    );
+    assert_eq!(gateway.take(), ids[..2]);
+    let next = DyingAfter(gateway.clone(), usize::MAX);
+    let sent = anumodan_server::workers::dispatch_outbox_once(s.state(), &next, lease)
+        .await
+        .unwrap();
+    assert_eq!(sent, 3);
+    assert_eq!(
+        gateway.take(),
+        ids[1..],
+        "only the message in flight went twice"
+    );
+    let again = anumodan_server::workers::dispatch_outbox_once(s.state(), &next, lease)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    assert!(gateway.take().is_empty());
+}
+
 #[tokio::test]
 async fn codes_expire_are_void_after_five_wrong_tries_and_are_not_resent_at_once() {
     let (s, _cat, _a, _id) = start_with_consent("CUST-7", all_granted()).await;

@@ -206,3 +206,80 @@ impl Deadline {
         tokio::time::sleep(step).await;
     }
 }
+
+// ---------- the outbox ----------
+
+/// Gives `n` new principals (`{prefix}-{i}`) a consent and a verified contact, and asks for a
+/// sign-in code for each: `n` messages in the outbox. Returns their ids, oldest first.
+pub async fn queue_sign_in_codes(
+    s: &TestServer,
+    cat: &Catalog,
+    prefix: &str,
+    n: usize,
+) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let principal = format!("{prefix}-{i}");
+        collect_ok(s, cat, &principal, all_granted()).await;
+        let contact = format!("9{:09}", 876_540_000 + i);
+        let (st, v) = s
+            .post(
+                "/v1/principals/contacts",
+                json!({"principal_id": principal, "contact": contact}),
+            )
+            .await;
+        assert!(st.is_success(), "{v}");
+        let (st, v) = s
+            .send(
+                reqwest::Method::POST,
+                "/v1/principal-signin/start",
+                None,
+                Some(json!({"fiduciary_id": s.fiduciary_id, "contact": contact})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::ACCEPTED, "{v}");
+        let newest: i64 = s
+            .state()
+            .store
+            .read_conn(|c| {
+                c.query_row("SELECT MAX(id) FROM outbox", (), |r| r.get(0))
+                    .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+            })
+            .await
+            .unwrap();
+        assert!(
+            !ids.contains(&newest),
+            "no message was queued for {principal}"
+        );
+        ids.push(newest);
+    }
+    ids
+}
+
+/// What an SMS or e-mail gateway received, by message id, in order.
+#[derive(Default)]
+pub struct Gateway(std::sync::Mutex<Vec<i64>>);
+
+impl Gateway {
+    /// The ids received since the last call.
+    pub fn take(&self) -> Vec<i64> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+/// A node's delivery to a [`Gateway`] that dies (panics) right after the gateway took its
+/// `n`-th message: the crash between sending a message and marking it sent.
+pub struct DyingAfter(pub std::sync::Arc<Gateway>, pub usize);
+
+impl anumodan_server::workers::Delivery for DyingAfter {
+    fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
+        let mut got = self.0.0.lock().unwrap();
+        got.push(m.id);
+        let n = got.len();
+        drop(got);
+        if n == self.1 {
+            panic!("the node dies after the gateway took message {}", m.id);
+        }
+        Ok(())
+    }
+}
