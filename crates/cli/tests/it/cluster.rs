@@ -223,24 +223,7 @@ async fn background_jobs_run_once_across_nodes() {
             Err("gateway down".into())
         }
     }
-    for i in 0..3 {
-        let (st, v) = a
-            .post(
-                "/v1/principals/contacts",
-                json!({"principal_id": format!("expiring-{i}"), "contact": format!("98765432{i}0")}),
-            )
-            .await;
-        assert!(st.is_success(), "{v}");
-        let (st, v) = a
-            .send(
-                reqwest::Method::POST,
-                "/v1/principal-signin/start",
-                None,
-                Some(json!({"fiduciary_id": a.fiduciary_id, "contact": format!("98765432{i}0")})),
-            )
-            .await;
-        assert!(st.is_success(), "{v}");
-    }
+    queue_sign_in_codes(&a, &cat, "outbox", 3).await;
     // Node a takes the lease, but its gateway fails: the messages stay pending.
     async fn dispatch(node: &TestServer, d: &dyn anumodan_server::workers::Delivery) -> usize {
         anumodan_server::workers::dispatch_outbox_once(node.state(), d, StdDuration::from_secs(10))
@@ -330,16 +313,7 @@ async fn an_outbox_round_cut_short_is_finished_by_another_node() {
 
     let gateway = std::sync::Arc::new(Gateway::default());
     // Node a: its gateway takes the third message, then the node dies before marking it.
-    let on_a = DyingAfter(gateway.clone(), 3);
-    let state = a.state().clone();
-    let died = tokio::spawn(async move {
-        anumodan_server::workers::dispatch_outbox_once(&state, &on_a, LEASE).await
-    })
-    .await;
-    assert!(
-        died.is_err_and(|e| e.is_panic()),
-        "node a was meant to die mid-round"
-    );
+    die_mid_outbox_round(&a, &gateway, 3, LEASE).await;
     let from_a = gateway.take();
     assert_eq!(from_a, ids[..3]);
     // While a's lease lasts, b sends nothing.

@@ -319,15 +319,7 @@ async fn a_crash_mid_outbox_round_sends_again_only_the_message_in_flight() {
     let ids = queue_sign_in_codes(&s, &cat, "crash-outbox", 4).await;
     let gateway = std::sync::Arc::new(Gateway::default());
     let lease = std::time::Duration::from_secs(10);
-    let (state, dying) = (s.state().clone(), DyingAfter(gateway.clone(), 2));
-    let died = tokio::spawn(async move {
-        anumodan_server::workers::dispatch_outbox_once(&state, &dying, lease).await
-    })
-    .await;
-    assert!(
-        died.is_err_and(|e| e.is_panic()),
-        "the round was meant to die"
-    );
+    die_mid_outbox_round(&s, &gateway, 2, lease).await;
     assert_eq!(gateway.take(), ids[..2]);
     let next = DyingAfter(gateway.clone(), usize::MAX);
     let sent = anumodan_server::workers::dispatch_outbox_once(s.state(), &next, lease)

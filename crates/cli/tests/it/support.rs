@@ -283,3 +283,22 @@ impl anumodan_server::workers::Delivery for DyingAfter {
         Ok(())
     }
 }
+
+/// Runs one outbox round on `s` whose node dies right after `gateway` took its `n`-th message,
+/// and checks that it did die.
+pub async fn die_mid_outbox_round(
+    s: &TestServer,
+    gateway: &std::sync::Arc<Gateway>,
+    n: usize,
+    lease: StdDuration,
+) {
+    let (state, dying) = (s.state().clone(), DyingAfter(gateway.clone(), n));
+    let died = tokio::spawn(async move {
+        anumodan_server::workers::dispatch_outbox_once(&state, &dying, lease).await
+    })
+    .await;
+    assert!(
+        died.is_err_and(|e| e.is_panic()),
+        "the node was meant to die mid-round"
+    );
+}
