@@ -305,7 +305,9 @@ async fn a_job_cut_short_on_one_node_is_finished_by_another_once() {
 #[ignore = "needs PostgreSQL"]
 async fn an_outbox_round_cut_short_is_finished_by_another_node() {
     assert!(pg_base().is_some(), "{NEEDS_PG}");
-    const LEASE: StdDuration = StdDuration::from_millis(400);
+    // Long enough to outlast the dying node's panic report (a debug build symbolises its
+    // backtrace, which took over 400 ms under load).
+    const LEASE: StdDuration = StdDuration::from_secs(5);
     let a = TestServer::start_with(|c| c.outbox_interval_ms = 3_600_000).await;
     let cat = a.seed().await;
     let b = a.join().await;
@@ -313,6 +315,7 @@ async fn an_outbox_round_cut_short_is_finished_by_another_node() {
 
     let gateway = std::sync::Arc::new(Gateway::default());
     // Node a: its gateway takes the third message, then the node dies before marking it.
+    let dying = Instant::now();
     die_mid_outbox_round(&a, &gateway, 3, LEASE).await;
     let from_a = gateway.take();
     assert_eq!(from_a, ids[..3]);
@@ -328,6 +331,10 @@ async fn an_outbox_round_cut_short_is_finished_by_another_node() {
         }
     };
     assert_eq!(d(&b).await, 0);
+    assert!(
+        dying.elapsed() < LEASE,
+        "the lease passed before b asked: this run proves nothing"
+    );
     assert!(gateway.take().is_empty());
     // Once it has passed, b sends what is left: the message in flight when a died, and the
     // two a never reached. Nothing remains afterwards.

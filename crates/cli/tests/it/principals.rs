@@ -186,16 +186,8 @@ async fn token_requests_are_checked() {
 
 /// The newest outbox message, opened (what the SMS or e-mail gateway would send).
 async fn last_message(s: &TestServer) -> Option<anumodan_store::principal::OutboxMessage> {
-    let store = s.state().store.clone();
-    let max: Option<i64> = store
-        .read_conn(|c| {
-            c.query_row("SELECT MAX(id) FROM outbox", (), |r| r.get(0))
-                .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
-        })
-        .await
-        .unwrap();
-    match max {
-        Some(id) => store.outbox_message(id).await.unwrap(),
+    match newest_outbox_id(s).await {
+        Some(id) => s.state().store.outbox_message(id).await.unwrap(),
         None => None,
     }
 }

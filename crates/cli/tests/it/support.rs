@@ -238,15 +238,7 @@ pub async fn queue_sign_in_codes(
             )
             .await;
         assert_eq!(st, StatusCode::ACCEPTED, "{v}");
-        let newest: i64 = s
-            .state()
-            .store
-            .read_conn(|c| {
-                c.query_row("SELECT MAX(id) FROM outbox", (), |r| r.get(0))
-                    .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
-            })
-            .await
-            .unwrap();
+        let newest = newest_outbox_id(s).await.expect("a message in the outbox");
         assert!(
             !ids.contains(&newest),
             "no message was queued for {principal}"
@@ -254,6 +246,18 @@ pub async fn queue_sign_in_codes(
         ids.push(newest);
     }
     ids
+}
+
+/// The id of the newest outbox message, if any.
+pub async fn newest_outbox_id(s: &TestServer) -> Option<i64> {
+    s.state()
+        .store
+        .read_conn(|c| {
+            c.query_row("SELECT MAX(id) FROM outbox", (), |r| r.get(0))
+                .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+        })
+        .await
+        .unwrap()
 }
 
 /// What an SMS or e-mail gateway received, by message id, in order.
