@@ -40,6 +40,13 @@ pub struct Config {
     /// How long the node sending the outbox keeps it to itself after its last message, in ms:
     /// when that node dies, another takes over once this has passed.
     pub outbox_lease_ms: u64,
+    /// Where outbox messages go (`ANUMODAN_OUTBOX_WEBHOOK_URL`): each message is POSTed there
+    /// as JSON for the operator's SMS and e-mail gateway to send, with its id as the
+    /// `Idempotency-Key`. Must be `https` (plain `http` only to a loopback address), since the
+    /// message holds the destination and the code in clear. Unset: messages are only logged
+    /// (masked), for development. Never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox_webhook_url: Option<String>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// How long a client may take to send a request's head once it starts one (and how long an
@@ -91,6 +98,7 @@ impl Default for Config {
             expiry_interval_ms: 1000,
             outbox_interval_ms: 250,
             outbox_lease_ms: 10_000,
+            outbox_webhook_url: None,
             max_body_bytes: 64 * 1024,
             header_read_timeout_ms: 10_000,
             trusted_proxies: Vec::new(),

@@ -157,6 +157,11 @@ pub async fn start_with_store(
     until_signal: bool,
 ) -> anyhow::Result<Running> {
     let tls = tls::acceptor(cfg)?;
+    let outbox_lease = Duration::from_millis(cfg.outbox_lease_ms.max(100));
+    let delivery: Arc<dyn workers::Delivery> = match &cfg.outbox_webhook_url {
+        Some(url) => Arc::new(workers::WebhookDelivery::new(url, outbox_lease / 2)?),
+        None => Arc::new(workers::LogDelivery),
+    };
     let state = AppState {
         store,
         clock,
@@ -191,8 +196,9 @@ pub async fn start_with_store(
         workers::spawn_rewrap(state.clone()),
         workers::spawn_outbox(
             state.clone(),
+            delivery,
             Duration::from_millis(cfg.outbox_interval_ms.max(10)),
-            Duration::from_millis(cfg.outbox_lease_ms.max(100)),
+            outbox_lease,
         ),
         workers::spawn_forget_idle_clients(state.limits.clone()),
     ];

@@ -6,6 +6,10 @@
 
 use crate::AppState;
 use anumodan_core::usecases;
+use anumodan_store::principal::OutboxMessage;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Most artefacts expired per transaction.
@@ -73,11 +77,15 @@ pub fn spawn_forget_idle_clients(
     })
 }
 
-/// Where outbox messages go. The real channels (SMS gateway, e-mail, webhooks) come with the
-/// notifications issue; until then [`LogDelivery`] is the only one.
+/// What [`Delivery::deliver`] returns: done when the gateway took the message (or refused it).
+pub type Delivered<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
+/// Where outbox messages go: [`WebhookDelivery`] to the operator's gateway, or [`LogDelivery`]
+/// when none is configured.
 pub trait Delivery: Send + Sync {
-    /// Sends one message; an error leaves it in the outbox for the next round.
-    fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String>;
+    /// Sends one message; an error leaves it in the outbox for the next round. The error text
+    /// is logged, so it must hold no destination or body.
+    fn deliver<'a>(&'a self, m: &'a OutboxMessage) -> Delivered<'a>;
 }
 
 /// Records that a message would be sent: channel, message id and the masked destination,
@@ -85,14 +93,81 @@ pub trait Delivery: Send + Sync {
 pub struct LogDelivery;
 
 impl Delivery for LogDelivery {
-    fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
+    fn deliver<'a>(&'a self, m: &'a OutboxMessage) -> Delivered<'a> {
         tracing::info!(
             channel = %m.channel,
             message = m.id,
             to = %anumodan_core::mask::mask_identifier(&m.destination),
             "outbox message delivered (log channel: no gateway configured)"
         );
-        Ok(())
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// POSTs each message as JSON to the operator's gateway (`outbox_webhook_url`):
+/// `{"id", "fiduciary_id", "channel", "destination", "body"}`, with the message id also in the
+/// `Idempotency-Key` header. A 2xx answer means the gateway took it; anything else, or no
+/// answer within the timeout, leaves it for the next round. The same message may arrive twice
+/// (see [`dispatch_outbox_once`]): the gateway drops a copy by its id.
+pub struct WebhookDelivery {
+    client: reqwest::Client,
+    url: reqwest::Url,
+}
+
+impl WebhookDelivery {
+    /// Checks the URL (`https`, or `http` to a loopback address only) and builds the client.
+    /// `timeout` bounds each delivery; keep it well under the outbox lease, so a node never
+    /// holds a message past its lease.
+    pub fn new(url: &str, timeout: Duration) -> anyhow::Result<WebhookDelivery> {
+        let url = reqwest::Url::parse(url)
+            .map_err(|e| anyhow::anyhow!("outbox_webhook_url is not a URL: {e}"))?;
+        let host = url.host_str().unwrap_or_default();
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|a| a.is_loopback());
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            _ => anyhow::bail!(
+                "outbox_webhook_url must use https (plain http only to a loopback address): \
+                 messages carry destinations and codes in clear"
+            ),
+        }
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(WebhookDelivery { client, url })
+    }
+}
+
+impl Delivery for WebhookDelivery {
+    fn deliver<'a>(&'a self, m: &'a OutboxMessage) -> Delivered<'a> {
+        Box::pin(async move {
+            let res = self
+                .client
+                .post(self.url.clone())
+                .header("Idempotency-Key", m.id.to_string())
+                .json(&serde_json::json!({
+                    "id": m.id,
+                    "fiduciary_id": m.fiduciary,
+                    "channel": m.channel,
+                    "destination": m.destination,
+                    "body": m.body,
+                }))
+                .send()
+                .await
+                // Without the URL: it may carry the gateway's credentials.
+                .map_err(|e| format!("gateway unreachable: {}", e.without_url()))?;
+            if res.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("gateway answered {}", res.status()))
+            }
+        })
     }
 }
 
@@ -120,7 +195,7 @@ pub async fn dispatch_outbox_once(
             tracing::warn!("outbox lease lost to another node; stopping this round");
             break;
         }
-        if let Err(e) = delivery.deliver(m) {
+        if let Err(e) = delivery.deliver(m).await {
             tracing::warn!(message = m.id, error = %e, "outbox delivery failed; will retry");
             continue;
         }
@@ -136,6 +211,7 @@ pub async fn dispatch_outbox_once(
 
 pub fn spawn_outbox(
     state: AppState,
+    delivery: Arc<dyn Delivery>,
     every: Duration,
     lease: Duration,
 ) -> tokio::task::JoinHandle<()> {
@@ -144,7 +220,7 @@ pub fn spawn_outbox(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = dispatch_outbox_once(&state, &LogDelivery, lease).await {
+            if let Err(e) = dispatch_outbox_once(&state, delivery.as_ref(), lease).await {
                 tracing::warn!(error = %e, "outbox dispatch failed; will retry");
             }
         }

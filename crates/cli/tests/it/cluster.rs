@@ -211,16 +211,22 @@ async fn background_jobs_run_once_across_nodes() {
     // The outbox: only the node holding its lease sends, so no message goes out twice.
     struct Counting(std::sync::Mutex<Vec<i64>>);
     impl anumodan_server::workers::Delivery for Counting {
-        fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
+        fn deliver<'a>(
+            &'a self,
+            m: &'a anumodan_store::principal::OutboxMessage,
+        ) -> anumodan_server::workers::Delivered<'a> {
             self.0.lock().unwrap().push(m.id);
-            Ok(())
+            Box::pin(std::future::ready(Ok(())))
         }
     }
     /// A gateway that is down: every message stays in the outbox.
     struct Down;
     impl anumodan_server::workers::Delivery for Down {
-        fn deliver(&self, _: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
-            Err("gateway down".into())
+        fn deliver<'a>(
+            &'a self,
+            _: &'a anumodan_store::principal::OutboxMessage,
+        ) -> anumodan_server::workers::Delivered<'a> {
+            Box::pin(std::future::ready(Err("gateway down".into())))
         }
     }
     queue_sign_in_codes(&a, &cat, "outbox", 3).await;

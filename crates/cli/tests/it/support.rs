@@ -276,7 +276,10 @@ impl Gateway {
 pub struct DyingAfter(pub std::sync::Arc<Gateway>, pub usize);
 
 impl anumodan_server::workers::Delivery for DyingAfter {
-    fn deliver(&self, m: &anumodan_store::principal::OutboxMessage) -> Result<(), String> {
+    fn deliver<'a>(
+        &'a self,
+        m: &'a anumodan_store::principal::OutboxMessage,
+    ) -> anumodan_server::workers::Delivered<'a> {
         let mut got = self.0.0.lock().unwrap();
         got.push(m.id);
         let n = got.len();
@@ -284,7 +287,7 @@ impl anumodan_server::workers::Delivery for DyingAfter {
         if n == self.1 {
             panic!("the node dies after the gateway took message {}", m.id);
         }
-        Ok(())
+        Box::pin(std::future::ready(Ok(())))
     }
 }
 
