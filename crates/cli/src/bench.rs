@@ -23,6 +23,11 @@ pub struct BenchArgs {
     /// Concurrent keep-alive connections.
     #[arg(long, default_value_t = 32)]
     pub connections: usize,
+    /// Times the `/healthz` and validation phases run, one after the other. On a host whose
+    /// speed drifts (a shared virtual machine), each round pairs a ceiling with the
+    /// validations measured next to it, and the median of the rounds' ratios is printed.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub rounds: u32,
     /// Principals with a consent, collected before the validation phase.
     #[arg(long, default_value_t = 2000)]
     pub principals: usize,
@@ -75,6 +80,20 @@ struct Phase {
 }
 
 impl Phase {
+    /// The rounds of one phase as one: every answer, all their time and CPU.
+    fn merge(mut rounds: Vec<Phase>) -> Phase {
+        let mut all = rounds.remove(0);
+        for r in rounds {
+            all.cpu += r.cpu;
+            all.ok += r.ok;
+            all.errors += r.errors;
+            all.throttled += r.throttled;
+            all.elapsed += r.elapsed;
+            all.lat_us.extend(r.lat_us);
+        }
+        all.lat_us.sort_unstable();
+        all
+    }
     fn rate(&self) -> f64 {
         self.ok as f64 / self.elapsed.as_secs_f64()
     }
@@ -391,8 +410,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let c = args.connections;
 
     println!(
-        "anumodan bench: {} connections, {} s per phase, {} principals",
-        c, args.seconds, args.principals
+        "anumodan bench: {} connections, {} s per phase, {} round(s), {} principals",
+        c, args.seconds, args.rounds, args.principals
     );
     println!(
         "machine: {} CPUs; build: {}",
@@ -416,10 +435,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     } else {
         println!("store: embedded (SQLite)");
     }
-    let health = drive("healthz (ceiling)", addr, &key, c, dur, None, |_| {
-        Req::get("/healthz")
-    })
-    .await?;
+    let healthz = || {
+        drive("healthz (ceiling)", addr, &key, c, dur, None, |_| {
+            Req::get("/healthz")
+        })
+    };
+    let mut health = vec![healthz().await?];
 
     let (n, nm) = (notice.clone(), names.clone());
     let collect = drive("collect", addr, &key, c, Duration::from_secs(3600), Some(args.principals), move |i| {
@@ -437,25 +458,41 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let before = db_path.as_ref().map(db_bytes).transpose()?;
     let np = args.principals;
     let nm = names.clone();
-    let validate = drive(
-        "validate (audited, durable)",
-        addr,
-        &key,
-        c,
-        dur,
-        None,
-        move |i| {
-            let purpose = nm.code(["service", "marketing", "analytics"][i % 3]);
-            Req::post(
-                "/v1/consents/validate",
-                &json!({
-                    "principal_id": nm.principal(i.wrapping_mul(7919) % np), "purpose": purpose
-                }),
+    let validation = Arc::new(move |i: usize| {
+        let purpose = nm.code(["service", "marketing", "analytics"][i % 3]);
+        Req::post(
+            "/v1/consents/validate",
+            &json!({
+                "principal_id": nm.principal(i.wrapping_mul(7919) % np), "purpose": purpose
+            }),
+        )
+    });
+    let mut validate = Vec::new();
+    for round in 0..args.rounds {
+        if round > 0 {
+            health.push(healthz().await?);
+        }
+        let make = validation.clone();
+        validate.push(
+            drive(
+                "validate (audited, durable)",
+                addr,
+                &key,
+                c,
+                dur,
+                None,
+                move |i| make(i),
             )
-        },
-    )
-    .await?;
+            .await?,
+        );
+    }
     let after = db_path.as_ref().map(db_bytes).transpose()?;
+    let mut ratios: Vec<f64> = health
+        .iter()
+        .zip(&validate)
+        .map(|(h, v)| 100.0 * v.rate() / h.rate().max(1.0))
+        .collect();
+    let (health, validate) = (Phase::merge(health), Phase::merge(validate));
 
     // Withdraw marketing from the collected artefacts, each once.
     let ids = Arc::new(collected_ids(&client, &url, &key, &names, args.principals).await?);
@@ -492,6 +529,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         "validations / healthz ceiling: {:.0}%",
         100.0 * validate.rate() / health.rate().max(1.0)
     );
+    if ratios.len() > 1 {
+        let each: Vec<String> = ratios.iter().map(|r| format!("{r:.0}%")).collect();
+        ratios.sort_by(f64::total_cmp);
+        let mid = ratios.len() / 2;
+        let median = if ratios.len() % 2 == 0 {
+            (ratios[mid - 1] + ratios[mid]) / 2.0
+        } else {
+            ratios[mid]
+        };
+        println!("  per round: {} (median {median:.0}%)", each.join(" "));
+    }
     println!(
         "bytes on disk per audited validation: {per} ({})",
         if args.database_url.is_some() {

@@ -94,6 +94,9 @@ pub(crate) fn from_ms(v: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// The page cache of a read-write connection (`cache_size`: a negative value counts KiB).
+const WRITER_CACHE_SIZE: i64 = -64 * 1024;
+
 fn open_conn(path: &Path, read_only: bool) -> StoreResult<rusqlite::Connection> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -124,6 +127,12 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<rusqlite::Connection> 
         // Deleted content (an erased principal's wrapped data key) is overwritten, not left in
         // free space.
         conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(db_err)?;
+        // A 64 MiB page cache (SQLite's default is 2 MiB), allocated only as pages are read.
+        // The writer's hot set (the consent index and the ledger's tail pages) then stays in
+        // memory: with the default, the benchmark's validations each cost 0.65 `pread`
+        // calls for evicted pages; with this, 0.08 (docs/benchmarks.md, fourth pass).
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_SIZE)
             .map_err(db_err)?;
     }
     Ok(conn)

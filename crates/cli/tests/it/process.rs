@@ -954,6 +954,8 @@ fn bench_prints_every_figure() {
         "1",
         "--connections",
         "4",
+        "--rounds",
+        "3",
         "--principals",
         "30",
     ]);
@@ -981,6 +983,26 @@ fn bench_prints_every_figure() {
         "every collect and withdraw acknowledged:\n{text}"
     );
     assert!(stdout.contains("validations / healthz ceiling:"), "{text}");
+    // Three rounds: one ratio each, then their median.
+    let rounds = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("per round: "))
+        .unwrap_or_else(|| panic!("no per-round line:\n{text}"));
+    let (each, median) = rounds
+        .split_once(" (median ")
+        .unwrap_or_else(|| panic!("no median: {rounds}"));
+    let pct = |v: &str| -> f64 {
+        v.trim_end_matches([')', '%'])
+            .parse()
+            .unwrap_or_else(|_| panic!("not a percentage: {v:?} in {rounds}"))
+    };
+    let mut each: Vec<f64> = each.split_whitespace().map(pct).collect();
+    assert_eq!(each.len(), 3, "{rounds}");
+    each.sort_by(f64::total_cmp);
+    assert!(
+        (pct(median) - each[1]).abs() <= 1.0,
+        "the median of {each:?} printed as {median}"
+    );
     let bytes_line = stdout
         .lines()
         .find(|l| l.starts_with("bytes on disk per audited validation:"))
