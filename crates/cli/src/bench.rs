@@ -533,7 +533,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         let each: Vec<String> = ratios.iter().map(|r| format!("{r:.0}%")).collect();
         ratios.sort_by(f64::total_cmp);
         let mid = ratios.len() / 2;
-        let median = if ratios.len() % 2 == 0 {
+        let median = if ratios.len().is_multiple_of(2) {
             (ratios[mid - 1] + ratios[mid]) / 2.0
         } else {
             ratios[mid]
