@@ -433,8 +433,8 @@ impl Reads for Reader<'_> {
             };
         }
         by_symbol!("fiduciary", q.fiduciary.map(|f| f.to_string()));
-        // The principal filter goes through `audit_principal` (indexed in batches by the writer)
-        // plus the short tail of entries not indexed yet.
+        // The principal filter goes through `audit_principal` (indexed in batches, about once
+        // per checkpoint interval) plus the short tail of entries not indexed yet.
         let principal = match q.principal_id.as_deref().zip(q.fiduciary) {
             Some((p, f)) => match sym(&hex(&self.keys.pseudonym(f, p)))? {
                 Some(id) => Some(id),
@@ -456,12 +456,19 @@ impl Reads for Reader<'_> {
         if let Some(id) = principal {
             args.push(Arg::Int(id));
             let n = args.len();
+            // The embedded store keeps this index in a file of its own, attached as `pidx`
+            // (see `sqlite::run_principal_indexer`); PostgreSQL keeps it beside the ledger.
+            let (index, upto) = if self.conn.is_postgres() {
+                ("audit_principal", "ledger_meta")
+            } else {
+                ("pidx.audit_principal", "pidx.meta")
+            };
             sql.push_str(&format!(
                 " AND a.principal = ?{n} AND a.idx IN (
-                    SELECT idx FROM audit_principal WHERE principal = ?{n}
+                    SELECT idx FROM {index} WHERE principal = ?{n}
                     UNION ALL
                     SELECT idx FROM audit_log
-                    WHERE idx >= (SELECT COALESCE(MAX(value), 0) FROM ledger_meta WHERE key = 'principal_indexed_upto')
+                    WHERE idx >= (SELECT COALESCE(MAX(value), 0) FROM {upto} WHERE key = 'principal_indexed_upto')
                       AND principal = ?{n})"
             ));
         }

@@ -170,6 +170,8 @@ CREATE INDEX audit_by_fiduciary ON audit_log (fiduciary, idx);
 -- Entries by principal. Written by the writer in batches (about once a second) rather than with
 -- each entry, so that an audited validation does not dirty a random index page in its commit;
 -- entries at or after `principal_indexed_upto` (in ledger_meta) are found by scanning the tail.
+-- PostgreSQL only: the embedded store keeps this index in a file of its own, written by a
+-- thread beside the writer (`sqlite::run_principal_indexer`), and leaves this table empty.
 CREATE TABLE audit_principal (
     principal INTEGER NOT NULL,
     idx INTEGER NOT NULL,

@@ -138,19 +138,39 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<rusqlite::Connection> 
     Ok(conn)
 }
 
-/// Bytes of the database file in use (pages minus free pages), after checkpointing the WAL
-/// into it: the figure the benchmark reports per audited validation.
+/// Bytes the embedded store uses on disk: the database file's pages in use (pages minus free
+/// pages) plus those of the principal index ([`INDEX_FILE`]), after checkpointing each WAL
+/// into its file: the figure the benchmark reports per audited validation. The index is first
+/// brought up to the whole ledger, so that the figure does not depend on when the indexer last
+/// ran (call it with every write answered: it indexes every committed entry).
 pub fn used_bytes(db: &Path) -> StoreResult<u64> {
+    let pages = |conn: &rusqlite::Connection| -> StoreResult<u64> {
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(db_err)?;
+        let q = |p: &str| -> StoreResult<i64> {
+            conn.query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+                .map_err(db_err)
+        };
+        let used = q("page_count")? - q("freelist_count")?;
+        Ok((used.max(0) * q("page_size")?) as u64)
+    };
     let conn = rusqlite::Connection::open(db).map_err(db_err)?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .map_err(db_err)?;
-    let q = |p: &str| -> StoreResult<i64> {
-        conn.query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
-            .map_err(db_err)
-    };
-    let used = q("page_count")? - q("freelist_count")?;
-    Ok((used.max(0) * q("page_size")?) as u64)
+    let mut total = pages(&conn)?;
+    if let Some(dir) = db.parent() {
+        let size: i64 = conn
+            .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", [], |r| {
+                r.get(0)
+            })
+            .map_err(db_err)?;
+        let index = open_principal_index(&dir.join(INDEX_FILE), db, u64::MAX)?;
+        while index_principal_chunk(&index, size as u64).map_err(db_err)? {}
+        index
+            .execute_batch("DETACH DATABASE ledger")
+            .map_err(db_err)?;
+        total += pages(&index)?;
+    }
+    Ok(total)
 }
 
 /// Applies the embedded migrations that have not run yet. Returns how many ran.
@@ -186,6 +206,8 @@ struct Inner {
     jobs: Mutex<Option<Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     wal: Mutex<Option<(Sender<()>, JoinHandle<()>)>>,
+    /// The embedded store's principal indexer (see [`run_principal_indexer`]).
+    indexer: Mutex<Option<(Sender<()>, JoinHandle<()>)>>,
     readers: Mutex<Vec<Connection>>,
     reader_slots: tokio::sync::Semaphore,
     keys: Arc<Keys>,
@@ -204,6 +226,10 @@ impl Drop for Inner {
             j.take();
         }
         if let Some(h) = self.writer.lock().ok().and_then(|mut w| w.take()) {
+            let _ = h.join();
+        }
+        if let Some((stop, h)) = self.indexer.lock().ok().and_then(|mut w| w.take()) {
+            drop(stop);
             let _ = h.join();
         }
         if let Some((stop, h)) = self.wal.lock().ok().and_then(|mut w| w.take()) {
@@ -265,11 +291,17 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(db_err)?;
+        let index_path = cfg.data_dir.join(INDEX_FILE);
+        let index_conn = open_principal_index(&index_path, &db_path, frontier.size())?;
         let mut readers = Vec::new();
         for _ in 0..cfg.readers.max(1) {
-            readers.push(Connection::Sqlite(open_conn(&db_path, true)?));
+            let r = open_conn(&db_path, true)?;
+            r.execute("ATTACH DATABASE ?1 AS pidx", [index_path.to_string_lossy()])
+                .map_err(db_err)?;
+            readers.push(Connection::Sqlite(r));
         }
         let durable = Arc::new(AtomicU64::new(frontier.size()));
+        let indexed_durable = durable.clone();
         let mut recent_roots = VecDeque::new();
         // What is in the database at start is on disk.
         recent_roots.push_back((frontier.size(), frontier.root()));
@@ -317,11 +349,18 @@ impl Store {
             .name("anumodan-wal".into())
             .spawn(move || run_wal_checkpointer(wal_conn, stop_rx))
             .map_err(|e| StoreError(format!("WAL thread: {e}")))?;
+        let (index_stop, index_rx) = mpsc::channel::<()>();
+        let interval = cfg.checkpoint_interval;
+        let index_thread = std::thread::Builder::new()
+            .name("anumodan-index".into())
+            .spawn(move || run_principal_indexer(index_conn, &indexed_durable, interval, index_rx))
+            .map_err(|e| StoreError(format!("index thread: {e}")))?;
         Ok(Store {
             inner: Arc::new(Inner {
                 jobs: Mutex::new(Some(tx)),
                 writer: Mutex::new(Some(handle)),
                 wal: Mutex::new(Some((stop_tx, wal_thread))),
+                indexer: Mutex::new(Some((index_stop, index_thread))),
                 reader_slots: tokio::sync::Semaphore::new(readers.len()),
                 readers: Mutex::new(readers),
                 keys,
@@ -378,6 +417,7 @@ impl Store {
                 jobs: Mutex::new(Some(tx)),
                 writer: Mutex::new(Some(handle)),
                 wal: Mutex::new(None),
+                indexer: Mutex::new(None),
                 reader_slots: tokio::sync::Semaphore::new(readers.len()),
                 readers: Mutex::new(readers),
                 keys,
@@ -668,6 +708,138 @@ enum Backend {
     },
 }
 
+/// The embedded store's index of ledger entries by principal, a file of its own next to the
+/// database. It is derived data: deleted, it is rebuilt from the ledger at the next start.
+pub const INDEX_FILE: &str = "anumodan-index.db";
+
+/// Rows indexed per transaction: a rebuild of a large ledger goes in steps, never as one sort
+/// of the whole log.
+const INDEX_CHUNK: i64 = 100_000;
+
+/// Opens (creating if needed) the principal index, with the database attached as `ledger`.
+/// An index that claims more entries than the ledger holds (a database restored from an older
+/// backup beside a newer index) is emptied, to be rebuilt.
+fn open_principal_index(
+    path: &Path,
+    db: &Path,
+    ledger_size: u64,
+) -> StoreResult<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path).map_err(db_err)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(db_err)?;
+    // A lost index transaction is redone from the ledger: no fsync per transaction.
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(db_err)?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS audit_principal (
+             principal INTEGER NOT NULL,
+             idx INTEGER NOT NULL,
+             PRIMARY KEY (principal, idx)
+         ) WITHOUT ROWID;
+         CREATE TABLE IF NOT EXISTS meta (
+             key TEXT PRIMARY KEY,
+             value INTEGER NOT NULL
+         );",
+    )
+    .map_err(db_err)?;
+    let upto: i64 = conn
+        .query_row(
+            "SELECT COALESCE(MAX(value), 0) FROM meta WHERE key = 'principal_indexed_upto'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    if upto > ledger_size as i64 {
+        tracing::warn!(
+            indexed = upto,
+            ledger = ledger_size,
+            "the principal index is ahead of the ledger; rebuilding it"
+        );
+        conn.execute_batch("DELETE FROM audit_principal; DELETE FROM meta;")
+            .map_err(db_err)?;
+    }
+    conn.execute("ATTACH DATABASE ?1 AS ledger", [db.to_string_lossy()])
+        .map_err(db_err)?;
+    Ok(conn)
+}
+
+/// Indexes the ledger's entries by principal, in `anumodan-index.db`, once per `interval`.
+///
+/// Why a thread and a file of its own: indexing a second of entries (a sort by principal and
+/// an insert into random pages of the index) takes 15-25 ms at the benchmark's load. On the
+/// writer, inside a group commit, that stalled every request once a second (p99.9 about 25 ms
+/// against 8-9 ms without it; docs/benchmarks.md, fifth pass). In the same database file it
+/// would hold the write lock just as long. Here it runs beside the writer, and its writes are
+/// neither in the writer's WAL nor in the syncer's fsync.
+///
+/// It only indexes entries known to be on disk (below `durable`, the size the syncer
+/// reported): an entry that a crash could still take away must not be indexed, or the entry
+/// later written at the same index for another principal would be missed. The readers find
+/// entries not indexed yet by scanning the short tail of the ledger from `principal_indexed_upto`.
+fn run_principal_indexer(
+    conn: rusqlite::Connection,
+    durable: &AtomicU64,
+    interval: Duration,
+    stop: Receiver<()>,
+) {
+    loop {
+        loop {
+            match index_principal_chunk(&conn, durable.load(Ordering::SeqCst)) {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "indexing ledger entries by principal failed; will retry");
+                    break;
+                }
+            }
+        }
+        match stop.recv_timeout(interval) {
+            Err(RecvTimeoutError::Timeout) => {}
+            _ => return,
+        }
+    }
+}
+
+/// Indexes up to [`INDEX_CHUNK`] entries below `durable` in one transaction; returns whether
+/// entries below `durable` remain.
+fn index_principal_chunk(conn: &rusqlite::Connection, durable: u64) -> rusqlite::Result<bool> {
+    // The index file's write lock first, so that two indexers of one file (the thread and
+    // `used_bytes`) take turns instead of failing on a stale read. Not `BEGIN IMMEDIATE`: that
+    // takes the write lock of every attached database, the ledger's too, and would stall the
+    // writer for as long as this transaction runs.
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('principal_indexed_upto', 0)
+         ON CONFLICT (key) DO NOTHING",
+        [],
+    )?;
+    let from: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(value), 0) FROM meta WHERE key = 'principal_indexed_upto'",
+        [],
+        |r| r.get(0),
+    )?;
+    let upto = (durable as i64).min(from.saturating_add(INDEX_CHUNK));
+    if upto <= from {
+        return Ok(false);
+    }
+    tx.prepare_cached(
+        "INSERT INTO audit_principal (principal, idx)
+         SELECT principal, idx FROM ledger.audit_log
+         WHERE principal IS NOT NULL AND idx >= ?1 AND idx < ?2
+         ORDER BY principal, idx
+         ON CONFLICT DO NOTHING",
+    )?
+    .execute([from, upto])?;
+    tx.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('principal_indexed_upto', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([upto])?;
+    tx.commit()?;
+    Ok(upto < durable as i64)
+}
+
 /// Copies committed WAL frames into the database file in the background (PASSIVE: never
 /// blocks the writer), and when the WAL has grown past a few MiB waits for a quiet moment to
 /// restart it from the beginning, so it neither grows without bound nor stalls a commit.
@@ -869,7 +1041,7 @@ impl Writer {
             let _ = self.exec_cached("RELEASE job");
         }
         let cp = self.checkpoint_if_due(false);
-        if cp.is_some() {
+        if cp.is_some() && self.conn.is_postgres() {
             self.index_principals();
         }
         let committed = self
@@ -993,7 +1165,9 @@ impl Writer {
     }
 
     /// Adds the entries appended since the last call to `audit_principal`, in one statement
-    /// inside the open transaction. Failure only delays indexing (the readers scan the tail).
+    /// inside the open transaction (PostgreSQL only: the embedded store indexes on its own
+    /// thread, see [`run_principal_indexer`]). Failure only delays indexing (the readers scan
+    /// the tail).
     fn index_principals(&mut self) {
         let upto = self.frontier.size() as i64;
         let r = self
@@ -1051,7 +1225,9 @@ impl Writer {
         }
         let last_cp_before = self.last_cp_size;
         let cp = self.checkpoint_if_due(true);
-        self.index_principals();
+        if self.conn.is_postgres() {
+            self.index_principals();
+        }
         let committed = self
             .save_head()
             .and_then(|()| self.conn.execute_batch("COMMIT"));

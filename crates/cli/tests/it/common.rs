@@ -495,6 +495,10 @@ pub fn all_store_bytes(dir: &Path) -> Vec<u8> {
     }
     let mut out = std::fs::read(dir.join("anumodan.db")).unwrap_or_default();
     out.extend(std::fs::read(dir.join("anumodan.db-wal")).unwrap_or_default());
+    // The principal index (derived: pseudonym symbols and ledger positions only).
+    let index = dir.join(anumodan_store::sqlite::INDEX_FILE);
+    out.extend(std::fs::read(&index).unwrap_or_default());
+    out.extend(std::fs::read(index.with_extension("db-wal")).unwrap_or_default());
     out
 }
 

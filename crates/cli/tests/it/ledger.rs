@@ -990,6 +990,138 @@ fn urlenc(v: &str) -> String {
         .collect()
 }
 
+/// `(principal, idx)` rows of the embedded store's principal index, and how far it claims to
+/// cover the ledger.
+fn principal_index(dir: &Path) -> (Vec<(i64, i64)>, i64) {
+    let c = rusqlite::Connection::open_with_flags(
+        dir.join(anumodan_store::sqlite::INDEX_FILE),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let rows = c
+        .prepare("SELECT principal, idx FROM audit_principal ORDER BY idx")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let upto = c
+        .query_row(
+            "SELECT COALESCE(MAX(value), 0) FROM meta WHERE key = 'principal_indexed_upto'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (rows, upto)
+}
+
+/// The embedded store indexes ledger entries by principal in a file of its own, off the
+/// writer (docs/benchmarks.md, fifth pass). The index holds exactly the ledger's entries that
+/// name a principal; a principal's entries are found whether indexed yet or not; a deleted or
+/// stale index is rebuilt at the next start. (PostgreSQL keeps the index beside the ledger.)
+#[tokio::test]
+async fn the_principal_index_is_a_derived_file_that_is_rebuilt_when_lost() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    collect_ok(&s, &cat, "asha", all_granted()).await;
+    for _ in 0..3 {
+        s.validate("asha", "marketing").await;
+        s.validate("ravi", "marketing").await;
+    }
+    let asha = entries(&s, "principal_id=asha").await;
+    let ravi = entries(&s, "principal_id=ravi").await;
+    let validated = |v: &[Value]| {
+        v.iter()
+            .filter(|e| e["action"] == "consent.validated")
+            .count()
+    };
+    assert_eq!(validated(&asha), 3, "{asha:?}");
+    assert!(asha.len() > 3, "the collection is there too: {asha:?}");
+    assert_eq!(ravi.len(), 3, "{ravi:?}");
+    let file = s.dir.join(anumodan_store::sqlite::INDEX_FILE);
+    if pg_base().is_some() {
+        assert!(!file.exists());
+        return;
+    }
+    // The indexer catches up within a few checkpoint intervals (50 ms here).
+    let expected: Vec<(i64, i64)> = with_db(&s.dir, |c| {
+        c.query_all(
+            "SELECT principal, idx FROM audit_log WHERE principal IS NOT NULL ORDER BY idx",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    });
+    let size: i64 = with_db(&s.dir, |c| {
+        c.query_row("SELECT COUNT(*) FROM audit_log", (), |r| r.get(0))
+            .unwrap()
+    });
+    let deadline = Deadline::after(StdDuration::from_secs(10));
+    while principal_index(&s.dir).1 < size {
+        deadline
+            .tick(StdDuration::from_millis(20), || {
+                format!("index at {:?}", principal_index(&s.dir).1)
+            })
+            .await;
+    }
+    assert_eq!(principal_index(&s.dir), (expected.clone(), size));
+    assert_eq!(entries(&s, "principal_id=asha").await, asha);
+
+    // Lost: stop, delete the file, start again. The answers are the same, and the file is
+    // rebuilt to the same rows.
+    let key = s.key.clone();
+    let (dir, _guard) = s.stop().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(
+            dir.join(format!("{}{suffix}", anumodan_store::sqlite::INDEX_FILE)),
+        );
+    }
+    let s = TestServer::open(dir.clone(), key.clone()).await;
+    assert_eq!(entries(&s, "principal_id=asha").await, asha);
+    assert_eq!(entries(&s, "principal_id=ravi").await, ravi);
+    let deadline = Deadline::after(StdDuration::from_secs(10));
+    while principal_index(&dir).1 < size {
+        deadline
+            .tick(StdDuration::from_millis(20), || {
+                "rebuilding the index".into()
+            })
+            .await;
+    }
+    assert_eq!(principal_index(&dir), (expected, size));
+
+    // Stale: an index that claims entries the ledger does not hold (the database restored
+    // from an older copy) is emptied at start and rebuilt, rather than trusted.
+    let (dir, _guard2) = s.stop().await;
+    {
+        let c = rusqlite::Connection::open(dir.join(anumodan_store::sqlite::INDEX_FILE)).unwrap();
+        c.execute(
+            "UPDATE meta SET value = value + 100 WHERE key = 'principal_indexed_upto'",
+            [],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO audit_principal VALUES (999999, ?1)",
+            [size + 5],
+        )
+        .unwrap();
+    }
+    let s = TestServer::open(dir.clone(), key).await;
+    s.validate("ravi", "marketing").await;
+    let ravi_now = entries(&s, "principal_id=ravi").await;
+    assert_eq!(ravi_now.len(), 4, "{ravi_now:?}");
+    let deadline = Deadline::after(StdDuration::from_secs(10));
+    while principal_index(&dir).1 < size + 1 {
+        deadline
+            .tick(StdDuration::from_millis(20), || "re-indexing".into())
+            .await;
+    }
+    let (rows, upto) = principal_index(&dir);
+    assert_eq!(upto, size + 1);
+    assert!(rows.iter().all(|(p, _)| *p != 999_999), "{rows:?}");
+    assert_eq!(rows.len(), asha.len() + 4);
+    drop(s);
+}
+
 #[tokio::test]
 async fn the_principal_id_in_clear_is_never_in_the_ledger_nor_its_tables_nor_its_export() {
     let s = TestServer::start().await;
