@@ -743,13 +743,7 @@ fn open_principal_index(
          );",
     )
     .map_err(db_err)?;
-    let upto: i64 = conn
-        .query_row(
-            "SELECT COALESCE(MAX(value), 0) FROM meta WHERE key = 'principal_indexed_upto'",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db_err)?;
+    let upto = indexed_upto(&conn).map_err(db_err)?;
     if upto > ledger_size as i64 {
         tracing::warn!(
             indexed = upto,
@@ -762,6 +756,15 @@ fn open_principal_index(
     conn.execute("ATTACH DATABASE ?1 AS ledger", [db.to_string_lossy()])
         .map_err(db_err)?;
     Ok(conn)
+}
+
+/// How far the principal index covers the ledger: entries below this position are indexed.
+fn indexed_upto(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT COALESCE(MAX(value), 0) FROM meta WHERE key = 'principal_indexed_upto'",
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// Indexes the ledger's entries by principal, in `anumodan-index.db`, once per `interval`.
@@ -814,11 +817,7 @@ fn index_principal_chunk(conn: &rusqlite::Connection, durable: u64) -> rusqlite:
          ON CONFLICT (key) DO NOTHING",
         [],
     )?;
-    let from: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(value), 0) FROM meta WHERE key = 'principal_indexed_upto'",
-        [],
-        |r| r.get(0),
-    )?;
+    let from = indexed_upto(&tx)?;
     let upto = (durable as i64).min(from.saturating_add(INDEX_CHUNK));
     if upto <= from {
         return Ok(false);
