@@ -16,6 +16,7 @@ use crate::schema::MIGRATIONS;
 use anumodan_core::ports::{StoreError, StoreResult};
 use anumodan_ledger::merkle::{Frontier, Hash};
 use std::cell::RefCell;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 fn err(e: DbError) -> StoreError {
@@ -193,6 +194,90 @@ pub fn save_head(conn: &Connection, head: &Head) -> Result<(), DbError> {
         ],
     )?;
     Ok(())
+}
+
+/// Indexes the ledger's entries by principal (`audit_principal`) on a connection of its own,
+/// once per `interval`, until `stop` is dropped: the PostgreSQL counterpart of the embedded
+/// store's indexer thread (`sqlite::run_principal_indexer`). Inside the writer's transaction it
+/// held the ledger head's lock, and so stalled the writes of every node, for as long as the
+/// insert ran. Failure only delays indexing: readers scan the ledger past
+/// `principal_indexed_upto`, so a principal's entries are complete whether indexed or not.
+pub fn run_principal_indexer(url: &str, interval: Duration, stop: Receiver<()>) {
+    let mut conn: Option<Connection> = None;
+    loop {
+        if conn.as_ref().is_none_or(Connection::is_closed) {
+            // While the database is down the writer already reports it; retry quietly.
+            conn = connect(url).ok();
+        }
+        if let Some(c) = &conn {
+            loop {
+                match index_principal_chunk(c) {
+                    Ok(true) => continue,
+                    Ok(false) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "indexing ledger entries by principal failed; will retry");
+                        break;
+                    }
+                }
+            }
+        }
+        match stop.recv_timeout(interval) {
+            Err(RecvTimeoutError::Timeout) => {}
+            _ => return,
+        }
+    }
+}
+
+/// Indexes up to [`crate::sqlite::INDEX_CHUNK`] committed entries in one transaction; returns
+/// whether committed entries remain to index. The `principal_indexed_upto` row is locked first,
+/// so that the indexers of several nodes take turns; the writers never touch that row.
+pub fn index_principal_chunk(conn: &Connection) -> Result<bool, DbError> {
+    conn.execute_batch("BEGIN")?;
+    let run = || -> Result<bool, DbError> {
+        conn.execute(
+            "INSERT INTO ledger_meta (key, value) VALUES ('principal_indexed_upto', 0)
+             ON CONFLICT (key) DO NOTHING",
+            (),
+        )?;
+        let from: i64 = conn.query_row(
+            "SELECT value FROM ledger_meta WHERE key = 'principal_indexed_upto' FOR UPDATE",
+            (),
+            |r| r.get(0),
+        )?;
+        // The head is written in the same transaction as the entries below its size, so every
+        // one of them is committed (and, on PostgreSQL, durable) and visible to the insert,
+        // whose snapshot is taken after this read.
+        let size: i64 = conn.query_row("SELECT size FROM ledger_head WHERE id = 1", (), |r| {
+            r.get(0)
+        })?;
+        let upto = size.min(from.saturating_add(crate::sqlite::INDEX_CHUNK));
+        if upto <= from {
+            return Ok(false);
+        }
+        conn.execute(
+            "INSERT INTO audit_principal (principal, idx)
+             SELECT principal, idx FROM audit_log
+             WHERE principal IS NOT NULL AND idx >= ?1 AND idx < ?2
+             ORDER BY principal, idx
+             ON CONFLICT DO NOTHING",
+            params![from, upto],
+        )?;
+        conn.execute(
+            "UPDATE ledger_meta SET value = ?1 WHERE key = 'principal_indexed_upto'",
+            params![upto],
+        )?;
+        Ok(upto < size)
+    };
+    match run() {
+        Ok(more) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(more)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 /// Takes or renews the lease on a background job for `ttl_ms`: true when `holder` has it. A

@@ -167,11 +167,12 @@ CREATE TABLE audit_log (
     hash BLOB NOT NULL
 );
 CREATE INDEX audit_by_fiduciary ON audit_log (fiduciary, idx);
--- Entries by principal. Written by the writer in batches (about once a second) rather than with
--- each entry, so that an audited validation does not dirty a random index page in its commit;
--- entries at or after `principal_indexed_upto` (in ledger_meta) are found by scanning the tail.
--- PostgreSQL only: the embedded store keeps this index in a file of its own, written by a
--- thread beside the writer (`sqlite::run_principal_indexer`), and leaves this table empty.
+-- Entries by principal. Written in batches (about once per checkpoint interval) by an indexer
+-- beside the writer, not with each entry, so that an audited validation does not dirty a random
+-- index page in its commit; entries at or after `principal_indexed_upto` (in ledger_meta) are
+-- found by scanning the tail. PostgreSQL only (`pg::run_principal_indexer`, on a connection of
+-- its own): the embedded store keeps this index in a file of its own
+-- (`sqlite::run_principal_indexer`) and leaves this table empty.
 CREATE TABLE audit_principal (
     principal INTEGER NOT NULL,
     idx INTEGER NOT NULL,

@@ -206,7 +206,7 @@ struct Inner {
     jobs: Mutex<Option<Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     wal: Mutex<Option<(Sender<()>, JoinHandle<()>)>>,
-    /// The embedded store's principal indexer (see [`run_principal_indexer`]).
+    /// The principal indexer (see [`run_principal_indexer`] and `pg::run_principal_indexer`).
     indexer: Mutex<Option<(Sender<()>, JoinHandle<()>)>>,
     readers: Mutex<Vec<Connection>>,
     reader_slots: tokio::sync::Semaphore,
@@ -412,12 +412,18 @@ impl Store {
             .name("anumodan-writer".into())
             .spawn(move || writer.run(rx, None))
             .map_err(|e| StoreError(format!("writer thread: {e}")))?;
+        let (index_stop, index_rx) = mpsc::channel::<()>();
+        let (index_url, interval) = (url.to_string(), cfg.checkpoint_interval);
+        let index_thread = std::thread::Builder::new()
+            .name("anumodan-index".into())
+            .spawn(move || crate::pg::run_principal_indexer(&index_url, interval, index_rx))
+            .map_err(|e| StoreError(format!("index thread: {e}")))?;
         Ok(Store {
             inner: Arc::new(Inner {
                 jobs: Mutex::new(Some(tx)),
                 writer: Mutex::new(Some(handle)),
                 wal: Mutex::new(None),
-                indexer: Mutex::new(None),
+                indexer: Mutex::new(Some((index_stop, index_thread))),
                 reader_slots: tokio::sync::Semaphore::new(readers.len()),
                 readers: Mutex::new(readers),
                 keys,
@@ -714,7 +720,7 @@ pub const INDEX_FILE: &str = "anumodan-index.db";
 
 /// Rows indexed per transaction: a rebuild of a large ledger goes in steps, never as one sort
 /// of the whole log.
-const INDEX_CHUNK: i64 = 100_000;
+pub(crate) const INDEX_CHUNK: i64 = 100_000;
 
 /// Opens (creating if needed) the principal index, with the database attached as `ledger`.
 /// An index that claims more entries than the ledger holds (a database restored from an older
@@ -1040,9 +1046,6 @@ impl Writer {
             let _ = self.exec_cached("RELEASE job");
         }
         let cp = self.checkpoint_if_due(false);
-        if cp.is_some() && self.conn.is_postgres() {
-            self.index_principals();
-        }
         let committed = self
             .save_head()
             .and_then(|()| self.conn.execute_batch("COMMIT"));
@@ -1163,37 +1166,6 @@ impl Writer {
         }
     }
 
-    /// Adds the entries appended since the last call to `audit_principal`, in one statement
-    /// inside the open transaction (PostgreSQL only: the embedded store indexes on its own
-    /// thread, see [`run_principal_indexer`]). Failure only delays indexing (the readers scan
-    /// the tail).
-    fn index_principals(&mut self) {
-        let upto = self.frontier.size() as i64;
-        let r = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO audit_principal (principal, idx)
-                 SELECT principal, idx FROM audit_log
-                 WHERE principal IS NOT NULL
-                   AND idx >= (SELECT COALESCE(MAX(value), 0) FROM ledger_meta WHERE key = 'principal_indexed_upto')
-                   AND idx < ?1
-                 ORDER BY principal, idx
-                 ON CONFLICT DO NOTHING",
-            )
-            .and_then(|mut st| st.execute([upto]))
-            .and_then(|_| {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO ledger_meta (key, value) VALUES ('principal_indexed_upto', ?1)
-                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    )?
-                    .execute([upto])
-            });
-        if let Err(e) = r {
-            tracing::warn!(error = %e, "indexing ledger entries by principal failed; will retry");
-        }
-    }
-
     /// Covers entries not yet in a checkpoint while no writes arrive (`force`: now, at start
     /// and stop, rather than once the interval has passed).
     fn idle_checkpoint(&mut self, force: bool) {
@@ -1224,9 +1196,6 @@ impl Writer {
         }
         let last_cp_before = self.last_cp_size;
         let cp = self.checkpoint_if_due(true);
-        if self.conn.is_postgres() {
-            self.index_principals();
-        }
         let committed = self
             .save_head()
             .and_then(|()| self.conn.execute_batch("COMMIT"));

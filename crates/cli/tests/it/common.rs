@@ -518,3 +518,11 @@ pub fn schema_version(dir: &Path) -> i64 {
         }
     })
 }
+
+/// The tree sizes of a list of checkpoints as `/v1/audit/checkpoints` returns them.
+pub fn checkpoint_sizes(checkpoints: &[Value]) -> Vec<u64> {
+    checkpoints
+        .iter()
+        .map(|c| c["size"].as_u64().unwrap())
+        .collect()
+}
