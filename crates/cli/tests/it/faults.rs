@@ -26,8 +26,18 @@ fn pg_ctl(action: &str) {
     if action != "start" {
         args.extend(["-m", "fast"]);
     }
-    let o = std::process::Command::new("pg_ctlcluster")
+    // The restarted server outlives this test: it must not inherit descriptors this process
+    // got from whatever started it (a CI log pipe, a build lock held by `flock`), or it would
+    // hold them open for as long as it runs. bash closes every descriptor above 2 first (dash
+    // cannot: its redirections take one-digit descriptors only).
+    let o = std::process::Command::new("bash")
+        .args([
+            "-c",
+            r#"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec pg_ctlcluster "$@""#,
+            "pg_ctlcluster",
+        ])
         .args(&args)
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run pg_ctlcluster");
     assert!(
