@@ -144,8 +144,11 @@ pub async fn start(
     clock: Arc<dyn Clock>,
     until_signal: bool,
 ) -> anyhow::Result<Running> {
-    // TLS files are checked before the store is touched.
+    // TLS files and the webhook URL are checked before the store is touched.
     tls::acceptor(cfg)?;
+    if let Some(url) = &cfg.outbox_webhook_url {
+        workers::webhook_url(url)?;
+    }
     let store = open_store(cfg, clock.clone())?;
     start_with_store(cfg, store, clock, until_signal).await
 }

@@ -114,28 +114,34 @@ pub struct WebhookDelivery {
     url: reqwest::Url,
 }
 
+/// Checks `outbox_webhook_url`: `https`, or `http` to a loopback address only. The error never
+/// repeats the URL (it may carry a token).
+pub fn webhook_url(url: &str) -> anyhow::Result<reqwest::Url> {
+    let url = reqwest::Url::parse(url)
+        .map_err(|e| anyhow::anyhow!("outbox_webhook_url is not a URL: {e}"))?;
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|a| a.is_loopback());
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => anyhow::bail!(
+            "outbox_webhook_url must use https (plain http only to a loopback address): \
+             messages carry destinations and codes in clear"
+        ),
+    }
+    Ok(url)
+}
+
 impl WebhookDelivery {
-    /// Checks the URL (`https`, or `http` to a loopback address only) and builds the client.
-    /// `timeout` bounds each delivery; keep it well under the outbox lease, so a node never
-    /// holds a message past its lease.
+    /// Checks the URL ([`webhook_url`]) and builds the client. `timeout` bounds each delivery;
+    /// keep it well under the outbox lease, so a node never holds a message past its lease.
     pub fn new(url: &str, timeout: Duration) -> anyhow::Result<WebhookDelivery> {
-        let url = reqwest::Url::parse(url)
-            .map_err(|e| anyhow::anyhow!("outbox_webhook_url is not a URL: {e}"))?;
-        let host = url.host_str().unwrap_or_default();
-        let loopback = host.eq_ignore_ascii_case("localhost")
-            || host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|a| a.is_loopback());
-        match url.scheme() {
-            "https" => {}
-            "http" if loopback => {}
-            _ => anyhow::bail!(
-                "outbox_webhook_url must use https (plain http only to a loopback address): \
-                 messages carry destinations and codes in clear"
-            ),
-        }
+        let url = webhook_url(url)?;
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())

@@ -1355,4 +1355,16 @@ fn serve_refuses_a_webhook_url_that_is_not_https() {
         !text.contains("gateway.example.in"),
         "the URL is never printed: {text}"
     );
+    // Refused before the store is touched: a new data directory stays without a database.
+    let fresh = t.path().join("fresh");
+    let mut c = serve(&fresh, free_port());
+    c.env("ANUMODAN_OUTBOX_WEBHOOK_URL", "ftp://gateway.example.in/");
+    let o = c.output().unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    assert!(out_text(&o).contains("outbox_webhook_url must use https"));
+    assert!(
+        !fresh.join("anumodan.db").exists(),
+        "{:?}",
+        std::fs::read_dir(&fresh).map(|d| d.count())
+    );
 }
