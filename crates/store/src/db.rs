@@ -626,6 +626,11 @@ impl<T: FromCol> FromCol for Option<T> {
     }
 }
 
+/// The arguments of a statement as the PostgreSQL client takes them.
+fn pg_refs<'a>(args: &'a [PgArg<'_>]) -> Vec<&'a (dyn ToSql + Sync)> {
+    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
+}
+
 /// `?N` (and bare `?`) placeholders to PostgreSQL's `$N`, outside quoted text.
 pub fn pg_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
@@ -780,8 +785,7 @@ impl Connection {
             Connection::Postgres(c) => {
                 let mut pg = c.borrow_mut();
                 let (st, args) = pg.prepared(sql, values)?;
-                let refs: Vec<&(dyn ToSql + Sync)> =
-                    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+                let refs = pg_refs(&args);
                 let n = pg.client().execute(&st, &refs).map_err(DbError::Pg)?;
                 Ok(n as usize)
             }
@@ -845,8 +849,7 @@ impl Connection {
             Connection::Postgres(c) => {
                 let mut pg = c.borrow_mut();
                 let (st, args) = pg.prepared(sql, values)?;
-                let refs: Vec<&(dyn ToSql + Sync)> =
-                    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+                let refs = pg_refs(&args);
                 let rows = pg.client().query(&st, &refs).map_err(DbError::Pg)?;
                 drop(pg);
                 for r in &rows {
