@@ -16,7 +16,7 @@ use crate::schema::MIGRATIONS;
 use anumodan_core::ports::{StoreError, StoreResult};
 use anumodan_ledger::merkle::{Frontier, Hash};
 use std::cell::RefCell;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 fn err(e: DbError) -> StoreError {
@@ -204,28 +204,13 @@ pub fn save_head(conn: &Connection, head: &Head) -> Result<(), DbError> {
 /// `principal_indexed_upto`, so a principal's entries are complete whether indexed or not.
 pub fn run_principal_indexer(url: &str, interval: Duration, stop: Receiver<()>) {
     let mut conn: Option<Connection> = None;
-    loop {
+    crate::sqlite::index_until_stopped(interval, &stop, || {
         if conn.as_ref().is_none_or(Connection::is_closed) {
             // While the database is down the writer already reports it; retry quietly.
             conn = connect(url).ok();
         }
-        if let Some(c) = &conn {
-            loop {
-                match index_principal_chunk(c) {
-                    Ok(true) => continue,
-                    Ok(false) => break,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "indexing ledger entries by principal failed; will retry");
-                        break;
-                    }
-                }
-            }
-        }
-        match stop.recv_timeout(interval) {
-            Err(RecvTimeoutError::Timeout) => {}
-            _ => return,
-        }
-    }
+        conn.as_ref().map(index_principal_chunk)
+    });
 }
 
 /// Indexes up to [`crate::sqlite::INDEX_CHUNK`] committed entries in one transaction; returns

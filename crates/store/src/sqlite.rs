@@ -792,15 +792,29 @@ fn run_principal_indexer(
     interval: Duration,
     stop: Receiver<()>,
 ) {
+    index_until_stopped(interval, &stop, || {
+        Some(index_principal_chunk(&conn, durable.load(Ordering::SeqCst)))
+    });
+}
+
+/// The loop of both backends' principal indexers: runs `chunk` until it reports that nothing
+/// is left to index (`Ok(false)`), fails, or has no connection (`None`), then again after
+/// `interval`, until `stop` is signalled or dropped. A failure only delays indexing: readers
+/// scan the ledger past `principal_indexed_upto`.
+pub(crate) fn index_until_stopped<E: std::fmt::Display>(
+    interval: Duration,
+    stop: &Receiver<()>,
+    mut chunk: impl FnMut() -> Option<Result<bool, E>>,
+) {
     loop {
         loop {
-            match index_principal_chunk(&conn, durable.load(Ordering::SeqCst)) {
-                Ok(true) => continue,
-                Ok(false) => break,
-                Err(e) => {
+            match chunk() {
+                Some(Ok(true)) => continue,
+                Some(Err(e)) => {
                     tracing::warn!(error = %e, "indexing ledger entries by principal failed; will retry");
                     break;
                 }
+                Some(Ok(false)) | None => break,
             }
         }
         match stop.recv_timeout(interval) {

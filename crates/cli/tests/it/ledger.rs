@@ -986,17 +986,17 @@ fn urlenc(v: &str) -> String {
         .collect()
 }
 
+/// The `(principal, idx)` rows that `sql` selects.
+fn pairs(c: &anumodan_store::db::Connection, sql: &str) -> Vec<(i64, i64)> {
+    c.query_all(sql, (), |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+}
+
 /// `(principal, idx)` rows of the principal index, and how far it claims to cover the ledger:
 /// the embedded store's index file, or the `audit_principal` table on PostgreSQL.
 pub(crate) fn principal_index(dir: &Path) -> (Vec<(i64, i64)>, i64) {
     let read = |c: &anumodan_store::db::Connection, meta: &str| {
-        let rows = c
-            .query_all(
-                "SELECT principal, idx FROM audit_principal ORDER BY idx",
-                (),
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
+        let rows = pairs(c, "SELECT principal, idx FROM audit_principal ORDER BY idx");
         let upto = c
             .query_row(
                 &format!(
@@ -1024,13 +1024,10 @@ pub(crate) fn principal_index(dir: &Path) -> (Vec<(i64, i64)>, i64) {
 /// `(principal, idx)` rows, and returns them with the ledger's size.
 pub(crate) async fn wait_principal_index(dir: &Path) -> (Vec<(i64, i64)>, i64) {
     let (expected, size): (Vec<(i64, i64)>, i64) = with_db(dir, |c| {
-        let rows = c
-            .query_all(
-                "SELECT principal, idx FROM audit_log WHERE principal IS NOT NULL ORDER BY idx",
-                (),
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
+        let rows = pairs(
+            c,
+            "SELECT principal, idx FROM audit_log WHERE principal IS NOT NULL ORDER BY idx",
+        );
         let size = c
             .query_row("SELECT COUNT(*) FROM audit_log", (), |r| r.get(0))
             .unwrap();
