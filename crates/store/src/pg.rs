@@ -86,8 +86,7 @@ pub fn migrate(conn: &Connection) -> StoreResult<usize> {
         )",
     )
     .map_err(err)?;
-    conn.execute_batch("BEGIN").map_err(err)?;
-    let run = (|| -> Result<usize, DbError> {
+    in_transaction(conn, || {
         // One migrating node at a time (per schema: deployments may share a database).
         conn.query_row(
             "SELECT pg_advisory_xact_lock(hashtext('anumodan:' || current_schema()))",
@@ -112,15 +111,24 @@ pub fn migrate(conn: &Connection) -> StoreResult<usize> {
             ran += 1;
         }
         Ok(ran)
-    })();
-    match run {
-        Ok(n) => {
-            conn.execute_batch("COMMIT").map_err(err)?;
-            Ok(n)
+    })
+    .map_err(err)
+}
+
+/// Runs `f` in a transaction of its own: committed when it returns `Ok`, rolled back otherwise.
+fn in_transaction<T>(
+    conn: &Connection,
+    f: impl FnOnce() -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    conn.execute_batch("BEGIN")?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(v)
         }
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
-            Err(err(e))
+            Err(e)
         }
     }
 }
@@ -217,8 +225,7 @@ pub fn run_principal_indexer(url: &str, interval: Duration, stop: Receiver<()>) 
 /// whether committed entries remain to index. The `principal_indexed_upto` row is locked first,
 /// so that the indexers of several nodes take turns; the writers never touch that row.
 pub fn index_principal_chunk(conn: &Connection) -> Result<bool, DbError> {
-    conn.execute_batch("BEGIN")?;
-    let run = || -> Result<bool, DbError> {
+    in_transaction(conn, || {
         conn.execute(
             "INSERT INTO ledger_meta (key, value) VALUES ('principal_indexed_upto', 0)
              ON CONFLICT (key) DO NOTHING",
@@ -252,17 +259,7 @@ pub fn index_principal_chunk(conn: &Connection) -> Result<bool, DbError> {
             params![upto],
         )?;
         Ok(upto < size)
-    };
-    match run() {
-        Ok(more) => {
-            conn.execute_batch("COMMIT")?;
-            Ok(more)
-        }
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            Err(e)
-        }
-    }
+    })
 }
 
 /// Takes or renews the lease on a background job for `ttl_ms`: true when `holder` has it. A
