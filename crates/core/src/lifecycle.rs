@@ -19,6 +19,37 @@ pub struct Context {
     pub now: OffsetDateTime,
 }
 
+/// How and where the principal acted for one version: recorded on that version, never copied
+/// from an earlier one.
+#[derive(Clone, Debug)]
+pub struct Act {
+    pub method: Method,
+    pub session_id: Option<String>,
+    /// The notice version the principal was shown, when the action rests on one (a grant or a
+    /// renewal): without it, nothing can be granted or extended.
+    pub shown: Option<Shown>,
+}
+
+impl Act {
+    /// An action of the system itself (expiry): no principal, no session, no notice shown.
+    pub fn system() -> Act {
+        Act {
+            method: Method::System,
+            session_id: None,
+            shown: None,
+        }
+    }
+}
+
+/// A notice version as shown to the principal: its number, the language and the SHA-256 of
+/// the rendering (see [`RenderedNotice::hash`]).
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub version: u32,
+    pub language: Lang,
+    pub text_hash: String,
+}
+
 /// A collection request after parsing.
 #[derive(Clone, Debug)]
 pub struct Collect {
@@ -37,7 +68,12 @@ fn expiry(now: OffsetDateTime, days: u32) -> OffsetDateTime {
     now + Duration::days(i64::from(days))
 }
 
-fn state_for(p: &Purpose, decision: Decision, now: OffsetDateTime) -> PurposeState {
+fn state_for(
+    p: &Purpose,
+    decision: Decision,
+    now: OffsetDateTime,
+    notice_version: u32,
+) -> PurposeState {
     let granted = decision == Decision::Granted;
     PurposeState {
         purpose: p.code.clone(),
@@ -51,6 +87,8 @@ fn state_for(p: &Purpose, decision: Decision, now: OffsetDateTime) -> PurposeSta
         data_items: p.data_items.clone(),
         legal_basis: p.legal_basis,
         validity_days: p.validity_days,
+        tracking: p.tracking,
+        notice_version: Some(notice_version),
         granted_at: granted.then_some(now),
         expires_at: granted.then(|| expiry(now, p.validity_days)),
         withdrawn_at: None,
@@ -58,29 +96,25 @@ fn state_for(p: &Purpose, decision: Decision, now: OffsetDateTime) -> PurposeSta
     }
 }
 
-/// No bundling: a mandatory purpose may not be declined while an optional one is granted
-/// (the principal could otherwise be made to "accept extras" to get the service, or be left with
-/// extras after refusing the service).
-fn check_bundling(states: &[PurposeState], now: OffsetDateTime) -> DomainResult<()> {
-    let mandatory_refused = states
-        .iter()
-        .filter(|s| s.mandatory && s.status_at(now) != Status::Active)
-        .map(|s| s.purpose.as_str())
-        .collect::<Vec<_>>();
-    let optional_granted = states
-        .iter()
-        .any(|s| !s.mandatory && s.status_at(now) == Status::Active);
-    if !mandatory_refused.is_empty() && optional_granted {
-        return Err(DomainError::invalid(
-            "mandatory_purpose_declined",
-            format!(
-                "mandatory purpose(s) {} declined while optional purposes are granted; \
-                 optional purposes cannot be granted without the mandatory ones",
-                mandatory_refused.join(", ")
-            ),
-        ));
-    }
-    Ok(())
+fn principal_action_required(what: &str) -> DomainError {
+    DomainError::invalid(
+        "principal_action_required",
+        format!(
+            "{what} needs evidence of the principal's own action: method, session_id (when there \
+             was one) and the notice_version they were shown"
+        ),
+    )
+}
+
+fn child_tracking_prohibited(code: &str) -> DomainError {
+    DomainError::invalid(
+        "child_tracking_prohibited",
+        format!(
+            "purpose {code:?} involves tracking, behavioural monitoring or targeted advertising, \
+             which consent for a child or a person who needs a guardian can never grant \
+             (DPDP Act s.9(3))"
+        ),
+    )
 }
 
 /// Collects consent under a published notice version.
@@ -129,12 +163,29 @@ pub fn collect(
             "consent for a child or a person with a disability must be given by a verified parent or guardian",
         ));
     }
+    if let Some(g) = &cmd.guardian
+        && !g.adult
+    {
+        return Err(DomainError::invalid(
+            "guardian_adult_required",
+            "a guardian's consent must record that the guardian was verified to be an adult (guardian.adult: true)",
+        ));
+    }
+    if cmd.method == Method::System {
+        return Err(invalid_method());
+    }
     let states: Vec<PurposeState> = notice
         .purposes
         .iter()
-        .map(|p| state_for(p, cmd.decisions[&p.code], ctx.now))
+        .map(|p| state_for(p, cmd.decisions[&p.code], ctx.now, notice.version))
         .collect();
-    check_bundling(&states, ctx.now)?;
+    let for_child = cmd.guardian.is_some() || cmd.requires_guardian;
+    if let Some(s) = states
+        .iter()
+        .find(|s| for_child && s.tracking && s.decision == Decision::Granted)
+    {
+        return Err(child_tracking_prohibited(&s.purpose));
+    }
     Ok(Artefact {
         id,
         version: 1,
@@ -159,13 +210,30 @@ pub fn collect(
     })
 }
 
-fn next_version(prev: &Artefact, event: Event, ctx: &Context) -> Artefact {
+/// `system` is the expiry job's method: no request may claim it.
+pub fn invalid_method() -> DomainError {
+    DomainError::invalid(
+        "invalid_method",
+        "method system is reserved for the service's own actions",
+    )
+}
+
+/// The next version: the facts of this action (who, how, from where, what was shown), the
+/// purposes carried over from `prev`.
+fn next_version(prev: &Artefact, event: Event, ctx: &Context, act: &Act) -> Artefact {
     let mut next = prev.clone();
     next.version = prev.version + 1;
     next.previous_version = Some(prev.version);
     next.event = event;
     next.initiator = ctx.initiator.clone();
     next.source_ip = ctx.source_ip.clone();
+    next.method = act.method;
+    next.session_id = act.session_id.clone();
+    if let Some(shown) = &act.shown {
+        next.notice_version = shown.version;
+        next.language = shown.language.clone();
+        next.notice_text_hash = shown.text_hash.clone();
+    }
     next.created_at = ctx.now;
     next.audit_log_id = None;
     // Materialise expiry that has passed, so the new version states the truth at its time.
@@ -193,10 +261,13 @@ fn unknown_purposes<'a>(
 }
 
 /// Changes decisions for the named purposes; the others are untouched.
+/// A grant needs `act.shown` (the principal saw a notice and acted): see
+/// [`principal_action_required`]. Declining needs nothing.
 pub fn update(
     prev: &Artefact,
     decisions: &BTreeMap<String, Decision>,
     ctx: &Context,
+    act: &Act,
 ) -> DomainResult<Artefact> {
     if decisions.is_empty() {
         return Err(DomainError::invalid(
@@ -205,7 +276,7 @@ pub fn update(
         ));
     }
     unknown_purposes(prev, decisions.keys())?;
-    let mut next = next_version(prev, Event::Updated, ctx);
+    let mut next = next_version(prev, Event::Updated, ctx, act);
     let mut changed = false;
     for s in &mut next.purposes {
         let Some(&d) = decisions.get(&s.purpose) else {
@@ -214,6 +285,13 @@ pub fn update(
         let current_active = s.status == Status::Active;
         match d {
             Decision::Granted if !current_active => {
+                let Some(shown) = &act.shown else {
+                    return Err(principal_action_required("granting a purpose"));
+                };
+                if s.tracking && prev.guardian.is_some() {
+                    return Err(child_tracking_prohibited(&s.purpose));
+                }
+                s.notice_version = Some(shown.version);
                 s.decision = Decision::Granted;
                 s.status = Status::Active;
                 s.granted_at = Some(ctx.now);
@@ -227,6 +305,9 @@ pub fn update(
                 s.status = Status::Denied;
                 s.expires_at = None;
                 s.updated_at = ctx.now;
+                if let Some(shown) = &act.shown {
+                    s.notice_version = Some(shown.version);
+                }
                 changed = true;
             }
             _ => {}
@@ -238,7 +319,6 @@ pub fn update(
             "the decisions given are already in effect",
         ));
     }
-    check_bundling(&next.purposes, ctx.now)?;
     Ok(next)
 }
 
@@ -249,13 +329,18 @@ pub fn renewable(s: &PurposeState, now: OffsetDateTime) -> bool {
 }
 
 /// Extends granted purposes (active or expired) by their validity period from now. With no
-/// purposes named, every granted purpose is renewed.
+/// purposes named, every granted purpose is renewed. `superseded` names the purposes whose
+/// current decision was made in another artefact (a later grant, denial or withdrawal there):
+/// this artefact's grant of them is history and cannot be extended. A renewal needs
+/// `act.shown`: the principal saw the notice and agreed again.
 pub fn renew(
     prev: &Artefact,
     purposes: Option<&[String]>,
     ctx: &Context,
+    act: &Act,
+    superseded: &BTreeSet<String>,
 ) -> DomainResult<Artefact> {
-    let renewable = |s: &PurposeState| renewable(s, ctx.now);
+    let renewable = |s: &PurposeState| renewable(s, ctx.now) && !superseded.contains(&s.purpose);
     let targets: BTreeSet<String> = match purposes {
         Some(list) => {
             if list.is_empty() {
@@ -267,6 +352,14 @@ pub fn renew(
             unknown_purposes(prev, list)?;
             for c in list {
                 let s = prev.purpose(c).expect("checked above");
+                if superseded.contains(c) {
+                    return Err(DomainError::conflict(
+                        "superseded",
+                        format!(
+                            "the principal's current decision on purpose {c:?} was made in another consent artefact; this one's grant cannot be renewed"
+                        ),
+                    ));
+                }
                 if !renewable(s) {
                     return Err(DomainError::conflict(
                         "not_renewable",
@@ -292,32 +385,50 @@ pub fn renew(
             "this artefact has no granted purpose to renew",
         ));
     }
-    let mut next = next_version(prev, Event::Renewed, ctx);
+    let Some(shown) = &act.shown else {
+        return Err(principal_action_required("renewing consent"));
+    };
+    let mut next = next_version(prev, Event::Renewed, ctx, act);
     for s in &mut next.purposes {
         if targets.contains(&s.purpose) {
             s.status = Status::Active;
             s.expires_at = Some(expiry(ctx.now, s.validity_days));
+            s.notice_version = Some(shown.version);
             s.updated_at = ctx.now;
         }
     }
-    check_bundling(&next.purposes, ctx.now)?;
     Ok(next)
 }
 
-/// Result of a withdrawal: the new version and the purposes whose processing may continue by law.
+/// Result of a withdrawal: the new version (or, when every purpose named was already
+/// withdrawn, the current one, unchanged) and the purposes whose processing may continue by law.
 #[derive(Clone, Debug)]
 pub struct Withdrawal {
     pub artefact: Artefact,
     pub legal_exceptions: Vec<String>,
+    /// False when the withdrawal had already taken effect: nothing new is written.
+    pub changed: bool,
 }
 
-/// Withdraws the named active purposes, or all active ones. Withdrawing a purpose that is not
-/// active is an error (the caller records the attempt).
+/// Withdraws the named active purposes, or all active ones. Naming a purpose that is denied or
+/// expired is an error (the caller records the attempt); naming one already withdrawn is not:
+/// a repeated withdrawal answers with the current version and changes nothing.
 pub fn withdraw(
     prev: &Artefact,
     purposes: Option<&[String]>,
     ctx: &Context,
+    act: &Act,
 ) -> DomainResult<Withdrawal> {
+    let repeat = |targets: &[String]| Withdrawal {
+        artefact: prev.clone(),
+        legal_exceptions: prev
+            .purposes
+            .iter()
+            .filter(|s| targets.contains(&s.purpose) && s.legal_basis.survives_withdrawal())
+            .map(|s| s.purpose.clone())
+            .collect(),
+        changed: false,
+    };
     let targets: Vec<String> = match purposes {
         Some(list) => {
             if list.is_empty() {
@@ -330,8 +441,9 @@ pub fn withdraw(
             let inactive: Vec<String> = list
                 .iter()
                 .filter(|c| {
-                    prev.purpose(c)
-                        .is_some_and(|s| s.status_at(ctx.now) != Status::Active)
+                    prev.purpose(c).is_some_and(|s| {
+                        !matches!(s.status_at(ctx.now), Status::Active | Status::Withdrawn)
+                    })
                 })
                 .map(|c| {
                     format!(
@@ -354,7 +466,18 @@ pub fn withdraw(
             let mut v = list.to_vec();
             v.sort();
             v.dedup();
-            v
+            let active: Vec<String> = v
+                .iter()
+                .filter(|c| {
+                    prev.purpose(c)
+                        .is_some_and(|s| s.status_at(ctx.now) == Status::Active)
+                })
+                .cloned()
+                .collect();
+            if active.is_empty() {
+                return Ok(repeat(&v));
+            }
+            active
         }
         None => {
             let v: Vec<String> = prev
@@ -364,6 +487,15 @@ pub fn withdraw(
                 .map(|s| s.purpose.clone())
                 .collect();
             if v.is_empty() {
+                let withdrawn: Vec<String> = prev
+                    .purposes
+                    .iter()
+                    .filter(|s| s.status == Status::Withdrawn)
+                    .map(|s| s.purpose.clone())
+                    .collect();
+                if !withdrawn.is_empty() {
+                    return Ok(repeat(&withdrawn));
+                }
                 return Err(DomainError::conflict(
                     "not_active",
                     "this artefact has no active purpose to withdraw",
@@ -372,7 +504,7 @@ pub fn withdraw(
             v
         }
     };
-    let mut next = next_version(prev, Event::Withdrawn, ctx);
+    let mut next = next_version(prev, Event::Withdrawn, ctx, act);
     let mut legal_exceptions = Vec::new();
     for s in &mut next.purposes {
         if targets.contains(&s.purpose) {
@@ -387,6 +519,7 @@ pub fn withdraw(
     Ok(Withdrawal {
         artefact: next,
         legal_exceptions,
+        changed: true,
     })
 }
 
@@ -396,7 +529,7 @@ pub fn expire(prev: &Artefact, ctx: &Context) -> Option<Artefact> {
         .purposes
         .iter()
         .any(|s| s.status == Status::Active && s.status_at(ctx.now) == Status::Expired);
-    due.then(|| next_version(prev, Event::Expired, ctx))
+    due.then(|| next_version(prev, Event::Expired, ctx, &Act::system()))
 }
 
 /// Why a validation answered as it did.

@@ -72,6 +72,10 @@ pub struct Purpose {
     /// The law or rule relied on, for `legal_obligation` and `legitimate_use`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_reference: Option<String>,
+    /// The purpose involves tracking, behavioural monitoring or targeted advertising: never
+    /// granted for a child or a person who needs a guardian (DPDP Act s.9(3)).
+    #[serde(default)]
+    pub tracking: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -273,6 +277,8 @@ pub enum Method {
     Ivr,
     Sms,
     Kiosk,
+    /// The service itself (the expiry job); never accepted in a request.
+    System,
 }
 
 /// What produced an artefact version.
@@ -300,6 +306,9 @@ pub struct Guardian {
     /// Reference of that verification (token id, not the document itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_ref: Option<String>,
+    /// The fiduciary verified that the guardian is an adult (DPDP Rules, rule 10): required.
+    #[serde(default)]
+    pub adult: bool,
 }
 
 /// One purpose inside an artefact version.
@@ -313,6 +322,13 @@ pub struct PurposeState {
     pub data_items: Vec<String>,
     pub legal_basis: LegalBasis,
     pub validity_days: u32,
+    /// Tracking, behavioural monitoring or targeted advertising (see [`Purpose::tracking`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tracking: bool,
+    /// The notice version under which the principal last decided this purpose (absent in
+    /// versions written before it was recorded: then the artefact's `notice_version`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_version: Option<u32>,
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub granted_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option", default)]

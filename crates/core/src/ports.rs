@@ -49,8 +49,10 @@ pub trait Tx {
 
     /// The latest version of an artefact.
     fn artefact(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Artefact>>;
-    /// Appends a version and points the consent index of each of its purposes at it.
-    fn insert_artefact(&mut self, artefact: &Artefact) -> StoreResult<()>;
+    /// Appends a version, and points the consent index of exactly the purposes in `index` at it
+    /// (the use case decides which: those the principal decided in this action, see
+    /// `usecases::index_targets`). Every other purpose's index row is left as it is.
+    fn insert_artefact(&mut self, artefact: &Artefact, index: &[String]) -> StoreResult<()>;
     /// The latest decision of a principal on a purpose (from an index, never a scan).
     fn consent_state(
         &mut self,

@@ -6,11 +6,11 @@
 use crate::audit::{Action, AuditRecord};
 use crate::error::{DomainError, ErrorKind};
 use crate::lang::Lang;
-use crate::lifecycle::{self, Context, Reason};
+use crate::lifecycle::{self, Act, Context, Reason, Shown};
 use crate::model::*;
 use crate::ports::{StoreError, Tx};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -50,6 +50,10 @@ impl Actor {
             source_ip: self.source_ip.clone(),
             now,
         }
+    }
+    /// The principal acting for themselves (a principal token or sign-in).
+    pub fn is_principal(&self) -> bool {
+        self.initiator == "principal"
     }
     pub fn record(&self, action: Action) -> AuditRecord {
         AuditRecord {
@@ -192,6 +196,10 @@ pub struct NewPurpose {
     pub legal_basis: LegalBasis,
     #[serde(default)]
     pub legal_reference: Option<String>,
+    /// Tracking, behavioural monitoring or targeted advertising (default false): never granted
+    /// for a child or a person who needs a guardian.
+    #[serde(default)]
+    pub tracking: bool,
 }
 
 fn default_basis() -> LegalBasis {
@@ -271,6 +279,7 @@ pub fn create_purpose(tx: &mut dyn Tx, actor: &Actor, input: NewPurpose) -> Resu
         retention_days: input.retention_days,
         legal_basis: input.legal_basis,
         legal_reference: input.legal_reference,
+        tracking: input.tracking,
         created_at: tx.now(),
     };
     tx.insert_purpose(fid, &p)?;
@@ -500,6 +509,7 @@ fn record_artefact(
     a: &mut Artefact,
     action: Action,
     only: Option<&[String]>,
+    index: &[String],
 ) -> Result<()> {
     let mut first = None;
     for s in &a.purposes {
@@ -519,7 +529,155 @@ fn record_artefact(
         first.get_or_insert(idx);
     }
     a.audit_log_id = first;
-    tx.insert_artefact(a)?;
+    tx.insert_artefact(a, index)?;
+    Ok(())
+}
+
+/// The purposes of `next` whose consent index row this version takes over. The rule (see
+/// docs/api.md, "One truth per principal and purpose"): the index holds, per principal and
+/// purpose, the principal's latest decision. So a version points the index at itself for the
+/// purposes the principal `decided` in this action (a grant, denial, renewal or withdrawal of
+/// that purpose), and for a purpose whose state changed only as a consequence (expiry made
+/// real) only when the index already points at this artefact. Every other row stays as it is:
+/// a version of an older artefact never overwrites a later decision made elsewhere.
+pub fn index_targets(
+    tx: &mut dyn Tx,
+    prev: &Artefact,
+    next: &Artefact,
+    decided: &[String],
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for (n, p) in next.purposes.iter().zip(&prev.purposes) {
+        if decided.contains(&n.purpose) {
+            out.push(n.purpose.clone());
+            continue;
+        }
+        if n == p {
+            continue;
+        }
+        let here = tx
+            .consent_state(next.fiduciary_id, &next.principal_id, &n.purpose)?
+            .is_some_and(|i| i.artefact_id == next.id);
+        if here {
+            out.push(n.purpose.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The purposes of `a` whose current decision lives in another artefact.
+fn superseded(tx: &mut dyn Tx, a: &Artefact) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    for s in &a.purposes {
+        if tx
+            .consent_state(a.fiduciary_id, &a.principal_id, &s.purpose)?
+            .is_some_and(|i| i.artefact_id != a.id)
+        {
+            out.insert(s.purpose.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// How the principal acted, as a lifecycle request states it (the fields of the HTTP body).
+/// A fiduciary reporting a grant or renewal made in its own app must give `method` and
+/// `notice_version` (and `session_id` when there was one); the principal acting through
+/// `/v1/me` is the evidence itself, and `notice_version` then defaults to the artefact's.
+#[derive(Clone, Debug, Default)]
+pub struct ActRequest {
+    pub method: Option<Method>,
+    pub session_id: Option<String>,
+    pub notice_version: Option<u32>,
+    pub language: Option<Lang>,
+}
+
+fn check_session(session_id: &Option<String>) -> std::result::Result<(), DomainError> {
+    if let Some(s) = session_id {
+        check_text("session_id", s, 128)?;
+    }
+    Ok(())
+}
+
+/// Turns a request's statement of the principal's action into the facts of the new version.
+/// Returns the act and, when a notice version was shown, that version (to check that what is
+/// granted is in it).
+fn resolve_act(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    prev: &Artefact,
+    req: &ActRequest,
+) -> Result<(Act, Option<NoticeVersion>)> {
+    check_session(&req.session_id)?;
+    if req.method == Some(Method::System) {
+        return Err(lifecycle::invalid_method().into());
+    }
+    let method = req.method.unwrap_or(if actor.is_principal() {
+        Method::Web
+    } else {
+        Method::Api
+    });
+    // A fiduciary's statement counts as evidence only with both the channel and the notice.
+    let version = match (req.notice_version, actor.is_principal(), req.method) {
+        (Some(v), _, _) if actor.is_principal() || req.method.is_some() => Some(v),
+        (None, true, _) => Some(prev.notice_version),
+        _ => None,
+    };
+    let mut shown = None;
+    let mut notice = None;
+    if let Some(v) = version {
+        let Some(n) = tx.notice_version(actor.fiduciary_id, prev.notice_id, v)? else {
+            return Err(DomainError::invalid(
+                "notice_version_not_published",
+                format!("notice version {v} is not published"),
+            )
+            .into());
+        };
+        let language = req
+            .language
+            .clone()
+            .unwrap_or_else(|| prev.language.clone());
+        let Some(rendered) = n.render(&language) else {
+            return Err(DomainError::invalid(
+                "language_not_in_notice",
+                format!("notice version {v} has no text in language {language}"),
+            )
+            .into());
+        };
+        shown = Some(Shown {
+            version: v,
+            language,
+            text_hash: rendered.hash(),
+        });
+        notice = Some(n);
+    }
+    Ok((
+        Act {
+            method,
+            session_id: req.session_id.clone(),
+            shown,
+        },
+        notice,
+    ))
+}
+
+/// Every purpose granted or extended in `next` (relative to `prev`) must be part of the notice
+/// version the principal was shown.
+fn check_in_notice(prev: &Artefact, next: &Artefact, notice: Option<&NoticeVersion>) -> Result<()> {
+    let Some(n) = notice else { return Ok(()) };
+    for (a, b) in next.purposes.iter().zip(&prev.purposes) {
+        let extended = a.status == Status::Active
+            && (a.expires_at != b.expires_at || b.status != Status::Active);
+        if extended && n.purpose(&a.purpose).is_none() {
+            return Err(DomainError::invalid(
+                "purpose_not_in_notice",
+                format!(
+                    "purpose {:?} is not part of notice version {}: the principal was not shown it",
+                    a.purpose, n.version
+                ),
+            )
+            .into());
+        }
+    }
     Ok(())
 }
 
@@ -533,7 +691,7 @@ fn record_rejection(
     purposes: Option<&[String]>,
     err: DomainError,
 ) -> Error {
-    if err.kind != ErrorKind::Conflict && err.code != "mandatory_purpose_declined" {
+    if err.kind != ErrorKind::Conflict {
         return err.into();
     }
     let named: Vec<String> = match purposes {
@@ -568,9 +726,7 @@ fn record_rejection(
 
 pub fn collect(tx: &mut dyn Tx, actor: &Actor, req: CollectRequest) -> Result<Artefact> {
     check_principal_id(&req.principal_id)?;
-    if let Some(s) = &req.session_id {
-        check_text("session_id", s, 128)?;
-    }
+    check_session(&req.session_id)?;
     if let Some(g) = &req.guardian {
         check_principal_id(&g.principal_id)?;
         check_code("guardian.relationship", &g.relationship)?;
@@ -602,7 +758,9 @@ pub fn collect(tx: &mut dyn Tx, actor: &Actor, req: CollectRequest) -> Result<Ar
         requires_guardian: req.requires_guardian,
     };
     let mut a = lifecycle::collect(&notice, cmd, &actor.ctx(tx.now()), Uuid::now_v7())?;
-    record_artefact(tx, actor, &mut a, Action::ConsentCollected, None)?;
+    // A new collection is the principal's decision on every purpose it names.
+    let all: Vec<String> = a.purposes.iter().map(|s| s.purpose.clone()).collect();
+    record_artefact(tx, actor, &mut a, Action::ConsentCollected, None, &all)?;
     Ok(a)
 }
 
@@ -617,10 +775,13 @@ pub fn update(
     actor: &Actor,
     id: Uuid,
     decisions: &BTreeMap<String, Decision>,
+    how: &ActRequest,
 ) -> Result<Artefact> {
     let prev = load(tx, actor.fiduciary_id, id)?;
-    match lifecycle::update(&prev, decisions, &actor.ctx(tx.now())) {
+    let (act, notice) = resolve_act(tx, actor, &prev, how)?;
+    match lifecycle::update(&prev, decisions, &actor.ctx(tx.now()), &act) {
         Ok(mut a) => {
+            check_in_notice(&prev, &a, notice.as_ref())?;
             // Only the purposes this update changed get an entry.
             let changed: Vec<String> = a
                 .purposes
@@ -631,7 +792,20 @@ pub fn update(
                 })
                 .map(|(n, _)| n.purpose.clone())
                 .collect();
-            record_artefact(tx, actor, &mut a, Action::ConsentUpdated, Some(&changed))?;
+            let decided: Vec<String> = changed
+                .iter()
+                .filter(|c| decisions.contains_key(*c))
+                .cloned()
+                .collect();
+            let index = index_targets(tx, &prev, &a, &decided)?;
+            record_artefact(
+                tx,
+                actor,
+                &mut a,
+                Action::ConsentUpdated,
+                Some(&changed),
+                &index,
+            )?;
             Ok(a)
         }
         Err(e) => {
@@ -646,10 +820,14 @@ pub fn renew(
     actor: &Actor,
     id: Uuid,
     purposes: Option<&[String]>,
+    how: &ActRequest,
 ) -> Result<Artefact> {
     let prev = load(tx, actor.fiduciary_id, id)?;
-    match lifecycle::renew(&prev, purposes, &actor.ctx(tx.now())) {
+    let (act, notice) = resolve_act(tx, actor, &prev, how)?;
+    let gone = superseded(tx, &prev)?;
+    match lifecycle::renew(&prev, purposes, &actor.ctx(tx.now()), &act, &gone) {
         Ok(mut a) => {
+            check_in_notice(&prev, &a, notice.as_ref())?;
             // The purposes this renewal covered: those named, or every renewable one. (Not
             // "those whose expiry moved": a renewal at the instant of the grant moves nothing,
             // yet it is a new version and must be on the audit trail.)
@@ -659,11 +837,19 @@ pub fn renew(
                 None => prev
                     .purposes
                     .iter()
-                    .filter(|s| lifecycle::renewable(s, now))
+                    .filter(|s| lifecycle::renewable(s, now) && !gone.contains(&s.purpose))
                     .map(|s| s.purpose.clone())
                     .collect(),
             };
-            record_artefact(tx, actor, &mut a, Action::ConsentRenewed, Some(&renewed))?;
+            let index = index_targets(tx, &prev, &a, &renewed)?;
+            record_artefact(
+                tx,
+                actor,
+                &mut a,
+                Action::ConsentRenewed,
+                Some(&renewed),
+                &index,
+            )?;
             Ok(a)
         }
         Err(e) => Err(record_rejection(tx, actor, &prev, purposes, e)),
@@ -675,9 +861,25 @@ pub fn withdraw(
     actor: &Actor,
     id: Uuid,
     purposes: Option<&[String]>,
+    how: &ActRequest,
 ) -> Result<lifecycle::Withdrawal> {
     let prev = load(tx, actor.fiduciary_id, id)?;
-    match lifecycle::withdraw(&prev, purposes, &actor.ctx(tx.now())) {
+    check_session(&how.session_id)?;
+    if how.method == Some(Method::System) {
+        return Err(lifecycle::invalid_method().into());
+    }
+    // A withdrawal shows no notice: the artefact keeps the notice version it is held under.
+    let act = Act {
+        method: how.method.unwrap_or(if actor.is_principal() {
+            Method::Web
+        } else {
+            Method::Api
+        }),
+        session_id: how.session_id.clone(),
+        shown: None,
+    };
+    match lifecycle::withdraw(&prev, purposes, &actor.ctx(tx.now()), &act) {
+        Ok(w) if !w.changed => Ok(w),
         Ok(mut w) => {
             // The purposes this withdrawal changed (not those withdrawn by an earlier version,
             // even one written at the same instant).
@@ -708,7 +910,8 @@ pub fn withdraw(
                 first.get_or_insert(idx);
             }
             w.artefact.audit_log_id = first;
-            tx.insert_artefact(&w.artefact)?;
+            let index = index_targets(tx, &prev, &w.artefact, &changed)?;
+            tx.insert_artefact(&w.artefact, &index)?;
             Ok(w)
         }
         Err(e) => Err(record_rejection(tx, actor, &prev, purposes, e)),
@@ -744,6 +947,13 @@ pub fn validate(tx: &mut dyn Tx, actor: &Actor, req: &ValidateRequest) -> Result
     let fid = actor.fiduciary_id;
     let indexed = tx.consent_state(fid, &req.principal_id, &req.purpose)?;
     if indexed.is_none() && tx.purpose(fid, &req.purpose)?.is_none() {
+        // Recorded too: a fiduciary asking about a purpose it never defined is on the record.
+        tx.append_audit(&AuditRecord {
+            principal_id: Some(req.principal_id.clone()),
+            purpose: Some(req.purpose.clone()),
+            outcome: "unknown_purpose".into(),
+            ..actor.record(Action::ConsentValidated)
+        })?;
         return Err(DomainError::invalid(
             "unknown_purpose",
             format!("purpose {:?} does not exist", req.purpose),
@@ -802,7 +1012,15 @@ pub fn expire_due(tx: &mut dyn Tx, limit: usize) -> Result<usize> {
                 .filter(|(n, p)| n.status == Status::Expired && p.status == Status::Active)
                 .map(|(n, _)| n.purpose.clone())
                 .collect();
-            record_artefact(tx, &actor, &mut a, Action::ConsentExpired, Some(&expired))?;
+            let index = index_targets(tx, &prev, &a, &[])?;
+            record_artefact(
+                tx,
+                &actor,
+                &mut a,
+                Action::ConsentExpired,
+                Some(&expired),
+                &index,
+            )?;
             n += 1;
         }
     }

@@ -6,18 +6,19 @@
 //! version, or the error) is compared with a small model of the rules.
 
 use anumodan_core::Lang;
-use anumodan_core::lifecycle::{self, Collect, Context, Reason};
+use anumodan_core::lifecycle::{self, Act, Collect, Context, Reason, Shown};
 use anumodan_core::model::*;
 use proptest::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 const T0: OffsetDateTime = datetime!(2026-01-15 10:00:00 UTC);
 
-/// The notice's purposes: (code, mandatory, legal basis, data items). Two mandatory purposes,
-/// so bundling has something to bite on, and two whose processing survives withdrawal.
+/// The notice's purposes: (code, mandatory, legal basis, data items). Two mandatory purposes
+/// (each decided independently of the optional ones), and two whose processing survives
+/// withdrawal.
 const PURPOSES: [(&str, bool, LegalBasis, &[&str]); 5] = [
     ("account", true, LegalBasis::Consent, &["name", "mobile"]),
     (
@@ -37,6 +38,8 @@ const PURPOSES: [(&str, bool, LegalBasis, &[&str]); 5] = [
 ];
 /// Index used for a purpose the notice does not have.
 const UNKNOWN: usize = PURPOSES.len();
+/// The version of the hand-built notice (shown in every command).
+const NOTICE_VERSION: u32 = 3;
 
 fn code(i: usize) -> String {
     PURPOSES
@@ -63,6 +66,7 @@ fn notice(validity: &[u32]) -> NoticeVersion {
             retention_days: 30,
             legal_basis: basis,
             legal_reference: basis.survives_withdrawal().then(|| "Some Act".into()),
+            tracking: false,
             created_at: T0,
         })
         .collect();
@@ -100,6 +104,21 @@ fn notice(validity: &[u32]) -> NoticeVersion {
         .map(|l| (l.clone(), v.render(l).unwrap().hash()))
         .collect();
     v
+}
+
+/// How the principal acted in every command of the test: on the web, in session `s-2`, shown
+/// notice version 1 in English.
+fn act(n: &NoticeVersion) -> Act {
+    let en = Lang::parse("en").unwrap();
+    Act {
+        method: Method::Web,
+        session_id: Some("s-2".into()),
+        shown: Some(Shown {
+            version: n.version,
+            text_hash: n.text_hashes[&en].clone(),
+            language: en,
+        }),
+    }
 }
 
 fn ctx(now: OffsetDateTime) -> Context {
@@ -141,18 +160,6 @@ fn cmd() -> impl Strategy<Value = Cmd> {
     ]
 }
 
-fn bundling_ok(a: &Artefact, now: OffsetDateTime) -> bool {
-    let mandatory_refused = a
-        .purposes
-        .iter()
-        .any(|s| s.mandatory && s.status_at(now) != Status::Active);
-    let optional_granted = a
-        .purposes
-        .iter()
-        .any(|s| !s.mandatory && s.status_at(now) == Status::Active);
-    !(mandatory_refused && optional_granted)
-}
-
 fn json(a: &Artefact) -> serde_json::Value {
     serde_json::to_value(a).unwrap()
 }
@@ -188,8 +195,21 @@ fn check_invariants(
     prop_assert_eq!(&a.notice_text_hash, &first.notice_text_hash);
     prop_assert_eq!(&a.language, &first.language);
     prop_assert_eq!(a.collected_at, first.collected_at);
-    prop_assert_eq!(a.method, first.method);
-    prop_assert_eq!(&a.session_id, &first.session_id);
+    // Each version records its own action: the collection's, the command's, or the system's.
+    match (a.version, a.event) {
+        (1, _) => {
+            prop_assert_eq!(a.method, Method::Web);
+            prop_assert_eq!(a.session_id.as_deref(), Some("s-1"));
+        }
+        (_, Event::Expired) => {
+            prop_assert_eq!(a.method, Method::System);
+            prop_assert_eq!(&a.session_id, &None);
+        }
+        _ => {
+            prop_assert_eq!(a.method, Method::Web);
+            prop_assert_eq!(a.session_id.as_deref(), Some("s-2"));
+        }
+    }
     prop_assert_eq!(&a.guardian, &first.guardian);
     prop_assert_eq!(a.fiduciary_id, first.fiduciary_id);
 
@@ -325,12 +345,14 @@ fn model_update(prev: &Artefact, d: &[(usize, bool)], now: OffsetDateTime) -> Ex
             s.granted_at = Some(now);
             s.expires_at = Some(now + Duration::days(i64::from(s.validity_days)));
             s.withdrawn_at = None;
+            s.notice_version = Some(NOTICE_VERSION);
             s.updated_at = now;
             changed = true;
         } else if !grant && (s.decision == Decision::Granted || s.status == Status::Active) {
             s.decision = Decision::Denied;
             s.status = Status::Denied;
             s.expires_at = None;
+            s.notice_version = Some(NOTICE_VERSION);
             s.updated_at = now;
             changed = true;
         }
@@ -388,16 +410,43 @@ fn model_renew(prev: &Artefact, list: Option<&[usize]>, now: OffsetDateTime) -> 
     Ok(model_apply(prev, targets, now, |s| {
         s.status = Status::Active;
         s.expires_at = Some(now + Duration::days(i64::from(s.validity_days)));
+        s.notice_version = Some(NOTICE_VERSION);
     }))
 }
 
-fn model_withdraw(prev: &Artefact, list: Option<&[usize]>, now: OffsetDateTime) -> Expected {
-    let active = |i: usize| prev.purposes[i].status_at(now) == Status::Active;
-    let targets = model_targets(list, active, "not_active")?;
-    Ok(model_apply(prev, targets, now, |s| {
+/// A withdrawal: Ok(None) when it had already taken effect (nothing new is written).
+fn model_withdraw(
+    prev: &Artefact,
+    list: Option<&[usize]>,
+    now: OffsetDateTime,
+) -> Result<Option<Vec<PurposeState>>, &'static str> {
+    let status = |i: usize| prev.purposes[i].status_at(now);
+    let active = |i: usize| status(i) == Status::Active;
+    let targets = match list {
+        Some([]) => return Err("empty_purposes"),
+        Some(l) if l.contains(&UNKNOWN) => return Err("unknown_purpose"),
+        Some(l)
+            if l.iter()
+                .any(|&i| !matches!(status(i), Status::Active | Status::Withdrawn)) =>
+        {
+            return Err("not_active");
+        }
+        Some(l) => l.iter().copied().filter(|&i| active(i)).collect::<Vec<_>>(),
+        None => {
+            let v: Vec<usize> = (0..PURPOSES.len()).filter(|&i| active(i)).collect();
+            if v.is_empty() && !(0..PURPOSES.len()).any(|i| status(i) == Status::Withdrawn) {
+                return Err("not_active");
+            }
+            v
+        }
+    };
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(model_apply(prev, targets, now, |s| {
         s.status = Status::Withdrawn;
         s.withdrawn_at = Some(now);
-    }))
+    })))
 }
 
 /// The decision a test's boolean stands for.
@@ -439,32 +488,14 @@ fn compare(
     expected: Expected,
     event: Event,
     now: OffsetDateTime,
-    bundling_checked: bool,
 ) -> Result<(), TestCaseError> {
     match (got, expected) {
         (Ok(next), Ok(purposes)) => {
-            if bundling_checked && !bundling_ok(next, now) {
-                return Err(TestCaseError::fail(format!(
-                    "a bundled state was accepted: {:?}",
-                    next.purposes
-                )));
-            }
             check_step(prev, next, event, now)?;
             prop_assert_eq!(&next.purposes, &purposes);
         }
-        (Err(e), Ok(purposes)) => {
-            // The only reason the model does not know of: the result would be bundled.
-            prop_assert_eq!(e.code, "mandatory_purpose_declined", "{}", e);
-            prop_assert!(bundling_checked);
-            let would_be = Artefact {
-                purposes,
-                ..prev.clone()
-            };
-            prop_assert!(
-                !bundling_ok(&would_be, now),
-                "refused without reason: {}",
-                e
-            );
+        (Err(e), Ok(_)) => {
+            return Err(TestCaseError::fail(format!("refused without reason: {e}")));
         }
         (Ok(next), Err(code)) => {
             return Err(TestCaseError::fail(format!(
@@ -490,6 +521,7 @@ fn run(
         relationship: "parent".into(),
         verification_method: "digilocker".into(),
         verification_ref: None,
+        adult: true,
     });
     let decisions: BTreeMap<String, Decision> = initial
         .iter()
@@ -504,23 +536,16 @@ fn run(
     );
     let mut now = T0;
     let collected = lifecycle::collect(&n, collect, &ctx(now), Uuid::from_u128(42));
-    let mandatory_denied = (0..PURPOSES.len()).any(|i| PURPOSES[i].1 && !initial[i]);
-    let optional_granted = (0..PURPOSES.len()).any(|i| !PURPOSES[i].1 && initial[i]);
     let mut a = match collected {
         Err(e) => {
-            if requires_guardian && !with_guardian {
-                prop_assert_eq!(e.code, "guardian_required");
-            } else {
-                prop_assert_eq!(e.code, "mandatory_purpose_declined");
-                prop_assert!(mandatory_denied && optional_granted);
-            }
+            // Purposes are decided independently: a guardian's absence is the only refusal.
+            prop_assert!(requires_guardian && !with_guardian, "{}", e);
+            prop_assert_eq!(e.code, "guardian_required");
             return Ok(());
         }
         Ok(a) => a,
     };
     prop_assert!(!requires_guardian || with_guardian);
-    prop_assert!(!(mandatory_denied && optional_granted));
-    prop_assert!(bundling_ok(&a, now));
     prop_assert_eq!(a.version, 1);
     prop_assert_eq!(a.previous_version, None);
     prop_assert_eq!(a.event, Event::Collected);
@@ -552,95 +577,105 @@ fn run(
 
     for c in cmds {
         let before = json(&a);
-        let next: Option<Artefact> =
-            match &c {
-                Cmd::Advance(secs) => {
-                    now += Duration::seconds(*secs);
-                    None
-                }
-                Cmd::ToExpiry(i, ms) => {
-                    if let Some(e) = a.purposes[*i].expires_at {
-                        let t = e + Duration::milliseconds(*ms);
-                        if t >= now {
-                            now = t;
-                        }
+        let next: Option<Artefact> = match &c {
+            Cmd::Advance(secs) => {
+                now += Duration::seconds(*secs);
+                None
+            }
+            Cmd::ToExpiry(i, ms) => {
+                if let Some(e) = a.purposes[*i].expires_at {
+                    let t = e + Duration::milliseconds(*ms);
+                    if t >= now {
+                        now = t;
                     }
-                    None
                 }
-                Cmd::Expire => {
-                    let due = a
+                None
+            }
+            Cmd::Expire => {
+                let due = a
+                    .purposes
+                    .iter()
+                    .any(|s| s.status == Status::Active && s.status_at(now) == Status::Expired);
+                let got = lifecycle::expire(&a, &ctx(now));
+                prop_assert_eq!(got.is_some(), due);
+                if let Some(next) = &got {
+                    check_step(&a, next, Event::Expired, now)?;
+                    let expected: Vec<PurposeState> =
+                        a.purposes.iter().map(|s| materialised(s, now)).collect();
+                    prop_assert_eq!(&next.purposes, &expected);
+                    prop_assert!(
+                        next.purposes
+                            .iter()
+                            .all(|s| s.status != Status::Active
+                                || s.status_at(now) == Status::Active)
+                    );
+                    // Idempotent: nothing is due right after.
+                    prop_assert!(lifecycle::expire(next, &ctx(now)).is_none());
+                }
+                got
+            }
+            Cmd::Update(d) => {
+                let map: BTreeMap<String, Decision> =
+                    d.iter().map(|&(i, g)| (code(i), decision(g))).collect();
+                let got = lifecycle::update(&a, &map, &ctx(now), &act(&n));
+                let expected = model_update(&a, d, now);
+                compare(&a, &got, expected, Event::Updated, now)?;
+                got.ok()
+            }
+            Cmd::Renew(list) => {
+                let codes = codes_of(list);
+                let got =
+                    lifecycle::renew(&a, codes.as_deref(), &ctx(now), &act(&n), &BTreeSet::new());
+                let expected = model_renew(&a, list.as_deref(), now);
+                compare(&a, &got, expected, Event::Renewed, now)?;
+                got.ok()
+            }
+            Cmd::Withdraw(list) => {
+                let codes = codes_of(list);
+                let got = lifecycle::withdraw(&a, codes.as_deref(), &ctx(now), &act(&n));
+                let expected = model_withdraw(&a, list.as_deref(), now);
+                // A withdrawal already in effect answers with the current version, unchanged.
+                if let (Ok(w), Ok(None)) = (&got, &expected) {
+                    prop_assert!(!w.changed);
+                    prop_assert_eq!(json(&w.artefact), json(&a));
+                    continue;
+                }
+                let artefact = got
+                    .as_ref()
+                    .map(|w| w.artefact.clone())
+                    .map_err(Clone::clone);
+                let expected = expected.map(|e| e.unwrap_or_default());
+                compare(&a, &artefact, expected, Event::Withdrawn, now)?;
+                if let Ok(w) = &got {
+                    prop_assert!(w.changed);
+                    let legal: Vec<String> = w
+                        .artefact
                         .purposes
                         .iter()
-                        .any(|s| s.status == Status::Active && s.status_at(now) == Status::Expired);
-                    let got = lifecycle::expire(&a, &ctx(now));
-                    prop_assert_eq!(got.is_some(), due);
-                    if let Some(next) = &got {
-                        check_step(&a, next, Event::Expired, now)?;
-                        let expected: Vec<PurposeState> =
-                            a.purposes.iter().map(|s| materialised(s, now)).collect();
-                        prop_assert_eq!(&next.purposes, &expected);
-                        prop_assert!(
-                            next.purposes.iter().all(|s| s.status != Status::Active
-                                || s.status_at(now) == Status::Active)
-                        );
-                        // Idempotent: nothing is due right after.
-                        prop_assert!(lifecycle::expire(next, &ctx(now)).is_none());
-                    }
-                    got
-                }
-                Cmd::Update(d) => {
-                    let map: BTreeMap<String, Decision> =
-                        d.iter().map(|&(i, g)| (code(i), decision(g))).collect();
-                    let got = lifecycle::update(&a, &map, &ctx(now));
-                    let expected = model_update(&a, d, now);
-                    compare(&a, &got, expected, Event::Updated, now, true)?;
-                    got.ok()
-                }
-                Cmd::Renew(list) => {
-                    let codes = codes_of(list);
-                    let got = lifecycle::renew(&a, codes.as_deref(), &ctx(now));
-                    let expected = model_renew(&a, list.as_deref(), now);
-                    compare(&a, &got, expected, Event::Renewed, now, true)?;
-                    got.ok()
-                }
-                Cmd::Withdraw(list) => {
-                    let codes = codes_of(list);
-                    let got = lifecycle::withdraw(&a, codes.as_deref(), &ctx(now));
-                    let expected = model_withdraw(&a, list.as_deref(), now);
-                    let artefact = got
-                        .as_ref()
-                        .map(|w| w.artefact.clone())
-                        .map_err(Clone::clone);
-                    compare(&a, &artefact, expected, Event::Withdrawn, now, false)?;
-                    if let Ok(w) = &got {
-                        let legal: Vec<String> = w
-                            .artefact
-                            .purposes
-                            .iter()
-                            .zip(&a.purposes)
-                            .filter(|(n, p)| {
-                                n.status == Status::Withdrawn
-                                    && p.status_at(now) == Status::Active
-                                    && n.legal_basis.survives_withdrawal()
-                            })
-                            .map(|(n, _)| n.purpose.clone())
-                            .collect();
-                        prop_assert_eq!(&w.legal_exceptions, &legal);
-                        // Immediate effect: a withdrawn purpose is no longer valid unless by law.
-                        for s in &w.artefact.purposes {
-                            if s.status == Status::Withdrawn {
-                                let (valid, reason) = lifecycle::validate(Some(s), None, now);
-                                prop_assert_eq!(valid, s.legal_basis.survives_withdrawal());
-                                prop_assert!(matches!(
-                                    reason,
-                                    Reason::Withdrawn | Reason::LegalException
-                                ));
-                            }
+                        .zip(&a.purposes)
+                        .filter(|(n, p)| {
+                            n.status == Status::Withdrawn
+                                && p.status_at(now) == Status::Active
+                                && n.legal_basis.survives_withdrawal()
+                        })
+                        .map(|(n, _)| n.purpose.clone())
+                        .collect();
+                    prop_assert_eq!(&w.legal_exceptions, &legal);
+                    // Immediate effect: a withdrawn purpose is no longer valid unless by law.
+                    for s in &w.artefact.purposes {
+                        if s.status == Status::Withdrawn {
+                            let (valid, reason) = lifecycle::validate(Some(s), None, now);
+                            prop_assert_eq!(valid, s.legal_basis.survives_withdrawal());
+                            prop_assert!(matches!(
+                                reason,
+                                Reason::Withdrawn | Reason::LegalException
+                            ));
                         }
                     }
-                    got.ok().map(|w| w.artefact)
                 }
-            };
+                got.ok().map(|w| w.artefact)
+            }
+        };
         // The previous version is a value: a command, failed or not, never changes it.
         prop_assert_eq!(json(&a), before);
         if let Some(next) = next {

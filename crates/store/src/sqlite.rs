@@ -1432,7 +1432,7 @@ impl Tx for WriteTx<'_> {
         Ok(Some(a))
     }
 
-    fn insert_artefact(&mut self, a: &Artefact) -> StoreResult<()> {
+    fn insert_artefact(&mut self, a: &Artefact, index: &[String]) -> StoreResult<()> {
         let f = self.fid(a.fiduciary_id)?;
         let principal = self.keys.pseudonym(a.fiduciary_id, &a.principal_id);
         let sealed =
@@ -1464,7 +1464,9 @@ impl Tx for WriteTx<'_> {
                SET version = excluded.version, next_expiry = excluded.next_expiry",
             params![f, id, a.version, &principal[..], ms(a.collected_at), next_expiry],
         )?;
-        for s in &a.purposes {
+        // Only the rows the use case names: never a wholesale rewrite (a version of an older
+        // artefact must not overwrite a later decision made in another one).
+        for s in a.purposes.iter().filter(|s| index.contains(&s.purpose)) {
             self.exec(
                 "INSERT INTO consent_index (fiduciary, principal, purpose, artefact, version, status, expires_at, state)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

@@ -1267,8 +1267,15 @@ async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
             "unknown_purpose",
         ),
         (
-            collect(&|b| b["decisions"]["account"] = json!("denied")),
-            "mandatory_purpose_declined",
+            collect(&|b| {
+                b["requires_guardian"] = json!(true);
+                b["guardian"] = guardian.clone();
+            }),
+            "guardian_adult_required",
+        ),
+        (
+            collect(&|b| b["method"] = json!("system")),
+            "invalid_method",
         ),
         (
             collect(&|b| b["requires_guardian"] = json!(true)),
@@ -1320,10 +1327,6 @@ async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
             "invalid_code",
         ),
         (
-            json!({"principal_id": "p-inv", "purpose": "survey"}),
-            "unknown_purpose",
-        ),
-        (
             json!({"principal_id": "p-inv", "purpose": "account", "data_items": ["Not A Code"]}),
             "invalid_code",
         ),
@@ -1346,6 +1349,42 @@ async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
         ),
         ("renew", json!({"purposes": []}), "empty_purposes"),
         ("renew", json!({"purposes": ["survey"]}), "unknown_purpose"),
+        // A fiduciary's renewal without evidence of the principal's action.
+        (
+            "renew",
+            json!({"purposes": ["marketing"]}),
+            "principal_action_required",
+        ),
+        (
+            "renew",
+            json!({"purposes": ["marketing"], "method": "app"}),
+            "principal_action_required",
+        ),
+        (
+            "renew",
+            json!({"purposes": ["marketing"], "method": "app", "notice_version": 2}),
+            "notice_version_not_published",
+        ),
+        (
+            "renew",
+            json!({"purposes": ["marketing"], "method": "app", "notice_version": 1, "language": "ta"}),
+            "language_not_in_notice",
+        ),
+        (
+            "renew",
+            json!({"purposes": ["marketing"], "method": "system", "notice_version": 1}),
+            "invalid_method",
+        ),
+        (
+            "update",
+            json!({"decisions": {"marketing": "denied"}, "session_id": ""}),
+            "invalid_text",
+        ),
+        (
+            "withdraw",
+            json!({"purposes": ["marketing"], "notice_version": 1}),
+            "invalid_body",
+        ),
         ("withdraw", json!({"purposes": []}), "empty_purposes"),
         (
             "withdraw",
@@ -1370,6 +1409,21 @@ async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
     before.assert_unchanged(&s).await;
     assert!(principal_items(&s, "p-inv-2", "").await.is_empty());
     assert_eq!(s.validate("p-inv", "marketing").await["valid"], true);
+
+    // Validating a purpose never defined is refused too, but it is an answer to a fiduciary's
+    // question, so it is recorded (one entry, outcome unknown_purpose) and nothing else changes.
+    let validated = audit_entries(&s, "consent.validated").await.len();
+    post_problem(
+        &s,
+        "/v1/consents/validate",
+        json!({"principal_id": "p-inv", "purpose": "survey"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_purpose",
+    )
+    .await;
+    let after = audit_entries(&s, "consent.validated").await;
+    assert_eq!(after.len(), validated + 1);
+    assert_eq!(after.last().unwrap()["outcome"], "unknown_purpose");
 }
 
 #[tokio::test]
@@ -1629,7 +1683,7 @@ async fn fuzzed_bodies_never_cause_a_server_error() {
             "/v1/consents",
             json!({"principal_id": "p-fuzz-2", "notice_id": cat.notice_id, "notice_version": 1, "language": "hi",
                    "decisions": all_granted(), "method": "app", "session_id": "s-1", "requires_guardian": false,
-                   "guardian": {"principal_id": "g", "relationship": "parent", "verification_method": "digilocker", "verification_ref": "r"}}),
+                   "guardian": {"principal_id": "g", "relationship": "parent", "verification_method": "digilocker", "verification_ref": "r", "adult": true}}),
         ),
         (
             "/v1/consents/validate",

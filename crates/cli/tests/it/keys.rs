@@ -268,7 +268,7 @@ pub(crate) fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
         route(M::GET, "/v1/principals/{principal_id}/consents", "/v1/principals/P-main/consents", None, ConsentRead, ok),
         route(M::POST, "/v1/consents/{id}/update", format!("/v1/consents/{cid}/update"),
             Some(json!({"decisions": {"marketing": "denied"}})), ConsentManage, ok),
-        route(M::POST, "/v1/consents/{id}/renew", format!("/v1/consents/{cid}/renew"), Some(json!({})), ConsentManage, ok),
+        route(M::POST, "/v1/consents/{id}/renew", format!("/v1/consents/{cid}/renew"), Some(evidence(json!({}))), ConsentManage, ok),
         route(M::POST, "/v1/consents/{id}/withdraw", format!("/v1/consents/{wid}/withdraw"), Some(json!({})), ConsentManage, ok),
         // audit
         route(M::GET, "/v1/audit/entries", "/v1/audit/entries", None, AuditRead, ok),

@@ -658,11 +658,26 @@ async fn every_action_is_one_entry_with_every_field() {
         }
         next += 1;
     }
-    // A malformed request changes nothing, so it writes nothing.
+    // A validation for a purpose never defined is refused, and recorded all the same.
     let (st, v) = s
         .post(
             "/v1/consents/validate",
             json!({"principal_id": alice, "purpose": "no_such_purpose"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let new = entries_from(&s, next).await;
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["action"], "consent.validated");
+    assert_eq!(new[0]["purpose"], "no_such_purpose");
+    assert_eq!(new[0]["outcome"], "unknown_purpose");
+    assert!(new[0]["artefact"].is_null());
+    next += 1;
+    // A malformed request changes nothing, so it writes nothing.
+    let (st, v) = s
+        .post(
+            "/v1/consents/validate",
+            json!({"principal_id": alice, "purpose": "Not A Code"}),
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
@@ -674,7 +689,7 @@ async fn every_action_is_one_entry_with_every_field() {
     let (st, v) = s
         .post(
             &format!("/v1/consents/{}/update", art.as_str().unwrap()),
-            json!({"decisions": {"marketing": "granted"}}),
+            evidence(json!({"decisions": {"marketing": "granted"}})),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -700,7 +715,7 @@ async fn every_action_is_one_entry_with_every_field() {
     let (st, v) = s
         .post(
             &format!("/v1/consents/{}/renew", art.as_str().unwrap()),
-            json!({"purposes": ["analytics"]}),
+            evidence(json!({"purposes": ["analytics"]})),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -720,7 +735,8 @@ async fn every_action_is_one_entry_with_every_field() {
     );
     next += 1;
 
-    // +5h: withdrawal; a refused withdrawal; a withdrawal under a legal exception.
+    // +5h: withdrawal; the same withdrawal repeated (already in effect: nothing written); a
+    // withdrawal under a legal exception.
     let t5 = T0 + Duration::hours(5);
     s.clock.set(t5);
     let withdraw = format!("/v1/consents/{}/withdraw", art.as_str().unwrap());
@@ -728,21 +744,22 @@ async fn every_action_is_one_entry_with_every_field() {
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["version"], 4);
     assert_eq!(v["audit_log_id"], next);
-    let (st, refused) = s.post(&withdraw, json!({"purposes": ["marketing"]})).await;
-    assert_eq!(st, StatusCode::CONFLICT, "{refused}");
-    assert_eq!(refused["code"], "not_active");
+    let (st, again) = s.post(&withdraw, json!({"purposes": ["marketing"]})).await;
+    assert_eq!(st, StatusCode::OK, "{again}");
+    assert_eq!(again["version"], 4);
+    assert_eq!(again["audit_log_id"], next);
     let (st, legal) = s
         .post(&withdraw, json!({"purposes": ["tax_records"]}))
         .await;
     assert_eq!(st, StatusCode::OK, "{legal}");
     assert_eq!(legal["version"], 5);
     assert_eq!(legal["legal_exceptions"], json!(["tax_records"]));
-    assert_eq!(legal["audit_log_id"], next + 2);
+    assert_eq!(legal["audit_log_id"], next + 1);
     let v = s.validate(alice, "tax_records").await;
     assert_eq!(v["reason"], "legal_exception", "{v}");
-    assert_eq!(v["audit_log_id"], next + 3);
+    assert_eq!(v["audit_log_id"], next + 2);
     let new = entries_from(&s, next).await;
-    assert_eq!(new.len(), 4, "{new:?}");
+    assert_eq!(new.len(), 3, "{new:?}");
     assert_consent_entry(
         &new[0],
         "consent.withdrawn",
@@ -753,19 +770,8 @@ async fn every_action_is_one_entry_with_every_field() {
         json!(4),
         t5,
     );
-    // The refused attempt is on record against the version it was refused on.
     assert_consent_entry(
         &new[1],
-        "consent.rejected",
-        "marketing",
-        Some("withdrawn"),
-        "not_active",
-        &art,
-        json!(4),
-        t5,
-    );
-    assert_consent_entry(
-        &new[2],
         "consent.withdrawn",
         "tax_records",
         Some("withdrawn"),
@@ -775,7 +781,7 @@ async fn every_action_is_one_entry_with_every_field() {
         t5,
     );
     assert_consent_entry(
-        &new[3],
+        &new[2],
         "consent.validated",
         "tax_records",
         Some("withdrawn"),
@@ -784,7 +790,7 @@ async fn every_action_is_one_entry_with_every_field() {
         json!(5),
         t5,
     );
-    next += 4;
+    next += 3;
 
     // Day 100: analytics (renewed at +4h for 90 days) has expired; the job records it as the
     // system, without a source address.
@@ -833,9 +839,9 @@ async fn every_action_is_one_entry_with_every_field() {
         version_entries,
         [
             json!(12),
-            json!(20),
             json!(21),
             json!(22),
+            json!(23),
             json!(24),
             json!(next - 2)
         ]
@@ -902,18 +908,17 @@ async fn every_action_is_one_entry_with_every_field() {
             "consent.validated",
             "consent.updated",
             "consent.withdrawn",
-            "consent.rejected"
         ]
     );
     assert!(marketing.iter().all(|e| e["purpose"] == "marketing"));
 
     for (action, n) in [
         ("consent.collected", 4),
-        ("consent.validated", 6),
+        ("consent.validated", 7),
         ("consent.updated", 1),
         ("consent.renewed", 1),
         ("consent.withdrawn", 2),
-        ("consent.rejected", 1),
+        ("consent.rejected", 0),
         ("consent.expired", 1),
         ("data_item.created", 4),
         ("notice.published", 1),
@@ -940,9 +945,9 @@ async fn every_action_is_one_entry_with_every_field() {
     for (from, to, n) in [
         (T0, T0 + Duration::hours(1), 12),
         (t1, t2, 4),
-        (t2, t3, 4),
+        (t2, t3, 5),
         (t3, t5, 2),
-        (t5, t6, 4),
+        (t5, t6, 3),
         (t6, t6 + Duration::seconds(1), 2),
         (T0 - Duration::days(1), T0, 0),
     ] {
@@ -953,7 +958,7 @@ async fn every_action_is_one_entry_with_every_field() {
             assert!(from <= t && t < to, "{e}");
         }
     }
-    assert_eq!(entries(&s, &format!("from={}", rfc3339(t5))).await.len(), 6);
+    assert_eq!(entries(&s, &format!("from={}", rfc3339(t5))).await.len(), 5);
     assert_eq!(entries(&s, &format!("to={}", rfc3339(t2))).await.len(), 16);
     let got = entries(
         &s,
@@ -965,7 +970,7 @@ async fn every_action_is_one_entry_with_every_field() {
         ),
     )
     .await;
-    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got.len(), 4, "{got:?}");
 
     // Nothing in any entry is the principal's id in clear.
     let text = serde_json::to_string(&all).unwrap();

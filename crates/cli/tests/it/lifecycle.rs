@@ -364,45 +364,57 @@ async fn collection_is_granular_explicit_and_never_granted_by_default() {
 }
 
 #[tokio::test]
-async fn no_bundling_mandatory_declined_with_optional_granted_is_refused() {
+async fn purposes_are_decided_independently_mandatory_included() {
     let s = TestServer::start().await;
     let cat = s.seed().await;
-    for optional in ["marketing", "analytics", "tax_records"] {
-        let mut d = json!({"account": "denied", "marketing": "denied", "analytics": "denied", "tax_records": "denied"});
-        d[optional] = json!("granted");
-        let (st, v) = s.collect(&cat, "p-bundle", d).await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        assert_eq!(v["code"], "mandatory_purpose_declined");
-    }
-    assert!(principal_items(&s, "p-bundle", "").await.is_empty());
-
-    // Declining everything is a valid choice, and is recorded.
+    // Declining the mandatory purpose while granting an optional one is the principal's choice
+    // (BRD 4.1.1): it is recorded as given, and the fiduciary decides whether it can serve.
     let a = collect_ok(
         &s,
         &cat,
-        "p-bundle",
+        "p-indep",
+        json!({"account": "denied", "marketing": "granted", "analytics": "denied", "tax_records": "denied"}),
+    )
+    .await;
+    assert_eq!(purpose(&a, "account")["status"], "denied");
+    assert_eq!(purpose(&a, "marketing")["status"], "active");
+    assert_eq!(s.validate("p-indep", "account").await["reason"], "denied");
+    assert_eq!(s.validate("p-indep", "marketing").await["valid"], true);
+
+    // Declining everything is a valid choice, and is recorded.
+    let none = collect_ok(
+        &s,
+        &cat,
+        "p-none",
         json!({"account": "denied", "marketing": "denied", "analytics": "denied", "tax_records": "denied"}),
     )
     .await;
-    for p in a["purposes"].as_array().unwrap() {
-        assert_eq!(p["status"], "denied");
-        assert_eq!(p["decision"], "denied");
-    }
     for code in ["account", "marketing", "analytics", "tax_records"] {
-        let v = s.validate("p-bundle", code).await;
+        let v = s.validate("p-none", code).await;
         assert_eq!(v["valid"], false);
         assert_eq!(v["reason"], "denied");
-        assert_eq!(v["consent_id"], a["id"]);
+        assert_eq!(v["consent_id"], none["id"]);
     }
-    // Mandatory granted, optional declined: fine.
-    let b = collect_ok(
+
+    // Withdrawing the mandatory purpose never blocks acting on the optional ones.
+    let b = collect_ok(&s, &cat, "p-indep-2", all_granted()).await;
+    let id = id_of(&b);
+    act_ok(&s, &id, "withdraw", json!({"purposes": ["account"]})).await;
+    s.advance_days(1);
+    act_ok(
         &s,
-        &cat,
-        "p-bundle-2",
-        json!({"account": "granted", "marketing": "denied", "analytics": "denied", "tax_records": "denied"}),
+        &id,
+        "renew",
+        evidence(json!({"purposes": ["marketing"]})),
     )
     .await;
-    assert_eq!(purpose(&b, "account")["status"], "active");
+    let denied = json!({"decisions": {"analytics": "denied"}});
+    act_ok(&s, &id, "update", denied).await;
+    let v = act_ok(&s, &id, "withdraw", json!({"purposes": ["marketing"]})).await;
+    assert_eq!(purpose(&v, "account")["status"], "withdrawn");
+    assert_eq!(purpose(&v, "analytics")["status"], "denied");
+    assert_eq!(purpose(&v, "marketing")["status"], "withdrawn");
+    assert_eq!(purpose(&v, "tax_records")["status"], "active");
 }
 
 #[tokio::test]
@@ -423,13 +435,23 @@ async fn guardian_is_required_when_the_principal_needs_one() {
     assert_eq!(v["code"], "guardian_required");
     assert!(principal_items(&s, "child-1", "").await.is_empty());
 
+    // The guardian must have been verified to be an adult.
+    let unverified = json!({"principal_id": "parent-1", "relationship": "parent",
+                            "verification_method": "digilocker", "verification_ref": "dl-123"});
+    let (st, v) = s.post("/v1/consents", body(Some(unverified))).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "guardian_adult_required");
+    assert!(principal_items(&s, "child-1", "").await.is_empty());
+
     let guardian = json!({"principal_id": "parent-1", "relationship": "parent",
-                          "verification_method": "digilocker", "verification_ref": "dl-123"});
+                          "verification_method": "digilocker", "verification_ref": "dl-123",
+                          "adult": true});
     let (st, a) = s.post("/v1/consents", body(Some(guardian.clone()))).await;
     assert_eq!(st, StatusCode::CREATED, "{a}");
     // The guardian's identifiers are masked in answers.
     let masked = json!({"principal_id": "******nt-1", "relationship": "parent",
-                        "verification_method": "digilocker", "verification_ref": "******"});
+                        "verification_method": "digilocker", "verification_ref": "******",
+                        "adult": true});
     assert_eq!(a["guardian"], masked);
     assert_eq!(consent(&s, &id_of(&a)).await["guardian"], masked);
 
@@ -648,9 +670,12 @@ async fn validation_answers_every_reason() {
     let entries = audit_entries(&s, "consent.validated").await;
     assert_eq!(
         entries.len(),
-        11,
-        "a refused validation (unknown purpose) is not an answer"
+        12,
+        "every validation is recorded, one for a purpose never defined too"
     );
+    assert!(entries.iter().any(|e| e["purpose"] == "profiling"
+        && e["outcome"] == "unknown_purpose"
+        && e["status"].is_null()));
     let outcomes: Vec<&str> = entries
         .iter()
         .map(|e| e["outcome"].as_str().unwrap())
@@ -775,7 +800,10 @@ async fn update_changes_only_the_named_purposes() {
     s.advance_days(1);
     let now = T0 + Duration::days(1);
     let (st, b) = s
-        .post(&path, json!({"decisions": {"marketing": "granted"}}))
+        .post(
+            &path,
+            evidence(json!({"decisions": {"marketing": "granted"}})),
+        )
         .await;
     assert_eq!(st, StatusCode::OK, "{b}");
     assert_eq!(b["id"], id.as_str());
@@ -829,36 +857,32 @@ async fn update_changes_only_the_named_purposes() {
     assert!(an["expires_at"].is_null());
     assert_eq!(s.validate("p-upd", "analytics").await["reason"], "denied");
 
-    // No bundling on update either: the mandatory purpose cannot be declined while optional
-    // ones stay granted. The refusal is recorded.
-    let rejected = audit_entries(&s, "consent.rejected").await.len();
-    let (st, v) = s
-        .post(&path, json!({"decisions": {"account": "denied"}}))
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    assert_eq!(v["code"], "mandatory_purpose_declined");
-    assert_eq!(consent(&s, &id).await["version"], 3);
-    assert_eq!(s.validate("p-upd", "account").await["valid"], true);
-    let r = audit_entries(&s, "consent.rejected").await;
-    assert_eq!(r.len(), rejected + 1);
-    assert_eq!(r.last().unwrap()["outcome"], "mandatory_purpose_declined");
-
-    // Declining the mandatory purpose together with every optional one is allowed.
+    // Purposes are decided independently: declining the mandatory purpose alone is accepted
+    // and leaves the optional ones as they were.
     let (st, d) = s
-        .post(
-            &path,
-            json!({"decisions": {"account": "denied", "marketing": "denied", "tax_records": "denied"}}),
-        )
+        .post(&path, json!({"decisions": {"account": "denied"}}))
         .await;
     assert_eq!(st, StatusCode::OK, "{d}");
     assert_eq!(d["version"], 4);
-    for p in d["purposes"].as_array().unwrap() {
-        assert_eq!(p["status"], "denied", "{p}");
-    }
-    // And granting it back needs an explicit decision; it restarts the validity period.
+    assert_eq!(purpose(&d, "account")["status"], "denied");
+    assert_eq!(purpose(&d, "tax_records")["status"], "active");
+    assert_eq!(s.validate("p-upd", "account").await["reason"], "denied");
+    assert_eq!(s.validate("p-upd", "tax_records").await["valid"], true);
+
+    // Granting it back needs the principal's own action, shown by the evidence; it restarts
+    // the validity period.
     s.advance_days(1);
-    let (st, e) = s
+    let (st, v) = s
         .post(&path, json!({"decisions": {"account": "granted"}}))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "principal_action_required");
+    assert_eq!(consent(&s, &id).await["version"], 4);
+    let (st, e) = s
+        .post(
+            &path,
+            evidence(json!({"decisions": {"account": "granted"}})),
+        )
         .await;
     assert_eq!(st, StatusCode::OK, "{e}");
     let acc = purpose(&e, "account");
@@ -867,7 +891,11 @@ async fn update_changes_only_the_named_purposes() {
         ts(&acc["expires_at"]),
         T0 + Duration::days(2) + Duration::days(365)
     );
-    assert_eq!(purpose(&e, "marketing")["status"], "denied");
+    assert_eq!(purpose(&e, "marketing")["status"], "active");
+    // The version records this action's facts, not the collection's.
+    assert_eq!(e["method"], "app");
+    assert_eq!(e["session_id"], "******");
+    assert_ne!(e["initiator"], "principal");
 
     let h = consent(&s, &id).await["history"]
         .as_array()
@@ -878,7 +906,7 @@ async fn update_changes_only_the_named_purposes() {
     assert_eq!(h[1], b);
     assert_eq!(
         audit_entries(&s, "consent.updated").await.len(),
-        1 + 1 + 3 + 1
+        1 + 1 + 1 + 1
     );
 }
 
@@ -900,7 +928,7 @@ async fn update_regrants_a_withdrawn_or_expired_purpose() {
     let (st, b) = s
         .post(
             &format!("/v1/consents/{id}/update"),
-            json!({"decisions": {"analytics": "granted", "marketing": "granted"}}),
+            evidence(json!({"decisions": {"analytics": "granted", "marketing": "granted"}})),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{b}");
@@ -935,7 +963,12 @@ async fn renewal_extends_expired_and_expiring_purposes_from_now() {
         "expired"
     );
     let now = T0 + Duration::days(31);
-    let (st, b) = s.post(&path, json!({"purposes": ["marketing"]})).await;
+    let (st, v) = s.post(&path, json!({"purposes": ["marketing"]})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "principal_action_required");
+    let (st, b) = s
+        .post(&path, evidence(json!({"purposes": ["marketing"]})))
+        .await;
     assert_eq!(st, StatusCode::OK, "{b}");
     assert_eq!(b["version"], 3);
     assert_eq!(b["previous_version"], 2);
@@ -953,19 +986,12 @@ async fn renewal_extends_expired_and_expiring_purposes_from_now() {
     assert_eq!(v["valid"], true);
     assert_eq!(ts(&v["expires_at"]), now + Duration::days(30));
 
-    // Expiring soon, not yet expired (account, 10 days left): renewing without a body renews
-    // every granted purpose from now.
+    // Expiring soon, not yet expired (account, 10 days left): renewing without naming purposes
+    // renews every granted purpose from now.
     s.clock.set(T0 + Duration::days(355));
     let now = T0 + Duration::days(355);
-    let res = s
-        .client
-        .post(format!("{}{path}", s.url))
-        .bearer_auth(&s.key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let c: Value = res.json().await.unwrap();
+    let (st, c) = s.post(&path, evidence(json!({}))).await;
+    assert_eq!(st, StatusCode::OK, "{c}");
     assert_eq!(c["version"], 4);
     for (code, days) in [("account", 365), ("marketing", 30), ("tax_records", 365)] {
         let p = purpose(&c, code);
@@ -1041,12 +1067,14 @@ async fn renewal_refuses_what_was_never_granted_or_was_withdrawn() {
 async fn every_new_version_is_on_the_audit_trail_even_within_one_instant() {
     // The clock does not move: every change below happens at the instant of collection.
     let (s, _, a, id) = start_with_consent("p-instant", all_granted()).await;
-    let (st, b) = s.post(&format!("/v1/consents/{id}/renew"), json!({})).await;
+    let (st, b) = s
+        .post(&format!("/v1/consents/{id}/renew"), evidence(json!({})))
+        .await;
     assert_eq!(st, StatusCode::OK, "{b}");
     let (st, c) = s
         .post(
             &format!("/v1/consents/{id}/renew"),
-            json!({"purposes": ["marketing"]}),
+            evidence(json!({"purposes": ["marketing"]})),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{c}");
@@ -1121,27 +1149,35 @@ async fn withdrawal_is_per_purpose_immediate_and_reports_legal_exceptions() {
     assert_eq!(v["reason"], "withdrawn");
     assert_eq!(s.validate("p-wd", "account").await["valid"], true);
 
-    // Withdrawing what is not active is refused, and the attempt is recorded.
+    // Repeating a withdrawal that already took effect answers with the current version and
+    // writes nothing (no second withdrawal, no refusal).
     let before = audit_entries(&s, "consent.rejected").await.len();
+    let ledger = s.get("/v1/audit/entries?limit=1000").await.1["items"]
+        .as_array()
+        .unwrap()
+        .len();
     let (st, v) = s.post(&path, json!({"purposes": ["marketing"]})).await;
-    assert_eq!(st, StatusCode::CONFLICT, "{v}");
-    assert_eq!(v["code"], "not_active");
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["version"], 2);
+    assert_eq!(ts(&purpose(&v, "marketing")["withdrawn_at"]), now);
     assert_eq!(consent(&s, &id).await["version"], 2);
-    let r = audit_entries(&s, "consent.rejected").await;
-    assert_eq!(r.len(), before + 1);
-    let last = r.last().unwrap();
-    assert_eq!(last["outcome"], "not_active");
-    assert_eq!(last["purpose"], "marketing");
-    assert_eq!(last["status"], "withdrawn");
-    assert_eq!(last["artefact"], id.as_str());
-    assert_eq!(last["version"], 2);
-    // Naming an active and an inactive purpose withdraws neither.
+    assert_eq!(
+        s.get("/v1/audit/entries?limit=1000").await.1["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        ledger,
+        "a repeated withdrawal writes nothing"
+    );
+    // Naming a purpose already withdrawn with an active one withdraws the active one.
     let (st, v) = s
         .post(&path, json!({"purposes": ["analytics", "marketing"]}))
         .await;
-    assert_eq!(st, StatusCode::CONFLICT, "{v}");
-    assert_eq!(v["code"], "not_active");
-    assert_eq!(s.validate("p-wd", "analytics").await["valid"], true);
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["version"], 3);
+    assert_eq!(purpose(&v, "analytics")["status"], "withdrawn");
+    assert_eq!(ts(&purpose(&v, "marketing")["withdrawn_at"]), now);
+    assert_eq!(s.validate("p-wd", "analytics").await["valid"], false);
 
     // Everything else, with no body: tax records may continue by law.
     let res = s
@@ -1153,7 +1189,7 @@ async fn withdrawal_is_per_purpose_immediate_and_reports_legal_exceptions() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let c: Value = res.json().await.unwrap();
-    assert_eq!(c["version"], 3);
+    assert_eq!(c["version"], 4);
     assert_eq!(c["legal_exceptions"], json!(["tax_records"]));
     for p in c["purposes"].as_array().unwrap() {
         assert_eq!(p["status"], "withdrawn", "{p}");
@@ -1175,15 +1211,14 @@ async fn withdrawal_is_per_purpose_immediate_and_reports_legal_exceptions() {
     let tax = w.iter().find(|e| e["purpose"] == "tax_records").unwrap();
     assert_eq!(tax["outcome"], "legal_exception");
 
-    // Nothing left to withdraw.
+    // Withdrawing everything again: already in effect, the current version.
     let (st, v) = s.post(&path, json!({})).await;
-    assert_eq!(st, StatusCode::CONFLICT, "{v}");
-    assert_eq!(v["code"], "not_active");
-    assert_eq!(
-        audit_entries(&s, "consent.rejected").await.len(),
-        before + 4
-    );
-    assert_eq!(consent(&s, &id).await["version"], 3);
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["version"], 4);
+    assert_eq!(v["legal_exceptions"], json!(["tax_records"]));
+    assert_eq!(audit_entries(&s, "consent.rejected").await.len(), before);
+    assert_eq!(audit_entries(&s, "consent.withdrawn").await.len(), 4);
+    assert_eq!(consent(&s, &id).await["version"], 4);
 }
 
 #[tokio::test]
@@ -1240,7 +1275,7 @@ async fn history_keeps_every_version_unchanged() {
     let (_, d) = s
         .post(
             &format!("/v1/consents/{id}/renew"),
-            json!({"purposes": ["account"]}),
+            evidence(json!({"purposes": ["account"]})),
         )
         .await;
     s.advance_days(100);
@@ -1272,7 +1307,8 @@ async fn history_keeps_every_version_unchanged() {
         } else {
             assert_eq!(v["previous_version"], i);
         }
-        // What was collected, and under which notice, never changes.
+        // Who the principal is, and when and under which notice they first consented, never
+        // changes.
         for f in [
             "principal_id",
             "notice_id",
@@ -1280,12 +1316,16 @@ async fn history_keeps_every_version_unchanged() {
             "notice_text_hash",
             "language",
             "collected_at",
-            "method",
-            "session_id",
         ] {
             assert_eq!(v[f], a[f], "{f} in version {}", i + 1);
         }
     }
+    // Each version records how its own action was taken, never the collection's.
+    let methods: Vec<&str> = h.iter().map(|v| v["method"].as_str().unwrap()).collect();
+    assert_eq!(methods, ["web", "api", "api", "app", "system"]);
+    assert!(h[1]["session_id"].is_null());
+    assert!(h[4]["session_id"].is_null());
+    assert_eq!(h[4]["initiator"], "system");
     // The top level is the latest version.
     let mut top = got.clone();
     top.as_object_mut().unwrap().remove("history");
@@ -1647,10 +1687,12 @@ async fn everything_survives_a_restart() {
     assert_eq!(validations.len(), 1);
     assert_eq!(validations[0]["index"], val_before["audit_log_id"]);
 
-    // The state is live, not just readable.
+    // The state is live, not just readable. The answer names the version that recorded the
+    // decision in force (the collection): withdrawing tax_records in version 2 did not touch
+    // marketing.
     let v = s.validate("p-restart", "marketing").await;
     assert_eq!(v["valid"], true);
-    assert_eq!(v["version"], 2);
+    assert_eq!(v["version"], 1);
     assert_eq!(
         s.validate("p-restart", "tax_records").await["reason"],
         "legal_exception"
@@ -1662,7 +1704,7 @@ async fn everything_survives_a_restart() {
     let (st, c) = s
         .post(
             &format!("/v1/consents/{id}/update"),
-            json!({"decisions": {"analytics": "granted"}}),
+            evidence(json!({"decisions": {"analytics": "granted"}})),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{c}");
@@ -1692,4 +1734,100 @@ async fn everything_survives_a_restart() {
         "expired"
     );
     assert_eq!(s.run_expiry().await, 0);
+}
+
+// ---------- one truth per principal and purpose ----------
+
+/// The reported bug, step by step: two artefacts hold `marketing`; the principal withdraws it
+/// in the newer one; nothing the fiduciary or the system does to the older artefact may make
+/// it valid again. Only a new grant by the principal does.
+#[tokio::test]
+async fn a_withdrawal_stands_until_the_principal_grants_again() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let older = id_of(&collect_ok(&s, &cat, "p-twice", all_granted()).await);
+    s.advance_days(1);
+    let newer = id_of(&collect_ok(&s, &cat, "p-twice", all_granted()).await);
+    assert_ne!(older, newer, "a second collection is a new artefact");
+    act_ok(&s, &newer, "withdraw", json!({"purposes": ["marketing"]})).await;
+    let withdrawn = |v: &Value| v["valid"] == false && v["reason"] == "withdrawn";
+    assert!(withdrawn(&s.validate("p-twice", "marketing").await));
+
+    // The second collection decided every purpose of the notice again, so the older artefact
+    // holds no decision in force: renewing any of its purposes is refused, and says why.
+    for body in [
+        json!({"purposes": ["account"]}),
+        json!({"purposes": ["marketing"]}),
+    ] {
+        let (st, v) = s
+            .post(&format!("/v1/consents/{older}/renew"), evidence(body))
+            .await;
+        assert_eq!(st, StatusCode::CONFLICT, "{v}");
+        assert_eq!(v["code"], "superseded");
+    }
+    let (st, v) = s
+        .post(&format!("/v1/consents/{older}/renew"), evidence(json!({})))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "not_renewable");
+    assert!(withdrawn(&s.validate("p-twice", "marketing").await));
+    // Decisions in the older artefact on other purposes take effect for those purposes only.
+    act_ok(
+        &s,
+        &older,
+        "update",
+        json!({"decisions": {"analytics": "denied"}}),
+    )
+    .await;
+    assert_eq!(s.validate("p-twice", "analytics").await["reason"], "denied");
+    assert!(withdrawn(&s.validate("p-twice", "marketing").await));
+    let granted = evidence(json!({"decisions": {"analytics": "granted"}}));
+    act_ok(&s, &older, "update", granted).await;
+    assert!(withdrawn(&s.validate("p-twice", "marketing").await));
+    // The reported case: a renewal of another purpose of the older artefact (analytics, whose
+    // decision in force now lives there) leaves marketing withdrawn.
+    s.advance_days(1);
+    let v = act_ok(&s, &older, "renew", evidence(json!({}))).await;
+    assert_eq!(v["event"], "renewed");
+    assert_eq!(s.validate("p-twice", "analytics").await["valid"], true);
+    assert!(withdrawn(&s.validate("p-twice", "marketing").await));
+    // The expiry job writing a version of the older artefact.
+    s.advance_days(45);
+    assert!(s.run_expiry().await >= 1);
+    assert!(withdrawn(&s.validate("p-twice", "marketing").await));
+    // A restart.
+    let s = s.restart().await;
+    assert!(withdrawn(&s.validate("p-twice", "marketing").await));
+    // A third collection that declines it: denied, still not valid.
+    let third = collect_ok(
+        &s,
+        &cat,
+        "p-twice",
+        decisions("granted", "denied", "granted", "granted"),
+    )
+    .await;
+    let v = s.validate("p-twice", "marketing").await;
+    assert_eq!(
+        (v["valid"].clone(), v["reason"].clone()),
+        (json!(false), json!("denied"))
+    );
+    assert_eq!(v["consent_id"], third["id"]);
+
+    // Only a new grant by the principal makes it valid again: here re-granted in the older
+    // artefact, with evidence of the principal's action.
+    let grant = json!({"decisions": {"marketing": "granted"}});
+    let (st, v) = s
+        .post(&format!("/v1/consents/{older}/update"), grant.clone())
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "principal_action_required");
+    assert_eq!(s.validate("p-twice", "marketing").await["reason"], "denied");
+    act_ok(&s, &older, "update", evidence(grant)).await;
+    let v = s.validate("p-twice", "marketing").await;
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["consent_id"], older.as_str());
+    // And withdrawing it in the newer artefact (where it stands withdrawn already) changes
+    // nothing: the newest decision, the grant, stands.
+    act_ok(&s, &newer, "withdraw", json!({"purposes": ["marketing"]})).await;
+    assert_eq!(s.validate("p-twice", "marketing").await["valid"], true);
 }

@@ -3,6 +3,7 @@
 
 mod cluster;
 mod common;
+mod consent_model;
 mod errors;
 mod faults;
 mod keys;

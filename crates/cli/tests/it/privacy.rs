@@ -294,7 +294,7 @@ async fn guardian_data_is_sealed_under_the_guardians_own_key() {
             json!({"notice_id": cat.notice_id, "notice_version": 1, "principal_id": "child-3131", "language": "en",
                    "decisions": all_granted(), "method": "web",
                    "guardian": {"principal_id": "parent-5151", "relationship": "parent",
-                                "verification_method": "digilocker", "verification_ref": "DL-REF-99887766"}}),
+                                "verification_method": "digilocker", "verification_ref": "DL-REF-99887766", "adult": true}}),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{a}");

@@ -1048,7 +1048,7 @@ async fn logs_never_hold_personal_data_or_secrets() {
         json!({"notice_id": notice, "notice_version": 1, "principal_id": principal, "language": "en",
                "decisions": {"account": "granted", "marketing": "granted"}, "method": "web",
                "guardian": {"principal_id": guardian, "relationship": "parent",
-                            "verification_method": "digilocker", "verification_ref": reference}}),
+                            "verification_method": "digilocker", "verification_ref": reference, "adult": true}}),
     )
     .await;
     assert_eq!(st, StatusCode::CREATED, "{a}");

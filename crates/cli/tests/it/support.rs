@@ -50,7 +50,24 @@ pub fn decisions(account: &str, marketing: &str, analytics: &str, tax_records: &
     json!({"account": account, "marketing": marketing, "analytics": analytics, "tax_records": tax_records})
 }
 
+/// A lifecycle request body with the evidence of the principal's own action that a fiduciary
+/// must give for a grant or renewal: in its app, in session `app-s-2`, shown notice version 1.
+pub fn evidence(mut body: Value) -> Value {
+    body["method"] = json!("app");
+    body["session_id"] = json!("app-s-2");
+    body["notice_version"] = json!(1);
+    body
+}
+
 // ---------- request and assert ----------
+
+/// Posts to a consent's lifecycle route (`update`, `renew`, `withdraw`) and expects `200`:
+/// the answer.
+pub async fn act_ok(s: &TestServer, id: &str, verb: &str, body: Value) -> Value {
+    let (st, v) = s.post(&format!("/v1/consents/{id}/{verb}"), body).await;
+    assert_eq!(st, StatusCode::OK, "{verb} {id}: {v}");
+    v
+}
 
 pub async fn collect_ok(s: &TestServer, cat: &Catalog, principal: &str, decisions: Value) -> Value {
     let (st, v) = s.collect(cat, principal, decisions).await;

@@ -5,9 +5,10 @@ use crate::api::Page;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, Json, Path, Query};
 use anumodan_core::authz::Permission;
+use anumodan_core::lang::Lang;
 use anumodan_core::mask::mask_artefact;
-use anumodan_core::model::{Artefact, Decision, Status};
-use anumodan_core::usecases::{self, CollectRequest, ValidateRequest, Validation};
+use anumodan_core::model::{Artefact, Decision, Method, Status};
+use anumodan_core::usecases::{self, ActRequest, CollectRequest, ValidateRequest, Validation};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::{Deserialize, Serialize};
@@ -98,42 +99,111 @@ pub async fn get_consent(
     }))
 }
 
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateRequest {
-    /// New decisions for the purposes named; purposes not named are untouched.
-    pub decisions: BTreeMap<String, Decision>,
-}
-
-#[utoipa::path(post, path = "/v1/consents/{id}/update", tag = "consents", params(("id" = Uuid, Path)), request_body = UpdateRequest,
+#[utoipa::path(post, path = "/v1/consents/{id}/update", tag = "consents", params(("id" = Uuid, Path)), request_body = LifecycleRequest,
     responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("api_key" = [])))]
 pub async fn update(
     State(s): State<AppState>,
     c: Caller,
     Path(id): Path<Uuid>,
-    Json(body): Json<UpdateRequest>,
+    Json(body): Json<LifecycleRequest>,
 ) -> ApiResult<axum::Json<Artefact>> {
     c.require(Permission::ConsentManage)?;
+    let (decisions, how) = body.for_update()?;
     let actor = c.actor();
     Ok(axum::Json(mask_artefact(
         s.store
-            .write(move |tx| usecases::update(tx, &actor, id, &body.decisions))
+            .write(move |tx| usecases::update(tx, &actor, id, &decisions, &how))
             .await?,
     )))
 }
 
+/// The body of the lifecycle routes: `decisions` for update, `purposes` for renew and
+/// withdraw, and how the principal acted. A fiduciary reporting a grant (update) or a renewal
+/// must give `method` and `notice_version` (422 `principal_action_required` without them).
 #[derive(Deserialize, Serialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
-pub struct PurposesRequest {
-    /// Purposes to act on; all eligible purposes when absent.
+pub struct LifecycleRequest {
+    /// Update only: new decisions for the purposes named; purposes not named are untouched.
+    #[serde(default)]
+    pub decisions: Option<BTreeMap<String, Decision>>,
+    /// Renew and withdraw only: the purposes to act on; all eligible purposes when absent.
     #[serde(default)]
     pub purposes: Option<Vec<String>>,
+    /// How the principal acted (web, app, api, assisted, ivr, sms, kiosk).
+    #[serde(default)]
+    pub method: Option<Method>,
+    /// The principal's session, when there was one.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The notice version the principal was shown (grants and renewals: a withdrawal shows
+    /// none).
+    #[serde(default)]
+    pub notice_version: Option<u32>,
+    /// The language it was shown in (default: the artefact's).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "hi")]
+    pub language: Option<Lang>,
+}
+
+impl LifecycleRequest {
+    fn how(&self) -> ActRequest {
+        ActRequest {
+            method: self.method,
+            session_id: self.session_id.clone(),
+            notice_version: self.notice_version,
+            language: self.language.clone(),
+        }
+    }
+
+    fn misplaced(field: &str, route: &str) -> ApiError {
+        ApiError::unprocessable(
+            "invalid_body",
+            format!("{field} is not accepted by {route}"),
+        )
+    }
+
+    /// An update's decisions and evidence.
+    pub fn for_update(self) -> ApiResult<(BTreeMap<String, Decision>, ActRequest)> {
+        if self.purposes.is_some() {
+            return Err(Self::misplaced("purposes", "update (use decisions)"));
+        }
+        let how = self.how();
+        let decisions = self
+            .decisions
+            .ok_or_else(|| ApiError::unprocessable("invalid_body", "decisions is required"))?;
+        Ok((decisions, how))
+    }
+
+    /// A renewal's purposes and evidence.
+    pub fn for_renewal(self) -> ApiResult<(Option<Vec<String>>, ActRequest)> {
+        if self.decisions.is_some() {
+            return Err(Self::misplaced("decisions", "renew"));
+        }
+        let how = self.how();
+        Ok((self.purposes, how))
+    }
+
+    /// A withdrawal's purposes and how it was made. A withdrawal shows the principal no
+    /// notice: naming one is a mistake worth saying.
+    pub fn for_withdrawal(self) -> ApiResult<(Option<Vec<String>>, ActRequest)> {
+        if self.decisions.is_some() {
+            return Err(Self::misplaced("decisions", "withdraw"));
+        }
+        if self.notice_version.is_some() || self.language.is_some() {
+            return Err(ApiError::unprocessable(
+                "invalid_body",
+                "a withdrawal shows no notice: notice_version and language are for grants and renewals",
+            ));
+        }
+        let how = self.how();
+        Ok((self.purposes, how))
+    }
 }
 
 /// An optional JSON body: an empty body means `{}`. Read under the router's body limit
 /// (`DefaultBodyLimit`), like every other JSON body.
-pub(crate) async fn optional_body(req: axum::extract::Request) -> ApiResult<PurposesRequest> {
+pub(crate) async fn optional_body(req: axum::extract::Request) -> ApiResult<LifecycleRequest> {
     use axum::RequestExt;
     let bytes = axum::body::to_bytes(req.into_limited_body(), usize::MAX)
         .await
@@ -145,7 +215,7 @@ pub(crate) async fn optional_body(req: axum::extract::Request) -> ApiResult<Purp
             )
         })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(PurposesRequest::default());
+        return Ok(LifecycleRequest::default());
     }
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
@@ -159,7 +229,7 @@ pub(crate) async fn optional_body(req: axum::extract::Request) -> ApiResult<Purp
         .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
 }
 
-#[utoipa::path(post, path = "/v1/consents/{id}/renew", tag = "consents", params(("id" = Uuid, Path)), request_body(content = PurposesRequest, description = "Optional"),
+#[utoipa::path(post, path = "/v1/consents/{id}/renew", tag = "consents", params(("id" = Uuid, Path)), request_body(content = LifecycleRequest, description = "Optional"),
     responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("api_key" = [])))]
 pub async fn renew(
@@ -169,11 +239,11 @@ pub async fn renew(
     req: axum::extract::Request,
 ) -> ApiResult<axum::Json<Artefact>> {
     c.require(Permission::ConsentManage)?;
-    let body = optional_body(req).await?;
+    let (purposes, how) = optional_body(req).await?.for_renewal()?;
     let actor = c.actor();
     Ok(axum::Json(mask_artefact(
         s.store
-            .write(move |tx| usecases::renew(tx, &actor, id, body.purposes.as_deref()))
+            .write(move |tx| usecases::renew(tx, &actor, id, purposes.as_deref(), &how))
             .await?,
     )))
 }
@@ -187,7 +257,7 @@ pub struct WithdrawalView {
     pub legal_exceptions: Vec<String>,
 }
 
-#[utoipa::path(post, path = "/v1/consents/{id}/withdraw", tag = "consents", params(("id" = Uuid, Path)), request_body(content = PurposesRequest, description = "Optional"),
+#[utoipa::path(post, path = "/v1/consents/{id}/withdraw", tag = "consents", params(("id" = Uuid, Path)), request_body(content = LifecycleRequest, description = "Optional"),
     responses((status = 200, description = "The new version", body = WithdrawalView), (status = 404, body = Problem), (status = 409, description = "Not active (the attempt is recorded)", body = Problem)),
     security(("api_key" = [])))]
 pub async fn withdraw(
@@ -197,11 +267,11 @@ pub async fn withdraw(
     req: axum::extract::Request,
 ) -> ApiResult<axum::Json<WithdrawalView>> {
     c.require(Permission::ConsentManage)?;
-    let body = optional_body(req).await?;
+    let (purposes, how) = optional_body(req).await?.for_withdrawal()?;
     let actor = c.actor();
     let w = s
         .store
-        .write(move |tx| usecases::withdraw(tx, &actor, id, body.purposes.as_deref()))
+        .write(move |tx| usecases::withdraw(tx, &actor, id, purposes.as_deref(), &how))
         .await?;
     Ok(axum::Json(WithdrawalView {
         consent: mask_artefact(w.artefact),

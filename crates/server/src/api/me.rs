@@ -135,7 +135,7 @@ pub async fn my_consent(
 }
 
 #[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path)),
-    request_body(content = crate::api::consents::PurposesRequest, description = "Optional"),
+    request_body(content = crate::api::consents::LifecycleRequest, description = "Optional"),
     responses((status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn withdraw_mine(
@@ -144,7 +144,7 @@ pub async fn withdraw_mine(
     Path(id): Path<Uuid>,
     req: axum::extract::Request,
 ) -> ApiResult<axum::Json<WithdrawalView>> {
-    let body = optional_body(req).await?;
+    let (purposes, how) = optional_body(req).await?.for_withdrawal()?;
     let actor: Actor = p.actor();
     let store = s.store.clone();
     let w = s
@@ -161,7 +161,7 @@ pub async fn withdraw_mine(
                 )
                 .into());
             }
-            usecases::withdraw(tx, &actor, id, body.purposes.as_deref())
+            usecases::withdraw(tx, &actor, id, purposes.as_deref(), &how)
         })
         .await?;
     Ok(axum::Json(WithdrawalView {
