@@ -56,7 +56,7 @@ impl Modify for ApiKeyAuth {
         api::audit::public_key, api::audit::latest_checkpoint,
         api::privacy::unmask, api::privacy::erase,
         api::keys::list, api::keys::create, api::keys::rotate, api::keys::revoke,
-        api::me::issue_token, api::me::my_consents, api::me::my_consent, api::me::withdraw_mine,
+        api::me::issue_token, api::me::my_consents, api::me::my_consent, api::me::withdraw_mine, api::me::update_mine, api::me::renew_mine,
         api::me::set_contact, api::me::sign_in_start, api::me::sign_in_verify,
         api::staff::sign_in, api::staff::whoami, api::staff::sign_out, api::staff::mfa,
         api::staff::enrol, api::staff::confirm, api::staff::change_password, api::staff::list_staff, api::staff::create_staff,

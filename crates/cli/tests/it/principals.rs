@@ -60,6 +60,7 @@ async fn a_principal_sees_and_withdraws_only_their_own_consents() {
     for (method, path) in [
         (Method::GET, format!("/v1/me/consents/{other}")),
         (Method::POST, format!("/v1/me/consents/{other}/withdraw")),
+        (Method::POST, format!("/v1/me/consents/{other}/renew")),
     ] {
         let (st, v) = as_principal(&s, method, &path, &token, Some(json!({}))).await;
         assert_eq!(st, StatusCode::NOT_FOUND, "{path}: {v}");
@@ -448,4 +449,93 @@ async fn guesses_count_across_codes_and_codes_are_capped_per_day() {
     let before = last_message(&s).await.unwrap().id;
     start(&s, phone).await;
     assert_ne!(last_message(&s).await.unwrap().id, before);
+}
+
+#[tokio::test]
+async fn a_principal_updates_and_renews_their_own_consent_and_it_is_recorded_as_theirs() {
+    let (s, cat, _, id) = start_with_consent(
+        "9876505678",
+        decisions("granted", "denied", "granted", "granted"),
+    )
+    .await;
+    let theirs = id_of(&collect_ok(&s, &cat, "someone-else-2", all_granted()).await);
+    // A token lives 15 minutes: each call gets a fresh one, as the clock moves by days here.
+    let me = |verb: &str, id: &str, body: Value| {
+        let path = format!("/v1/me/consents/{id}/{verb}");
+        let s = &s;
+        async move {
+            let (token, _) = token_for(s, "9876505678", None).await;
+            as_principal(s, Method::POST, &path, &token, Some(body)).await
+        }
+    };
+    // Someone else's consent cannot be touched.
+    let (st, v) = me(
+        "update",
+        &theirs,
+        json!({"decisions": {"marketing": "denied"}}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    assert_eq!(
+        s.validate("someone-else-2", "marketing").await["valid"],
+        true
+    );
+
+    // The principal grants marketing themselves: no evidence needed, their call is the act.
+    s.advance_days(1);
+    let (st, v) = me(
+        "update",
+        &id,
+        json!({"decisions": {"marketing": "granted"}, "method": "app", "session_id": "phone-1"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["initiator"], "principal");
+    assert_eq!(v["method"], "app");
+    assert_eq!(v["notice_version"], 1);
+    assert_eq!(purpose(&v, "marketing")["status"], "active");
+    assert_eq!(s.validate("9876505678", "marketing").await["valid"], true);
+
+    // And renews everything in force, from now.
+    s.advance_days(10);
+    let (st, v) = me("renew", &id, json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["event"], "renewed");
+    assert_eq!(v["initiator"], "principal");
+    assert_eq!(v["method"], "web");
+    assert!(
+        v["session_id"].is_null(),
+        "not copied from the collection: {v}"
+    );
+    assert_eq!(
+        ts(&purpose(&v, "marketing")["expires_at"]),
+        T0 + time::Duration::days(11 + 30)
+    );
+    // Bad input is refused and changes nothing.
+    let (st, v) = me("renew", &id, json!({"decisions": {"marketing": "granted"}})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "invalid_body");
+    let (st, v) = me(
+        "update",
+        &id,
+        json!({"decisions": {"marketing": "granted"}, "method": "system"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "invalid_method");
+
+    // The ledger says the principal did each of these.
+    for action in ["consent.updated", "consent.renewed"] {
+        let e = audit_entries(&s, action).await;
+        assert!(!e.is_empty(), "{action}");
+        assert!(
+            e.iter().all(|e| e["initiator"] == "principal"),
+            "{action}: {e:?}"
+        );
+    }
+    let h = consent(&s, &id).await["history"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(h.len(), 3);
 }

@@ -134,8 +134,26 @@ pub async fn my_consent(
     }))
 }
 
+/// Checks, inside the write transaction, that artefact `id` is the calling principal's; a
+/// consent of anyone else (or an erased one) is not found.
+fn check_mine(
+    tx: &mut dyn Tx,
+    store: &anumodan_store::Store,
+    p: &PrincipalCaller,
+    id: Uuid,
+) -> usecases::Result<()> {
+    let mine = tx
+        .artefact(p.fiduciary_id, id)?
+        .is_some_and(|a| store.keys().pseudonym(p.fiduciary_id, &a.principal_id) == p.pseudonym);
+    if mine {
+        Ok(())
+    } else {
+        Err(DomainError::not_found("consent_not_found", "no such consent artefact").into())
+    }
+}
+
 #[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path)),
-    request_body(content = crate::api::consents::LifecycleRequest, description = "Optional"),
+    request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id"),
     responses((status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn withdraw_mine(
@@ -150,17 +168,7 @@ pub async fn withdraw_mine(
     let w = s
         .store
         .write(move |tx| {
-            // Ownership is checked in the same transaction as the withdrawal.
-            let mine = tx.artefact(actor.fiduciary_id, id)?.is_some_and(|a| {
-                store.keys().pseudonym(actor.fiduciary_id, &a.principal_id) == p.pseudonym
-            });
-            if !mine {
-                return Err(DomainError::not_found(
-                    "consent_not_found",
-                    "no such consent artefact",
-                )
-                .into());
-            }
+            check_mine(tx, &store, &p, id)?;
             usecases::withdraw(tx, &actor, id, purposes.as_deref(), &how)
         })
         .await?;
@@ -168,6 +176,52 @@ pub async fn withdraw_mine(
         consent: mask_artefact(w.artefact),
         legal_exceptions: w.legal_exceptions,
     }))
+}
+
+#[utoipa::path(post, path = "/v1/me/consents/{id}/update", tag = "principals", params(("id" = Uuid, Path)),
+    request_body(content = crate::api::consents::LifecycleRequest, description = "decisions; optional method, session_id, notice_version, language"),
+    responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("principal_token" = [])))]
+pub async fn update_mine(
+    State(s): State<AppState>,
+    p: PrincipalCaller,
+    Path(id): Path<Uuid>,
+    Json(body): Json<crate::api::consents::LifecycleRequest>,
+) -> ApiResult<axum::Json<Artefact>> {
+    let (decisions, how) = body.for_update()?;
+    let actor: Actor = p.actor();
+    let store = s.store.clone();
+    let a = s
+        .store
+        .write(move |tx| {
+            check_mine(tx, &store, &p, id)?;
+            usecases::update(tx, &actor, id, &decisions, &how)
+        })
+        .await?;
+    Ok(axum::Json(mask_artefact(a)))
+}
+
+#[utoipa::path(post, path = "/v1/me/consents/{id}/renew", tag = "principals", params(("id" = Uuid, Path)),
+    request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id, notice_version, language"),
+    responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("principal_token" = [])))]
+pub async fn renew_mine(
+    State(s): State<AppState>,
+    p: PrincipalCaller,
+    Path(id): Path<Uuid>,
+    req: axum::extract::Request,
+) -> ApiResult<axum::Json<Artefact>> {
+    let (purposes, how) = optional_body(req).await?.for_renewal()?;
+    let actor: Actor = p.actor();
+    let store = s.store.clone();
+    let a = s
+        .store
+        .write(move |tx| {
+            check_mine(tx, &store, &p, id)?;
+            usecases::renew(tx, &actor, id, purposes.as_deref(), &how)
+        })
+        .await?;
+    Ok(axum::Json(mask_artefact(a)))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -57,6 +57,8 @@ pub fn routes(max_body: usize) -> Router<AppState> {
         .route("/me/consents", get(me::my_consents))
         .route("/me/consents/{id}", get(me::my_consent))
         .route("/me/consents/{id}/withdraw", post(me::withdraw_mine))
+        .route("/me/consents/{id}/update", post(me::update_mine))
+        .route("/me/consents/{id}/renew", post(me::renew_mine))
         .route("/keys", get(keys::list).post(keys::create))
         .route("/keys/{id}", axum::routing::delete(keys::revoke))
         .route("/keys/{id}/rotate", post(keys::rotate))
