@@ -152,6 +152,24 @@ fn check_mine(
     }
 }
 
+/// Runs a use case as the calling principal on their own artefact `id` (checked in the same
+/// write transaction).
+async fn as_owner<T: Send + 'static>(
+    s: &AppState,
+    p: PrincipalCaller,
+    id: Uuid,
+    f: impl FnOnce(&mut dyn Tx, &Actor) -> usecases::Result<T> + Send + 'static,
+) -> ApiResult<T> {
+    let actor = p.actor();
+    let store = s.store.clone();
+    Ok(s.store
+        .write(move |tx| {
+            check_mine(tx, &store, &p, id)?;
+            f(tx, &actor)
+        })
+        .await?)
+}
+
 #[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path)),
     request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id"),
     responses((status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
@@ -163,15 +181,10 @@ pub async fn withdraw_mine(
     req: axum::extract::Request,
 ) -> ApiResult<axum::Json<WithdrawalView>> {
     let (purposes, how) = optional_body(req).await?.for_withdrawal()?;
-    let actor: Actor = p.actor();
-    let store = s.store.clone();
-    let w = s
-        .store
-        .write(move |tx| {
-            check_mine(tx, &store, &p, id)?;
-            usecases::withdraw(tx, &actor, id, purposes.as_deref(), &how)
-        })
-        .await?;
+    let w = as_owner(&s, p, id, move |tx, actor| {
+        usecases::withdraw(tx, actor, id, purposes.as_deref(), &how)
+    })
+    .await?;
     Ok(axum::Json(WithdrawalView {
         consent: mask_artefact(w.artefact),
         legal_exceptions: w.legal_exceptions,
@@ -189,15 +202,10 @@ pub async fn update_mine(
     Json(body): Json<crate::api::consents::LifecycleRequest>,
 ) -> ApiResult<axum::Json<Artefact>> {
     let (decisions, how) = body.for_update()?;
-    let actor: Actor = p.actor();
-    let store = s.store.clone();
-    let a = s
-        .store
-        .write(move |tx| {
-            check_mine(tx, &store, &p, id)?;
-            usecases::update(tx, &actor, id, &decisions, &how)
-        })
-        .await?;
+    let a = as_owner(&s, p, id, move |tx, actor| {
+        usecases::update(tx, actor, id, &decisions, &how)
+    })
+    .await?;
     Ok(axum::Json(mask_artefact(a)))
 }
 
@@ -212,15 +220,10 @@ pub async fn renew_mine(
     req: axum::extract::Request,
 ) -> ApiResult<axum::Json<Artefact>> {
     let (purposes, how) = optional_body(req).await?.for_renewal()?;
-    let actor: Actor = p.actor();
-    let store = s.store.clone();
-    let a = s
-        .store
-        .write(move |tx| {
-            check_mine(tx, &store, &p, id)?;
-            usecases::renew(tx, &actor, id, purposes.as_deref(), &how)
-        })
-        .await?;
+    let a = as_owner(&s, p, id, move |tx, actor| {
+        usecases::renew(tx, actor, id, purposes.as_deref(), &how)
+    })
+    .await?;
     Ok(axum::Json(mask_artefact(a)))
 }
 
