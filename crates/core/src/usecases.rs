@@ -598,6 +598,25 @@ fn check_session(session_id: &Option<String>) -> std::result::Result<(), DomainE
     Ok(())
 }
 
+/// The facts of an action that shows no notice: the channel (default `web` for the principal,
+/// `api` for a fiduciary; `system` is refused) and the session.
+fn act_without_notice(actor: &Actor, req: &ActRequest) -> Result<Act> {
+    check_session(&req.session_id)?;
+    if req.method == Some(Method::System) {
+        return Err(lifecycle::invalid_method().into());
+    }
+    let default = if actor.is_principal() {
+        Method::Web
+    } else {
+        Method::Api
+    };
+    Ok(Act {
+        method: req.method.unwrap_or(default),
+        session_id: req.session_id.clone(),
+        shown: None,
+    })
+}
+
 /// Turns a request's statement of the principal's action into the facts of the new version.
 /// Returns the act and, when a notice version was shown, that version (to check that what is
 /// granted is in it).
@@ -607,22 +626,16 @@ fn resolve_act(
     prev: &Artefact,
     req: &ActRequest,
 ) -> Result<(Act, Option<NoticeVersion>)> {
-    check_session(&req.session_id)?;
-    if req.method == Some(Method::System) {
-        return Err(lifecycle::invalid_method().into());
-    }
-    let method = req.method.unwrap_or(if actor.is_principal() {
-        Method::Web
+    let mut act = act_without_notice(actor, req)?;
+    // A fiduciary's statement counts as evidence only with both the channel and the notice;
+    // the principal's own call shows, by default, the version the artefact is held under.
+    let version = if actor.is_principal() {
+        Some(req.notice_version.unwrap_or(prev.notice_version))
+    } else if req.method.is_some() {
+        req.notice_version
     } else {
-        Method::Api
-    });
-    // A fiduciary's statement counts as evidence only with both the channel and the notice.
-    let version = match (req.notice_version, actor.is_principal(), req.method) {
-        (Some(v), _, _) if actor.is_principal() || req.method.is_some() => Some(v),
-        (None, true, _) => Some(prev.notice_version),
-        _ => None,
+        None
     };
-    let mut shown = None;
     let mut notice = None;
     if let Some(v) = version {
         let Some(n) = tx.notice_version(actor.fiduciary_id, prev.notice_id, v)? else {
@@ -643,21 +656,14 @@ fn resolve_act(
             )
             .into());
         };
-        shown = Some(Shown {
+        act.shown = Some(Shown {
             version: v,
             language,
             text_hash: rendered.hash(),
         });
         notice = Some(n);
     }
-    Ok((
-        Act {
-            method,
-            session_id: req.session_id.clone(),
-            shown,
-        },
-        notice,
-    ))
+    Ok((act, notice))
 }
 
 /// Every purpose granted or extended in `next` (relative to `prev`) must be part of the notice
@@ -864,20 +870,8 @@ pub fn withdraw(
     how: &ActRequest,
 ) -> Result<lifecycle::Withdrawal> {
     let prev = load(tx, actor.fiduciary_id, id)?;
-    check_session(&how.session_id)?;
-    if how.method == Some(Method::System) {
-        return Err(lifecycle::invalid_method().into());
-    }
     // A withdrawal shows no notice: the artefact keeps the notice version it is held under.
-    let act = Act {
-        method: how.method.unwrap_or(if actor.is_principal() {
-            Method::Web
-        } else {
-            Method::Api
-        }),
-        session_id: how.session_id.clone(),
-        shown: None,
-    };
+    let act = act_without_notice(actor, how)?;
     match lifecycle::withdraw(&prev, purposes, &actor.ctx(tx.now()), &act) {
         Ok(w) if !w.changed => Ok(w),
         Ok(mut w) => {
