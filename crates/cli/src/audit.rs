@@ -105,8 +105,9 @@ fn run_sync(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
                 &cfg.data_dir.join("anumodan.db"),
             )?;
             match verify_db(&conn, &key) {
-                Ok(r) => {
+                Ok((r, artefacts)) => {
                     print_report("ledger", &r);
+                    println!("  artefact versions verified: {artefacts}");
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {

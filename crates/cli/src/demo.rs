@@ -114,7 +114,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
     let id = notice.id;
     let a = actor.clone();
     store
-        .write(move |tx| usecases::publish_notice(tx, &a, id))
+        .write(move |tx| usecases::publish_notice(tx, &a, id, &Default::default()))
         .await?;
     Ok(Seeded {
         fiduciary_id: f.id,

@@ -157,6 +157,9 @@ pub struct AuditRecord {
     pub source_ip: Option<String>,
     pub artefact_id: Option<Uuid>,
     pub artefact_version: Option<u32>,
+    /// SHA-256 (hex) of the artefact version this entry records, as the store computed it when
+    /// writing that version (`Tx::insert_artefact`): only on entries that create a version.
+    pub artefact_sha256: Option<String>,
 }
 
 impl AuditRecord {
@@ -179,6 +182,7 @@ impl AuditRecord {
             source_ip: None,
             artefact_id: None,
             artefact_version: None,
+            artefact_sha256: None,
         }
     }
 }
@@ -203,6 +207,12 @@ pub struct AuditEntry {
     pub source_ip: Option<String>,
     pub artefact: Option<Uuid>,
     pub version: Option<u32>,
+    /// On an entry that wrote an artefact version: the SHA-256 (hex) of that version's stored
+    /// body in its blinded form (see docs/ledger.md), so an edited artefact row no longer
+    /// matches the log. Absent (not `null`) on every other entry and on entries written before
+    /// the field existed, whose canonical form is therefore unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artefact_sha256: Option<String>,
 }
 
 impl AuditEntry {

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod authz;
 pub mod clock;
 pub mod error;
+pub mod idempotency;
 pub mod lang;
 pub mod lifecycle;
 pub mod mask;

@@ -283,8 +283,14 @@ pub fn update(
             continue;
         };
         let current_active = s.status == Status::Active;
+        // Granting again what is active counts when it is under a newer notice version than
+        // the one it is held under: that is re-consent.
+        let newer_notice = act
+            .shown
+            .as_ref()
+            .is_some_and(|sh| sh.version > s.held_version(prev.notice_version));
         match d {
-            Decision::Granted if !current_active => {
+            Decision::Granted if !current_active || newer_notice => {
                 let Some(shown) = &act.shown else {
                     return Err(principal_action_required("granting a purpose"));
                 };
@@ -402,7 +408,7 @@ pub fn renew(
 
 /// Result of a withdrawal: the new version (or, when every purpose named was already
 /// withdrawn, the current one, unchanged) and the purposes whose processing may continue by law.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Withdrawal {
     pub artefact: Artefact,
     pub legal_exceptions: Vec<String>,
@@ -543,6 +549,8 @@ pub enum Reason {
     Expired,
     ScopeExceeded,
     LegalException,
+    /// Held under a notice version older than one that required re-consent, past its deadline.
+    ReconsentRequired,
 }
 
 impl Reason {
@@ -555,6 +563,7 @@ impl Reason {
             Reason::Expired => "expired",
             Reason::ScopeExceeded => "scope_exceeded",
             Reason::LegalException => "legal_exception",
+            Reason::ReconsentRequired => "reconsent_required",
         }
     }
 }

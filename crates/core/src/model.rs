@@ -131,6 +131,40 @@ pub struct NoticeVersion {
     pub text_hashes: BTreeMap<Lang, String>,
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
+    /// Publishing this version asked everyone who consented under an earlier version to
+    /// consent again (BRD 4.1.3).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requires_reconsent: bool,
+    /// Until when consent given under an earlier version stays valid (absent with
+    /// `requires_reconsent`: it stopped being valid at publication).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reconsent_deadline: Option<OffsetDateTime>,
+}
+
+/// A notice's standing requirement of re-consent, set by the latest version published with
+/// `requires_reconsent`: consent held under a version before `from_version` is valid until
+/// `deadline` (not at all when there is none), and then only once the principal consents again
+/// under `from_version` or later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Reconsent {
+    pub from_version: u32,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub deadline: Option<OffsetDateTime>,
+}
+
+impl Reconsent {
+    /// Whether consent held under notice version `held` needs renewing under this requirement.
+    pub fn applies(&self, held: u32) -> bool {
+        held < self.from_version
+    }
+    /// Whether the deadline has passed (or there was none).
+    pub fn overdue(&self, now: OffsetDateTime) -> bool {
+        self.deadline.is_none_or(|d| now >= d)
+    }
 }
 
 /// Exactly what a principal is shown for one notice version in one language. Its canonical JSON
@@ -340,6 +374,12 @@ pub struct PurposeState {
 }
 
 impl PurposeState {
+    /// The notice version this purpose is held under (`artefact_version`: the artefact's
+    /// `notice_version`, for versions written before purposes recorded their own).
+    pub fn held_version(&self, artefact_version: u32) -> u32 {
+        self.notice_version.unwrap_or(artefact_version)
+    }
+
     /// The status at `now`: an active grant whose expiry has passed is expired, whether or not
     /// the expiry job has written the expired version yet.
     pub fn status_at(&self, now: OffsetDateTime) -> Status {

@@ -67,6 +67,7 @@ impl Actor {
             source_ip: self.source_ip.clone(),
             artefact_id: None,
             artefact_version: None,
+            artefact_sha256: None,
         }
     }
 }
@@ -426,9 +427,45 @@ fn not_found_notice() -> Error {
     DomainError::not_found("notice_not_found", "no such notice").into()
 }
 
+/// How a version is published (`POST /v1/notices/{id}/publish`, an optional body).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishOptions {
+    /// Everyone who consented under an earlier version must consent again: after the deadline
+    /// (at once without one) validation of a purpose held only under an earlier version answers
+    /// `reconsent_required`.
+    #[serde(default)]
+    pub requires_reconsent: bool,
+    /// RFC 3339, in the future; only with `requires_reconsent`.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub reconsent_deadline: Option<OffsetDateTime>,
+}
+
+fn invalid_reconsent(message: &str) -> Error {
+    DomainError::invalid("invalid_reconsent", message).into()
+}
+
 /// Publishes the current draft as the next version. Artefacts made under earlier versions keep
-/// pointing at them, unchanged.
-pub fn publish_notice(tx: &mut dyn Tx, actor: &Actor, id: Uuid) -> Result<NoticeVersion> {
+/// pointing at them, unchanged; with `requires_reconsent` the consent they hold stops counting
+/// at the deadline (see [`PublishOptions`]).
+pub fn publish_notice(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: Uuid,
+    opts: &PublishOptions,
+) -> Result<NoticeVersion> {
+    if let Some(d) = opts.reconsent_deadline {
+        if !opts.requires_reconsent {
+            return Err(invalid_reconsent(
+                "reconsent_deadline is only accepted with requires_reconsent: true",
+            ));
+        }
+        if d <= tx.now() {
+            return Err(invalid_reconsent(
+                "reconsent_deadline must be in the future",
+            ));
+        }
+    }
     let fid = actor.fiduciary_id;
     let Some(mut n) = tx.notice(fid, id)? else {
         return Err(not_found_notice());
@@ -454,6 +491,11 @@ pub fn publish_notice(tx: &mut dyn Tx, actor: &Actor, id: Uuid) -> Result<Notice
         purposes.push(p);
     }
     let version = n.latest_version.unwrap_or(0) + 1;
+    if opts.requires_reconsent && version == 1 {
+        return Err(invalid_reconsent(
+            "the first version of a notice has no earlier consent to renew",
+        ));
+    }
     let mut v = NoticeVersion {
         notice_id: n.id,
         code: n.code.clone(),
@@ -463,6 +505,8 @@ pub fn publish_notice(tx: &mut dyn Tx, actor: &Actor, id: Uuid) -> Result<Notice
         texts: n.texts.clone(),
         text_hashes: BTreeMap::new(),
         published_at: tx.now(),
+        requires_reconsent: opts.requires_reconsent,
+        reconsent_deadline: opts.reconsent_deadline.map(crate::clock::truncate_ms),
     };
     v.text_hashes = v
         .texts
@@ -470,12 +514,23 @@ pub fn publish_notice(tx: &mut dyn Tx, actor: &Actor, id: Uuid) -> Result<Notice
         .filter_map(|l| v.render(l).map(|r| (l.clone(), r.hash())))
         .collect();
     tx.insert_notice_version(fid, &v)?;
+    if v.requires_reconsent {
+        let r = Reconsent {
+            from_version: version,
+            deadline: v.reconsent_deadline,
+        };
+        tx.set_reconsent(fid, n.id, &r)?;
+    }
     n.latest_version = Some(version);
     n.draft_changed = false;
     n.updated_at = v.published_at;
     tx.save_notice(fid, &n)?;
     let mut rec = actor.record(Action::NoticePublished);
-    rec.outcome = format!("{}@{}", n.id, version);
+    rec.outcome = if v.requires_reconsent {
+        format!("{}@{} reconsent", n.id, version)
+    } else {
+        format!("{}@{}", n.id, version)
+    };
     tx.append_audit(&rec)?;
     Ok(v)
 }
@@ -503,6 +558,9 @@ pub struct CollectRequest {
     pub guardian: Option<Guardian>,
 }
 
+/// Writes a new version and its ledger entries: one per purpose in `only` (every purpose when
+/// None), each committing to the version's stored body by its SHA-256. The version names its
+/// first entry (`audit_log_id`), so the position is taken before the body is written.
 fn record_artefact(
     tx: &mut dyn Tx,
     actor: &Actor,
@@ -510,27 +568,34 @@ fn record_artefact(
     action: Action,
     only: Option<&[String]>,
     index: &[String],
+    outcome: &dyn Fn(&str) -> String,
 ) -> Result<()> {
-    let mut first = None;
-    for s in &a.purposes {
-        if only.is_some_and(|o| !o.contains(&s.purpose)) {
-            continue;
-        }
+    let recorded: Vec<(String, &'static str)> = a
+        .purposes
+        .iter()
+        .filter(|s| only.is_none_or(|o| o.contains(&s.purpose)))
+        .map(|s| (s.purpose.clone(), s.status.as_str()))
+        .collect();
+    a.audit_log_id = (!recorded.is_empty()).then(|| tx.next_audit_index());
+    let digest = tx.insert_artefact(a, index)?;
+    for (purpose, status) in recorded {
         let rec = AuditRecord {
             principal_id: Some(a.principal_id.clone()),
-            purpose: Some(s.purpose.clone()),
-            status: Some(s.status.as_str()),
-            outcome: "ok".into(),
+            outcome: outcome(&purpose),
+            purpose: Some(purpose),
+            status: Some(status),
             artefact_id: Some(a.id),
             artefact_version: Some(a.version),
+            artefact_sha256: Some(digest.clone()),
             ..actor.record(action)
         };
-        let idx = tx.append_audit(&rec)?;
-        first.get_or_insert(idx);
+        tx.append_audit(&rec)?;
     }
-    a.audit_log_id = first;
-    tx.insert_artefact(a, index)?;
     Ok(())
+}
+
+fn ok(_: &str) -> String {
+    "ok".into()
 }
 
 /// The purposes of `next` whose consent index row this version takes over. The rule (see
@@ -766,8 +831,88 @@ pub fn collect(tx: &mut dyn Tx, actor: &Actor, req: CollectRequest) -> Result<Ar
     let mut a = lifecycle::collect(&notice, cmd, &actor.ctx(tx.now()), Uuid::now_v7())?;
     // A new collection is the principal's decision on every purpose it names.
     let all: Vec<String> = a.purposes.iter().map(|s| s.purpose.clone()).collect();
-    record_artefact(tx, actor, &mut a, Action::ConsentCollected, None, &all)?;
+    record_artefact(tx, actor, &mut a, Action::ConsentCollected, None, &all, &ok)?;
     Ok(a)
+}
+
+/// A principal granting under a notice themselves (`POST /v1/me/consents`): a collection whose
+/// principal is the caller, under the notice's current published version.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelfCollectRequest {
+    pub notice_id: Uuid,
+    /// The version shown; it must be the latest published one (the default).
+    #[serde(default)]
+    pub notice_version: Option<u32>,
+    #[schema(value_type = String, example = "hi")]
+    pub language: Lang,
+    /// A decision for every purpose of the notice (nothing is decided for the principal).
+    pub decisions: BTreeMap<String, Decision>,
+    /// How they acted (default `web`).
+    #[serde(default)]
+    pub method: Option<Method>,
+    #[serde(default)]
+    pub session_id: Option<String>,
+}
+
+/// Collects the calling principal's own decisions (initiator `principal`). `pseudonym` is how
+/// their token names them; the store knows their id from it.
+pub fn collect_for_self(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    pseudonym: &[u8],
+    req: SelfCollectRequest,
+) -> Result<Artefact> {
+    let fid = actor.fiduciary_id;
+    let notice = tx
+        .notice(fid, req.notice_id)?
+        .ok_or_else(not_found_notice)?;
+    let Some(latest) = notice.latest_version else {
+        return Err(DomainError::invalid(
+            "notice_version_not_published",
+            "the notice has no published version",
+        )
+        .into());
+    };
+    let version = req.notice_version.unwrap_or(latest);
+    if version != latest {
+        return Err(DomainError::conflict(
+            "notice_version_outdated",
+            format!("version {version} is not the current version of the notice ({latest}): show the principal the current one"),
+        )
+        .into());
+    }
+    let Some(principal_id) = tx.principal_of(fid, pseudonym)? else {
+        return Err(DomainError::conflict(
+            "principal_unknown",
+            "the fiduciary has not told Anumodan who this principal is (issue a principal token for them, or collect through the fiduciary)",
+        )
+        .into());
+    };
+    let act = act_without_notice(
+        actor,
+        &ActRequest {
+            method: req.method,
+            session_id: req.session_id.clone(),
+            notice_version: None,
+            language: None,
+        },
+    )?;
+    collect(
+        tx,
+        actor,
+        CollectRequest {
+            principal_id,
+            notice_id: req.notice_id,
+            notice_version: version,
+            language: req.language,
+            decisions: req.decisions,
+            method: act.method,
+            session_id: act.session_id,
+            requires_guardian: false,
+            guardian: None,
+        },
+    )
 }
 
 fn load(tx: &mut dyn Tx, fid: Uuid, id: Uuid) -> Result<Artefact> {
@@ -811,6 +956,7 @@ pub fn update(
                 Action::ConsentUpdated,
                 Some(&changed),
                 &index,
+                &ok,
             )?;
             Ok(a)
         }
@@ -855,6 +1001,7 @@ pub fn renew(
                 Action::ConsentRenewed,
                 Some(&renewed),
                 &index,
+                &ok,
             )?;
             Ok(a)
         }
@@ -885,27 +1032,24 @@ pub fn withdraw(
                 .filter(|(n, p)| n.status == Status::Withdrawn && p.status != Status::Withdrawn)
                 .map(|(n, _)| n.purpose.clone())
                 .collect();
-            let mut first = None;
-            for code in &changed {
-                let rec = AuditRecord {
-                    principal_id: Some(w.artefact.principal_id.clone()),
-                    purpose: Some(code.clone()),
-                    status: Some(Status::Withdrawn.as_str()),
-                    outcome: if w.legal_exceptions.contains(code) {
-                        "legal_exception".into()
-                    } else {
-                        "ok".into()
-                    },
-                    artefact_id: Some(w.artefact.id),
-                    artefact_version: Some(w.artefact.version),
-                    ..actor.record(Action::ConsentWithdrawn)
-                };
-                let idx = tx.append_audit(&rec)?;
-                first.get_or_insert(idx);
-            }
-            w.artefact.audit_log_id = first;
             let index = index_targets(tx, &prev, &w.artefact, &changed)?;
-            tx.insert_artefact(&w.artefact, &index)?;
+            let exceptions = w.legal_exceptions.clone();
+            let outcome = |code: &str| {
+                if exceptions.iter().any(|e| e == code) {
+                    "legal_exception".to_string()
+                } else {
+                    ok(code)
+                }
+            };
+            record_artefact(
+                tx,
+                actor,
+                &mut w.artefact,
+                Action::ConsentWithdrawn,
+                Some(&changed),
+                &index,
+                &outcome,
+            )?;
             Ok(w)
         }
         Err(e) => Err(record_rejection(tx, actor, &prev, purposes, e)),
@@ -930,8 +1074,33 @@ pub struct Validation {
     pub version: Option<u32>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
+    /// Re-consent is due (a newer notice version requires it): consent stays valid until this
+    /// instant, then answers `reconsent_required` unless the principal consents again.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reconsent_due_by: Option<OffsetDateTime>,
     /// Ledger position of the audit entry recording this validation.
     pub audit_log_id: u64,
+}
+
+/// The re-consent requirement that applies to an indexed consent, if any.
+fn reconsent_for(
+    tx: &mut dyn Tx,
+    fid: Uuid,
+    i: &crate::ports::IndexedConsent,
+) -> Result<Option<Reconsent>> {
+    let (notice, held) = match (i.notice_id, i.notice_version) {
+        (Some(n), Some(v)) => (n, v),
+        // Indexed before the index kept the notice: the artefact says.
+        _ => match tx.artefact(fid, i.artefact_id)? {
+            Some(a) => (a.notice_id, i.state.held_version(a.notice_version)),
+            None => return Ok(None),
+        },
+    };
+    Ok(tx.reconsent(fid, notice)?.filter(|r| r.applies(held)))
 }
 
 /// Answers whether processing may go ahead, from the consent index, and records the answer.
@@ -955,11 +1124,22 @@ pub fn validate(tx: &mut dyn Tx, actor: &Actor, req: &ValidateRequest) -> Result
         .into());
     }
     let now = tx.now();
-    let (valid, reason) = lifecycle::validate(
+    let (mut valid, mut reason) = lifecycle::validate(
         indexed.as_ref().map(|i| &i.state),
         req.data_items.as_deref(),
         now,
     );
+    let mut reconsent_due_by = None;
+    if reason == Reason::Active
+        && let Some(i) = &indexed
+        && let Some(r) = reconsent_for(tx, fid, i)?
+    {
+        if r.overdue(now) {
+            (valid, reason) = (false, Reason::ReconsentRequired);
+        } else {
+            reconsent_due_by = r.deadline;
+        }
+    }
     if reason == Reason::ScopeExceeded
         && let Some(items) = &req.data_items
     {
@@ -983,6 +1163,7 @@ pub fn validate(tx: &mut dyn Tx, actor: &Actor, req: &ValidateRequest) -> Result
         consent_id: indexed.as_ref().map(|i| i.artefact_id),
         version: indexed.as_ref().map(|i| i.version),
         expires_at: indexed.as_ref().and_then(|i| i.state.expires_at),
+        reconsent_due_by,
         audit_log_id,
     })
 }
@@ -1014,6 +1195,7 @@ pub fn expire_due(tx: &mut dyn Tx, limit: usize) -> Result<usize> {
                 Action::ConsentExpired,
                 Some(&expired),
                 &index,
+                &ok,
             )?;
             n += 1;
         }

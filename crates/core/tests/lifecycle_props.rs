@@ -97,6 +97,8 @@ fn notice(validity: &[u32]) -> NoticeVersion {
         texts: [(Lang::parse("en").unwrap(), text)].into(),
         text_hashes: BTreeMap::new(),
         published_at: T0,
+        requires_reconsent: false,
+        reconsent_deadline: None,
     };
     v.text_hashes = v
         .texts

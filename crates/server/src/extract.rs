@@ -149,6 +149,47 @@ pub fn source_ip(parts: &Parts) -> Option<String> {
         .map(|c| c.0.ip().to_string())
 }
 
+/// The `Idempotency-Key` header of a write (see `anumodan_core::idempotency`): 422
+/// `invalid_idempotency_key` when it is not 1 to 255 visible ASCII characters.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(v) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let key = v.to_str().unwrap_or_default().to_string();
+        anumodan_core::idempotency::check_key(&key).map_err(ApiError::from)?;
+        Ok(IdempotencyKey(Some(key)))
+    }
+}
+
+impl IdempotencyKey {
+    /// The retry-safe form of a `POST` to `path` with `body` (as parsed: the same JSON in
+    /// another layout or key order is the same request) by `caller`; None without a key.
+    pub fn request(
+        self,
+        caller: &str,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Option<anumodan_core::idempotency::Idempotency> {
+        use sha2::{Digest, Sha256};
+        let key = self.0?;
+        let mut h = Sha256::new();
+        h.update(b"POST ");
+        h.update(path.as_bytes());
+        h.update([0]);
+        h.update(serde_json::to_vec(body).unwrap_or_default());
+        Some(anumodan_core::idempotency::Idempotency {
+            key,
+            caller: caller.to_string(),
+            fingerprint: h.finalize().into(),
+        })
+    }
+}
+
 /// [`source_ip`] as an extractor, for routes that take no credential.
 pub struct ClientIp(pub Option<String>);
 

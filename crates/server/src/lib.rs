@@ -197,6 +197,7 @@ pub async fn start_with_store(
             Duration::from_millis(cfg.expiry_interval_ms.max(10)),
         ),
         workers::spawn_rewrap(state.clone()),
+        workers::spawn_index_backfill(state.clone()),
         workers::spawn_outbox(
             state.clone(),
             delivery,

@@ -27,6 +27,17 @@ pub async fn run_expiry_once(state: &AppState) -> Result<usize, usecases::Error>
             .await?;
         total += n;
         if n < EXPIRY_BATCH {
+            break;
+        }
+    }
+    // Answers to idempotent requests older than their window are forgotten on the same beat.
+    loop {
+        let n = state
+            .store
+            .write_raw(|tx| anumodan_store::sqlite::purge_idempotency(tx, EXPIRY_BATCH))
+            .await
+            .map_err(usecases::Error::Store)?;
+        if n < EXPIRY_BATCH {
             return Ok(total);
         }
     }
@@ -43,6 +54,39 @@ pub fn spawn_expiry(state: AppState, every: Duration) -> tokio::task::JoinHandle
                 Ok(n) => tracing::info!(expired = n, "expiry job wrote expired versions"),
                 Err(e) => tracing::warn!(error = %e, "expiry job failed; will retry"),
             }
+        }
+    })
+}
+
+/// Fills in the notice of consent index rows written before the index kept it (once, after an
+/// upgrade; a no-op afterwards), in small transactions beside live traffic. Until it is done,
+/// validation reads the notice of such a row from its artefact.
+pub fn spawn_index_backfill(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut cursor = None;
+        let mut total = 0;
+        loop {
+            let after = cursor.take();
+            let step = state
+                .store
+                .write_raw(move |tx| anumodan_store::admin::backfill_index_notices(tx, after, 1000))
+                .await;
+            match step {
+                Ok((n, next)) => {
+                    total += n;
+                    match next {
+                        Some(c) => cursor = Some(c),
+                        None => break,
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "filling in the consent index's notices failed; restart to retry");
+                    return;
+                }
+            }
+        }
+        if total > 0 {
+            tracing::info!(rows = total, "consent index rows given their notice");
         }
     })
 }

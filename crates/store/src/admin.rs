@@ -1,7 +1,7 @@
 //! Store-level administration that is not a consent use case: fiduciaries, their API keys,
 //! unmasking and erasing principals' personal data.
 
-use crate::db::params;
+use crate::db::{OptionalExtension, params};
 use crate::sqlite::{WriteTx, db_err, ms};
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
@@ -332,7 +332,7 @@ pub fn erase_principal(
     let erased = tx
         .conn()
         .execute(
-            "UPDATE principals SET wrapped_key = NULL, master_key = NULL, erased_at = ?1
+            "UPDATE principals SET wrapped_key = NULL, master_key = NULL, sealed_id = NULL, erased_at = ?1
              WHERE fiduciary = ?2 AND pseudonym = ?3 AND wrapped_key IS NOT NULL",
             params![ms(tx.now()), f, &p[..]],
         )
@@ -367,12 +367,17 @@ pub fn erase_principal(
             params![f, &p[..], &tombstone[..]],
         )
         .map_err(db_err)? as u64;
-    tx.conn()
-        .execute(
-            "UPDATE artefacts SET principal = ?3 WHERE fiduciary = ?1 AND principal = ?2",
-            params![f, &p[..], &tombstone[..]],
-        )
-        .map_err(db_err)?;
+    // Remembered answers to retried requests: the answer (sealed under the destroyed key) and
+    // the link go; the fingerprint stays, so a late retry is refused rather than run again.
+    for sql in [
+        "UPDATE artefacts SET principal = ?3 WHERE fiduciary = ?1 AND principal = ?2",
+        "UPDATE idempotency_keys SET response = NULL, principal = ?3
+         WHERE fiduciary = ?1 AND principal = ?2",
+    ] {
+        tx.conn()
+            .execute(sql, params![f, &p[..], &tombstone[..]])
+            .map_err(db_err)?;
+    }
     // Their sealed fields (as principal, or as someone's guardian) name them by pseudonym:
     // replace them with the erasure marker.
     let prefix = crate::vault::token_prefix(&p);
@@ -419,4 +424,89 @@ pub fn erase_principal(
         consents_closed,
         audit_log_id,
     })
+}
+
+/// Where [`backfill_index_notices`] has got to: the last consent index key it looked at.
+pub type IndexCursor = (i64, Vec<u8>, String);
+
+/// Fills in the notice and notice version of consent index rows written before the index kept
+/// them (the upgrade of issue 17), from the artefact version each row points at. Looks at up to
+/// `limit` rows after `after` in key order; returns how many it filled and where to go on from
+/// (None: done, and recorded as done so later starts skip the pass).
+pub fn backfill_index_notices(
+    tx: &mut WriteTx<'_>,
+    after: Option<IndexCursor>,
+    limit: usize,
+) -> StoreResult<(usize, Option<IndexCursor>)> {
+    let done: Option<i64> = tx
+        .conn()
+        .query_row(
+            "SELECT value FROM ledger_meta WHERE key = 'index_notices_filled'",
+            (),
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db_err)?;
+    if done == Some(1) {
+        return Ok((0, None));
+    }
+    let (f0, p0, u0) = after.unwrap_or((i64::MIN, Vec::new(), String::new()));
+    type Row = (i64, Vec<u8>, String, Option<String>, Option<String>);
+    let rows: Vec<Row> = {
+        let mut stmt = tx
+            .conn()
+            .prepare(
+                "SELECT ci.fiduciary, ci.principal, ci.purpose, ci.notice, a.body
+                 FROM consent_index ci LEFT JOIN artefacts a
+                   ON a.fiduciary = ci.fiduciary AND a.uuid = ci.artefact AND a.version = ci.version
+                 WHERE (ci.fiduciary, ci.principal, ci.purpose) > (?1, ?2, ?3)
+                 ORDER BY ci.fiduciary, ci.principal, ci.purpose LIMIT ?4",
+            )
+            .map_err(db_err)?;
+        stmt.query_map(params![f0, p0, u0, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?
+    };
+    let mut filled = 0;
+    for (f, p, purpose, notice, body) in &rows {
+        let (None, Some(body)) = (notice, body) else {
+            continue;
+        };
+        let a: Artefact =
+            serde_json::from_str(body).map_err(|e| StoreError(format!("stored artefact: {e}")))?;
+        let Some(s) = a.purpose(purpose) else {
+            continue;
+        };
+        tx.conn()
+            .execute(
+                "UPDATE consent_index SET notice = ?4, notice_version = ?5
+                 WHERE fiduciary = ?1 AND principal = ?2 AND purpose = ?3",
+                params![
+                    f,
+                    p,
+                    purpose,
+                    a.notice_id.to_string(),
+                    s.held_version(a.notice_version)
+                ],
+            )
+            .map_err(db_err)?;
+        filled += 1;
+    }
+    if rows.len() < limit {
+        tx.conn()
+            .execute(
+                "INSERT INTO ledger_meta (key, value) VALUES ('index_notices_filled', 1)
+                 ON CONFLICT (key) DO UPDATE SET value = 1",
+                (),
+            )
+            .map_err(db_err)?;
+        return Ok((filled, None));
+    }
+    let next = rows
+        .last()
+        .map(|(f, p, u, _, _)| (*f, p.clone(), u.clone()));
+    Ok((filled, next))
 }

@@ -10,6 +10,14 @@ use anumodan_core::ports::StoreResult;
 use anumodan_ledger::merkle::Hash;
 use uuid::Uuid;
 
+/// One artefact whose re-consent is pending.
+#[derive(Clone, Debug)]
+pub struct PendingReconsent {
+    pub artefact: Artefact,
+    /// The purposes held under an older version, with the version each is held under.
+    pub purposes: Vec<(String, u32)>,
+}
+
 /// Read-only queries. Every query taking a fiduciary id is scoped to it.
 pub trait Reads {
     /// The fiduciary and key behind an API key's SHA-256, if the key exists and is not revoked.
@@ -36,6 +44,20 @@ pub trait Reads {
     fn principal_artefacts(&self, fid: Uuid, principal_id: &str) -> StoreResult<Vec<Artefact>>;
     /// The same, for the principal with this pseudonym (from a principal token).
     fn artefacts_of_pseudonym(&self, fid: Uuid, pseudonym: &[u8]) -> StoreResult<Vec<Artefact>>;
+    /// A notice's standing re-consent requirement.
+    fn reconsent(&self, fid: Uuid, notice: Uuid) -> StoreResult<Option<Reconsent>>;
+    /// Consents whose re-consent is pending under notice `notice`: purposes active at `now` and
+    /// held under a version before `before`, grouped by artefact (the latest version, opened),
+    /// artefacts in id order after `after`, at most `limit`.
+    fn reconsent_pending(
+        &self,
+        fid: Uuid,
+        notice: Uuid,
+        before: u32,
+        now: time::OffsetDateTime,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> StoreResult<Vec<PendingReconsent>>;
     /// Ledger entries matching the filter, by increasing index, at most `limit`.
     fn audit_entries(&self, q: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
     /// One entry with its stored leaf hash.

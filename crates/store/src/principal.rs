@@ -80,6 +80,14 @@ fn lookup(tx_keys: &crate::keys::Keys, fid: Uuid, normalised: &str) -> [u8; 32] 
 /// Records a verified contact of a principal (verification is the fiduciary's: it declares the
 /// contact verified). A contact belongs to one principal of a fiduciary; declaring it for
 /// another moves it. Returns the contact's kind.
+/// Keeps the principal's id on their row (sealed), so that with a token they can act under it
+/// (`POST /v1/me/consents`).
+pub fn remember_identity(tx: &mut WriteTx<'_>, fid: Uuid, principal_id: &str) -> StoreResult<()> {
+    let f = tx.fid(fid)?;
+    let now = ms(tx.now());
+    Vault::new(tx.conn(), tx.keys(), f, fid).remember_identity(principal_id, now)
+}
+
 pub fn set_contact(
     tx: &mut WriteTx<'_>,
     actor: &Actor,
@@ -94,7 +102,9 @@ pub fn set_contact(
     let now = ms(tx.now());
     let p = tx.keys().pseudonym(fid, principal_id);
     let look = lookup(tx.keys(), fid, &value);
-    let sealed = Vault::new(tx.conn(), tx.keys(), f, fid).seal_for(&p, "contact", &value, now)?;
+    let mut vault = Vault::new(tx.conn(), tx.keys(), f, fid);
+    let sealed = vault.seal_field(principal_id, "contact", &value, now)?;
+    vault.remember_identity(principal_id, now)?;
     tx.conn()
         .execute(
             "INSERT INTO principal_contacts (fiduciary, lookup, pseudonym, kind, value, verified_at)
@@ -323,6 +333,7 @@ pub fn verify_sign_in(
         source_ip,
         artefact: None,
         version: None,
+        artefact_sha256: None,
     };
     tx.insert_entry(&entry)?;
     Ok(Ok(p))

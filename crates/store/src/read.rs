@@ -59,7 +59,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
 }
 
 const ENTRY_COLUMNS: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value, st.value, o.value,
-    i.value, a.source_ip, ar.value, a.version, a.hash
+    i.value, a.source_ip, ar.value, a.version, a.hash, a.artefact_hash
     FROM audit_log a
     LEFT JOIN audit_symbols f ON f.id = a.fiduciary
     LEFT JOIN audit_symbols p ON p.id = a.principal
@@ -96,6 +96,10 @@ pub fn entry_from_row(r: &crate::db::Row<'_>) -> Result<EntryRow, crate::db::DbE
                 .map(|a| Uuid::parse_str(&a).map_err(|e| e.to_string()))
                 .transpose()?,
             version: r.get(11).map_err(|e| e.to_string())?,
+            artefact_sha256: r
+                .get::<_, Option<Vec<u8>>>(13)
+                .map_err(|e| e.to_string())?
+                .map(|h| hex(&h)),
         })
     })();
     Ok((index as u64, entry, hash))
@@ -130,6 +134,26 @@ pub fn all_checkpoints(conn: &Connection) -> StoreResult<Vec<StoredCheckpoint>> 
         })
         .map_err(db_err)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
+}
+
+/// A notice's standing re-consent requirement (`f`: the fiduciary's row id).
+pub(crate) fn reconsent_of(
+    conn: &Connection,
+    f: i64,
+    notice: Uuid,
+) -> StoreResult<Option<Reconsent>> {
+    conn.prepare_cached(
+        "SELECT from_version, deadline FROM notice_reconsent WHERE fiduciary = ?1 AND notice = ?2",
+    )
+    .map_err(db_err)?
+    .query_row(params![f, notice.to_string()], |r| {
+        Ok(Reconsent {
+            from_version: r.get(0)?,
+            deadline: r.get::<_, Option<i64>>(1)?.map(from_ms),
+        })
+    })
+    .optional()
+    .map_err(db_err)
 }
 
 impl<'a> Reader<'a> {
@@ -403,6 +427,78 @@ impl Reads for Reader<'_> {
             &[&pseudonym],
         )
         .and_then(|stored| self.revealed(fid, stored))
+    }
+
+    fn reconsent(&self, fid: Uuid, notice: Uuid) -> StoreResult<Option<Reconsent>> {
+        match self.fid(fid)? {
+            Some(f) => reconsent_of(self.conn, f, notice),
+            None => Ok(None),
+        }
+    }
+
+    fn reconsent_pending(
+        &self,
+        fid: Uuid,
+        notice: Uuid,
+        before: u32,
+        now: OffsetDateTime,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::ports::PendingReconsent>> {
+        let Some(f) = self.fid(fid)? else {
+            return Ok(vec![]);
+        };
+        // Walks the notice's rows in artefact order (the index consent_index_by_notice) and stops
+        // once the page is full.
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT artefact, purpose, notice_version FROM consent_index
+                 WHERE fiduciary = ?1 AND notice = ?2 AND artefact > ?3
+                   AND notice_version < ?4 AND status = 'active'
+                   AND (expires_at IS NULL OR expires_at > ?5)
+                 ORDER BY artefact, purpose",
+            )
+            .map_err(db_err)?;
+        let after = after.map(|a| a.to_string()).unwrap_or_default();
+        let rows = stmt
+            .query_map(
+                params![f, notice.to_string(), after, before, ms(now)],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, u32>(2)?,
+                    ))
+                },
+            )
+            .map_err(db_err)?;
+        let mut groups: Vec<(String, Vec<(String, u32)>)> = Vec::new();
+        for row in rows {
+            let (artefact, purpose, held) = row.map_err(db_err)?;
+            let n = groups.len();
+            match groups.last_mut() {
+                Some((a, ps)) if *a == artefact => ps.push((purpose, held)),
+                _ if n == limit => break,
+                _ => groups.push((artefact, vec![(purpose, held)])),
+            }
+        }
+        drop(stmt);
+        let mut out = Vec::with_capacity(groups.len());
+        for (artefact, purposes) in groups {
+            let stored: Option<Artefact> = self.scoped_one(
+                fid,
+                "SELECT a.body FROM artefact_heads h JOIN artefacts a
+                   ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
+                 WHERE h.fiduciary = ?1 AND h.uuid = ?2",
+                &[&artefact],
+            )?;
+            if let Some(a) = stored {
+                let artefact = self.revealed(fid, vec![a])?.remove(0);
+                out.push(crate::ports::PendingReconsent { artefact, purposes });
+            }
+        }
+        Ok(out)
     }
 
     /// Ledger entries matching the filter, by increasing index, at most `limit`.

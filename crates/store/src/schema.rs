@@ -3,7 +3,8 @@
 //! table records them). Write them in the SQL both accept. Never edit a released migration:
 //! append a new one.
 
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE fiduciaries (
     id INTEGER PRIMARY KEY,
     uuid TEXT NOT NULL UNIQUE,
@@ -267,4 +268,44 @@ CREATE TABLE role_changes (
     change TEXT NOT NULL,
     changed_by TEXT NOT NULL
 );
-"#];
+"#,
+    // Issue 17: the ledger commits to each artefact version it records (SHA-256 of the version's
+    // blinded body, see vault::artefact_digest); NULL on entries that record no version and on
+    // every entry written before.
+    r#"
+ALTER TABLE audit_log ADD COLUMN artefact_hash BLOB;
+-- The principal's own id, sealed under their data key (erasure makes it unreadable and clears
+-- it): how a principal who signed in, known only by pseudonym, acts under their id.
+ALTER TABLE principals ADD COLUMN sealed_id TEXT;
+-- The notice and version each indexed decision is held under, for re-consent (validation
+-- compares the version with notice_reconsent; the fiduciary lists who is pending). Rows from
+-- before are filled in by a background pass (admin::backfill_index_notices).
+ALTER TABLE consent_index ADD COLUMN notice TEXT;
+ALTER TABLE consent_index ADD COLUMN notice_version INTEGER;
+CREATE INDEX consent_index_by_notice ON consent_index (fiduciary, notice, artefact, purpose);
+-- A notice's standing re-consent requirement (anumodan_core::model::Reconsent).
+CREATE TABLE notice_reconsent (
+    fiduciary INTEGER NOT NULL,
+    notice TEXT NOT NULL,
+    from_version INTEGER NOT NULL,
+    deadline INTEGER,
+    PRIMARY KEY (fiduciary, notice)
+) WITHOUT ROWID;
+-- Answers to requests that carried an Idempotency-Key (see anumodan_core::idempotency), kept
+-- 24 hours: by keyed pseudonym of the caller and SHA-256 of the key; the answer sealed under
+-- the data key of the principal it is about (`principal`, their pseudonym). Erasure clears the
+-- answer and the link, and keeps the fingerprint, so a late retry is refused, not re-run.
+CREATE TABLE idempotency_keys (
+    fiduciary INTEGER NOT NULL,
+    caller BLOB NOT NULL,
+    key_hash BLOB NOT NULL,
+    principal BLOB NOT NULL,
+    fingerprint BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    response TEXT,
+    PRIMARY KEY (fiduciary, caller, key_hash)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_by_age ON idempotency_keys (created_at);
+CREATE INDEX idempotency_by_principal ON idempotency_keys (fiduciary, principal);
+"#,
+];

@@ -23,12 +23,14 @@ use crate::schema::MIGRATIONS;
 use crate::vault::Vault;
 use anumodan_core::audit::{AuditEntry, AuditRecord};
 use anumodan_core::clock::{Clock, truncate_ms};
+use anumodan_core::idempotency::{Idempotency, Remembered};
 use anumodan_core::model::*;
 use anumodan_core::ports::{IndexedConsent, StoreError, StoreResult, Tx};
 use anumodan_core::usecases;
 use anumodan_ledger::checkpoint::{Checkpoint, sign_checkpoint};
 use anumodan_ledger::merkle::{self, Frontier, Hash, NodeSource};
 use rusqlite::OpenFlags;
+use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -1292,6 +1294,28 @@ impl WriteTx<'_> {
         value.map(|v| self.symbol(v)).transpose()
     }
 
+    /// The latest version of the first artefact `filter` selects (`?1` is the fiduciary row),
+    /// its personal data opened. An artefact whose principal was erased is a read-only
+    /// tombstone: for the lifecycle it no longer exists (None).
+    fn live_head(
+        &mut self,
+        f: i64,
+        fid: Uuid,
+        filter: &str,
+        p: impl crate::db::Params,
+    ) -> StoreResult<Option<Artefact>> {
+        let sql = format!(
+            "SELECT a.body FROM artefact_heads h JOIN artefacts a
+               ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
+             WHERE h.fiduciary = ?1 AND {filter}"
+        );
+        let Some(mut a): Option<Artefact> = self.get_body(&sql, p)? else {
+            return Ok(None);
+        };
+        Vault::new(self.conn, self.keys, f, fid).reveal_artefact(&mut a)?;
+        Ok((a.principal_id != anumodan_core::mask::ERASED).then_some(a))
+    }
+
     fn get_body<T: serde::de::DeserializeOwned>(
         &self,
         sql: &str,
@@ -1411,44 +1435,42 @@ impl Tx for WriteTx<'_> {
         Ok(())
     }
 
+    fn reconsent(&mut self, fid: Uuid, notice: Uuid) -> StoreResult<Option<Reconsent>> {
+        let f = self.fid(fid)?;
+        crate::read::reconsent_of(self.conn, f, notice)
+    }
+
+    fn set_reconsent(&mut self, fid: Uuid, notice: Uuid, r: &Reconsent) -> StoreResult<()> {
+        let f = self.fid(fid)?;
+        self.exec(
+            "INSERT INTO notice_reconsent (fiduciary, notice, from_version, deadline)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (fiduciary, notice) DO UPDATE SET
+               from_version = excluded.from_version, deadline = excluded.deadline",
+            params![f, notice.to_string(), r.from_version, r.deadline.map(ms)],
+        )?;
+        Ok(())
+    }
+
     /// The latest version, its personal data opened. An artefact whose principal was erased is
     /// a read-only tombstone: for the lifecycle it no longer exists.
     fn artefact(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Artefact>> {
         let f = self.fid(fid)?;
-        let stored: Option<Artefact> = self.get_body(
-            "SELECT a.body FROM artefact_heads h JOIN artefacts a
-               ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
-             WHERE h.fiduciary = ?1 AND h.uuid = ?2",
-            params![f, id.to_string()],
-        )?;
-        let Some(mut a) = stored else {
-            return Ok(None);
-        };
-        let mut vault = Vault::new(self.conn, self.keys, f, fid);
-        vault.reveal_artefact(&mut a)?;
-        if a.principal_id == anumodan_core::mask::ERASED {
-            return Ok(None);
-        }
-        Ok(Some(a))
+        self.live_head(f, fid, "h.uuid = ?2", params![f, id.to_string()])
     }
 
-    fn insert_artefact(&mut self, a: &Artefact, index: &[String]) -> StoreResult<()> {
+    fn insert_artefact(&mut self, a: &Artefact, index: &[String]) -> StoreResult<String> {
         let f = self.fid(a.fiduciary_id)?;
         let principal = self.keys.pseudonym(a.fiduciary_id, &a.principal_id);
         let sealed =
             Vault::new(self.conn, self.keys, f, a.fiduciary_id).seal_artefact(a, ms(self.now))?;
+        let body = to_json(&sealed)?;
+        let digest = hex(&crate::vault::artefact_digest(&body));
         let id = a.id.to_string();
         self.exec(
             "INSERT INTO artefacts (fiduciary, uuid, version, principal, created_at, body)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                f,
-                id,
-                a.version,
-                &principal[..],
-                ms(a.created_at),
-                to_json(&sealed)?
-            ],
+            params![f, id, a.version, &principal[..], ms(a.created_at), body],
         )?;
         let next_expiry = a
             .purposes
@@ -1468,11 +1490,13 @@ impl Tx for WriteTx<'_> {
         // artefact must not overwrite a later decision made in another one).
         for s in a.purposes.iter().filter(|s| index.contains(&s.purpose)) {
             self.exec(
-                "INSERT INTO consent_index (fiduciary, principal, purpose, artefact, version, status, expires_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO consent_index (fiduciary, principal, purpose, artefact, version, status,
+                                            expires_at, state, notice, notice_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (fiduciary, principal, purpose) DO UPDATE SET
                    artefact = excluded.artefact, version = excluded.version, status = excluded.status,
-                   expires_at = excluded.expires_at, state = excluded.state",
+                   expires_at = excluded.expires_at, state = excluded.state,
+                   notice = excluded.notice, notice_version = excluded.notice_version",
                 params![
                     f,
                     &principal[..],
@@ -1481,11 +1505,13 @@ impl Tx for WriteTx<'_> {
                     a.version,
                     s.status.as_str(),
                     s.expires_at.map(ms),
-                    to_json(s)?
+                    to_json(s)?,
+                    a.notice_id.to_string(),
+                    s.held_version(a.notice_version)
                 ],
             )?;
         }
-        Ok(())
+        Ok(digest)
     }
 
     fn consent_state(
@@ -1496,23 +1522,27 @@ impl Tx for WriteTx<'_> {
     ) -> StoreResult<Option<IndexedConsent>> {
         let f = self.fid(fid)?;
         let principal = self.keys.pseudonym(fid, principal_id);
-        let row: Option<(String, u32, String)> = self
+        type Row = (String, u32, String, Option<String>, Option<u32>);
+        let row: Option<Row> = self
             .conn
             .prepare_cached(
-                "SELECT artefact, version, state FROM consent_index
+                "SELECT artefact, version, state, notice, notice_version FROM consent_index
                  WHERE fiduciary = ?1 AND principal = ?2 AND purpose = ?3",
             )
             .map_err(db_err)?
             .query_row(params![f, &principal[..], purpose], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
             .optional()
             .map_err(db_err)?;
-        row.map(|(a, v, s)| {
+        let uuid = |s: &str| Uuid::parse_str(s).map_err(|e| StoreError(e.to_string()));
+        row.map(|(a, v, s, notice, notice_version)| {
             Ok(IndexedConsent {
-                artefact_id: Uuid::parse_str(&a).map_err(|e| StoreError(e.to_string()))?,
+                artefact_id: uuid(&a)?,
                 version: v,
                 state: serde_json::from_str(&s).map_err(json_err)?,
+                notice_id: notice.as_deref().map(uuid).transpose()?,
+                notice_version,
             })
         })
         .transpose()
@@ -1564,9 +1594,121 @@ impl Tx for WriteTx<'_> {
             source_ip: r.source_ip.clone(),
             artefact: r.artefact_id,
             version: r.artefact_version,
+            artefact_sha256: r.artefact_sha256.clone(),
         };
         self.insert_entry(&entry)
     }
+
+    fn next_audit_index(&self) -> u64 {
+        self.frontier.size()
+    }
+
+    fn principal_of(&mut self, fid: Uuid, pseudonym: &[u8]) -> StoreResult<Option<String>> {
+        let Ok(p) = <[u8; crate::keys::PSEUDONYM_LEN]>::try_from(pseudonym) else {
+            return Ok(None);
+        };
+        let f = self.fid(fid)?;
+        let now = ms(self.now);
+        if let Some(id) = Vault::new(self.conn, self.keys, f, fid).identity(&p)? {
+            return Ok(Some(id));
+        }
+        // A principal from before their id was kept on their row: their newest artefact names
+        // them (and the row keeps it from now on).
+        let newest = "h.principal = ?2 ORDER BY h.collected_at DESC LIMIT 1";
+        let Some(a) = self.live_head(f, fid, newest, params![f, &p[..]])? else {
+            return Ok(None);
+        };
+        Vault::new(self.conn, self.keys, f, fid).remember_identity(&a.principal_id, now)?;
+        Ok(Some(a.principal_id))
+    }
+}
+
+impl anumodan_core::idempotency::IdempotencyStore for WriteTx<'_> {
+    fn remembered(
+        &mut self,
+        fid: Uuid,
+        caller: &str,
+        key: &str,
+    ) -> StoreResult<Option<Remembered>> {
+        let f = self.fid(fid)?;
+        let caller = self.keys.pseudonym(fid, caller);
+        let key_hash = Sha256::digest(key.as_bytes());
+        let row: Option<(Vec<u8>, i64, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT fingerprint, created_at, response FROM idempotency_keys
+                 WHERE fiduciary = ?1 AND caller = ?2 AND key_hash = ?3",
+            )
+            .map_err(db_err)?
+            .query_row(params![f, &caller[..], &key_hash[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(db_err)?;
+        let Some((fingerprint, created_at, sealed)) = row else {
+            return Ok(None);
+        };
+        let response = match sealed {
+            Some(token) => {
+                let open = Vault::new(self.conn, self.keys, f, fid)
+                    .open_field("idempotency.response", &token)?;
+                (open != anumodan_core::mask::ERASED).then_some(open)
+            }
+            None => None,
+        };
+        Ok(Some(Remembered {
+            fingerprint: fingerprint
+                .try_into()
+                .map_err(|_| StoreError("stored fingerprint is not 32 bytes".into()))?,
+            created_at: from_ms(created_at),
+            response,
+        }))
+    }
+
+    fn remember(
+        &mut self,
+        fid: Uuid,
+        idem: &Idempotency,
+        owner: &str,
+        response: &str,
+    ) -> StoreResult<()> {
+        let f = self.fid(fid)?;
+        let caller = self.keys.pseudonym(fid, &idem.caller);
+        let principal = self.keys.pseudonym(fid, owner);
+        let key_hash = Sha256::digest(idem.key.as_bytes());
+        let sealed = Vault::new(self.conn, self.keys, f, fid).seal_field(
+            owner,
+            "idempotency.response",
+            response,
+            ms(self.now),
+        )?;
+        self.exec(
+            "INSERT INTO idempotency_keys
+               (fiduciary, caller, key_hash, principal, fingerprint, created_at, response)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (fiduciary, caller, key_hash) DO UPDATE SET
+               principal = excluded.principal, fingerprint = excluded.fingerprint,
+               created_at = excluded.created_at, response = excluded.response",
+            params![
+                f,
+                &caller[..],
+                &key_hash[..],
+                &principal[..],
+                &idem.fingerprint[..],
+                ms(self.now),
+                sealed
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+/// Forgets up to `limit` answers older than the idempotency window; returns how many.
+pub fn purge_idempotency(tx: &mut WriteTx<'_>, limit: usize) -> StoreResult<usize> {
+    let before = ms(tx.now - anumodan_core::idempotency::WINDOW);
+    let sql = "DELETE FROM idempotency_keys WHERE (fiduciary, caller, key_hash) IN
+         (SELECT fiduciary, caller, key_hash FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)";
+    tx.exec(sql, params![before, limit as i64])
 }
 
 impl WriteTx<'_> {
@@ -1593,10 +1735,20 @@ impl WriteTx<'_> {
         let outcome = self.symbol(&e.outcome)?;
         let initiator = self.symbol(&e.initiator)?;
         let artefact = self.opt_symbol(e.artefact.map(|a| a.to_string()).as_deref())?;
+        let artefact_hash = e
+            .artefact_sha256
+            .as_deref()
+            .map(|h| {
+                hex::decode(h)
+                    .ok()
+                    .filter(|b| b.len() == 32)
+                    .ok_or_else(|| StoreError(format!("artefact_sha256 {h:?} is not 32 bytes hex")))
+            })
+            .transpose()?;
         self.exec(
             "INSERT INTO audit_log (idx, ts, fiduciary, principal, purpose, action, status, outcome,
-                                    initiator, source_ip, artefact, version, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                    initiator, source_ip, artefact, version, hash, artefact_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 index as i64,
                 ms(e.timestamp),
@@ -1610,7 +1762,8 @@ impl WriteTx<'_> {
                 e.source_ip,
                 artefact,
                 e.version,
-                &hash[..]
+                &hash[..],
+                artefact_hash
             ],
         )?;
         for node in self.frontier.append(hash) {

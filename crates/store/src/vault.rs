@@ -35,6 +35,10 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 const TOKEN_PREFIX: &str = "enc:v1:";
+/// What erasure leaves in place of a sealed value: the SHA-256 of the token it replaces, so the
+/// version's digest (which the ledger holds) is unchanged while nothing in it can be opened or
+/// linked to the person any more. Reads as `[erased]`.
+const ERASED_PREFIX: &str = "enc:erased:";
 const NONCE_LEN: usize = 24;
 
 type Key = Zeroizing<[u8; 32]>;
@@ -320,7 +324,59 @@ impl<'a> Vault<'a> {
         now_ms: i64,
     ) -> StoreResult<String> {
         let p = self.keys.pseudonym(self.fid, owner);
-        self.seal_for(&p, field, value, now_ms)
+        let new_key = self.key(&p)?.is_none();
+        let token = self.seal_for(&p, field, value, now_ms)?;
+        if new_key {
+            self.record_identity(owner, &p, now_ms)?;
+        }
+        Ok(token)
+    }
+
+    /// Keeps the principal's own id on their row, sealed under their data key, so that a
+    /// principal known only by pseudonym (a principal token, a sign-in) can act under it.
+    fn record_identity(
+        &mut self,
+        owner: &str,
+        p: &[u8; PSEUDONYM_LEN],
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let sealed = self.seal_for(p, "principal.id", owner, now_ms)?;
+        self.conn
+            .prepare_cached(
+                "UPDATE principals SET sealed_id = ?3 WHERE fiduciary = ?1 AND pseudonym = ?2",
+            )
+            .map_err(db_err)?
+            .execute(params![self.fid_row, &p[..], sealed])
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Makes sure the principal has a data key and their id is kept on their row (for
+    /// principals created before the id was kept).
+    pub fn remember_identity(&mut self, owner: &str, now_ms: i64) -> StoreResult<()> {
+        let p = self.keys.pseudonym(self.fid, owner);
+        if self.identity(&p)?.is_none() {
+            self.record_identity(owner, &p, now_ms)?;
+        }
+        Ok(())
+    }
+
+    /// The principal's id, opened from their row; None when it is not kept or was erased.
+    pub fn identity(&mut self, p: &[u8; PSEUDONYM_LEN]) -> StoreResult<Option<String>> {
+        let sealed: Option<Option<String>> = self
+            .conn
+            .prepare_cached(
+                "SELECT sealed_id FROM principals WHERE fiduciary = ?1 AND pseudonym = ?2",
+            )
+            .map_err(db_err)?
+            .query_row(params![self.fid_row, &p[..]], |r| r.get(0))
+            .optional()
+            .map_err(db_err)?;
+        let Some(token) = sealed.flatten() else {
+            return Ok(None);
+        };
+        let id = self.open_field("principal.id", &token)?;
+        Ok((id != ERASED).then_some(id))
     }
 
     /// Seals `value`, a field of the principal with pseudonym `p`, into a token.
@@ -339,6 +395,9 @@ impl<'a> Vault<'a> {
     /// Opens a token; a value that is not a token is returned as it is (rows written before
     /// encryption), one whose key was destroyed reads `[erased]`.
     pub fn open_field(&mut self, field: &str, token: &str) -> StoreResult<String> {
+        if token.starts_with(ERASED_PREFIX) {
+            return Ok(ERASED.to_string());
+        }
         let Some(rest) = token.strip_prefix(TOKEN_PREFIX) else {
             return Ok(token.to_string());
         };
@@ -407,20 +466,36 @@ pub fn token_prefix(p: &[u8]) -> String {
     format!("{TOKEN_PREFIX}{}.", B64.encode(p))
 }
 
-/// `text` (a stored JSON body) with every token that starts with `prefix` replaced by the
-/// erasure marker. Tokens are base64url and `.`, so they end at the closing quote.
+/// `text` (a stored JSON body) with every token that starts with `prefix` replaced by its erased
+/// form. Tokens are base64url and `.`, so they end at the closing quote.
 pub fn scrub_tokens(text: &str, prefix: &str) -> String {
+    replace_tokens(text, prefix)
+}
+
+/// `text` with every token starting with `prefix` replaced by `enc:erased:<SHA-256 of token>`.
+fn replace_tokens(text: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(prefix) {
         out.push_str(&rest[..i]);
-        out.push_str(ERASED);
         let after = &rest[i..];
         let end = after.find('"').unwrap_or(after.len());
+        out.push_str(ERASED_PREFIX);
+        out.push_str(&anumodan_core::model::hex_lower(&Sha256::digest(
+            &after.as_bytes()[..end],
+        )));
         rest = &after[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// The digest the ledger keeps of a stored artefact version: SHA-256 of its body with every
+/// sealed value in its erased form. Erasing a principal therefore leaves the digest of every
+/// version as it was, while any other change to the row (a status, a date, a purpose, a sealed
+/// value swapped for another) changes it.
+pub fn artefact_digest(body: &str) -> [u8; 32] {
+    Sha256::digest(replace_tokens(body, TOKEN_PREFIX).as_bytes()).into()
 }
 
 fn poisoned() -> StoreError {

@@ -20,6 +20,22 @@ pub enum DbVerifyError {
     Unreadable { index: u64, reason: String },
     #[error("ledger entry {index} has a stored hash that is not 32 bytes: it was altered")]
     BadHash { index: u64 },
+    #[error(
+        "artefact {artefact} version {version}, recorded by ledger entry {index}, is missing: it was deleted"
+    )]
+    ArtefactMissing {
+        index: u64,
+        artefact: String,
+        version: u32,
+    },
+    #[error(
+        "artefact {artefact} version {version} does not match the SHA-256 that ledger entry {index} recorded: the stored artefact was altered"
+    )]
+    ArtefactAltered {
+        index: u64,
+        artefact: String,
+        version: u32,
+    },
     #[error("{0}")]
     Failure(#[from] VerifyFailure),
 }
@@ -72,8 +88,9 @@ fn try_each_entry(
 }
 
 /// Recomputes every entry's hash from its fields, the Merkle tree, and every checkpoint's
-/// signature and root. Stops at the first problem and names it.
-pub fn verify_db(conn: &Connection, key: &NoteVerifier) -> Result<Report, DbVerifyError> {
+/// signature and root. Stops at the first problem and names it. Then checks every artefact version a (now trusted) entry committed to; returns the report
+/// and how many artefact versions were checked.
+pub fn verify_db(conn: &Connection, key: &NoteVerifier) -> Result<(Report, u64), DbVerifyError> {
     let notes: Vec<String> = all_checkpoints(conn)
         .map_err(|e| DbVerifyError::Io(e.to_string()))?
         .into_iter()
@@ -91,7 +108,67 @@ pub fn verify_db(conn: &Connection, key: &NoteVerifier) -> Result<Report, DbVeri
         })?;
         Ok(())
     })?;
-    Ok(verifier.finish()?)
+    let report = verifier.finish()?;
+    // The entries are now known to be genuine, so the digests they hold can be trusted.
+    let artefacts = verify_artefacts(conn)?;
+    Ok((report, artefacts))
+}
+
+/// Checks every artefact version that a ledger entry committed to against the stored row: the
+/// row must exist and its digest (`vault::artefact_digest`) must equal the entry's. Entries
+/// written before the ledger held digests commit to nothing and are skipped.
+pub fn verify_artefacts(conn: &Connection) -> Result<u64, DbVerifyError> {
+    let sql = "SELECT a.idx, a.artefact_hash, ars.value, a.version, art.body
+        FROM audit_log a
+        JOIN audit_symbols fs ON fs.id = a.fiduciary
+        JOIN audit_symbols ars ON ars.id = a.artefact
+        LEFT JOIN fiduciaries f ON f.uuid = fs.value
+        LEFT JOIN artefacts art
+          ON art.fiduciary = f.id AND art.uuid = ars.value AND art.version = a.version
+        WHERE a.artefact_hash IS NOT NULL
+        ORDER BY a.idx";
+    let mut failure = None;
+    let mut checked = 0u64;
+    // The entries of one version are usually adjacent: hash its row once for all of them.
+    let mut last: Option<(String, u32, Option<[u8; 32]>)> = None;
+    conn.for_each_row(sql, (), &mut |r| {
+        let index = r.get::<_, i64>(0)? as u64;
+        let committed: Vec<u8> = r.get(1)?;
+        let artefact: String = r.get(2)?;
+        let version = r.get::<_, i64>(3)? as u32;
+        let stored = match &last {
+            Some((a, v, d)) if *a == artefact && *v == version => *d,
+            _ => {
+                let body: Option<String> = r.get(4)?;
+                let d = body.map(|b| crate::vault::artefact_digest(&b));
+                checked += 1;
+                last = Some((artefact.clone(), version, d));
+                d
+            }
+        };
+        let bad = match stored {
+            None => Some(DbVerifyError::ArtefactMissing {
+                index,
+                artefact,
+                version,
+            }),
+            Some(d) if d[..] != committed[..] => Some(DbVerifyError::ArtefactAltered {
+                index,
+                artefact,
+                version,
+            }),
+            Some(_) => None,
+        };
+        Ok(match bad {
+            Some(e) => {
+                failure = Some(e);
+                false
+            }
+            None => true,
+        })
+    })
+    .map_err(|e| DbVerifyError::Io(e.to_string()))?;
+    failure.map_or(Ok(checked), Err)
 }
 
 /// Writes the ledger as an export directory (see `anumodan_ledger::export`).

@@ -242,6 +242,7 @@ pub(crate) fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
         route(M::GET, "/v1/notices", "/v1/notices", None, CatalogRead, ok),
         route(M::GET, "/v1/notices/{id}", format!("/v1/notices/{nid}"), None, CatalogRead, ok),
         route(M::GET, "/v1/notices/{id}/versions", format!("/v1/notices/{nid}/versions"), None, CatalogRead, ok),
+        route(M::GET, "/v1/notices/{id}/reconsent", format!("/v1/notices/{nid}/reconsent"), None, ConsentRead, ok),
         route(M::GET, "/v1/notices/{id}/versions/{version}", format!("/v1/notices/{nid}/versions/1"), None, CatalogRead, ok),
         route(M::POST, "/v1/data-items", "/v1/data-items",
             Some(json!({"code": "matrix_item", "name": {"en": "Matrix item"}, "category": "contact"})),

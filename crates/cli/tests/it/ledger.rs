@@ -234,7 +234,25 @@ fn assert_shape(e: &Value) {
         .keys()
         .map(String::as_str)
         .collect();
-    let want: BTreeSet<&str> = ENTRY_FIELDS.into_iter().collect();
+    let mut want: BTreeSet<&str> = ENTRY_FIELDS.into_iter().collect();
+    // An entry that wrote an artefact version commits to it (issue 17, item 9); no other
+    // entry carries the field.
+    let writes_version = [
+        "consent.collected",
+        "consent.updated",
+        "consent.renewed",
+        "consent.withdrawn",
+        "consent.expired",
+    ]
+    .contains(&e["action"].as_str().unwrap_or_default());
+    if writes_version {
+        want.insert("artefact_sha256");
+        let h = e["artefact_sha256"].as_str().unwrap_or_default();
+        assert!(
+            h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{e}"
+        );
+    }
     assert_eq!(
         keys.iter().copied().collect::<BTreeSet<_>>(),
         want,
@@ -1878,6 +1896,100 @@ async fn a_changed_field_is_caught_at_its_entry() {
     assert_caught(
         &audit_verify(&d),
         &format!("ledger entry {first} cannot be rebuilt from its row"),
+    );
+}
+
+/// Issue 17, item 9: the ledger commits to each artefact version it records, so an artefact row
+/// edited or deleted in the database is caught by `audit verify`, naming the version and the
+/// entry that recorded it.
+#[tokio::test]
+async fn an_edited_or_deleted_artefact_version_is_caught() {
+    let st = stopped_ledger().await;
+    // citizen-0's artefact: version 1 collected (four entries), version 2 withdrew analytics.
+    let recorded = |action: &str| {
+        st.entries
+            .iter()
+            .find(|e| e["action"] == action && e["artefact"].is_string())
+            .unwrap_or_else(|| panic!("no {action} entry"))
+            .clone()
+    };
+    let collected = recorded("consent.collected");
+    let id = collected["artefact"].as_str().unwrap().to_string();
+    let k = idx(&collected);
+    assert_eq!(collected["version"], 1);
+    let digest = collected["artefact_sha256"].as_str().unwrap_or_default();
+    assert_eq!(digest.len(), 64, "{collected}");
+    // Every entry of one version commits to the same digest; validations commit to none.
+    for e in &st.entries {
+        if e["artefact"] == id.as_str() && e["version"] == 1 && e["action"] == "consent.collected" {
+            assert_eq!(e["artefact_sha256"], digest, "{e}");
+        }
+        if e["action"] == "consent.validated" {
+            assert!(e.get("artefact_sha256").is_none(), "{e}");
+        }
+    }
+    let withdrawn = st
+        .entries
+        .iter()
+        .find(|e| e["action"] == "consent.withdrawn" && e["artefact"] == id.as_str())
+        .unwrap();
+    assert_eq!(withdrawn["version"], 2);
+    assert_ne!(withdrawn["artefact_sha256"], digest);
+    let w = idx(withdrawn);
+
+    // The untouched store verifies, and says how many artefact versions it checked.
+    let o = audit_verify(&st.dir);
+    assert_ok(&o);
+    assert!(
+        out_text(&o).contains("artefact versions verified: 8"),
+        "{}",
+        out_text(&o)
+    );
+
+    let altered = |k: u64, v: u32| {
+        format!(
+            "artefact {id} version {v} does not match the SHA-256 that ledger entry {k} recorded"
+        )
+    };
+    // One byte of the stored body changed (the middle character), nothing else.
+    let d = st.tampered("artefact-byte", |conn| {
+        let n = conn
+            .execute(
+                "UPDATE artefacts SET body = substr(body, 1, 40) || '#' || substr(body, 42)
+                 WHERE uuid = ?1 AND version = 1",
+                [&id],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    });
+    assert_caught(&audit_verify(&d), &altered(k, 1));
+
+    // A forgery that means something: the denied purpose made granted, in the collected version.
+    let d = st.tampered("artefact-forged", |conn| {
+        let n = conn
+            .execute(
+                "UPDATE artefacts SET body = replace(body, '\"denied\"', '\"granted\"')
+                 WHERE uuid = ?1 AND version = 1",
+                [&id],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    });
+    assert_caught(&audit_verify(&d), &altered(k, 1));
+
+    // The withdrawal's version deleted.
+    let d = st.tampered("artefact-deleted", |conn| {
+        let n = conn
+            .execute(
+                "DELETE FROM artefacts WHERE uuid = ?1 AND version = 2",
+                [&id],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    });
+    assert_caught(
+        &audit_verify(&d),
+        &format!("artefact {id} version 2, recorded by ledger entry {w}, is missing"),
     );
 }
 

@@ -169,21 +169,27 @@ pub struct Published {
     pub text_hashes: std::collections::BTreeMap<Lang, String>,
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: time::OffsetDateTime,
+    pub requires_reconsent: bool,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub reconsent_deadline: Option<time::OffsetDateTime>,
 }
 
 #[utoipa::path(post, path = "/v1/notices/{id}/publish", tag = "catalog", params(("id" = Uuid, Path)),
-    responses((status = 201, body = Published), (status = 404, body = Problem), (status = 409, body = Problem)),
+    request_body(content = usecases::PublishOptions, description = "Optional: require re-consent from those who consented under earlier versions"),
+    responses((status = 201, body = Published), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("api_key" = [])))]
 pub async fn publish_notice(
     State(s): State<AppState>,
     c: Caller,
     Path(id): Path<Uuid>,
+    req: axum::extract::Request,
 ) -> ApiResult<(StatusCode, axum::Json<Published>)> {
     c.require(Permission::CatalogWrite)?;
+    let opts: usecases::PublishOptions = crate::api::consents::optional_json(req).await?;
     let actor = c.actor();
     let v = s
         .store
-        .write(move |tx| usecases::publish_notice(tx, &actor, id))
+        .write(move |tx| usecases::publish_notice(tx, &actor, id, &opts))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -192,8 +198,105 @@ pub async fn publish_notice(
             version: v.version,
             text_hashes: v.text_hashes,
             published_at: v.published_at,
+            requires_reconsent: v.requires_reconsent,
+            reconsent_deadline: v.reconsent_deadline,
         }),
     ))
+}
+
+/// One consent whose re-consent is pending.
+#[derive(Serialize, ToSchema)]
+pub struct PendingItem {
+    pub consent_id: Uuid,
+    /// Masked.
+    pub principal_id: String,
+    /// The purposes held under an earlier version, and the version each is held under.
+    pub purposes: Vec<HeldPurpose>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HeldPurpose {
+    pub purpose: String,
+    pub notice_version: u32,
+}
+
+/// Who still has to consent again to a notice (`requirement` null: nobody has to).
+#[derive(Serialize, ToSchema)]
+pub struct ReconsentPending {
+    pub notice_id: Uuid,
+    pub requirement: Option<anumodan_core::model::Reconsent>,
+    pub items: Vec<PendingItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PendingQuery {
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<usize>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<Uuid>,
+}
+
+#[utoipa::path(get, path = "/v1/notices/{id}/reconsent", tag = "catalog", params(("id" = Uuid, Path), PendingQuery),
+    responses((status = 200, description = "Consents held under a version before the one that required re-consent, still active", body = ReconsentPending), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn reconsent_pending(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<Uuid>,
+    crate::extract::Query(q): crate::extract::Query<PendingQuery>,
+) -> ApiResult<axum::Json<ReconsentPending>> {
+    c.require(Permission::ConsentRead)?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "limit must be between 1 and 200",
+        ));
+    }
+    let fid = c.fiduciary_id;
+    let now = s.clock.now();
+    let (requirement, rows) = s
+        .store
+        .read(move |r| {
+            if r.notice(fid, id)?.is_none() {
+                return Ok(None);
+            }
+            let Some(req) = r.reconsent(fid, id)? else {
+                return Ok(Some((None, vec![])));
+            };
+            let rows = r.reconsent_pending(fid, id, req.from_version, now, q.cursor, limit + 1)?;
+            Ok(Some((Some(req), rows)))
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found("notice_not_found", "no such notice"))?;
+    let mut items: Vec<PendingItem> = rows
+        .into_iter()
+        .map(|p| PendingItem {
+            consent_id: p.artefact.id,
+            principal_id: anumodan_core::mask::mask_artefact(p.artefact).principal_id,
+            purposes: p
+                .purposes
+                .into_iter()
+                .map(|(purpose, notice_version)| HeldPurpose {
+                    purpose,
+                    notice_version,
+                })
+                .collect(),
+        })
+        .collect();
+    let next_cursor = (items.len() > limit).then(|| {
+        items.truncate(limit);
+        items[limit - 1].consent_id.to_string()
+    });
+    Ok(axum::Json(ReconsentPending {
+        notice_id: id,
+        requirement,
+        items,
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/notices/{id}/versions", tag = "catalog", params(("id" = Uuid, Path)),

@@ -3,14 +3,17 @@
 use crate::AppState;
 use crate::api::Page;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{Caller, Json, Path, Query};
+use crate::extract::{Caller, IdempotencyKey, Json, Path, Query};
 use anumodan_core::authz::Permission;
+use anumodan_core::idempotency::{self, Idempotency};
 use anumodan_core::lang::Lang;
 use anumodan_core::mask::mask_artefact;
 use anumodan_core::model::{Artefact, Decision, Method, Status};
+use anumodan_core::ports::Tx;
 use anumodan_core::usecases::{self, ActRequest, CollectRequest, ValidateRequest, Validation};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -26,27 +29,98 @@ pub(crate) fn current(mut a: Artefact, now: OffsetDateTime) -> Artefact {
     mask_artefact(a)
 }
 
+/// An answer to a write that may be a replay of the first answer to its `Idempotency-Key`
+/// (then marked `Idempotent-Replayed: true`).
+pub struct Answer<T> {
+    pub status: StatusCode,
+    pub body: T,
+    pub replayed: bool,
+    pub location: Option<String>,
+}
+
+impl<T> Answer<T> {
+    pub fn ok((body, replayed): (T, bool)) -> Self {
+        Answer {
+            status: StatusCode::OK,
+            body,
+            replayed,
+            location: None,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
+        Answer {
+            status: self.status,
+            body: f(self.body),
+            replayed: self.replayed,
+            location: self.location,
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for Answer<T> {
+    fn into_response(self) -> Response {
+        let mut h = HeaderMap::new();
+        if let Some(v) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+            h.insert(header::LOCATION, v);
+        }
+        if self.replayed {
+            h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+        }
+        (self.status, h, axum::Json(self.body)).into_response()
+    }
+}
+
+/// Runs a use case in a write transaction at most once per idempotency key and request
+/// (`idem`; always when None). `owner` names the principal the answer is about.
+pub(crate) async fn write_once<T>(
+    s: &AppState,
+    fid: Uuid,
+    idem: Option<Idempotency>,
+    owner: fn(&T) -> String,
+    f: impl FnOnce(&mut dyn Tx) -> usecases::Result<T> + Send + 'static,
+) -> ApiResult<(T, bool)>
+where
+    T: Serialize + serde::de::DeserializeOwned + Send + 'static,
+{
+    Ok(s.store
+        .write(move |tx| idempotency::run_once(tx, fid, idem.as_ref(), owner, f))
+        .await?)
+}
+
+pub(crate) fn artefact_owner(a: &Artefact) -> String {
+    a.principal_id.clone()
+}
+
+pub(crate) fn withdrawal_owner(w: &anumodan_core::lifecycle::Withdrawal) -> String {
+    w.artefact.principal_id.clone()
+}
+
 #[utoipa::path(post, path = "/v1/consents", tag = "consents", request_body = CollectRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing")),
     responses(
         (status = 201, description = "The consent artefact (version 1)", body = Artefact),
-        (status = 422, description = "Missing or unknown decisions, bundling, unpublished notice, language not in the notice", body = Problem)),
+        (status = 422, description = "Missing or unknown decisions, unpublished notice, language not in the notice, an Idempotency-Key reused for another body", body = Problem)),
     security(("api_key" = [])))]
 pub async fn collect(
     State(s): State<AppState>,
     c: Caller,
+    key: IdempotencyKey,
     Json(body): Json<CollectRequest>,
-) -> ApiResult<(StatusCode, HeaderMap, axum::Json<Artefact>)> {
+) -> ApiResult<Answer<Artefact>> {
     c.require(Permission::ConsentCollect)?;
     let actor = c.actor();
-    let a = s
-        .store
-        .write(move |tx| usecases::collect(tx, &actor, body))
-        .await?;
-    let mut h = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&format!("/v1/consents/{}", a.id)) {
-        h.insert(header::LOCATION, v);
-    }
-    Ok((StatusCode::CREATED, h, axum::Json(mask_artefact(a))))
+    let idem = key.request(&actor.initiator, "/v1/consents", &body);
+    let (a, replayed) = write_once(&s, c.fiduciary_id, idem, artefact_owner, move |tx| {
+        usecases::collect(tx, &actor, body)
+    })
+    .await?;
+    Ok(Answer {
+        status: StatusCode::CREATED,
+        location: Some(format!("/v1/consents/{}", a.id)),
+        body: mask_artefact(a),
+        replayed,
+    })
 }
 
 #[utoipa::path(post, path = "/v1/consents/validate", tag = "consents", request_body = ValidateRequest,
@@ -106,16 +180,18 @@ pub async fn update(
     State(s): State<AppState>,
     c: Caller,
     Path(id): Path<Uuid>,
+    key: IdempotencyKey,
     Json(body): Json<LifecycleRequest>,
-) -> ApiResult<axum::Json<Artefact>> {
+) -> ApiResult<Answer<Artefact>> {
     c.require(Permission::ConsentManage)?;
+    let idem = key.request(&c.initiator, &format!("/v1/consents/{id}/update"), &body);
     let (decisions, how) = body.for_update()?;
     let actor = c.actor();
-    Ok(axum::Json(mask_artefact(
-        s.store
-            .write(move |tx| usecases::update(tx, &actor, id, &decisions, &how))
-            .await?,
-    )))
+    let answer = write_once(&s, c.fiduciary_id, idem, artefact_owner, move |tx| {
+        usecases::update(tx, &actor, id, &decisions, &how)
+    })
+    .await?;
+    Ok(Answer::ok(answer).map(mask_artefact))
 }
 
 /// The body of the lifecycle routes: `decisions` for update, `purposes` for renew and
@@ -201,9 +277,16 @@ impl LifecycleRequest {
     }
 }
 
+/// The optional body of a lifecycle route.
+pub(crate) async fn optional_body(req: axum::extract::Request) -> ApiResult<LifecycleRequest> {
+    optional_json(req).await
+}
+
 /// An optional JSON body: an empty body means `{}`. Read under the router's body limit
 /// (`DefaultBodyLimit`), like every other JSON body.
-pub(crate) async fn optional_body(req: axum::extract::Request) -> ApiResult<LifecycleRequest> {
+pub(crate) async fn optional_json<T: serde::de::DeserializeOwned + Default>(
+    req: axum::extract::Request,
+) -> ApiResult<T> {
     use axum::RequestExt;
     let bytes = axum::body::to_bytes(req.into_limited_body(), usize::MAX)
         .await
@@ -215,7 +298,7 @@ pub(crate) async fn optional_body(req: axum::extract::Request) -> ApiResult<Life
             )
         })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(LifecycleRequest::default());
+        return Ok(T::default());
     }
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
@@ -236,16 +319,19 @@ pub async fn renew(
     State(s): State<AppState>,
     c: Caller,
     Path(id): Path<Uuid>,
+    key: IdempotencyKey,
     req: axum::extract::Request,
-) -> ApiResult<axum::Json<Artefact>> {
+) -> ApiResult<Answer<Artefact>> {
     c.require(Permission::ConsentManage)?;
-    let (purposes, how) = optional_body(req).await?.for_renewal()?;
+    let body = optional_body(req).await?;
+    let idem = key.request(&c.initiator, &format!("/v1/consents/{id}/renew"), &body);
+    let (purposes, how) = body.for_renewal()?;
     let actor = c.actor();
-    Ok(axum::Json(mask_artefact(
-        s.store
-            .write(move |tx| usecases::renew(tx, &actor, id, purposes.as_deref(), &how))
-            .await?,
-    )))
+    let answer = write_once(&s, c.fiduciary_id, idem, artefact_owner, move |tx| {
+        usecases::renew(tx, &actor, id, purposes.as_deref(), &how)
+    })
+    .await?;
+    Ok(Answer::ok(answer).map(mask_artefact))
 }
 
 /// A withdrawal's answer: the new version, and the purposes whose processing may continue
@@ -264,19 +350,28 @@ pub async fn withdraw(
     State(s): State<AppState>,
     c: Caller,
     Path(id): Path<Uuid>,
+    key: IdempotencyKey,
     req: axum::extract::Request,
-) -> ApiResult<axum::Json<WithdrawalView>> {
+) -> ApiResult<Answer<WithdrawalView>> {
     c.require(Permission::ConsentManage)?;
-    let (purposes, how) = optional_body(req).await?.for_withdrawal()?;
+    let body = optional_body(req).await?;
+    let idem = key.request(&c.initiator, &format!("/v1/consents/{id}/withdraw"), &body);
+    let (purposes, how) = body.for_withdrawal()?;
     let actor = c.actor();
-    let w = s
-        .store
-        .write(move |tx| usecases::withdraw(tx, &actor, id, purposes.as_deref(), &how))
-        .await?;
-    Ok(axum::Json(WithdrawalView {
-        consent: mask_artefact(w.artefact),
-        legal_exceptions: w.legal_exceptions,
-    }))
+    let answer = write_once(&s, c.fiduciary_id, idem, withdrawal_owner, move |tx| {
+        usecases::withdraw(tx, &actor, id, purposes.as_deref(), &how)
+    })
+    .await?;
+    Ok(Answer::ok(answer).map(WithdrawalView::from))
+}
+
+impl From<anumodan_core::lifecycle::Withdrawal> for WithdrawalView {
+    fn from(w: anumodan_core::lifecycle::Withdrawal) -> Self {
+        WithdrawalView {
+            consent: mask_artefact(w.artefact),
+            legal_exceptions: w.legal_exceptions,
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -5,9 +5,12 @@
 
 use crate::AppState;
 use crate::api::Page;
-use crate::api::consents::{ConsentWithHistory, WithdrawalView, current, optional_body};
+use crate::api::consents::{
+    Answer, ConsentWithHistory, WithdrawalView, artefact_owner, current, optional_body,
+    withdrawal_owner, write_once,
+};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{Caller, ClientIp, Json, Path, PrincipalCaller};
+use crate::extract::{Caller, ClientIp, IdempotencyKey, Json, Path, PrincipalCaller};
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::Permission;
 use anumodan_core::mask::mask_artefact;
@@ -72,6 +75,11 @@ pub async fn issue_token(
                     .pseudonym(actor.fiduciary_id, &body.principal_id),
                 expires: expires_at.unix_timestamp(),
             };
+            anumodan_store::principal::remember_identity(
+                tx,
+                actor.fiduciary_id,
+                &body.principal_id,
+            )?;
             tx.append_audit(&AuditRecord {
                 principal_id: Some(body.principal_id.clone()),
                 outcome: format!("ttl={ttl}"),
@@ -95,21 +103,85 @@ fn owns(s: &AppState, p: &PrincipalCaller, a: &Artefact) -> bool {
     s.store.keys().pseudonym(p.fiduciary_id, &a.principal_id) == p.pseudonym
 }
 
+/// One of the principal's consents, and whether they are asked to consent again.
+#[derive(Serialize, ToSchema)]
+pub struct MyConsent {
+    #[serde(flatten)]
+    pub consent: Artefact,
+    /// Present when a newer version of the notice requires re-consent to purposes this
+    /// artefact holds under an earlier version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconsent: Option<ReconsentDue>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReconsentDue {
+    /// Consent again under this notice version (or a later one).
+    pub notice_version: u32,
+    /// Until when the consent held stays valid (absent: it already stopped).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub due_by: Option<OffsetDateTime>,
+    /// True once the consent held no longer counts.
+    pub overdue: bool,
+    pub purposes: Vec<String>,
+}
+
 #[utoipa::path(get, path = "/v1/me/consents", tag = "principals",
-    responses((status = 200, description = "The principal's consents, newest first, personal data masked", body = Page<Artefact>), (status = 401, body = Problem)),
+    responses((status = 200, description = "The principal's consents, newest first, personal data masked, with any re-consent due", body = Page<MyConsent>), (status = 401, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn my_consents(
     State(s): State<AppState>,
     p: PrincipalCaller,
-) -> ApiResult<axum::Json<Page<Artefact>>> {
+) -> ApiResult<axum::Json<Page<MyConsent>>> {
     let (fid, pseudonym) = (p.fiduciary_id, p.pseudonym);
+    let now = s.clock.now();
     let all = s
         .store
-        .read(move |r| r.artefacts_of_pseudonym(fid, &pseudonym))
+        .read(move |r| {
+            let mut requirements = std::collections::BTreeMap::new();
+            let mut out = Vec::new();
+            for a in r.artefacts_of_pseudonym(fid, &pseudonym)? {
+                let req = match requirements.get(&a.notice_id) {
+                    Some(req) => *req,
+                    None => {
+                        let req = r.reconsent(fid, a.notice_id)?;
+                        requirements.insert(a.notice_id, req);
+                        req
+                    }
+                };
+                out.push((a, req));
+            }
+            Ok(out)
+        })
         .await?;
-    let now = s.clock.now();
+    let items = all
+        .into_iter()
+        .map(|(a, req)| {
+            let reconsent = req.and_then(|r| {
+                let purposes: Vec<String> = a
+                    .purposes
+                    .iter()
+                    .filter(|s| {
+                        s.status_at(now) == anumodan_core::model::Status::Active
+                            && r.applies(s.held_version(a.notice_version))
+                    })
+                    .map(|s| s.purpose.clone())
+                    .collect();
+                (!purposes.is_empty()).then(|| ReconsentDue {
+                    notice_version: r.from_version,
+                    due_by: r.deadline,
+                    overdue: r.overdue(now),
+                    purposes,
+                })
+            });
+            MyConsent {
+                consent: current(a, now),
+                reconsent,
+            }
+        })
+        .collect();
     Ok(axum::Json(Page {
-        items: all.into_iter().map(|a| current(a, now)).collect(),
+        items,
         next_cursor: None,
     }))
 }
@@ -152,25 +224,67 @@ fn check_mine(
     }
 }
 
+impl PrincipalCaller {
+    /// The caller whose idempotency keys these are: the principal, by pseudonym.
+    fn caller(&self) -> String {
+        format!(
+            "principal:{}",
+            anumodan_core::model::hex_lower(&self.pseudonym)
+        )
+    }
+}
+
 /// Runs a use case as the calling principal on their own artefact `id` (checked in the same
-/// write transaction).
-async fn as_owner<T: Send + 'static>(
+/// write transaction), at most once per idempotency key and request.
+async fn as_owner<T>(
     s: &AppState,
     p: PrincipalCaller,
     id: Uuid,
+    idem: Option<anumodan_core::idempotency::Idempotency>,
+    owner: fn(&T) -> String,
     f: impl FnOnce(&mut dyn Tx, &Actor) -> usecases::Result<T> + Send + 'static,
-) -> ApiResult<T> {
+) -> ApiResult<Answer<T>>
+where
+    T: Serialize + serde::de::DeserializeOwned + Send + 'static,
+{
     let actor = p.actor();
     let store = s.store.clone();
-    Ok(s.store
-        .write(move |tx| {
-            check_mine(tx, &store, &p, id)?;
-            f(tx, &actor)
-        })
-        .await?)
+    let fid = p.fiduciary_id;
+    let answer = write_once(s, fid, idem, owner, move |tx| {
+        check_mine(tx, &store, &p, id)?;
+        f(tx, &actor)
+    })
+    .await?;
+    Ok(Answer::ok(answer))
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/v1/me/consents", tag = "principals", request_body = usecases::SelfCollectRequest,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, description = "A new artefact: the principal's own decisions under the current notice version, initiator principal", body = Artefact),
+        (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, description = "Not the current notice version, or the principal is unknown", body = Problem), (status = 422, body = Problem)),
+    security(("principal_token" = [])))]
+pub async fn collect_mine(
+    State(s): State<AppState>,
+    p: PrincipalCaller,
+    key: IdempotencyKey,
+    Json(body): Json<usecases::SelfCollectRequest>,
+) -> ApiResult<Answer<Artefact>> {
+    let idem = key.request(&p.caller(), "/v1/me/consents", &body);
+    let actor = p.actor();
+    let pseudonym = p.pseudonym;
+    let (a, replayed) = write_once(&s, p.fiduciary_id, idem, artefact_owner, move |tx| {
+        usecases::collect_for_self(tx, &actor, &pseudonym, body)
+    })
+    .await?;
+    Ok(Answer {
+        status: axum::http::StatusCode::CREATED,
+        location: Some(format!("/v1/me/consents/{}", a.id)),
+        body: mask_artefact(a),
+        replayed,
+    })
+}
+
+#[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id"),
     responses((status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
@@ -178,20 +292,24 @@ pub async fn withdraw_mine(
     State(s): State<AppState>,
     p: PrincipalCaller,
     Path(id): Path<Uuid>,
+    key: IdempotencyKey,
     req: axum::extract::Request,
-) -> ApiResult<axum::Json<WithdrawalView>> {
-    let (purposes, how) = optional_body(req).await?.for_withdrawal()?;
-    let w = as_owner(&s, p, id, move |tx, actor| {
+) -> ApiResult<Answer<WithdrawalView>> {
+    let body = optional_body(req).await?;
+    let idem = key.request(
+        &p.caller(),
+        &format!("/v1/me/consents/{id}/withdraw"),
+        &body,
+    );
+    let (purposes, how) = body.for_withdrawal()?;
+    let w = as_owner(&s, p, id, idem, withdrawal_owner, move |tx, actor| {
         usecases::withdraw(tx, actor, id, purposes.as_deref(), &how)
     })
     .await?;
-    Ok(axum::Json(WithdrawalView {
-        consent: mask_artefact(w.artefact),
-        legal_exceptions: w.legal_exceptions,
-    }))
+    Ok(w.map(WithdrawalView::from))
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/update", tag = "principals", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/v1/me/consents/{id}/update", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = crate::api::consents::LifecycleRequest, description = "decisions; optional method, session_id, notice_version, language"),
     responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("principal_token" = [])))]
@@ -199,17 +317,19 @@ pub async fn update_mine(
     State(s): State<AppState>,
     p: PrincipalCaller,
     Path(id): Path<Uuid>,
+    key: IdempotencyKey,
     Json(body): Json<crate::api::consents::LifecycleRequest>,
-) -> ApiResult<axum::Json<Artefact>> {
+) -> ApiResult<Answer<Artefact>> {
+    let idem = key.request(&p.caller(), &format!("/v1/me/consents/{id}/update"), &body);
     let (decisions, how) = body.for_update()?;
-    let a = as_owner(&s, p, id, move |tx, actor| {
+    let a = as_owner(&s, p, id, idem, artefact_owner, move |tx, actor| {
         usecases::update(tx, actor, id, &decisions, &how)
     })
     .await?;
-    Ok(axum::Json(mask_artefact(a)))
+    Ok(a.map(mask_artefact))
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/renew", tag = "principals", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/v1/me/consents/{id}/renew", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id, notice_version, language"),
     responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
@@ -217,14 +337,17 @@ pub async fn renew_mine(
     State(s): State<AppState>,
     p: PrincipalCaller,
     Path(id): Path<Uuid>,
+    key: IdempotencyKey,
     req: axum::extract::Request,
-) -> ApiResult<axum::Json<Artefact>> {
-    let (purposes, how) = optional_body(req).await?.for_renewal()?;
-    let a = as_owner(&s, p, id, move |tx, actor| {
+) -> ApiResult<Answer<Artefact>> {
+    let body = optional_body(req).await?;
+    let idem = key.request(&p.caller(), &format!("/v1/me/consents/{id}/renew"), &body);
+    let (purposes, how) = body.for_renewal()?;
+    let a = as_owner(&s, p, id, idem, artefact_owner, move |tx, actor| {
         usecases::renew(tx, actor, id, purposes.as_deref(), &how)
     })
     .await?;
-    Ok(axum::Json(mask_artefact(a)))
+    Ok(a.map(mask_artefact))
 }
 
 #[derive(Deserialize, ToSchema)]

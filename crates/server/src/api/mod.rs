@@ -38,6 +38,7 @@ pub fn routes(max_body: usize) -> Router<AppState> {
         )
         .route("/notices/{id}/publish", post(catalog::publish_notice))
         .route("/notices/{id}/versions", get(catalog::list_notice_versions))
+        .route("/notices/{id}/reconsent", get(catalog::reconsent_pending))
         .route(
             "/notices/{id}/versions/{version}",
             get(catalog::get_notice_version),
@@ -54,7 +55,7 @@ pub fn routes(max_body: usize) -> Router<AppState> {
         .route("/principals/contacts", post(me::set_contact))
         .route("/principal-signin/start", post(me::sign_in_start))
         .route("/principal-signin/verify", post(me::sign_in_verify))
-        .route("/me/consents", get(me::my_consents))
+        .route("/me/consents", get(me::my_consents).post(me::collect_mine))
         .route("/me/consents/{id}", get(me::my_consent))
         .route("/me/consents/{id}/withdraw", post(me::withdraw_mine))
         .route("/me/consents/{id}/update", post(me::update_mine))
