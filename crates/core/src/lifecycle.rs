@@ -538,6 +538,21 @@ pub fn expire(prev: &Artefact, ctx: &Context) -> Option<Artefact> {
     due.then(|| next_version(prev, Event::Expired, ctx, &Act::system()))
 }
 
+/// Rule 1 (docs/api.md, "One truth per principal and purpose") over a principal's artefacts:
+/// the artefact holding their latest decision on `purpose`, given the latest version of each.
+/// A purpose's `updated_at` is the instant of the last decision on it in its artefact (expiry
+/// does not change it), so the latest one wins; at the same instant, the later artefact.
+pub fn latest_decision<'a>(heads: &'a [Artefact], purpose: &str) -> Option<&'a Artefact> {
+    heads
+        .iter()
+        .filter_map(|a| {
+            a.purpose(purpose)
+                .map(|s| (s.updated_at, a.collected_at, a.id, a))
+        })
+        .max_by_key(|(at, collected, id, _)| (*at, *collected, *id))
+        .map(|(_, _, _, a)| a)
+}
+
 /// Why a validation answered as it did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

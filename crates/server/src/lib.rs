@@ -172,6 +172,8 @@ pub async fn start_with_store(
         limits: Arc::new(ratelimit::RateLimits::new(cfg)),
         staff: Arc::new(session::StaffSettings::from_config(cfg)),
     };
+    // A store from before rule 1 is brought up to it before anything is answered.
+    workers::upgrade_index(&state).await?;
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
     let app = router(state.clone(), cfg);
@@ -197,7 +199,6 @@ pub async fn start_with_store(
             Duration::from_millis(cfg.expiry_interval_ms.max(10)),
         ),
         workers::spawn_rewrap(state.clone()),
-        workers::spawn_index_backfill(state.clone()),
         workers::spawn_outbox(
             state.clone(),
             delivery,

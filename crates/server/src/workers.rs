@@ -58,37 +58,46 @@ pub fn spawn_expiry(state: AppState, every: Duration) -> tokio::task::JoinHandle
     })
 }
 
-/// Fills in the notice of consent index rows written before the index kept it (once, after an
-/// upgrade; a no-op afterwards), in small transactions beside live traffic. Until it is done,
-/// validation reads the notice of such a row from its artefact.
-pub fn spawn_index_backfill(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut cursor = None;
-        let mut total = 0;
-        loop {
-            let after = cursor.take();
-            let step = state
-                .store
-                .write_raw(move |tx| anumodan_store::admin::backfill_index_notices(tx, after, 1000))
-                .await;
-            match step {
-                Ok((n, next)) => {
-                    total += n;
-                    match next {
-                        Some(c) => cursor = Some(c),
-                        None => break,
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "filling in the consent index's notices failed; restart to retry");
-                    return;
-                }
-            }
+/// Brings a consent index written before issue 17 up to rule 1 and gives its rows their notice
+/// (see `admin::upgrade_index`), in batches, before the server answers anything. Once done it
+/// is recorded, and later starts skip it with one read. Corrections are logged and recorded in
+/// the ledger (`admin.action`, outcome `consent_index_upgraded corrected=N`).
+pub async fn upgrade_index(state: &AppState) -> Result<usize, usecases::Error> {
+    let mut cursor = None;
+    let mut corrected = 0;
+    loop {
+        let after = cursor.take();
+        let (n, next) = state
+            .store
+            .write_raw(move |tx| anumodan_store::admin::upgrade_index(tx, after, 2000))
+            .await
+            .map_err(usecases::Error::Store)?;
+        corrected += n;
+        match next {
+            Some(c) => cursor = Some(c),
+            None => break,
         }
-        if total > 0 {
-            tracing::info!(rows = total, "consent index rows given their notice");
-        }
-    })
+    }
+    if corrected > 0 {
+        tracing::warn!(
+            rows = corrected,
+            "consent index rows pointed at the principal's latest decision (upgrade to rule 1)"
+        );
+        state
+            .store
+            .write_raw(move |tx| {
+                use anumodan_core::ports::Tx;
+                tx.append_audit(&anumodan_core::audit::AuditRecord::admin(
+                    anumodan_core::audit::Action::AdminAction,
+                    uuid::Uuid::nil(),
+                    format!("consent_index_upgraded corrected={corrected}"),
+                    "system",
+                ))
+            })
+            .await
+            .map_err(usecases::Error::Store)?;
+    }
+    Ok(corrected)
 }
 
 /// Moves every principal's data key under the current master key (after a rotation, or when a

@@ -426,41 +426,47 @@ pub fn erase_principal(
     })
 }
 
-/// Where [`backfill_index_notices`] has got to: the last consent index key it looked at.
+/// Where [`upgrade_index`] has got to: the last consent index key it looked at.
 pub type IndexCursor = (i64, Vec<u8>, String);
 
-/// Fills in the notice and notice version of consent index rows written before the index kept
-/// them (the upgrade of issue 17), from the artefact version each row points at. Looks at up to
-/// `limit` rows after `after` in key order; returns how many it filled and where to go on from
-/// (None: done, and recorded as done so later starts skip the pass).
-pub fn backfill_index_notices(
-    tx: &mut WriteTx<'_>,
-    after: Option<IndexCursor>,
-    limit: usize,
-) -> StoreResult<(usize, Option<IndexCursor>)> {
-    let done: Option<i64> = tx
-        .conn()
+const INDEX_UPGRADED: &str = "consent_index_upgraded_17";
+
+/// Whether [`upgrade_index`] has been through every row.
+pub fn index_upgraded(conn: &crate::db::Connection) -> StoreResult<bool> {
+    let done: Option<i64> = conn
         .query_row(
-            "SELECT value FROM ledger_meta WHERE key = 'index_notices_filled'",
-            (),
+            "SELECT value FROM ledger_meta WHERE key = ?1",
+            params![INDEX_UPGRADED],
             |r| r.get(0),
         )
         .optional()
         .map_err(db_err)?;
-    if done == Some(1) {
+    Ok(done == Some(1))
+}
+
+/// The upgrade of a consent index written before issue 17, a batch of up to `limit` rows after
+/// `after` in key order: each row is pointed at the artefact holding the principal's latest
+/// decision on its purpose (rule 1; before, any new version of an older artefact rewrote every
+/// row it held, so a withdrawal made in a newer artefact could be overwritten), and given the
+/// notice and version it is held under. Only rows that differ are written. Returns how many
+/// rows were corrected, and where to go on from (None: done, recorded so later starts skip it).
+pub fn upgrade_index(
+    tx: &mut WriteTx<'_>,
+    after: Option<IndexCursor>,
+    limit: usize,
+) -> StoreResult<(usize, Option<IndexCursor>)> {
+    if index_upgraded(tx.conn())? {
         return Ok((0, None));
     }
     let (f0, p0, u0) = after.unwrap_or((i64::MIN, Vec::new(), String::new()));
-    type Row = (i64, Vec<u8>, String, Option<String>, Option<String>);
+    type Row = (i64, Vec<u8>, String, String, Option<String>);
     let rows: Vec<Row> = {
         let mut stmt = tx
             .conn()
             .prepare(
-                "SELECT ci.fiduciary, ci.principal, ci.purpose, ci.notice, a.body
-                 FROM consent_index ci LEFT JOIN artefacts a
-                   ON a.fiduciary = ci.fiduciary AND a.uuid = ci.artefact AND a.version = ci.version
-                 WHERE (ci.fiduciary, ci.principal, ci.purpose) > (?1, ?2, ?3)
-                 ORDER BY ci.fiduciary, ci.principal, ci.purpose LIMIT ?4",
+                "SELECT fiduciary, principal, purpose, artefact, notice FROM consent_index
+                 WHERE (fiduciary, principal, purpose) > (?1, ?2, ?3)
+                 ORDER BY fiduciary, principal, purpose LIMIT ?4",
             )
             .map_err(db_err)?;
         stmt.query_map(params![f0, p0, u0, limit as i64], |r| {
@@ -470,43 +476,125 @@ pub fn backfill_index_notices(
         .collect::<Result<_, _>>()
         .map_err(db_err)?
     };
-    let mut filled = 0;
-    for (f, p, purpose, notice, body) in &rows {
-        let (None, Some(body)) = (notice, body) else {
+    let parse = |body: &str| -> StoreResult<Artefact> {
+        serde_json::from_str(body).map_err(|e| StoreError(format!("stored artefact: {e}")))
+    };
+    let mut corrected = 0;
+    // The principal whose artefacts are loaded (fiduciary row, pseudonym), and those artefacts.
+    type Loaded = ((i64, Vec<u8>), Vec<Artefact>);
+    let mut heads: Option<Loaded> = None;
+    for (f, p, purpose, artefact, notice) in &rows {
+        // The latest version of each of this principal's artefacts (sealed fields stay sealed).
+        if heads.as_ref().is_none_or(|(k, _)| k.0 != *f || k.1 != *p) {
+            let bodies: Vec<String> = {
+                let mut stmt = tx
+                    .conn()
+                    .prepare(
+                        "SELECT a.body FROM artefact_heads h JOIN artefacts a
+                           ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
+                         WHERE h.fiduciary = ?1 AND h.principal = ?2",
+                    )
+                    .map_err(db_err)?;
+                stmt.query_map(params![f, p], |r| r.get(0))
+                    .map_err(db_err)?
+                    .collect::<Result<_, _>>()
+                    .map_err(db_err)?
+            };
+            let list = bodies
+                .iter()
+                .map(|b| parse(b))
+                .collect::<StoreResult<_>>()?;
+            heads = Some(((*f, p.clone()), list));
+        }
+        let list = heads
+            .as_ref()
+            .map(|(_, l)| l.as_slice())
+            .unwrap_or_default();
+        let Some(head) = anumodan_core::lifecycle::latest_decision(list, purpose) else {
             continue;
         };
-        let a: Artefact =
-            serde_json::from_str(body).map_err(|e| StoreError(format!("stored artefact: {e}")))?;
-        let Some(s) = a.purpose(purpose) else {
+        let Some(state) = head.purpose(purpose) else {
+            continue;
+        };
+        if head.id.to_string() == *artefact {
+            // The row is right by rule 1; it only lacks the notice it is held under.
+            if notice.is_none() {
+                tx.conn()
+                    .execute(
+                        "UPDATE consent_index SET notice = ?4, notice_version = ?5
+                         WHERE fiduciary = ?1 AND principal = ?2 AND purpose = ?3",
+                        params![
+                            f,
+                            p,
+                            purpose,
+                            head.notice_id.to_string(),
+                            state.held_version(head.notice_version)
+                        ],
+                    )
+                    .map_err(db_err)?;
+            }
+            continue;
+        }
+        // The version that recorded the decision: the first with the head's decision instant.
+        let versions: Vec<String> = {
+            let mut stmt = tx
+                .conn()
+                .prepare(
+                    "SELECT body FROM artefacts WHERE fiduciary = ?1 AND uuid = ?2 ORDER BY version",
+                )
+                .map_err(db_err)?;
+            stmt.query_map(params![f, head.id.to_string()], |r| r.get(0))
+                .map_err(db_err)?
+                .collect::<Result<_, _>>()
+                .map_err(db_err)?
+        };
+        let mut decided = None;
+        for b in &versions {
+            let v = parse(b)?;
+            if v.purpose(purpose)
+                .is_some_and(|s| s.updated_at == state.updated_at)
+            {
+                decided = Some(v);
+                break;
+            }
+        }
+        let v = decided.unwrap_or_else(|| head.clone());
+        let Some(s) = v.purpose(purpose) else {
             continue;
         };
         tx.conn()
             .execute(
-                "UPDATE consent_index SET notice = ?4, notice_version = ?5
+                "UPDATE consent_index SET artefact = ?4, version = ?5, status = ?6, expires_at = ?7,
+                   state = ?8, notice = ?9, notice_version = ?10
                  WHERE fiduciary = ?1 AND principal = ?2 AND purpose = ?3",
                 params![
                     f,
                     p,
                     purpose,
-                    a.notice_id.to_string(),
-                    s.held_version(a.notice_version)
+                    v.id.to_string(),
+                    v.version,
+                    s.status.as_str(),
+                    s.expires_at.map(ms),
+                    serde_json::to_string(s).map_err(|e| StoreError(e.to_string()))?,
+                    v.notice_id.to_string(),
+                    s.held_version(v.notice_version)
                 ],
             )
             .map_err(db_err)?;
-        filled += 1;
+        corrected += 1;
     }
     if rows.len() < limit {
         tx.conn()
             .execute(
-                "INSERT INTO ledger_meta (key, value) VALUES ('index_notices_filled', 1)
+                "INSERT INTO ledger_meta (key, value) VALUES (?1, 1)
                  ON CONFLICT (key) DO UPDATE SET value = 1",
-                (),
+                params![INDEX_UPGRADED],
             )
             .map_err(db_err)?;
-        return Ok((filled, None));
+        return Ok((corrected, None));
     }
     let next = rows
         .last()
         .map(|(f, p, u, _, _)| (*f, p.clone(), u.clone()));
-    Ok((filled, next))
+    Ok((corrected, next))
 }

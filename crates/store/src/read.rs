@@ -60,7 +60,16 @@ fn parse_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
 
 const ENTRY_COLUMNS: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value, st.value, o.value,
     i.value, a.source_ip, ar.value, a.version, a.hash, a.artefact_hash
-    FROM audit_log a
+    FROM audit_log a";
+/// The same, for a store not yet migrated past the column `artefact_hash` (an offline
+/// `audit verify` of a store written by an older version, before the new one first opened it).
+const ENTRY_COLUMNS_BEFORE_17: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value,
+    st.value, o.value, i.value, a.source_ip, ar.value, a.version, a.hash, NULL
+    FROM audit_log a";
+const ENTRY_COLUMNS_BEFORE_17_PG: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value,
+    st.value, o.value, i.value, a.source_ip, ar.value, a.version, a.hash, CAST(NULL AS BYTEA)
+    FROM audit_log a";
+const ENTRY_JOINS: &str = "
     LEFT JOIN audit_symbols f ON f.id = a.fiduciary
     LEFT JOIN audit_symbols p ON p.id = a.principal
     LEFT JOIN audit_symbols pu ON pu.id = a.purpose
@@ -69,6 +78,16 @@ const ENTRY_COLUMNS: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value, 
     LEFT JOIN audit_symbols o ON o.id = a.outcome
     LEFT JOIN audit_symbols i ON i.id = a.initiator
     LEFT JOIN audit_symbols ar ON ar.id = a.artefact";
+
+/// Whether the ledger has the column of artefact digests (migration 2 has run).
+pub fn has_artefact_hash(conn: &Connection) -> bool {
+    conn.for_each_row(
+        "SELECT artefact_hash FROM audit_log WHERE 1 = 0",
+        (),
+        &mut |_| Ok(false),
+    )
+    .is_ok()
+}
 
 /// A ledger row: its index, the entry rebuilt from it (or why it cannot be), the stored hash.
 pub type EntryRow = (u64, Result<AuditEntry, String>, Vec<u8>);
@@ -111,7 +130,14 @@ pub fn for_each_entry(
     conn: &Connection,
     mut f: impl FnMut(u64, Result<AuditEntry, String>, Vec<u8>) -> bool,
 ) -> StoreResult<()> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} ORDER BY a.idx");
+    let columns = if has_artefact_hash(conn) {
+        ENTRY_COLUMNS
+    } else if conn.is_postgres() {
+        ENTRY_COLUMNS_BEFORE_17_PG
+    } else {
+        ENTRY_COLUMNS_BEFORE_17
+    };
+    let sql = format!("SELECT {columns} {ENTRY_JOINS} ORDER BY a.idx");
     conn.for_each_row(&sql, (), &mut |row| {
         let (idx, entry, hash) = entry_from_row(row)?;
         Ok(f(idx, entry, hash))
@@ -503,7 +529,7 @@ impl Reads for Reader<'_> {
 
     /// Ledger entries matching the filter, by increasing index, at most `limit`.
     fn audit_entries(&self, q: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
-        let mut sql = format!("SELECT {ENTRY_COLUMNS} WHERE 1 = 1");
+        let mut sql = format!("SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE 1 = 1");
         use crate::db::Arg;
         let mut args: Vec<Arg> = Vec::new();
         let sym = |v: &str| -> StoreResult<Option<i64>> {
@@ -583,7 +609,7 @@ impl Reads for Reader<'_> {
 
     /// One entry with its stored leaf hash.
     fn audit_entry(&self, index: u64) -> StoreResult<Option<(AuditEntry, Vec<u8>)>> {
-        let sql = format!("SELECT {ENTRY_COLUMNS} WHERE a.idx = ?1");
+        let sql = format!("SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE a.idx = ?1");
         let row = self
             .conn
             .prepare_cached(&sql)

@@ -175,7 +175,12 @@ impl TestServer {
 
     /// A server on an existing data directory, calling with `key`.
     pub async fn open(dir: PathBuf, key: String) -> TestServer {
-        Self::boot(config(&dir), ManualClock::new(T0), Some(key), None).await
+        Self::open_at(dir, key, T0).await
+    }
+
+    /// Like [`TestServer::open`], its clock at `now`.
+    pub async fn open_at(dir: PathBuf, key: String, now: time::OffsetDateTime) -> TestServer {
+        Self::boot(config(&dir), ManualClock::new(now), Some(key), None).await
     }
 
     /// Registers another fiduciary (as `anumodan fiduciary create` does); returns (id, key).

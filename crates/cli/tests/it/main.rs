@@ -16,3 +16,4 @@ mod process;
 mod staff;
 mod support;
 mod transport;
+mod upgrade;
