@@ -875,7 +875,14 @@ pub fn collect_for_self(
         .into());
     };
     let version = req.notice_version.unwrap_or(latest);
-    if version != latest {
+    if version > latest {
+        return Err(DomainError::invalid(
+            "notice_version_not_published",
+            format!("notice version {version} is not published"),
+        )
+        .into());
+    }
+    if version < latest {
         return Err(DomainError::conflict(
             "notice_version_outdated",
             format!("version {version} is not the current version of the notice ({latest}): show the principal the current one"),

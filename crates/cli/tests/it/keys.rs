@@ -111,11 +111,6 @@ fn assert_problem(st: StatusCode, v: &Value, status: StatusCode, code: &str, wha
     assert_eq!(v["code"], code, "{what}: {v}");
 }
 
-/// Number of entries in the whole ledger (every fiduciary), read from the store.
-async fn ledger_size(s: &TestServer) -> u64 {
-    s.state().store.read(|r| r.ledger_size()).await.unwrap()
-}
-
 /// Every string anywhere inside `v` (object keys included).
 fn strings(v: &Value, out: &mut Vec<String>) {
     match v {

@@ -160,11 +160,6 @@ pub(crate) async fn all_checkpoints(s: &TestServer) -> Vec<Value> {
     v.as_array().unwrap().clone()
 }
 
-/// Number of entries in the ledger (the tests that use it have one fiduciary).
-async fn ledger_size(s: &TestServer) -> u64 {
-    entries(s, "").await.last().map_or(0, |e| idx(e) + 1)
-}
-
 /// The inclusion proof of entry `index` (against `tree_size`, or the latest checkpoint),
 /// waiting until a checkpoint covers it.
 async fn inclusion(s: &TestServer, index: u64, tree_size: Option<u64>) -> Value {

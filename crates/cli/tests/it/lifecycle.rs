@@ -1831,3 +1831,405 @@ async fn a_withdrawal_stands_until_the_principal_grants_again() {
     act_ok(&s, &newer, "withdraw", json!({"purposes": ["marketing"]})).await;
     assert_eq!(s.validate("p-twice", "marketing").await["valid"], true);
 }
+
+// ---------- retries (issue 17, item 11) ----------
+
+/// A POST with an `Idempotency-Key`, as `bearer`: status, replay header, body.
+async fn post_keyed(
+    s: &TestServer,
+    bearer: &str,
+    path: &str,
+    key: &[u8],
+    body: &str,
+) -> (StatusCode, bool, Value) {
+    let res = s
+        .client
+        .post(format!("{}{path}", s.url))
+        .bearer_auth(bearer)
+        .header(
+            "idempotency-key",
+            reqwest::header::HeaderValue::from_bytes(key).unwrap(),
+        )
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let replayed = res
+        .headers()
+        .get("idempotent-replayed")
+        .is_some_and(|v| v == "true");
+    let v = res.json().await.unwrap_or(Value::Null);
+    (status, replayed, v)
+}
+
+#[tokio::test]
+async fn a_retried_request_with_the_same_key_returns_the_first_answer_and_writes_nothing() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let collect = |decisions: Value| {
+        json!({"principal_id": "P-retry", "notice_id": cat.notice_id, "notice_version": 1,
+               "language": "en", "decisions": decisions, "method": "app", "session_id": "s-1"})
+        .to_string()
+    };
+    let body = collect(all_granted());
+    let (st, replayed, first) = post_keyed(&s, &s.key, "/v1/consents", b"k-collect-1", &body).await;
+    assert_eq!((st, replayed), (StatusCode::CREATED, false), "{first}");
+    let size = ledger_size(&s).await;
+
+    // The same key and request: the same answer, marked as a replay, nothing written.
+    let (st, replayed, again) = post_keyed(&s, &s.key, "/v1/consents", b"k-collect-1", &body).await;
+    assert_eq!((st, replayed), (StatusCode::CREATED, true), "{again}");
+    assert_eq!(again, first);
+    // The same JSON written differently is the same request.
+    let reordered: Value = serde_json::from_str(&body).unwrap();
+    let pretty = serde_json::to_string_pretty(&reordered).unwrap();
+    let (st, replayed, _) = post_keyed(&s, &s.key, "/v1/consents", b"k-collect-1", &pretty).await;
+    assert_eq!((st, replayed), (StatusCode::CREATED, true));
+    assert_eq!(ledger_size(&s).await, size);
+    assert_eq!(principal_items(&s, "P-retry", "").await.len(), 1);
+
+    // The same key for another request: refused, nothing written.
+    let other = collect(decisions("granted", "denied", "granted", "granted"));
+    let (st, _, v) = post_keyed(&s, &s.key, "/v1/consents", b"k-collect-1", &other).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "idempotency_key_reused");
+    let id = first["id"].as_str().unwrap();
+    let withdraw = format!("/v1/consents/{id}/withdraw");
+    let (st, _, v) = post_keyed(&s, &s.key, &withdraw, b"k-collect-1", &body).await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another route is another request: {v}"
+    );
+    assert_eq!(ledger_size(&s).await, size);
+
+    // Keys are the caller's own: another API key of the fiduciary may use the same string.
+    let (st, k2) = s.post("/v1/keys", json!({"name": "second app"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{k2}");
+    let key2 = k2["api_key"].as_str().unwrap();
+    let (st, replayed, mine) = post_keyed(&s, key2, "/v1/consents", b"k-collect-1", &other).await;
+    assert_eq!((st, replayed), (StatusCode::CREATED, false), "{mine}");
+    assert_ne!(mine["id"], first["id"]);
+
+    // A lifecycle action: a retried withdrawal is the first answer, not a second version.
+    let w = json!({"purposes": ["marketing"]}).to_string();
+    let (st, replayed, w1) = post_keyed(&s, &s.key, &withdraw, b"k-w", &w).await;
+    assert_eq!((st, replayed), (StatusCode::OK, false), "{w1}");
+    let size = ledger_size(&s).await;
+    let (st, replayed, w2) = post_keyed(&s, &s.key, &withdraw, b"k-w", &w).await;
+    assert_eq!((st, replayed), (StatusCode::OK, true), "{w2}");
+    assert_eq!(w2, w1);
+    assert_eq!(ledger_size(&s).await, size);
+    // The principal's own routes take keys too (scoped to the principal).
+    let (st, tok) = s
+        .post("/v1/principal-tokens", json!({"principal_id": "P-retry"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{tok}");
+    let token = tok["token"].as_str().unwrap();
+    let mine_w = format!("/v1/me/consents/{id}/withdraw");
+    let a = json!({"purposes": ["analytics"]}).to_string();
+    let (st, replayed, m1) = post_keyed(&s, token, &mine_w, b"k-w", &a).await;
+    assert_eq!((st, replayed), (StatusCode::OK, false), "{m1}");
+    assert_eq!(m1["initiator"], "principal");
+    let size = ledger_size(&s).await;
+    let (st, replayed, m2) = post_keyed(&s, token, &mine_w, b"k-w", &a).await;
+    assert_eq!(
+        (st, replayed, m2.clone()),
+        (StatusCode::OK, true, m1),
+        "{m2}"
+    );
+    assert_eq!(ledger_size(&s).await, size);
+
+    // After 24 hours a key is forgotten (the expiry job purges it): it may be used again.
+    s.advance_days(1);
+    s.clock.advance(Duration::seconds(1));
+    let remembered = || {
+        with_db(&s.dir, |c| {
+            c.query_row("SELECT COUNT(*) FROM idempotency_keys", (), |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+        })
+    };
+    assert_eq!(remembered(), 4);
+    s.run_expiry().await;
+    assert_eq!(remembered(), 0);
+    let (st, replayed, v) = post_keyed(&s, &s.key, "/v1/consents", b"k-collect-1", &other).await;
+    assert_eq!((st, replayed), (StatusCode::CREATED, false), "{v}");
+    assert_ne!(v["id"], first["id"]);
+}
+
+#[tokio::test]
+async fn bad_idempotency_keys_are_refused_and_an_erased_answer_is_not_replayed() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let body = json!({"principal_id": "P-gone", "notice_id": cat.notice_id, "notice_version": 1,
+                      "language": "en", "decisions": all_granted(), "method": "app"})
+    .to_string();
+    let size = ledger_size(&s).await;
+    let long = vec![b'k'; 256];
+    for bad in [&b""[..], b"two words", b"caf\xc3\xa9", &long] {
+        let (st, _, v) = post_keyed(&s, &s.key, "/v1/consents", bad, &body).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["code"], "invalid_idempotency_key", "{v}");
+    }
+    assert_eq!(ledger_size(&s).await, size);
+    assert!(principal_items(&s, "P-gone", "").await.is_empty());
+
+    // The answer holds personal data: after the principal's erasure it cannot be given again,
+    // and the request is not run a second time either.
+    let (st, _, first) = post_keyed(&s, &s.key, "/v1/consents", b"k-gone", &body).await;
+    assert_eq!(st, StatusCode::CREATED, "{first}");
+    let (st, v) = s
+        .post("/v1/principals/erase", json!({"principal_id": "P-gone"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let size = ledger_size(&s).await;
+    let (st, _, v) = post_keyed(&s, &s.key, "/v1/consents", b"k-gone", &body).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "idempotency_answer_erased");
+    assert_eq!(ledger_size(&s).await, size);
+    assert!(principal_items(&s, "P-gone", "").await.is_empty());
+}
+
+// ---------- re-consent (issue 17, item 7) ----------
+
+/// Changes the notice's draft (a new purpose `newsletter` and a new summary) so that it can be
+/// published again.
+async fn revise_notice(s: &TestServer, notice: &str, summary: &str) {
+    let (st, n) = s.get(&format!("/v1/notices/{notice}")).await;
+    assert_eq!(st, StatusCode::OK, "{n}");
+    let mut purposes = n["purposes"].as_array().unwrap().clone();
+    if !purposes.contains(&json!("newsletter")) {
+        let (st, v) = s
+            .post("/v1/purposes", json!({"code": "newsletter", "mandatory": false, "validity_days": 365,
+                "retention_days": 30, "legal_basis": "consent", "data_items": ["email"],
+                "name": {"en": "Newsletter", "hi": "समाचार पत्र"}, "description": {"en": "Monthly news", "hi": "मासिक समाचार"}}))
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+        purposes.push(json!("newsletter"));
+    }
+    let mut texts = n["texts"].clone();
+    for l in ["en", "hi"] {
+        texts[l]["summary"] = json!(summary);
+    }
+    let (st, v) = s
+        .send(
+            Method::PUT,
+            &format!("/v1/notices/{notice}"),
+            Some(&s.key),
+            Some(json!({"code": n["code"], "purposes": purposes, "texts": texts})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+}
+
+/// What the principal's dashboard says about re-consent of their (only) artefact.
+async fn my_reconsent(s: &TestServer, token: &str) -> Value {
+    let (st, v) = s
+        .send(Method::GET, "/v1/me/consents", Some(token), None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    v["items"][0]["reconsent"].clone()
+}
+
+async fn pending(s: &TestServer, notice: &str, query: &str) -> Value {
+    let (st, v) = s
+        .get(&format!("/v1/notices/{notice}/reconsent{query}"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    v
+}
+
+#[tokio::test]
+async fn a_version_that_requires_reconsent_stops_older_consent_at_its_deadline() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let n = cat.notice_id.clone();
+    let p1 = collect_ok(&s, &cat, "P-re-1", all_granted()).await;
+    let p2 = collect_ok(&s, &cat, "P-re-2", all_granted()).await;
+    // Nobody owes re-consent yet.
+    let none = pending(&s, &n, "").await;
+    assert!(
+        none["requirement"].is_null() && none["items"].as_array().unwrap().is_empty(),
+        "{none}"
+    );
+
+    revise_notice(&s, &n, "We now also send a newsletter.").await;
+    let deadline = T0 + Duration::days(10);
+    // Bad requests change nothing.
+    for (body, why) in [
+        (
+            json!({"reconsent_deadline": rfc3339(deadline)}),
+            "deadline without requirement",
+        ),
+        (
+            json!({"requires_reconsent": true, "reconsent_deadline": rfc3339(T0 - Duration::days(1))}),
+            "deadline in the past",
+        ),
+    ] {
+        let (st, v) = s.post(&format!("/v1/notices/{n}/publish"), body).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{why}: {v}");
+        assert_eq!(v["code"], "invalid_reconsent", "{why}: {v}");
+    }
+    let (st, v) = s
+        .post(
+            &format!("/v1/notices/{n}/publish"),
+            json!({"requires_reconsent": true, "reconsent_deadline": rfc3339(deadline)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        (v["version"].clone(), v["requires_reconsent"].clone()),
+        (json!(2), json!(true))
+    );
+    assert_eq!(ts(&v["reconsent_deadline"]), deadline);
+    let (_, v2) = s.get(&format!("/v1/notices/{n}/versions/2")).await;
+    assert_eq!(v2["requires_reconsent"], true, "{v2}");
+
+    // Until the deadline, consent under version 1 holds, and says re-consent is due.
+    let a = s.validate("P-re-1", "account").await;
+    assert_eq!(
+        (a["valid"].clone(), a["reason"].clone()),
+        (json!(true), json!("active")),
+        "{a}"
+    );
+    assert_eq!(ts(&a["reconsent_due_by"]), deadline);
+    // The purpose new in version 2 is nobody's until they grant it.
+    assert_eq!(
+        s.validate("P-re-1", "newsletter").await["reason"],
+        "not_found"
+    );
+    // The fiduciary sees who owes re-consent, a page at a time.
+    let page = pending(&s, &n, "?limit=1").await;
+    assert_eq!(page["requirement"]["from_version"], 2, "{page}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 1, "{page}");
+    let rest = pending(
+        &s,
+        &n,
+        &format!("?limit=1&cursor={}", page["next_cursor"].as_str().unwrap()),
+    )
+    .await;
+    assert!(rest.get("next_cursor").is_none(), "{rest}");
+    let mut listed: Vec<Value> = vec![page["items"][0].clone(), rest["items"][0].clone()];
+    listed.sort_by_key(|i| i["consent_id"].as_str().unwrap().to_string());
+    let mut want = vec![id_of(&p1), id_of(&p2)];
+    want.sort();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|i| i["consent_id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        want
+    );
+    assert_eq!(
+        listed[0]["purposes"].as_array().unwrap().len(),
+        4,
+        "{listed:?}"
+    );
+    assert_ne!(listed[0]["principal_id"], "P-re-1", "masked");
+    // And the principal sees it on their dashboard.
+    let (st, tok) = s
+        .post("/v1/principal-tokens", json!({"principal_id": "P-re-1"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let token = tok["token"].as_str().unwrap().to_string();
+    let due = my_reconsent(&s, &token).await;
+    assert_eq!(
+        (due["notice_version"].clone(), due["overdue"].clone()),
+        (json!(2), json!(false)),
+        "{due}"
+    );
+    assert_eq!(ts(&due["due_by"]), deadline);
+    assert_eq!(due["purposes"].as_array().unwrap().len(), 4);
+
+    // P-re-1 consents again under version 2 to account, and grants the new purpose.
+    let mut body = evidence(json!({"decisions": {"account": "granted", "newsletter": "granted"}}));
+    body["notice_version"] = json!(2);
+    let (st, v) = s
+        .post(&format!("/v1/consents/{}/update", id_of(&p1)), body)
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "newsletter is not in the artefact: {v}"
+    );
+    let mut body = evidence(json!({"decisions": {"account": "granted"}}));
+    body["notice_version"] = json!(2);
+    let u = act_ok(&s, &id_of(&p1), "update", body).await;
+    assert_eq!(purpose(&u, "account")["notice_version"], 2, "{u}");
+    let a = s.validate("P-re-1", "account").await;
+    assert!(a.get("reconsent_due_by").is_none(), "{a}");
+
+    // After the deadline: what was not consented to again stops.
+    s.advance_days(11);
+    for (p, code, reason) in [
+        ("P-re-1", "account", "active"),
+        ("P-re-1", "marketing", "reconsent_required"),
+        ("P-re-2", "account", "reconsent_required"),
+        ("P-re-2", "tax_records", "reconsent_required"),
+    ] {
+        let v = s.validate(p, code).await;
+        assert_eq!(v["reason"], reason, "{p}/{code}: {v}");
+        assert_eq!(v["valid"], reason == "active", "{p}/{code}: {v}");
+    }
+    let (_, tok) = s
+        .post("/v1/principal-tokens", json!({"principal_id": "P-re-1"}))
+        .await;
+    let due = my_reconsent(&s, tok["token"].as_str().unwrap()).await;
+    assert_eq!(due["overdue"], true, "{due}");
+    assert_eq!(due["purposes"].as_array().unwrap().len(), 3, "{due}");
+    let all = pending(&s, &n, "").await;
+    assert_eq!(all["items"].as_array().unwrap().len(), 2, "{all}");
+    // Each refusal is on the record with its reason.
+    let refused: Vec<Value> = audit_entries(&s, "consent.validated")
+        .await
+        .into_iter()
+        .filter(|e| e["outcome"] == "reconsent_required")
+        .collect();
+    assert_eq!(refused.len(), 3);
+    let published = audit_entries(&s, "notice.published").await;
+    assert!(
+        published.last().unwrap()["outcome"]
+            .as_str()
+            .unwrap()
+            .ends_with("@2 reconsent")
+    );
+
+    // A version requiring re-consent without a deadline takes effect at once.
+    revise_notice(&s, &n, "Third text.").await;
+    let (st, v) = s
+        .post(
+            &format!("/v1/notices/{n}/publish"),
+            json!({"requires_reconsent": true}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert!(v["reconsent_deadline"].is_null(), "{v}");
+    assert_eq!(
+        s.validate("P-re-1", "account").await["reason"],
+        "reconsent_required"
+    );
+
+    // A first version has no earlier consent to renew.
+    let (st, other) = s
+        .post(
+            "/v1/notices",
+            json!({"code": "kiosk", "purposes": ["account"], "texts": {"en": notice_text("en")}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{other}");
+    let (st, v) = s
+        .post(
+            &format!("/v1/notices/{}/publish", other["id"].as_str().unwrap()),
+            json!({"requires_reconsent": true}),
+        )
+        .await;
+    assert_eq!(
+        (st, v["code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("invalid_reconsent")),
+        "{v}"
+    );
+}

@@ -539,3 +539,121 @@ async fn a_principal_updates_and_renews_their_own_consent_and_it_is_recorded_as_
         .clone();
     assert_eq!(h.len(), 3);
 }
+
+/// Issue 17, item 3: a principal grants under the current notice themselves.
+#[tokio::test]
+async fn a_principal_collects_their_own_consent_under_the_current_notice() {
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    // Known to Anumodan only through the token the fiduciary asked for: no artefact yet.
+    let (token, _) = token_for(&s, "P-self-1", None).await;
+    let me = |body: Value| as_principal(&s, Method::POST, "/v1/me/consents", &token, Some(body));
+    let body = json!({"notice_id": cat.notice_id, "language": "hi",
+        "decisions": decisions("granted", "denied", "granted", "granted")});
+    let (st, a) = me(body.clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    assert_eq!(a["initiator"], "principal");
+    assert_eq!(a["method"], "web");
+    assert_eq!(a["notice_version"], 1);
+    assert_eq!(a["language"], "hi");
+    assert_ne!(a["principal_id"], "P-self-1", "masked on the way out");
+    assert_eq!(s.validate("P-self-1", "account").await["reason"], "active");
+    assert_eq!(
+        s.validate("P-self-1", "marketing").await["reason"],
+        "denied"
+    );
+    let collected = audit_entries(&s, "consent.collected").await;
+    assert!(
+        collected
+            .iter()
+            .filter(|e| e["artefact"] == a["id"])
+            .all(|e| e["initiator"] == "principal")
+    );
+    // The fiduciary sees it among the principal's consents.
+    assert_eq!(principal_items(&s, "P-self-1", "").await.len(), 1);
+
+    // Bad requests change nothing.
+    let size = ledger_size(&s).await;
+    for (body, status, code) in [
+        (
+            json!({"notice_id": cat.notice_id, "language": "en", "decisions": {"account": "granted"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "missing_decision",
+        ),
+        (
+            json!({"notice_id": cat.notice_id, "language": "en", "decisions": all_granted(), "method": "system"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_method",
+        ),
+        (
+            json!({"notice_id": "01a207d1-0000-7000-8000-000000000000", "language": "en", "decisions": all_granted()}),
+            StatusCode::NOT_FOUND,
+            "notice_not_found",
+        ),
+        (
+            json!({"notice_id": cat.notice_id, "notice_version": 2, "language": "en", "decisions": all_granted()}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "notice_version_not_published",
+        ),
+    ] {
+        let (st, v) = me(body.clone()).await;
+        assert_eq!(
+            (st, v["code"].as_str()),
+            (status, Some(code)),
+            "{body}: {v}"
+        );
+    }
+    assert_eq!(ledger_size(&s).await, size);
+    // Only under the current version: once version 2 is out, version 1 is refused.
+    let (_, n) = s.get(&format!("/v1/notices/{}", cat.notice_id)).await;
+    let mut texts = n["texts"].clone();
+    texts["en"]["summary"] = json!("A clearer summary.");
+    let (st, v) = s
+        .send(
+            Method::PUT,
+            &format!("/v1/notices/{}", cat.notice_id),
+            Some(&s.key),
+            Some(json!({"code": n["code"], "purposes": n["purposes"], "texts": texts})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = s
+        .post(&format!("/v1/notices/{}/publish", cat.notice_id), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let mut old = body.clone();
+    old["notice_version"] = json!(1);
+    let (st, v) = me(old).await;
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("notice_version_outdated")),
+        "{v}"
+    );
+    let (st, v) = me(body.clone()).await;
+    assert_eq!(
+        (st, v["notice_version"].clone()),
+        (StatusCode::CREATED, json!(2)),
+        "{v}"
+    );
+    let (st, v) = as_principal(
+        &s,
+        Method::POST,
+        "/v1/me/consents",
+        "anp_forged",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{v}");
+
+    // A principal whose data was erased is no longer known by their old token.
+    let (st, v) = s
+        .post("/v1/principals/erase", json!({"principal_id": "P-self-1"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = me(body).await;
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("principal_unknown")),
+        "{v}"
+    );
+}

@@ -326,3 +326,8 @@ pub async fn die_mid_outbox_round(
         "the node was meant to die mid-round"
     );
 }
+
+/// Number of entries in the whole ledger (every fiduciary), read from the store.
+pub async fn ledger_size(s: &TestServer) -> u64 {
+    s.state().store.read(|r| r.ledger_size()).await.unwrap()
+}
