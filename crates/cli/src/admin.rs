@@ -25,6 +25,18 @@ pub enum AdminCommand {
         #[command(flatten)]
         common: crate::Common,
     },
+    /// Lift a staff account's sign-in lock-out (offline): the lock of the name as a whole and of
+    /// its second factor, and with --address the lock of that client address. Recorded in the
+    /// ledger. Locks also lift by themselves (an hour at most).
+    Unlock {
+        #[arg(long)]
+        username: String,
+        /// The client address the owner signs in from (as the server sees it).
+        #[arg(long)]
+        address: Option<String>,
+        #[command(flatten)]
+        common: crate::Common,
+    },
 }
 
 fn password(file: Option<PathBuf>) -> anyhow::Result<String> {
@@ -83,6 +95,19 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<ExitCode> {
                     "scope": "platform",
                 }))?
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        AdminCommand::Unlock {
+            username,
+            address,
+            common,
+        } => {
+            let cfg = common.load(None)?;
+            let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
+            let lifted = store
+                .write_raw(move |tx| staff::unlock(tx, &username, address.as_deref(), "cli"))
+                .await?;
+            println!("{}", serde_json::json!({ "locks_lifted": lifted }));
             Ok(ExitCode::SUCCESS)
         }
     }

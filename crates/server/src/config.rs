@@ -52,6 +52,14 @@ pub struct Config {
     /// How long a client may take to send a request's head once it starts one (and how long an
     /// idle keep-alive connection is kept), in ms: slow clients cannot hold connections.
     pub header_read_timeout_ms: u64,
+    /// A request's whole body must arrive within this many milliseconds (else 408).
+    pub body_read_timeout_ms: u64,
+    /// Bytes per second a request body must keep up after its first second (0: no minimum).
+    pub min_body_rate: u64,
+    /// Connections open at once; more are closed on arrival.
+    pub max_connections: usize,
+    /// Connections open at once from one client address (trusted proxies exempt).
+    pub max_connections_per_ip: usize,
     /// Proxies (CIDRs, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` is believed: behind them, the
     /// client is the rightmost address in that header that is not itself a trusted proxy. The
     /// client address is what the ledger records and what the per-IP rate limit counts.
@@ -83,6 +91,15 @@ pub struct Config {
     pub session_absolute_minutes: u64,
     /// Consecutive failed sign-in steps (password or second factor) that lock an account.
     pub signin_max_failures: u32,
+    /// Sign-in requests (staff password and second factor, principal one-time codes) per minute
+    /// from one client address, sustained (0: no limit); on top of `rate_limit_per_ip`.
+    pub signin_rate_limit_per_minute: u32,
+    /// Sign-in requests one address may send at once above that rate.
+    pub signin_rate_limit_burst: u32,
+    /// Password hashes (Argon2id, 19 MiB each) computed at once; 0: one less than the cores,
+    /// at least one. Further sign-ins wait up to `password_hash_wait_ms`, then get 429.
+    pub password_hash_concurrency: usize,
+    pub password_hash_wait_ms: u64,
 }
 
 impl Default for Config {
@@ -101,6 +118,10 @@ impl Default for Config {
             outbox_webhook_url: None,
             max_body_bytes: 64 * 1024,
             header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 30_000,
+            min_body_rate: 1024,
+            max_connections: 4096,
+            max_connections_per_ip: 128,
             trusted_proxies: Vec::new(),
             tls_cert: None,
             tls_key: None,
@@ -114,6 +135,10 @@ impl Default for Config {
             session_idle_minutes: 15,
             session_absolute_minutes: 8 * 60,
             signin_max_failures: 5,
+            signin_rate_limit_per_minute: 30,
+            signin_rate_limit_burst: 10,
+            password_hash_concurrency: 0,
+            password_hash_wait_ms: 2_000,
         }
     }
 }

@@ -87,6 +87,7 @@ pub fn router(state: AppState, cfg: &Config) -> Router {
     let protect = protect::Protect {
         limits: state.limits.clone(),
         hsts: cfg.tls_cert.is_some(),
+        max_body: cfg.max_body_bytes,
     };
     api::routes(cfg.max_body_bytes)
         .with_state(state)
@@ -160,6 +161,9 @@ pub async fn start_with_store(
     until_signal: bool,
 ) -> anyhow::Result<Running> {
     let tls = tls::acceptor(cfg)?;
+    if let Some(n) = transport::raise_fd_limit() {
+        tracing::debug!(open_files = n, "open-file limit");
+    }
     let outbox_lease = Duration::from_millis(cfg.outbox_lease_ms.max(100));
     let delivery: Arc<dyn workers::Delivery> = match &cfg.outbox_webhook_url {
         Some(url) => Arc::new(workers::WebhookDelivery::new(url, outbox_lease / 2)?),
@@ -182,6 +186,10 @@ pub async fn start_with_store(
     let options = transport::Options {
         head_timeout: Duration::from_millis(cfg.header_read_timeout_ms.max(100)),
         trusted_proxies: transport::parse_proxies(&cfg.trusted_proxies)?,
+        body_timeout: Duration::from_millis(cfg.body_read_timeout_ms.max(100)),
+        min_body_rate: cfg.min_body_rate,
+        max_connections: cfg.max_connections,
+        max_connections_per_ip: cfg.max_connections_per_ip,
     };
     let task = tokio::spawn(transport::serve(listener, tls, app, options, async move {
         if until_signal {

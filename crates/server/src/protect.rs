@@ -24,6 +24,8 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 pub struct Protect {
     pub limits: Arc<RateLimits>,
     pub hsts: bool,
+    /// `max_body_bytes`: a declared `Content-Length` above it is refused before the body is read.
+    pub max_body: usize,
 }
 
 pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Response {
@@ -38,10 +40,42 @@ pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Respon
 
     // /healthz is exempt from the per-IP limit: it touches nothing, and a load balancer's probe
     // must not fail because a client behind the same address is throttled.
+    let is_signin = req.method() == axum::http::Method::POST
+        && matches!(
+            path,
+            "/v1/session"
+                | "/v1/session/mfa"
+                | "/v1/principal-signin/start"
+                | "/v1/principal-signin/verify"
+        );
     let early = match ip {
-        Some(ip) if !is_health => p.limits.check_ip(ip).err(),
+        Some(ip) if !is_health => p
+            .limits
+            .check_ip(ip)
+            .and_then(|()| {
+                if is_signin {
+                    p.limits.check_signin(ip)
+                } else {
+                    Ok(())
+                }
+            })
+            .err(),
         _ => None,
     }
+    .or_else(|| {
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        declared.filter(|n| *n > p.max_body as u64).map(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the request body is larger than {} bytes", p.max_body),
+            )
+        })
+    })
     .or_else(|| {
         (uri_len > MAX_URI_BYTES).then(|| {
             ApiError::new(

@@ -19,9 +19,17 @@ struct Limiter<K: Hash + Eq + Clone>(Option<DefaultKeyedRateLimiter<K>>);
 
 impl<K: Hash + Eq + Clone> Limiter<K> {
     fn new(per_second: u32, burst: u32) -> Self {
-        Limiter(NonZeroU32::new(per_second).map(|rate| {
+        Self::with(per_second, burst, Quota::per_second)
+    }
+
+    fn per_minute(per_minute: u32, burst: u32) -> Self {
+        Self::with(per_minute, burst, Quota::per_minute)
+    }
+
+    fn with(rate: u32, burst: u32, quota: fn(NonZeroU32) -> Quota) -> Self {
+        Limiter(NonZeroU32::new(rate).map(|rate| {
             let burst = NonZeroU32::new(burst).unwrap_or(rate);
-            DefaultKeyedRateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))
+            DefaultKeyedRateLimiter::keyed(quota(rate).allow_burst(burst))
         }))
     }
 
@@ -48,6 +56,9 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 pub struct RateLimits {
     per_ip: Limiter<IpAddr>,
     per_key: Limiter<Uuid>,
+    /// Sign-in routes, per address: far tighter than `per_ip` (each costs a password hash or a
+    /// guess at a one-time code).
+    signin: Limiter<IpAddr>,
 }
 
 impl RateLimits {
@@ -55,7 +66,18 @@ impl RateLimits {
         RateLimits {
             per_ip: Limiter::new(cfg.rate_limit_per_ip, cfg.rate_limit_per_ip_burst),
             per_key: Limiter::new(cfg.rate_limit_per_key, cfg.rate_limit_per_key_burst),
+            signin: Limiter::per_minute(
+                cfg.signin_rate_limit_per_minute,
+                cfg.signin_rate_limit_burst,
+            ),
         }
+    }
+
+    /// Counts one sign-in request from `ip`.
+    pub fn check_signin(&self, ip: IpAddr) -> Result<(), ApiError> {
+        self.signin
+            .check(&client_network(ip))
+            .map_err(|s| too_many(s, "too many sign-in attempts from this address"))
     }
 
     /// Counts one request from `ip` (an IPv6 address counts for its /64 network).
@@ -76,6 +98,7 @@ impl RateLimits {
     pub fn forget_idle(&self) {
         self.per_ip.forget_idle();
         self.per_key.forget_idle();
+        self.signin.forget_idle();
     }
 }
 

@@ -13,6 +13,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
@@ -31,6 +32,22 @@ pub struct StaffSettings {
     pub idle: time::Duration,
     pub absolute: time::Duration,
     pub lockout: Lockout,
+    /// Password hashes computed at once (each holds 19 MiB and a core for a fraction of a
+    /// second): the bound that keeps a flood of sign-ins from exhausting memory or starving the
+    /// blocking threads that serve database reads.
+    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// How long a sign-in waits for its turn before it is told to retry (429).
+    pub hash_wait: std::time::Duration,
+}
+
+/// One less than the cores (at least one), unless configured.
+fn hash_concurrency(cfg: &Config) -> usize {
+    if cfg.password_hash_concurrency > 0 {
+        return cfg.password_hash_concurrency;
+    }
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .max(1)
 }
 
 impl Default for StaffSettings {
@@ -50,7 +67,35 @@ impl StaffSettings {
                 max_failures: cfg.signin_max_failures.max(1),
                 ..Lockout::default()
             },
+            hashing: Arc::new(tokio::sync::Semaphore::new(hash_concurrency(cfg))),
+            hash_wait: std::time::Duration::from_millis(cfg.password_hash_wait_ms),
         }
+    }
+
+    /// Runs a password hash or check on a blocking thread, at most `hashing` at once. A caller
+    /// that cannot get a turn within `hash_wait` gets 429 `rate_limited` with `Retry-After`.
+    pub async fn hash_bounded<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let permit = tokio::time::timeout(self.hash_wait, self.hashing.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                let mut e = ApiError::new(
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    "too many sign-ins at once; try again in a moment",
+                );
+                e.retry_after = Some(1);
+                e
+            })?
+            .map_err(|_| ApiError::unavailable("password hashing is shut down"))?;
+        tokio::task::spawn_blocking(move || {
+            let _turn = permit;
+            f()
+        })
+        .await
+        .map_err(|_| ApiError::unavailable("password hashing failed"))
     }
 
     /// `Set-Cookie` value for a new session.

@@ -1,14 +1,34 @@
-//! The accept loop: HTTP/1.1 over plain TCP or TLS, with a bounded request head and graceful
-//! shutdown. Each request carries `ConnectInfo<SocketAddr>`: the client (the TCP peer, or behind a
-//! trusted proxy the address it forwarded) for the handlers.
+//! The accept loop: HTTP/1.1 over plain TCP or TLS, with a bounded request head, a bounded
+//! body read, caps on connections (in all and per client address), and graceful shutdown. Each
+//! request carries `ConnectInfo<SocketAddr>`: the client (the TCP peer, or behind a trusted
+//! proxy the address it forwarded) for the handlers.
+//!
+//! What an unauthenticated client can hold, and for how long:
+//! - a connection: only while under `max_connections` and `max_connections_per_ip` (more are
+//!   closed at once);
+//! - the request head: `header_read_timeout` (also the longest idle keep-alive);
+//! - the body: it must keep arriving at `min_body_rate` bytes per second after the first second,
+//!   and be complete within `body_read_timeout`; else the request ends with 408;
+//! - descriptors: at start the soft limit on open files is raised to the hard limit; if they run
+//!   out anyway, the loop sheds the waiting connection (a reserve descriptor frees a slot to
+//!   accept and close it) and logs that at most every ten seconds.
 
 use axum::Router;
 use axum::extract::ConnectInfo;
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
+use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
@@ -25,6 +45,154 @@ pub struct Options {
     pub head_timeout: Duration,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A request's whole body must have arrived within this.
+    pub body_timeout: Duration,
+    /// Bytes per second a body must keep up, after its first second.
+    pub min_body_rate: u64,
+    /// Connections open at once, in all and per client address (TCP peer; trusted proxies are
+    /// exempt from the per-address cap).
+    pub max_connections: usize,
+    pub max_connections_per_ip: usize,
+}
+
+/// Raises the soft limit on open files to the hard limit (a server holds one per connection);
+/// returns the limit now in force.
+pub fn raise_fd_limit() -> Option<u64> {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not raise the open-file limit");
+            None
+        }
+    }
+}
+
+/// The connections open per client address.
+#[derive(Default)]
+struct PerIp(Mutex<HashMap<IpAddr, usize>>);
+
+/// A connection counted against its address; uncounted when dropped.
+struct IpSlot {
+    table: Arc<PerIp>,
+    ip: Option<IpAddr>,
+}
+
+impl PerIp {
+    fn take(self: &Arc<Self>, ip: IpAddr, cap: usize) -> Option<IpSlot> {
+        let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(ip).or_insert(0);
+        if *n >= cap {
+            return None;
+        }
+        *n += 1;
+        Some(IpSlot {
+            table: self.clone(),
+            ip: Some(ip),
+        })
+    }
+}
+
+impl Drop for IpSlot {
+    fn drop(&mut self) {
+        if let Some(ip) = self.ip {
+            let mut m = self.table.0.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(n) = m.get_mut(&ip) {
+                *n -= 1;
+                if *n == 0 {
+                    m.remove(&ip);
+                }
+            }
+        }
+    }
+}
+
+/// The body was too slow, or not complete in time.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+pub struct SlowBody;
+
+/// A request body that fails once it falls under the minimum rate (after a second's grace)
+/// or passes its deadline; it sets `timed_out` so the answer can say so (408).
+struct TimedBody {
+    inner: Incoming,
+    start: Instant,
+    deadline: Instant,
+    received: u64,
+    min_rate: u64,
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    timed_out: Arc<AtomicBool>,
+}
+
+const BODY_GRACE: Duration = Duration::from_secs(1);
+
+impl TimedBody {
+    /// The instant by which more bytes must have arrived.
+    fn next_due(&self) -> Instant {
+        let owed = if self.min_rate == 0 {
+            Duration::MAX
+        } else {
+            Duration::from_secs_f64(self.received as f64 / self.min_rate as f64)
+        };
+        let due = self
+            .start
+            .checked_add(BODY_GRACE.max(owed))
+            .unwrap_or(self.deadline);
+        due.min(self.deadline)
+    }
+}
+
+impl Body for TimedBody {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(d) = frame.data_ref() {
+                    this.received += d.len() as u64;
+                    let due = this.next_due();
+                    this.sleep.as_mut().reset(due.into());
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(other) => Poll::Ready(other.map(|r| r.map_err(Into::into))),
+            Poll::Pending => match this.sleep.as_mut().poll(cx) {
+                Poll::Ready(()) => {
+                    this.timed_out.store(true, Ordering::Relaxed);
+                    Poll::Ready(Some(Err(Box::new(SlowBody))))
+                }
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// 408 for a body that did not arrive in time; the connection is closed after it.
+fn request_timeout() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut res = crate::error::ApiError::new(
+        axum::http::StatusCode::REQUEST_TIMEOUT,
+        "request_timeout",
+        "the request body did not arrive in time",
+    )
+    .into_response();
+    res.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    res
 }
 
 /// Parses `trusted_proxies` (CIDRs or single addresses).
@@ -77,7 +245,11 @@ pub async fn serve(
     http.max_header_size(MAX_HEADER_BYTES)
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(options.head_timeout);
-    let trusted = std::sync::Arc::new(options.trusted_proxies);
+    let trusted = Arc::new(options.trusted_proxies);
+    let (body_timeout, min_rate) = (options.body_timeout, options.min_body_rate);
+    let open = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
+    let per_ip = Arc::new(PerIp::default());
+    let mut shed = Shedder::new();
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -86,14 +258,31 @@ pub async fn serve(
                 Ok(a) => a,
                 Err(e) => {
                     if !is_connection_error(&e) {
-                        // Out of file descriptors and the like: wait instead of spinning.
-                        tracing::error!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        shed.out_of_descriptors(&listener, &e).await;
                     }
                     continue;
                 }
             },
             _ = &mut shutdown => break,
+        };
+        // Over a cap: the connection is closed at once, before anything is read from it.
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            shed.over_cap("max_connections");
+            continue;
+        };
+        let slot = if trusted.iter().any(|n| n.contains(&peer.ip())) {
+            IpSlot {
+                table: per_ip.clone(),
+                ip: None,
+            }
+        } else {
+            match per_ip.take(peer.ip(), options.max_connections_per_ip.max(1)) {
+                Some(slot) => slot,
+                None => {
+                    shed.over_cap("max_connections_per_ip");
+                    continue;
+                }
+            }
         };
         let _ = tcp.set_nodelay(true);
         let app = app.clone();
@@ -101,12 +290,37 @@ pub async fn serve(
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             let client = client_addr(peer, req.headers(), &trusted);
             req.extensions_mut().insert(ConnectInfo(client));
-            app.clone().oneshot(req.map(axum::body::Body::new))
+            let timed_out = Arc::new(AtomicBool::new(false));
+            let start = Instant::now();
+            let deadline = start + body_timeout;
+            let req = req.map(|inner| {
+                let mut b = TimedBody {
+                    inner,
+                    start,
+                    deadline,
+                    received: 0,
+                    min_rate,
+                    sleep: Box::pin(tokio::time::sleep_until(deadline.into())),
+                    timed_out: timed_out.clone(),
+                };
+                let due = b.next_due();
+                b.sleep.as_mut().reset(due.into());
+                axum::body::Body::new(b)
+            });
+            let app = app.clone();
+            async move {
+                let res = app.oneshot(req).await;
+                if timed_out.load(Ordering::Relaxed) {
+                    return Ok(request_timeout());
+                }
+                res
+            }
         });
         let http = http.clone();
         let watcher = graceful.watcher();
         let tls = tls.clone();
         tokio::spawn(async move {
+            let _held = (permit, slot);
             let result = match tls {
                 None => {
                     watcher
@@ -140,6 +354,61 @@ pub async fn serve(
     graceful.shutdown().await;
     Ok(())
 }
+
+/// Load shedding at the accept loop, and its log lines (at most one per reason every ten
+/// seconds, with the count since the last).
+struct Shedder {
+    /// A descriptor held in reserve: when descriptors run out it is closed to accept (and at
+    /// once close) the waiting connection, so the client is told instead of left hanging and
+    /// the loop does not spin on the same error.
+    reserve: Option<std::fs::File>,
+    last_log: HashMap<&'static str, (Instant, u64)>,
+}
+
+impl Shedder {
+    fn new() -> Self {
+        Shedder {
+            reserve: std::fs::File::open("/dev/null").ok(),
+            last_log: HashMap::new(),
+        }
+    }
+
+    fn note(&mut self, what: &'static str, detail: &str) {
+        let now = Instant::now();
+        let e = self.last_log.entry(what).or_insert((now - LOG_EVERY, 0));
+        e.1 += 1;
+        if now.duration_since(e.0) >= LOG_EVERY {
+            tracing::warn!(reason = what, shed = e.1, detail, "shedding connections");
+            *e = (now, 0);
+        }
+    }
+
+    fn over_cap(&mut self, cap: &'static str) {
+        self.note(
+            cap,
+            "a connection cap was reached; connections over it are closed",
+        );
+    }
+
+    async fn out_of_descriptors(&mut self, listener: &TcpListener, e: &std::io::Error) {
+        self.note("accept_failed", &e.to_string());
+        if self.reserve.take().is_some() {
+            // The freed descriptor accepts one waiting connection, which is closed at once.
+            if let Ok(Ok((tcp, _))) =
+                tokio::time::timeout(Duration::from_millis(10), listener.accept()).await
+            {
+                drop(tcp);
+            }
+            self.reserve = std::fs::File::open("/dev/null").ok();
+        }
+        // Without a reserve (or while it cannot be re-opened), wait for descriptors to free up.
+        if self.reserve.is_none() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+const LOG_EVERY: Duration = Duration::from_secs(10);
 
 fn is_connection_error(e: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;

@@ -30,6 +30,12 @@ pub async fn run_expiry_once(state: &AppState) -> Result<usize, usecases::Error>
             break;
         }
     }
+    // Sign-in throttles that ran out are forgotten on the same beat.
+    state
+        .store
+        .write_raw(anumodan_store::staff::sweep_throttles)
+        .await
+        .map_err(usecases::Error::Store)?;
     // Answers to idempotent requests older than their window are forgotten on the same beat.
     loop {
         let n = state

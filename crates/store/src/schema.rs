@@ -308,4 +308,16 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_by_age ON idempotency_keys (created_at);
 CREATE INDEX idempotency_by_principal ON idempotency_keys (fiduciary, principal);
 "#,
+    // Issue 18: sign-in throttling per (name, address) besides per name, addresses an account
+    // completed a sign-in from, and throttle rows that expire.
+    r#"
+ALTER TABLE staff_throttle ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX staff_throttle_by_age ON staff_throttle (updated_at);
+-- SHA-256 of (username, address) for each address an account completed a sign-in from: the
+-- name-wide lock-out does not apply there.
+CREATE TABLE staff_known_addresses (
+    addr_hash BLOB PRIMARY KEY,
+    last_ok INTEGER NOT NULL
+) WITHOUT ROWID;
+"#,
 ];

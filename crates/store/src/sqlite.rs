@@ -313,6 +313,7 @@ impl Store {
             frontier,
             symbols: HashMap::new(),
             fids: HashMap::new(),
+            reconsents: HashMap::new(),
             keys: keys.clone(),
             clock,
             last_ts,
@@ -396,6 +397,7 @@ impl Store {
             frontier: Frontier::new(),
             symbols: HashMap::new(),
             fids: HashMap::new(),
+            reconsents: HashMap::new(),
             keys: keys.clone(),
             clock,
             last_ts: 0,
@@ -689,6 +691,9 @@ struct Writer {
     symbols: HashMap<String, i64>,
     /// Fiduciary uuid -> row id.
     fids: HashMap<Uuid, i64>,
+    /// Notices' re-consent requirements read in the current transaction (cleared at each
+    /// begin): a batch of validations reads each once.
+    reconsents: HashMap<(Uuid, Uuid), Option<Reconsent>>,
     keys: Arc<Keys>,
     clock: Arc<dyn Clock>,
     last_ts: i64,
@@ -1020,6 +1025,7 @@ impl Writer {
             }
             return;
         }
+        self.reconsents.clear();
         let before = self.frontier.clone();
         let last_cp_before = self.last_cp_size;
         // On PostgreSQL every statement is a round trip: a committed job's savepoint is
@@ -1041,6 +1047,7 @@ impl Writer {
                     frontier: &mut self.frontier,
                     symbols: &mut self.symbols,
                     fids: &mut self.fids,
+                    reconsents: &mut self.reconsents,
                     keys: &self.keys,
                     now,
                 };
@@ -1055,6 +1062,7 @@ impl Writer {
                 self.frontier = saved;
                 self.symbols.clear();
                 self.fids.clear();
+                self.reconsents.clear();
             }
             replies.push(reply);
         }
@@ -1232,6 +1240,7 @@ pub struct WriteTx<'a> {
     frontier: &'a mut Frontier,
     symbols: &'a mut HashMap<String, i64>,
     fids: &'a mut HashMap<Uuid, i64>,
+    reconsents: &'a mut HashMap<(Uuid, Uuid), Option<Reconsent>>,
     keys: &'a Keys,
     now: OffsetDateTime,
 }
@@ -1436,8 +1445,13 @@ impl Tx for WriteTx<'_> {
     }
 
     fn reconsent(&mut self, fid: Uuid, notice: Uuid) -> StoreResult<Option<Reconsent>> {
+        if let Some(r) = self.reconsents.get(&(fid, notice)) {
+            return Ok(*r);
+        }
         let f = self.fid(fid)?;
-        crate::read::reconsent_of(self.conn, f, notice)
+        let r = crate::read::reconsent_of(self.conn, f, notice)?;
+        self.reconsents.insert((fid, notice), r);
+        Ok(r)
     }
 
     fn set_reconsent(&mut self, fid: Uuid, notice: Uuid, r: &Reconsent) -> StoreResult<()> {
@@ -1449,6 +1463,7 @@ impl Tx for WriteTx<'_> {
                from_version = excluded.from_version, deadline = excluded.deadline",
             params![f, notice.to_string(), r.from_version, r.deadline.map(ms)],
         )?;
+        self.reconsents.insert((fid, notice), Some(*r));
         Ok(())
     }
 

@@ -127,9 +127,33 @@ pub fn normalize_username(u: &str) -> DomainResult<String> {
 
 /// Key of the sign-in throttle of a username (exists or not).
 pub fn name_hash(username: &str) -> [u8; 32] {
+    sha256(&format!("staff-throttle:{}", norm(username)))
+}
+
+fn norm(username: &str) -> String {
+    username.trim().to_ascii_lowercase()
+}
+
+/// Key of the password throttle of a username from one client address.
+fn pair_hash(username: &str, ip: Option<&str>) -> [u8; 32] {
     sha256(&format!(
-        "staff-throttle:{}",
-        username.trim().to_ascii_lowercase()
+        "staff-throttle:{}@{}",
+        norm(username),
+        ip.unwrap_or_default()
+    ))
+}
+
+/// Key of the second-factor throttle of an account (its own count, apart from passwords).
+fn mfa_hash(username: &str) -> [u8; 32] {
+    sha256(&format!("staff-throttle-mfa:{}", norm(username)))
+}
+
+/// Key of an address an account completed a sign-in from.
+fn known_hash(username: &str, ip: Option<&str>) -> [u8; 32] {
+    sha256(&format!(
+        "staff-known:{}@{}",
+        norm(username),
+        ip.unwrap_or_default()
     ))
 }
 
@@ -438,6 +462,65 @@ fn throttle(conn: &Connection, key: &[u8; 32]) -> StoreResult<Throttle> {
         .unwrap_or_default())
 }
 
+/// How long an address an account signed in from stays known.
+const KNOWN_FOR: time::Duration = time::Duration::days(90);
+/// The name-wide lock needs this many times the failures of an address's lock.
+const NAME_FACTOR: u32 = 4;
+/// Throttle rows not locked and untouched this long are forgotten.
+const THROTTLE_TTL: time::Duration = time::Duration::hours(24);
+
+fn is_known(
+    conn: &Connection,
+    username: &str,
+    ip: Option<&str>,
+    now: OffsetDateTime,
+) -> StoreResult<bool> {
+    let last: Option<i64> = conn
+        .prepare_cached("SELECT last_ok FROM staff_known_addresses WHERE addr_hash = ?1")
+        .map_err(db_err)?
+        .query_row([&known_hash(username, ip)[..]], |r| r.get(0))
+        .optional()
+        .map_err(db_err)?;
+    Ok(last.is_some_and(|t| from_ms(t) > now - KNOWN_FOR))
+}
+
+/// Seconds until `username` may try a password again from `ip`, if they may not now: the lock
+/// of that address, or the lock of the name as a whole, which does not apply at an address the
+/// account completed a sign-in from in the last 90 days (so guesses from elsewhere do not lock
+/// the owner out where they usually work). Read before any password is hashed.
+pub fn password_locked(
+    conn: &Connection,
+    username: &str,
+    ip: Option<&str>,
+    now: OffsetDateTime,
+) -> StoreResult<Option<u64>> {
+    if let Some(secs) = locked(&throttle(conn, &pair_hash(username, ip))?, now) {
+        return Ok(Some(secs));
+    }
+    match locked(&throttle(conn, &name_hash(username))?, now) {
+        Some(secs) if !is_known(conn, username, ip, now)? => Ok(Some(secs)),
+        _ => Ok(None),
+    }
+}
+
+/// Forgets throttle rows that are not locked and were not touched for a day, and addresses not
+/// signed in from for 90 days. Returns how many rows went.
+pub fn sweep_throttles(tx: &mut WriteTx<'_>) -> StoreResult<usize> {
+    let now = tx.now();
+    let a = exec(
+        tx,
+        "DELETE FROM staff_throttle
+         WHERE updated_at < ?1 AND (locked_until IS NULL OR locked_until < ?2)",
+        params![ms(now - THROTTLE_TTL), ms(now)],
+    )?;
+    let b = exec(
+        tx,
+        "DELETE FROM staff_known_addresses WHERE last_ok < ?1",
+        [ms(now - KNOWN_FOR)],
+    )?;
+    Ok(a + b)
+}
+
 /// A session as looked up by its token.
 #[derive(Clone, Debug)]
 pub struct SessionRow {
@@ -483,7 +566,9 @@ pub struct RoleChange {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub staff_id: Uuid,
-    pub username: String,
+    /// Absent where the reader may not see it (platform staff in a fiduciary's report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
     pub role: String,
     pub scope: Scope,
     /// `granted` or `revoked`.
@@ -519,7 +604,7 @@ pub fn role_changes(conn: &Connection) -> StoreResult<Vec<RoleChange>> {
         out.push(RoleChange {
             at: from_ms(at),
             staff_id: Uuid::parse_str(&id).map_err(|e| StoreError(e.to_string()))?,
-            username,
+            username: Some(username),
             role,
             scope: scope_from_key(&scope)?,
             change,
@@ -863,21 +948,21 @@ fn locked(t: &Throttle, now: OffsetDateTime) -> Option<u64> {
         .map(|u| retry_after(u, now))
 }
 
-/// Records a failure against a name; returns Some(seconds) if it locked it now.
-fn fail(
-    tx: &mut WriteTx<'_>,
+/// Counts a failure against a throttle key; locks it once `threshold` failures are reached (the
+/// lock doubling with each lock-out, up to `max_lock`). Returns the failures counted in this
+/// window and the seconds of the lock it set, if it set one.
+fn bump(
+    tx: &WriteTx<'_>,
     key: &[u8; 32],
+    threshold: u32,
     policy: &Lockout,
-    audit_fid: Uuid,
-    initiator: &str,
-    outcome: &str,
-    source_ip: Option<&str>,
-) -> StoreResult<Option<u64>> {
+) -> StoreResult<(u32, Option<u64>)> {
     let now = tx.now();
     let mut t = throttle(tx.conn(), key)?;
     t.failures += 1;
+    let counted = t.failures;
     let mut lock = None;
-    if t.failures >= policy.max_failures {
+    if t.failures >= threshold {
         let factor = 1i32 << t.lockouts.min(20);
         let d = (policy.base_lock * factor).min(policy.max_lock);
         t.failures = 0;
@@ -887,37 +972,157 @@ fn fail(
     }
     exec(
         tx,
-        "INSERT INTO staff_throttle (name_hash, failures, lockouts, locked_until) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO staff_throttle (name_hash, failures, lockouts, locked_until, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (name_hash) DO UPDATE SET failures = excluded.failures,
-           lockouts = excluded.lockouts, locked_until = excluded.locked_until",
-        params![&key[..], t.failures, t.lockouts, t.locked_until.map(ms)],
+           lockouts = excluded.lockouts, locked_until = excluded.locked_until,
+           updated_at = excluded.updated_at",
+        params![
+            &key[..],
+            t.failures,
+            t.lockouts,
+            t.locked_until.map(ms),
+            ms(now)
+        ],
     )?;
-    tx.append_audit(&record(
-        Action::StaffSignInFailed,
-        audit_fid,
-        outcome,
-        initiator,
-        source_ip,
-        None,
-    ))?;
-    if lock.is_some() {
-        tx.append_audit(&record(
-            Action::StaffLockedOut,
-            audit_fid,
-            "locked",
-            initiator,
-            source_ip,
-            None,
-        ))?;
-    }
-    Ok(lock)
+    Ok((counted, lock))
 }
 
-fn clear_throttle(tx: &WriteTx<'_>, key: &[u8; 32]) -> StoreResult<()> {
+/// Who a failed step is about, for its ledger entries and alerts.
+struct Failing<'a> {
+    account: Option<&'a StaffRow>,
+    fid: Uuid,
+    initiator: &'a str,
+    source_ip: Option<&'a str>,
+}
+
+impl Failing<'_> {
+    /// The ledger is told once per window, not once per guess: at the first failure, and when a
+    /// lock is set (with the count). A locked platform account raises an alert.
+    fn record(
+        &self,
+        tx: &mut WriteTx<'_>,
+        first: bool,
+        outcome: &str,
+        lock: Option<(&str, u32)>,
+    ) -> StoreResult<()> {
+        if first {
+            tx.append_audit(&record(
+                Action::StaffSignInFailed,
+                self.fid,
+                outcome,
+                self.initiator,
+                self.source_ip,
+                None,
+            ))?;
+        }
+        if let Some((scope, failures)) = lock {
+            tx.append_audit(&record(
+                Action::StaffLockedOut,
+                self.fid,
+                &format!("locked scope={scope} failures={failures}"),
+                self.initiator,
+                self.source_ip,
+                None,
+            ))?;
+            if let Some(a) = self.account.filter(|a| a.fiduciary.is_none()) {
+                tracing::error!(
+                    alert = "platform_staff_locked_out",
+                    staff = %a.id,
+                    scope,
+                    "a platform staff account was locked out after failed sign-ins; \
+                     see docs/security.md (staff lock-out) for what to do"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Records a wrong password (or an unknown name) from `ip`; returns the seconds of the lock
+/// this caller now faces, if any.
+fn fail_password(
+    tx: &mut WriteTx<'_>,
+    username: &str,
+    ip: Option<&str>,
+    policy: &Lockout,
+    who: &Failing<'_>,
+) -> StoreResult<Option<u64>> {
+    let (pf, pair_lock) = bump(tx, &pair_hash(username, ip), policy.max_failures, policy)?;
+    let (nf, name_lock) = bump(
+        tx,
+        &name_hash(username),
+        policy.max_failures.saturating_mul(NAME_FACTOR),
+        policy,
+    )?;
+    let lock = match (pair_lock, name_lock) {
+        (Some(_), _) => Some(("address", pf)),
+        (None, Some(_)) => Some(("name", nf)),
+        _ => None,
+    };
+    who.record(tx, nf == 1, "bad_credentials", lock)?;
+    let name_applies = name_lock.is_some() && !is_known(tx.conn(), username, ip, tx.now())?;
+    Ok(pair_lock.or(name_lock.filter(|_| name_applies)))
+}
+
+/// Lifts the lock-outs of `username` (the name as a whole, the second factor, and with
+/// `address` that address's), recorded in the ledger as an `admin.action`. Returns how many
+/// locks there were.
+pub fn unlock(
+    tx: &mut WriteTx<'_>,
+    username: &str,
+    address: Option<&str>,
+    initiator: &str,
+) -> StoreResult<usize> {
+    let mut keys = vec![name_hash(username), mfa_hash(username)];
+    if address.is_some() {
+        keys.push(pair_hash(username, address));
+    }
+    let mut lifted = 0;
+    for key in keys {
+        lifted += exec(
+            tx,
+            "DELETE FROM staff_throttle WHERE name_hash = ?1",
+            [&key[..]],
+        )?;
+    }
+    let account = staff_by_username(tx.conn(), &norm(username))?;
+    let fid = account.as_ref().map_or(Uuid::nil(), StaffRow::audit_fid);
+    tx.append_audit(&record(
+        Action::AdminAction,
+        fid,
+        &format!("staff_unlocked locks={lifted}"),
+        initiator,
+        None,
+        account.map(|a| a.id),
+    ))?;
+    Ok(lifted)
+}
+
+/// A correct password: the password failures of the name and of this address start again.
+fn clear_password_failures(tx: &WriteTx<'_>, username: &str, ip: Option<&str>) -> StoreResult<()> {
+    for key in [pair_hash(username, ip), name_hash(username)] {
+        exec(
+            tx,
+            "DELETE FROM staff_throttle WHERE name_hash = ?1",
+            [&key[..]],
+        )?;
+    }
+    Ok(())
+}
+
+/// A completed sign-in: the second-factor failures start again, and the address is known.
+fn completed(tx: &WriteTx<'_>, username: &str, ip: Option<&str>) -> StoreResult<()> {
     exec(
         tx,
         "DELETE FROM staff_throttle WHERE name_hash = ?1",
-        [&key[..]],
+        [&mfa_hash(username)[..]],
+    )?;
+    exec(
+        tx,
+        "INSERT INTO staff_known_addresses (addr_hash, last_ok) VALUES (?1, ?2)
+         ON CONFLICT (addr_hash) DO UPDATE SET last_ok = excluded.last_ok",
+        params![&known_hash(username, ip)[..], ms(tx.now())],
     )?;
     Ok(())
 }
@@ -964,7 +1169,6 @@ pub fn sign_in(
         "DELETE FROM staff_sessions WHERE created_at < ?1",
         [ms(now - absolute)],
     )?;
-    let key = name_hash(username);
     // Read again on the writer: the account may have changed since the caller looked.
     let row = match staff {
         Some(id) => staff_by_id(tx.conn(), id)?,
@@ -974,34 +1178,32 @@ pub fn sign_in(
         Some(s) => (s.audit_fid(), s.initiator()),
         None => (Uuid::nil(), "staff:unknown".to_string()),
     };
-    let t = throttle(tx.conn(), &key)?;
-    if let Some(secs) = locked(&t, now) {
-        tx.append_audit(&record(
-            Action::StaffSignInFailed,
-            fid,
-            "locked",
-            &initiator,
-            source_ip,
-            None,
-        ))?;
+    // Attempts while locked are refused without a word in the ledger (the lock was recorded).
+    if let Some(secs) = password_locked(tx.conn(), username, source_ip, now)? {
         return Ok(Attempt::Locked(secs));
     }
-    let usable = row.filter(|s| password_ok && !s.disabled);
+    let usable = row.as_ref().filter(|s| password_ok && !s.disabled).cloned();
     let Some(s) = usable else {
-        let outcome = "bad_credentials";
+        let who = Failing {
+            account: row.as_ref(),
+            fid,
+            initiator: &initiator,
+            source_ip,
+        };
         return Ok(
-            match fail(tx, &key, policy, fid, &initiator, outcome, source_ip)? {
+            match fail_password(tx, username, source_ip, policy, &who)? {
                 Some(secs) => Attempt::Locked(secs),
                 None => Attempt::Failed,
             },
         );
     };
+    clear_password_failures(tx, username, source_ip)?;
     let (token, csrf_token) = insert_session(tx, &s, false)?;
     let outcome = if s.totp_confirmed {
         "password_ok"
     } else {
         // No second factor yet: the session may only enrol one, so the sign-in is complete.
-        clear_throttle(tx, &key)?;
+        completed(tx, username, source_ip)?;
         "mfa_enrolment_required"
     };
     tx.append_audit(&record(
@@ -1027,8 +1229,8 @@ pub enum SecondFactor {
 }
 
 /// The second step of signing in: a TOTP code (each time step is accepted once) or an unused
-/// recovery code. Failures count towards the same lock-out as passwords; a lock-out ends the
-/// account's sessions.
+/// recovery code. Failures have their own count (a correct password does not reset it); a
+/// lock-out ends the account's half-signed-in sessions, never its complete ones.
 pub fn second_factor(
     tx: &mut WriteTx<'_>,
     token_hash: &[u8; 32],
@@ -1041,18 +1243,19 @@ pub fn second_factor(
         return Ok(Attempt::Failed);
     };
     let s = sess.staff;
-    let key = name_hash(&s.username);
+    let key = mfa_hash(&s.username);
     let initiator = s.initiator();
+    // The half-signed-in sessions of the account: a second-factor lock ends them, never the
+    // sessions that completed their second factor.
+    let end_half_sessions = |tx: &WriteTx<'_>| {
+        exec(
+            tx,
+            "DELETE FROM staff_sessions WHERE staff = ?1 AND mfa_done = 0",
+            [s.rowid],
+        )
+    };
     if let Some(secs) = locked(&throttle(tx.conn(), &key)?, now) {
-        exec(tx, "DELETE FROM staff_sessions WHERE staff = ?1", [s.rowid])?;
-        tx.append_audit(&record(
-            Action::StaffSignInFailed,
-            s.audit_fid(),
-            "locked",
-            &initiator,
-            source_ip,
-            None,
-        ))?;
+        end_half_sessions(tx)?;
         return Ok(Attempt::Locked(secs));
     }
     let seed = s
@@ -1094,30 +1297,33 @@ pub fn second_factor(
         _ => (false, "", "bad_mfa_code"),
     };
     if !ok {
-        return Ok(
-            match fail(
-                tx,
-                &key,
-                policy,
-                s.audit_fid(),
-                &initiator,
-                fail_outcome,
-                source_ip,
-            )? {
-                Some(secs) => {
-                    exec(tx, "DELETE FROM staff_sessions WHERE staff = ?1", [s.rowid])?;
-                    Attempt::Locked(secs)
-                }
-                None => Attempt::Failed,
-            },
-        );
+        let (failures, lock) = bump(tx, &key, policy.max_failures, policy)?;
+        let who = Failing {
+            account: Some(&s),
+            fid: s.audit_fid(),
+            initiator: &initiator,
+            source_ip,
+        };
+        who.record(
+            tx,
+            failures == 1,
+            fail_outcome,
+            lock.map(|_| ("second_factor", failures)),
+        )?;
+        return Ok(match lock {
+            Some(secs) => {
+                end_half_sessions(tx)?;
+                Attempt::Locked(secs)
+            }
+            None => Attempt::Failed,
+        });
     }
     exec(
         tx,
         "UPDATE staff_sessions SET mfa_done = 1, last_seen = ?1 WHERE token_hash = ?2",
         params![ms(now), &token_hash[..]],
     )?;
-    clear_throttle(tx, &key)?;
+    completed(tx, &s.username, source_ip)?;
     tx.append_audit(&record(
         Action::StaffSignedIn,
         s.audit_fid(),
@@ -1216,7 +1422,7 @@ pub fn confirm_enrolment(
         "UPDATE staff_sessions SET mfa_done = 1 WHERE token_hash = ?1",
         [&token_hash[..]],
     )?;
-    clear_throttle(tx, &name_hash(&s.username))?;
+    completed(tx, &s.username, source_ip)?;
     tx.append_audit(&record(
         Action::MfaEnrolled,
         s.audit_fid(),

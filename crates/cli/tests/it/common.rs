@@ -118,6 +118,8 @@ fn config(dir: &Path) -> Config {
         // Tests run the expiry job explicitly (run_expiry) so that they decide when it runs.
         expiry_interval_ms: 3_600_000,
         checkpoint_interval_ms: 50,
+        // Tests sign in many times from one address; `attacks::` turns this limit on to test it.
+        signin_rate_limit_per_minute: 0,
         ..Config::default()
     }
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests over real HTTP against a real server on a temporary data directory.
 //! One test binary (it links once); each module covers one area.
 
+mod attacks;
 mod cluster;
 mod common;
 mod consent_model;

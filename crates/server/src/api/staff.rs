@@ -239,31 +239,43 @@ pub async fn sign_in(
 ) -> ApiResult<Response> {
     let username = req.username.trim().to_ascii_lowercase();
     let lookup = username.clone();
-    let row = if username.len() <= 64 {
-        s.store
-            .read_conn(move |c| staff::staff_by_username(c, &lookup))
-            .await?
-    } else {
-        None
-    };
+    let from = ip.clone();
+    let now = s.clock.now();
+    // A locked name or address is refused before any password is hashed.
+    let (row, lock) = s
+        .store
+        .read_conn(move |c| {
+            let lock = staff::password_locked(c, &lookup, from.as_deref(), now)?;
+            let row = if lookup.len() <= 64 && lock.is_none() {
+                staff::staff_by_username(c, &lookup)?
+            } else {
+                None
+            };
+            Ok((row, lock))
+        })
+        .await?;
+    if let Some(secs) = lock {
+        return Err(locked_out(secs));
+    }
     let password = req.password;
     let id = row.as_ref().map(|r| r.id);
-    // Argon2 off the async workers and off the store's writer; an unknown name is checked
-    // against a dummy hash so it takes as long.
-    let ok = tokio::task::spawn_blocking(move || {
-        let dummy = staff::dummy_hash();
-        match &row {
-            Some(r) if password.len() <= staff::MAX_PASSWORD_LEN => {
-                staff::verify_password(&r.password_hash, &password)
+    // Argon2 off the async workers and off the store's writer, a bounded number at once; an
+    // unknown name is checked against a dummy hash so it takes as long.
+    let ok = s
+        .staff
+        .hash_bounded(move || {
+            let dummy = staff::dummy_hash();
+            match &row {
+                Some(r) if password.len() <= staff::MAX_PASSWORD_LEN => {
+                    staff::verify_password(&r.password_hash, &password)
+                }
+                _ => {
+                    let _ = staff::verify_password(dummy, &password);
+                    false
+                }
             }
-            _ => {
-                let _ = staff::verify_password(dummy, &password);
-                false
-            }
-        }
-    })
-    .await
-    .map_err(|_| ApiError::unavailable("password check failed"))?;
+        })
+        .await?;
     let cfg = s.staff.clone();
     let attempt = s
         .store
@@ -516,16 +528,17 @@ pub async fn change_password(
     }
     staff::check_password(&req.new_password)?;
     let current = sess.staff.password_hash.clone();
-    let (ok, hash) = tokio::task::spawn_blocking(move || {
-        if req.current_password.len() > staff::MAX_PASSWORD_LEN
-            || !staff::verify_password(&current, &req.current_password)
-        {
-            return Ok((false, String::new()));
-        }
-        staff::hash_password(&req.new_password).map(|h| (true, h))
-    })
-    .await
-    .map_err(|_| ApiError::unavailable("password hashing failed"))??;
+    let (ok, hash) = s
+        .staff
+        .hash_bounded(move || {
+            if req.current_password.len() > staff::MAX_PASSWORD_LEN
+                || !staff::verify_password(&current, &req.current_password)
+            {
+                return Ok((false, String::new()));
+            }
+            staff::hash_password(&req.new_password).map(|h| (true, h))
+        })
+        .await??;
     if !ok {
         // A wrong current password ends the session (audited), so guessing it means signing in
         // again each time, through the lock-out.
@@ -623,9 +636,10 @@ pub async fn create_staff(
     staff::normalize_username(&req.username)?;
     let password = initial_password();
     let pw = password.clone();
-    let hash = tokio::task::spawn_blocking(move || staff::hash_password(&pw))
-        .await
-        .map_err(|_| ApiError::unavailable("password hashing failed"))??;
+    let hash = s
+        .staff
+        .hash_bounded(move || staff::hash_password(&pw))
+        .await??;
     let initiator = sess.initiator();
     let v = s
         .store
@@ -952,7 +966,10 @@ pub async fn create_role(
 #[derive(Serialize, ToSchema)]
 pub struct Holding {
     pub staff_id: Uuid,
-    pub username: String,
+    /// Absent for platform staff in a fiduciary's report: a fiduciary's auditors see who holds
+    /// platform roles by id and role only (a known username is half a guess at a password).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
     #[schema(value_type = String)]
     pub permission: Permission,
     #[schema(value_type = Object)]
@@ -991,7 +1008,14 @@ pub async fn access_report(
         .store
         .read_conn(move |c| {
             let mut holdings = Vec::new();
-            for st in staff::all_staff(c)? {
+            let everyone = staff::all_staff(c)?;
+            // In a fiduciary's report, platform staff are named by id and role only.
+            let hidden: std::collections::HashSet<Uuid> = everyone
+                .iter()
+                .filter(|st| matches!(scope, Scope::Fiduciary(_)) && st.fiduciary.is_none())
+                .map(|st| st.id)
+                .collect();
+            for st in everyone {
                 if st.disabled {
                     continue;
                 }
@@ -1002,7 +1026,7 @@ pub async fn access_report(
                     for p in &g.permissions {
                         holdings.push(Holding {
                             staff_id: st.id,
-                            username: st.username.clone(),
+                            username: (!hidden.contains(&st.id)).then(|| st.username.clone()),
                             permission: *p,
                             scope: g.scope,
                             role: g.role.clone(),
@@ -1013,6 +1037,12 @@ pub async fn access_report(
             let changes: Vec<RoleChange> = staff::role_changes(c)?
                 .into_iter()
                 .filter(|ch| relevant(ch.scope))
+                .map(|mut ch| {
+                    if hidden.contains(&ch.staff_id) {
+                        ch.username = None;
+                    }
+                    ch
+                })
                 .collect();
             Ok((holdings, changes))
         })
