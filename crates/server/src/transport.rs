@@ -119,7 +119,9 @@ struct TimedBody {
     deadline: Instant,
     received: u64,
     min_rate: u64,
-    sleep: Pin<Box<tokio::time::Sleep>>,
+    /// Armed only once the body has to be waited for (a small body usually arrives with the
+    /// head, and then costs no timer).
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     timed_out: Arc<AtomicBool>,
 }
 
@@ -155,18 +157,26 @@ impl Body for TimedBody {
                 if let Some(d) = frame.data_ref() {
                     this.received += d.len() as u64;
                     let due = this.next_due();
-                    this.sleep.as_mut().reset(due.into());
+                    if let Some(sleep) = &mut this.sleep {
+                        sleep.as_mut().reset(due.into());
+                    }
                 }
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(other) => Poll::Ready(other.map(|r| r.map_err(Into::into))),
-            Poll::Pending => match this.sleep.as_mut().poll(cx) {
-                Poll::Ready(()) => {
-                    this.timed_out.store(true, Ordering::Relaxed);
-                    Poll::Ready(Some(Err(Box::new(SlowBody))))
+            Poll::Pending => {
+                let due = this.next_due();
+                let sleep = this
+                    .sleep
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due.into())));
+                match sleep.as_mut().poll(cx) {
+                    Poll::Ready(()) => {
+                        this.timed_out.store(true, Ordering::Relaxed);
+                        Poll::Ready(Some(Err(Box::new(SlowBody))))
+                    }
+                    Poll::Pending => Poll::Pending,
                 }
-                Poll::Pending => Poll::Pending,
-            },
+            }
         }
     }
 
@@ -294,18 +304,15 @@ pub async fn serve(
             let start = Instant::now();
             let deadline = start + body_timeout;
             let req = req.map(|inner| {
-                let mut b = TimedBody {
+                axum::body::Body::new(TimedBody {
                     inner,
                     start,
                     deadline,
                     received: 0,
                     min_rate,
-                    sleep: Box::pin(tokio::time::sleep_until(deadline.into())),
+                    sleep: None,
                     timed_out: timed_out.clone(),
-                };
-                let due = b.next_due();
-                b.sleep.as_mut().reset(due.into());
-                axum::body::Body::new(b)
+                })
             });
             let app = app.clone();
             async move {

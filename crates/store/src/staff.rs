@@ -1004,7 +1004,7 @@ impl Failing<'_> {
         tx: &mut WriteTx<'_>,
         first: bool,
         outcome: &str,
-        lock: Option<(&str, u32)>,
+        locks: &[(&str, u32)],
     ) -> StoreResult<()> {
         if first {
             tx.append_audit(&record(
@@ -1016,7 +1016,7 @@ impl Failing<'_> {
                 None,
             ))?;
         }
-        if let Some((scope, failures)) = lock {
+        for &(scope, failures) in locks {
             tx.append_audit(&record(
                 Action::StaffLockedOut,
                 self.fid,
@@ -1055,12 +1055,14 @@ fn fail_password(
         policy.max_failures.saturating_mul(NAME_FACTOR),
         policy,
     )?;
-    let lock = match (pair_lock, name_lock) {
-        (Some(_), _) => Some(("address", pf)),
-        (None, Some(_)) => Some(("name", nf)),
-        _ => None,
-    };
-    who.record(tx, nf == 1, "bad_credentials", lock)?;
+    let mut locks = Vec::new();
+    if pair_lock.is_some() {
+        locks.push(("address", pf));
+    }
+    if name_lock.is_some() {
+        locks.push(("name", nf));
+    }
+    who.record(tx, nf == 1, "bad_credentials", &locks)?;
     let name_applies = name_lock.is_some() && !is_known(tx.conn(), username, ip, tx.now())?;
     Ok(pair_lock.or(name_lock.filter(|_| name_applies)))
 }
@@ -1304,12 +1306,12 @@ pub fn second_factor(
             initiator: &initiator,
             source_ip,
         };
-        who.record(
-            tx,
-            failures == 1,
-            fail_outcome,
-            lock.map(|_| ("second_factor", failures)),
-        )?;
+        let locks: &[(&str, u32)] = if lock.is_some() {
+            &[("second_factor", failures)]
+        } else {
+            &[]
+        };
+        who.record(tx, failures == 1, fail_outcome, locks)?;
         return Ok(match lock {
             Some(secs) => {
                 end_half_sessions(tx)?;

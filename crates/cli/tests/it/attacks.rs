@@ -182,3 +182,255 @@ async fn sign_in_routes_have_a_tighter_limit_per_address() {
     let (st, _) = s.get("/v1/purposes").await;
     assert_eq!(st, StatusCode::OK);
 }
+
+/// A staff client whose connections come from loopback address `from` (127.0.0.x).
+fn client_from(from: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::from(from))
+        .build()
+        .unwrap()
+}
+
+async fn sign_in_from(s: &TestServer, from: [u8; 4], username: &str, password: &str) -> StatusCode {
+    client_from(from)
+        .post(format!("{}/v1/session", s.url))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Findings 3 and 5: guesses from other addresses lock those addresses, and the name as a
+/// whole only where the account has not signed in before; a correct password resets the count;
+/// a second-factor lock-out ends only half-open sessions; the ledger gets one entry per window,
+/// none while locked; throttle rows expire; fiduciaries' reports do not name platform staff.
+#[tokio::test]
+async fn guessing_from_elsewhere_does_not_lock_the_owner_out() {
+    use crate::staff::*;
+    use anumodan_core::authz::{BuiltinRole, Scope};
+    let s = TestServer::start().await;
+    let owner = make_staff(
+        &s,
+        "owner",
+        None,
+        &[builtin(BuiltinRole::Admin, Scope::Platform)],
+    )
+    .await;
+    // The owner completes a sign-in from 127.0.0.1 (password, then enrolling a second factor).
+    let (c, v) = password_step(&s.url, "owner", PW).await;
+    assert_eq!(v["mfa"], "enrol");
+    let (secret, _) = enrol(&c, &s.clock).await;
+    let lines_before = ledger(&s, uuid::Uuid::nil(), "staff.sign_in_failed")
+        .await
+        .len();
+
+    // Four addresses guess five times each: each address locks at its fifth guess, and the
+    // last of them is the name's twentieth failure, which locks the name as a whole.
+    for last in 2..=5u8 {
+        for i in 0..5 {
+            let st = sign_in_from(&s, [127, 0, 0, last], "owner", "a wrong guess").await;
+            let want = if i < 4 {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            assert_eq!(st, want, "address .{last}, guess {i}");
+        }
+    }
+    // A new address is refused even with the right password (the name is locked)...
+    assert_eq!(
+        sign_in_from(&s, [127, 0, 0, 9], "owner", PW).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...but the owner where they signed in before is not.
+    let full = full_sign_in(&s, "owner", &secret).await;
+    let (st, _) = full.get("/v1/session").await;
+    assert_eq!(st, StatusCode::OK);
+
+    // The ledger: one failure entry for the window, a lock entry per lock with its count, and
+    // nothing for the attempts refused while locked.
+    let failed = ledger(&s, uuid::Uuid::nil(), "staff.sign_in_failed").await;
+    assert_eq!(failed.len() - lines_before, 1, "{failed:?}");
+    let locks: Vec<String> = ledger(&s, uuid::Uuid::nil(), "staff.locked_out")
+        .await
+        .into_iter()
+        .map(|e| e.outcome)
+        .collect();
+    assert_eq!(
+        locks
+            .iter()
+            .filter(|o| o.starts_with("locked scope=address failures=5"))
+            .count(),
+        4,
+        "{locks:?}"
+    );
+    assert!(
+        locks.contains(&"locked scope=name failures=20".to_string()),
+        "{locks:?}"
+    );
+
+    // A correct password starts the count again: 4 wrong, right, 4 wrong is not a lock.
+    s.clock.advance(time::Duration::minutes(10));
+    for round in 0..2 {
+        for _ in 0..4 {
+            assert_eq!(
+                sign_in_from(&s, [127, 0, 0, 1], "owner", "typo").await,
+                StatusCode::UNAUTHORIZED,
+                "round {round}"
+            );
+        }
+        if round == 0 {
+            assert_eq!(
+                sign_in_from(&s, [127, 0, 0, 1], "owner", PW).await,
+                StatusCode::OK
+            );
+        }
+    }
+
+    // Second-factor typos lock the second step only, and end only half-open sessions.
+    s.clock.advance(time::Duration::minutes(10));
+    let full = full_sign_in(&s, "owner", &secret).await;
+    let (half, _) = password_step(&s.url, "owner", PW).await;
+    for i in 0..5 {
+        let (st, _) = half
+            .post("/v1/session/mfa", json!({"code": "000000"}))
+            .await;
+        let want = if i < 4 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(st, want);
+    }
+    assert_eq!(half.get("/v1/session").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        full.get("/v1/session").await.0,
+        StatusCode::OK,
+        "the full session stays"
+    );
+
+    // A fiduciary's auditor sees the platform admin in the access report by id and role only.
+    let (fid, _) = s.create_fiduciary("Second Fiduciary").await;
+    let fid = uuid::Uuid::parse_str(&fid).unwrap();
+    make_staff(
+        &s,
+        "aud",
+        Some(fid),
+        &[builtin(BuiltinRole::Auditor, Scope::Fiduciary(fid))],
+    )
+    .await;
+    let (a, _) = password_step(&s.url, "aud", PW).await;
+    let (aud_secret, _) = enrol(&a, &s.clock).await;
+    let a = full_sign_in(&s, "aud", &aud_secret).await;
+    let (st, report) = a
+        .get(&format!("/v1/access/report?fiduciary_id={fid}"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains(&owner.to_string()),
+        "the holding is listed: {report}"
+    );
+    assert!(
+        !text.contains("\"owner\""),
+        "but not its username: {report}"
+    );
+
+    // Throttle rows run out: a day later, unlocked, they are gone.
+    s.clock.advance(time::Duration::hours(25));
+    s.run_expiry().await;
+    let left: i64 = with_db(&s.dir, |c| {
+        c.query_row("SELECT COUNT(*) FROM staff_throttle", (), |r| r.get(0))
+            .unwrap()
+    });
+    assert_eq!(left, 0);
+}
+
+/// Finding 1: a flood of sign-ins with unknown names (each costs a 19 MiB password hash)
+/// keeps the server's memory bounded and its validations answering: hashes run a bounded
+/// number at once, and the rest wait briefly or get 429.
+#[tokio::test]
+async fn a_flood_of_sign_ins_keeps_memory_bounded_and_validations_answering() {
+    use crate::process::*;
+    let dir = temp();
+    let port = free_port();
+    let (_, key) = create_fiduciary(dir.path(), "Flood");
+    let mut cmd = serve(dir.path(), port);
+    // The per-address limits are lifted so that the flood reaches the password hashing (as
+    // it would from many addresses).
+    cmd.env("ANUMODAN_SIGNIN_RATE_LIMIT_PER_MINUTE", "0")
+        .env("ANUMODAN_MAX_CONNECTIONS_PER_IP", "10000");
+    let mut p = Proc::spawn(cmd, dir.path(), "flood");
+    let url = format!("http://127.0.0.1:{port}");
+    p.wait_healthy(&url).await;
+    let client = http();
+    seed_http(&client, &url, &key).await;
+    let pid = p.child.id();
+    let status = |field: &str| -> u64 {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        text.lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let idle_kib = status("VmRSS:");
+
+    // One client (its connections opened as needed): making a client per request would load
+    // the root certificates 300 times and starve the server of CPU on this 2-core machine.
+    let flooder = reqwest::Client::new();
+    let flood: Vec<_> = (0..300)
+        .map(|i| {
+            let url = url.clone();
+            let flooder = flooder.clone();
+            tokio::spawn(async move {
+                flooder
+                    .post(format!("{url}/v1/session"))
+                    .json(&json!({"username": format!("nobody-{i}"), "password": "not a real password"}))
+                    .send()
+                    .await
+                    .map(|r| r.status())
+            })
+        })
+        .collect();
+    // Validations meanwhile: each still answers quickly.
+    let mut slowest = Duration::ZERO;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let res = client
+            .post(format!("{url}/v1/consents/validate"))
+            .bearer_auth(&key)
+            .json(&json!({"principal_id": "someone", "purpose": "account"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        slowest = slowest.max(t.elapsed());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    for f in flood {
+        let st = f.await.unwrap().expect("every sign-in gets an answer");
+        *answers.entry(st.as_u16()).or_insert(0) += 1;
+    }
+    let peak_kib = status("VmHWM:");
+    let grew_mib = peak_kib.saturating_sub(idle_kib) / 1024;
+    eprintln!(
+        "sign-in flood: answers {answers:?}, peak RSS +{grew_mib} MiB, slowest validation {slowest:?}"
+    );
+    assert!(grew_mib < 300, "peak RSS grew by {grew_mib} MiB over idle");
+    assert!(
+        answers.keys().all(|c| *c == 401 || *c == 429),
+        "only refusals: {answers:?}\n{}",
+        p.logs()
+    );
+    assert!(
+        answers.contains_key(&429),
+        "the bound turned some away: {answers:?}"
+    );
+    assert!(
+        slowest < Duration::from_secs(1),
+        "slowest validation: {slowest:?}"
+    );
+}

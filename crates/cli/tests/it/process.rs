@@ -18,7 +18,7 @@ const WAIT: Duration = Duration::from_secs(20);
 
 // ---------- helpers ----------
 
-fn temp() -> tempfile::TempDir {
+pub(crate) fn temp() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("anumodan-proc-")
         .tempdir()
@@ -26,7 +26,7 @@ fn temp() -> tempfile::TempDir {
 }
 
 /// A loopback port that was free a moment ago.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -34,7 +34,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn http() -> reqwest::Client {
+pub(crate) fn http() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
@@ -43,14 +43,14 @@ fn http() -> reqwest::Client {
 
 /// A child process, killed (SIGKILL) and reaped when dropped, whatever happens in the test.
 /// Its stdout and stderr go to files, so it never blocks on a full pipe.
-struct Proc {
-    child: Child,
+pub(crate) struct Proc {
+    pub(crate) child: Child,
     stdout: PathBuf,
     stderr: PathBuf,
 }
 
 impl Proc {
-    fn spawn(mut c: Command, logs: &Path, name: &str) -> Proc {
+    pub(crate) fn spawn(mut c: Command, logs: &Path, name: &str) -> Proc {
         let stdout = logs.join(format!("{name}.stdout"));
         let stderr = logs.join(format!("{name}.stderr"));
         c.stdout(File::create(&stdout).unwrap())
@@ -70,12 +70,12 @@ impl Proc {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }
 
-    fn logs(&self) -> String {
+    pub(crate) fn logs(&self) -> String {
         format!("--- stdout\n{}--- stderr\n{}", self.stdout(), self.stderr())
     }
 
     /// Waits until `/healthz` answers 200 at `url`; fails at once if the process exits.
-    async fn wait_healthy(&mut self, url: &str) {
+    pub(crate) async fn wait_healthy(&mut self, url: &str) {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(2))
             .build()
@@ -139,7 +139,7 @@ impl Drop for Proc {
 }
 
 /// `anumodan serve --listen 127.0.0.1:PORT --data-dir DIR`.
-fn serve(dir: &Path, port: u16) -> Command {
+pub(crate) fn serve(dir: &Path, port: u16) -> Command {
     anumodan_cmd(&[
         "serve",
         "--listen",
@@ -150,7 +150,7 @@ fn serve(dir: &Path, port: u16) -> Command {
 }
 
 /// `anumodan fiduciary create` on a stopped data directory; returns (id, api key).
-fn create_fiduciary(dir: &Path, name: &str) -> (String, String) {
+pub(crate) fn create_fiduciary(dir: &Path, name: &str) -> (String, String) {
     let o = anumodan(&["fiduciary", "create", "--name", name, "--data-dir", ps(dir)]);
     assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
     let v: Value =
@@ -198,7 +198,7 @@ async fn get(client: &reqwest::Client, url: &str, key: &str) -> (StatusCode, Val
 
 /// A small catalogue over HTTP: `account` (mandatory) and `marketing` (optional) in a published
 /// notice. Returns the notice id.
-async fn seed_http(client: &reqwest::Client, url: &str, key: &str) -> String {
+pub(crate) async fn seed_http(client: &reqwest::Client, url: &str, key: &str) -> String {
     for (code, en) in [("name", "Name"), ("mobile", "Mobile number")] {
         let (st, v) = post(
             client,

@@ -15,10 +15,10 @@ use serde_json::{Value, json};
 use std::sync::OnceLock;
 use uuid::Uuid;
 
-const PW: &str = "correct horse battery staple";
+pub(crate) const PW: &str = "correct horse battery staple";
 
 /// One Argon2id hash of `PW`, shared by the accounts the tests make through the store.
-async fn pw_hash() -> String {
+pub(crate) async fn pw_hash() -> String {
     static H: OnceLock<String> = OnceLock::new();
     if let Some(h) = H.get() {
         return h.clone();
@@ -30,7 +30,7 @@ async fn pw_hash() -> String {
 }
 
 /// Makes an account in the store (as `admin create` does) with these grants; returns its id.
-async fn make_staff(
+pub(crate) async fn make_staff(
     s: &TestServer,
     username: &str,
     home: Option<Uuid>,
@@ -52,7 +52,7 @@ async fn make_staff(
         .unwrap()
 }
 
-fn builtin(r: BuiltinRole, scope: Scope) -> (RoleRef, Scope) {
+pub(crate) fn builtin(r: BuiltinRole, scope: Scope) -> (RoleRef, Scope) {
     (RoleRef::Builtin(r), scope)
 }
 
@@ -61,17 +61,17 @@ fn fid(s: &str) -> Uuid {
 }
 
 /// A client holding a session cookie and its CSRF token.
-struct Console {
+pub(crate) struct Console {
     url: String,
     client: reqwest::Client,
     token: String,
     csrf: String,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: Value,
 }
 
 async fn send(
@@ -104,12 +104,17 @@ async fn send(
 }
 
 impl Console {
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let a = self.call_csrf(method, path, body, Some(&self.csrf)).await;
         (a.status, a.body)
     }
 
-    async fn call_csrf(
+    pub(crate) async fn call_csrf(
         &self,
         method: Method,
         path: &str,
@@ -127,16 +132,16 @@ impl Console {
         .await
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.call(Method::GET, path, None).await
     }
 
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::POST, path, Some(body)).await
     }
 }
 
-async fn sign_in_raw(url: &str, username: &str, password: &str) -> Answer {
+pub(crate) async fn sign_in_raw(url: &str, username: &str, password: &str) -> Answer {
     send(
         &reqwest::Client::new(),
         Method::POST,
@@ -149,7 +154,7 @@ async fn sign_in_raw(url: &str, username: &str, password: &str) -> Answer {
 }
 
 /// The password step; asserts it succeeded. Returns the (not yet second-factored) session.
-async fn password_step(url: &str, username: &str, password: &str) -> (Console, Value) {
+pub(crate) async fn password_step(url: &str, username: &str, password: &str) -> (Console, Value) {
     let a = sign_in_raw(url, username, password).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     let cookie = a.headers["set-cookie"].to_str().unwrap().to_string();
@@ -179,12 +184,12 @@ async fn password_step(url: &str, username: &str, password: &str) -> (Console, V
     )
 }
 
-fn code_now(clock: &ManualClock, secret: &[u8]) -> String {
+pub(crate) fn code_now(clock: &ManualClock, secret: &[u8]) -> String {
     totp::code_at(secret, clock.now().unix_timestamp())
 }
 
 /// Enrols TOTP in a session: the secret and the recovery codes.
-async fn enrol(c: &Console, clock: &ManualClock) -> (Vec<u8>, Vec<String>) {
+pub(crate) async fn enrol(c: &Console, clock: &ManualClock) -> (Vec<u8>, Vec<String>) {
     let (st, v) = c.post("/v1/staff/me/mfa/enrol", json!({})).await;
     assert_eq!(st, StatusCode::OK, "{v}");
     let b32 = v["secret"].as_str().unwrap();
@@ -211,7 +216,7 @@ async fn enrol(c: &Console, clock: &ManualClock) -> (Vec<u8>, Vec<String>) {
 }
 
 /// Signs in with password and TOTP (a fresh time step, so the code is not a replay).
-async fn full_sign_in(s: &TestServer, username: &str, secret: &[u8]) -> Console {
+pub(crate) async fn full_sign_in(s: &TestServer, username: &str, secret: &[u8]) -> Console {
     s.clock.advance(time::Duration::seconds(30));
     let (c, v) = password_step(&s.url, username, PW).await;
     assert_eq!(v["mfa"], "required", "{v}");
@@ -240,7 +245,7 @@ async fn staff_session(
     (c, secret, id)
 }
 
-async fn ledger(
+pub(crate) async fn ledger(
     s: &TestServer,
     fiduciary: Uuid,
     action: &str,
