@@ -325,6 +325,21 @@ async fn staff_caller(parts: &mut Parts, state: &AppState) -> Result<Caller, Api
                 Err(e)
             }
         })?;
+    // A platform staff member may name any fiduciary: one that does not exist is 404, before
+    // any handler runs (nothing is written for it, and no client retries a 503 for ever).
+    if session.staff.fiduciary.is_none() {
+        let exists = state
+            .store
+            .read(move |r| r.fiduciary(fiduciary))
+            .await?
+            .is_some();
+        if !exists {
+            return Err(ApiError::not_found(
+                "fiduciary_not_found",
+                "no such fiduciary",
+            ));
+        }
+    }
     let scopes = Permission::ALL
         .iter()
         .copied()

@@ -35,7 +35,9 @@ impl Keys {
         master_key_file: Option<&Path>,
     ) -> std::io::Result<Keys> {
         let kdir = dir.join("keys");
-        fs::create_dir_all(&kdir)?;
+        // The data directory is the service's alone: tightened (with a log line) if found open.
+        crate::perms::private_tree(dir)?;
+        crate::perms::private_dir(&kdir)?;
         let signer_path =
             signing_key_file.map_or_else(|| kdir.join("ledger-signing.key"), Path::to_path_buf);
         let signer = if signer_path.exists() || signing_key_file.is_some() {

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod db;
 pub mod keys;
+pub mod perms;
 pub mod pg;
 pub mod ports;
 pub mod principal;

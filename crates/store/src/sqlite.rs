@@ -246,7 +246,7 @@ impl Store {
     /// PostgreSQL at `cfg.database_url`), runs migrations, loads or creates the keys, and
     /// starts the writer thread.
     pub fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>) -> StoreResult<Store> {
-        std::fs::create_dir_all(&cfg.data_dir)
+        crate::perms::private_dir(&cfg.data_dir)
             .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
         let keys = Keys::load_or_create(
             &cfg.data_dir,
@@ -267,11 +267,8 @@ impl Store {
             return crate::db::off_runtime(|| Self::open_postgres(cfg, url, clock, keys));
         }
         let lock_path = cfg.data_dir.join("anumodan.lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
+        let lock = crate::perms::private_file(&lock_path)
+            .and_then(|()| std::fs::OpenOptions::new().write(true).open(&lock_path))
             .map_err(|e| StoreError(format!("{}: {e}", lock_path.display())))?;
         lock.try_lock().map_err(|_| {
             StoreError(format!(
@@ -280,6 +277,13 @@ impl Store {
             ))
         })?;
         let db_path = cfg.data_dir.join("anumodan.db");
+        // Owner-only, whatever the umask (SQLite gives its journal files the database's mode).
+        let private = |base: &str| {
+            crate::perms::private_db(&cfg.data_dir, base)
+                .map_err(|e| StoreError(format!("{}: {e}", cfg.data_dir.join(base).display())))
+        };
+        private("anumodan.db")?;
+        private(INDEX_FILE)?;
         let mut raw = open_conn(&db_path, false)?;
         migrate(&mut raw)?;
         let conn = Connection::Sqlite(raw);

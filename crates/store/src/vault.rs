@@ -101,7 +101,7 @@ impl MasterKeys {
     /// creates a first key when there is none.
     pub fn load_or_create(kdir: &Path, configured: Option<&Path>) -> std::io::Result<MasterKeys> {
         let dir = kdir.join("master");
-        fs::create_dir_all(&dir)?;
+        crate::perms::private_dir(&dir)?;
         let mut keys = BTreeMap::new();
         for entry in fs::read_dir(&dir)? {
             let path = entry?.path();
@@ -160,7 +160,7 @@ impl MasterKeys {
             ));
         }
         let dir = kdir.join("master");
-        fs::create_dir_all(&dir)?;
+        crate::perms::private_dir(&dir)?;
         let k = random_key();
         let id = key_id(&k);
         write_secret(&dir.join(format!("{id}.key")), &k[..])?;

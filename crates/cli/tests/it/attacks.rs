@@ -3,6 +3,7 @@
 //! where it matters who is asking.
 
 use crate::common::*;
+use crate::support::ledger_size;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
@@ -433,4 +434,102 @@ async fn a_flood_of_sign_ins_keeps_memory_bounded_and_validations_answering() {
         slowest < Duration::from_secs(1),
         "slowest validation: {slowest:?}"
     );
+}
+
+/// Finding 8: the data directory and every file in it are the service user's alone, whatever
+/// the umask, and a directory found more open is tightened at start.
+#[tokio::test]
+async fn data_files_are_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    s.collect(&cat, "P-perm", all_granted()).await;
+    let (dir, _guard) = s.stop().await;
+    let check = |dir: &std::path::Path| {
+        assert_eq!(mode(dir), 0o700, "{}", dir.display());
+        assert_eq!(mode(&dir.join("keys")), 0o700);
+        assert_eq!(mode(&dir.join("keys/master")), 0o700);
+        for entry in walk(dir) {
+            if entry.is_file() {
+                assert_eq!(mode(&entry), 0o600, "{}", entry.display());
+            }
+        }
+    };
+    check(&dir);
+    // Opened up by hand (or by an older version): tightened at the next start.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for entry in walk(&dir) {
+        let m = if entry.is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(m)).unwrap();
+    }
+    let s = TestServer::open(dir.clone(), String::new()).await;
+    s.stop().await;
+    check(&dir);
+}
+
+/// Every file and directory under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Finding 9: a platform administrator acting for a fiduciary that does not exist gets 404
+/// `fiduciary_not_found` (not a 503 to retry for ever), and nothing is written.
+#[tokio::test]
+async fn acting_for_a_fiduciary_that_does_not_exist_is_404_and_writes_nothing() {
+    use crate::staff::*;
+    use anumodan_core::authz::{BuiltinRole, Scope};
+    let s = TestServer::start().await;
+    make_staff(
+        &s,
+        "root",
+        None,
+        &[builtin(BuiltinRole::Admin, Scope::Platform)],
+    )
+    .await;
+    let (c, _) = password_step(&s.url, "root", PW).await;
+    let (secret, _) = enrol(&c, &s.clock).await;
+    let c = full_sign_in(&s, "root", &secret).await;
+    let ghost = uuid::Uuid::now_v7();
+    let size = ledger_size(&s).await;
+    for (method, path, body) in [
+        (
+            reqwest::Method::POST,
+            "/v1/principal-tokens",
+            Some(json!({"principal_id": "x"})),
+        ),
+        (reqwest::Method::GET, "/v1/purposes", None),
+        (
+            reqwest::Method::POST,
+            "/v1/consents/validate",
+            Some(json!({"principal_id": "x", "purpose": "account"})),
+        ),
+    ] {
+        let mut req = c
+            .client
+            .request(method.clone(), format!("{}{path}", s.url))
+            .header("cookie", format!("anm_session={}", c.token))
+            .header("x-csrf-token", &c.csrf)
+            .header("x-anumodan-fiduciary", ghost.to_string());
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let st = res.status();
+        let v: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(
+            (st, v["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("fiduciary_not_found")),
+            "{method} {path}: {v}"
+        );
+    }
+    assert_eq!(ledger_size(&s).await, size);
 }

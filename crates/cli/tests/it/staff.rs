@@ -62,10 +62,10 @@ fn fid(s: &str) -> Uuid {
 
 /// A client holding a session cookie and its CSRF token.
 pub(crate) struct Console {
-    url: String,
-    client: reqwest::Client,
-    token: String,
-    csrf: String,
+    pub(crate) url: String,
+    pub(crate) client: reqwest::Client,
+    pub(crate) token: String,
+    pub(crate) csrf: String,
 }
 
 pub(crate) struct Answer {
