@@ -211,17 +211,9 @@ async fn guessing_from_elsewhere_does_not_lock_the_owner_out() {
     use crate::staff::*;
     use anumodan_core::authz::{BuiltinRole, Scope};
     let s = TestServer::start().await;
-    let owner = make_staff(
-        &s,
-        "owner",
-        None,
-        &[builtin(BuiltinRole::Admin, Scope::Platform)],
-    )
-    .await;
     // The owner completes a sign-in from 127.0.0.1 (password, then enrolling a second factor).
-    let (c, v) = password_step(&s.url, "owner", PW).await;
-    assert_eq!(v["mfa"], "enrol");
-    let (secret, _) = enrol(&c, &s.clock).await;
+    let admin = [builtin(BuiltinRole::Admin, Scope::Platform)];
+    let (_, secret, owner) = staff_session(&s, "owner", None, &admin).await;
     let lines_before = ledger(&s, uuid::Uuid::nil(), "staff.sign_in_failed")
         .await
         .len();
@@ -314,15 +306,8 @@ async fn guessing_from_elsewhere_does_not_lock_the_owner_out() {
     // A fiduciary's auditor sees the platform admin in the access report by id and role only.
     let (fid, _) = s.create_fiduciary("Second Fiduciary").await;
     let fid = uuid::Uuid::parse_str(&fid).unwrap();
-    make_staff(
-        &s,
-        "aud",
-        Some(fid),
-        &[builtin(BuiltinRole::Auditor, Scope::Fiduciary(fid))],
-    )
-    .await;
-    let (a, _) = password_step(&s.url, "aud", PW).await;
-    let (aud_secret, _) = enrol(&a, &s.clock).await;
+    let auditor = [builtin(BuiltinRole::Auditor, Scope::Fiduciary(fid))];
+    let (_, aud_secret, _) = staff_session(&s, "aud", Some(fid), &auditor).await;
     let a = full_sign_in(&s, "aud", &aud_secret).await;
     let (st, report) = a
         .get(&format!("/v1/access/report?fiduciary_id={fid}"))
@@ -488,15 +473,8 @@ async fn acting_for_a_fiduciary_that_does_not_exist_is_404_and_writes_nothing() 
     use crate::staff::*;
     use anumodan_core::authz::{BuiltinRole, Scope};
     let s = TestServer::start().await;
-    make_staff(
-        &s,
-        "root",
-        None,
-        &[builtin(BuiltinRole::Admin, Scope::Platform)],
-    )
-    .await;
-    let (c, _) = password_step(&s.url, "root", PW).await;
-    let (secret, _) = enrol(&c, &s.clock).await;
+    let admin = [builtin(BuiltinRole::Admin, Scope::Platform)];
+    let (_, secret, _) = staff_session(&s, "root", None, &admin).await;
     let c = full_sign_in(&s, "root", &secret).await;
     let ghost = uuid::Uuid::now_v7();
     let size = ledger_size(&s).await;

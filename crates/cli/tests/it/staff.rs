@@ -232,7 +232,7 @@ pub(crate) async fn full_sign_in(s: &TestServer, username: &str, secret: &[u8]) 
 }
 
 /// A new account with these grants, signed in and enrolled: the session and TOTP secret.
-async fn staff_session(
+pub(crate) async fn staff_session(
     s: &TestServer,
     username: &str,
     home: Option<Uuid>,
