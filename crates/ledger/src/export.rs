@@ -12,10 +12,18 @@
 //! The key in `public-key.txt` is a convenience only: an auditor must get the log's key from a
 //! trusted channel and pass it to [`verify_export`], possibly after comparing it with
 //! [`read_public_key`].
+//!
+//! Writing never follows a symbolic link: the output directory is opened once (it must be a
+//! real directory owned by the caller) and every file is created inside it, relative to that
+//! open directory, with `O_CREAT | O_EXCL | O_NOFOLLOW`. Reading treats the export as untrusted:
+//! only regular files (no symbolic links, devices or pipes), lines and notes of bounded size.
 
 use std::fs::{self, File};
-use std::io::{self, BufRead as _, BufReader, BufWriter, Write as _};
+use std::io::{self, BufRead, BufReader, BufWriter, Read as _, Write as _};
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+
+use rustix::fs::{Mode, OFlags};
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +38,94 @@ pub const ENTRIES_FILE: &str = "entries.jsonl";
 pub const CHECKPOINTS_DIR: &str = "checkpoints";
 /// File name of the verifier key.
 pub const PUBLIC_KEY_FILE: &str = "public-key.txt";
+/// Longest line of `entries.jsonl` read (an entry is a few hundred bytes).
+pub const MAX_ENTRY_LINE: usize = 64 * 1024;
+/// Largest checkpoint note or key file read.
+pub const MAX_NOTE_BYTES: u64 = 16 * 1024;
+
+fn io_at(path: &Path) -> impl FnOnce(rustix::io::Errno) -> ExportError + '_ {
+    move |e| io_error(path)(io::Error::from(e))
+}
+
+/// Opens a directory without following a symbolic link.
+fn open_dir_at(dir: &OwnedFd, name: &str, path: &Path) -> Result<OwnedFd, ExportError> {
+    rustix::fs::openat(
+        dir,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(io_at(path))
+}
+
+/// Creates a new file inside `dir`: never an existing one, never through a symbolic link.
+fn create_at(dir: &OwnedFd, name: &str, path: &Path) -> Result<File, ExportError> {
+    rustix::fs::openat(
+        dir,
+        name,
+        OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    )
+    .map(File::from)
+    .map_err(io_at(path))
+}
+
+/// Opens a file of an export for reading: a regular file, not through a symbolic link.
+fn open_regular(path: &Path) -> Result<File, ExportError> {
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK,
+        Mode::empty(),
+    )
+    .map_err(io_at(path))?;
+    let st = rustix::fs::fstat(&fd).map_err(io_at(path))?;
+    if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::RegularFile {
+        return Err(ExportError::Malformed {
+            path: path.to_owned(),
+            reason: "not a regular file".to_owned(),
+        });
+    }
+    Ok(File::from(fd))
+}
+
+/// Reads a small file of an export (a note, the key), refusing one over `MAX_NOTE_BYTES`.
+fn read_small(path: &Path) -> Result<String, ExportError> {
+    let mut text = String::new();
+    open_regular(path)?
+        .take(MAX_NOTE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(io_error(path))?;
+    if text.len() as u64 > MAX_NOTE_BYTES {
+        return Err(ExportError::Malformed {
+            path: path.to_owned(),
+            reason: format!("larger than {MAX_NOTE_BYTES} bytes"),
+        });
+    }
+    Ok(text)
+}
+
+/// Reads one line of at most `max` bytes (without its newline); None at the end.
+fn read_line_bounded(r: &mut impl BufRead, max: usize) -> io::Result<Option<String>> {
+    let mut buf = Vec::new();
+    let n = r
+        .by_ref()
+        .take(max as u64 + 1)
+        .read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+    } else if buf.len() > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("line longer than {max} bytes"),
+        ));
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
 
 /// Error of writing or verifying an export.
 #[derive(Debug, thiserror::Error)]
@@ -87,25 +183,46 @@ struct EntryLineIn {
 #[derive(Debug)]
 pub struct ExportWriter {
     dir: PathBuf,
+    checkpoints: OwnedFd,
     entries: BufWriter<File>,
 }
 
 impl ExportWriter {
     /// Creates the export in `dir` (created if absent, else it must be empty) and writes
     /// `public-key.txt` with `verifier_key`.
+    /// The directory must be a real directory (not a symbolic link) owned by the caller.
     pub fn create(dir: &Path, verifier_key: &str) -> Result<Self, ExportError> {
         fs::create_dir_all(dir).map_err(io_error(dir))?;
+        let root = rustix::fs::open(
+            dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(io_at(dir))?;
+        let st = rustix::fs::fstat(&root).map_err(io_at(dir))?;
+        if st.st_uid != rustix::process::geteuid().as_raw() {
+            return Err(ExportError::Malformed {
+                path: dir.to_owned(),
+                reason: "the export directory is not owned by the user running the export"
+                    .to_owned(),
+            });
+        }
         if fs::read_dir(dir).map_err(io_error(dir))?.next().is_some() {
             return Err(ExportError::NotEmpty(dir.to_owned()));
         }
         let checkpoints = dir.join(CHECKPOINTS_DIR);
-        fs::create_dir(&checkpoints).map_err(io_error(&checkpoints))?;
+        rustix::fs::mkdirat(&root, CHECKPOINTS_DIR, Mode::from_raw_mode(0o755))
+            .map_err(io_at(&checkpoints))?;
+        let checkpoints_fd = open_dir_at(&root, CHECKPOINTS_DIR, &checkpoints)?;
         let key_path = dir.join(PUBLIC_KEY_FILE);
-        fs::write(&key_path, format!("{verifier_key}\n")).map_err(io_error(&key_path))?;
+        create_at(&root, PUBLIC_KEY_FILE, &key_path)?
+            .write_all(format!("{verifier_key}\n").as_bytes())
+            .map_err(io_error(&key_path))?;
         let entries_path = dir.join(ENTRIES_FILE);
-        let entries = File::create_new(&entries_path).map_err(io_error(&entries_path))?;
+        let entries = create_at(&root, ENTRIES_FILE, &entries_path)?;
         Ok(Self {
             dir: dir.to_owned(),
+            checkpoints: checkpoints_fd,
             entries: BufWriter::new(entries),
         })
     }
@@ -133,8 +250,11 @@ impl ExportWriter {
     /// Writes a signed checkpoint note as `checkpoints/<size>.txt`. For a size written twice,
     /// the last note is kept.
     pub fn write_checkpoint(&mut self, size: u64, note: &str) -> Result<(), ExportError> {
-        let path = self.dir.join(CHECKPOINTS_DIR).join(format!("{size}.txt"));
-        fs::write(&path, note).map_err(io_error(&path))
+        let name = format!("{size}.txt");
+        let path = self.dir.join(CHECKPOINTS_DIR).join(&name);
+        create_at(&self.checkpoints, &name, &path)?
+            .write_all(note.as_bytes())
+            .map_err(io_error(&path))
     }
 
     /// Flushes the entries and syncs them to disk.
@@ -152,7 +272,7 @@ impl ExportWriter {
 /// blindly: compare it with the key obtained from a trusted channel.
 pub fn read_public_key(dir: &Path) -> Result<String, ExportError> {
     let path = dir.join(PUBLIC_KEY_FILE);
-    let text = fs::read_to_string(&path).map_err(io_error(&path))?;
+    let text = read_small(&path)?;
     match text.strip_suffix('\n') {
         Some(line) if !line.is_empty() && !line.contains('\n') => Ok(line.to_owned()),
         _ => Err(ExportError::Malformed {
@@ -165,6 +285,15 @@ pub fn read_public_key(dir: &Path) -> Result<String, ExportError> {
 /// Reads every `checkpoints/<size>.txt`, sorted by size. Any other file name is an error.
 pub fn read_checkpoints(dir: &Path) -> Result<Vec<(u64, String)>, ExportError> {
     let checkpoints_dir = dir.join(CHECKPOINTS_DIR);
+    let is_dir = fs::symlink_metadata(&checkpoints_dir)
+        .map_err(io_error(&checkpoints_dir))?
+        .is_dir();
+    if !is_dir {
+        return Err(ExportError::Malformed {
+            path: checkpoints_dir,
+            reason: "not a directory".to_owned(),
+        });
+    }
     let mut checkpoints = Vec::new();
     for item in fs::read_dir(&checkpoints_dir).map_err(io_error(&checkpoints_dir))? {
         let path = item.map_err(io_error(&checkpoints_dir))?.path();
@@ -179,7 +308,7 @@ pub fn read_checkpoints(dir: &Path) -> Result<Vec<(u64, String)>, ExportError> {
                 reason: "expected <size>.txt".to_owned(),
             });
         };
-        let note = fs::read_to_string(&path).map_err(io_error(&path))?;
+        let note = read_small(&path)?;
         checkpoints.push((size, note));
     }
     checkpoints.sort_by_key(|(size, _)| *size);
@@ -204,13 +333,17 @@ pub fn verify_export(dir: &Path, key: &NoteVerifier) -> Result<Report, ExportErr
     let mut verifier = Verifier::from_checkpoints(checkpoints)?;
 
     let path = dir.join(ENTRIES_FILE);
-    let file = File::open(&path).map_err(io_error(&path))?;
-    for (number, line) in BufReader::new(file).lines().enumerate() {
+    let mut reader = BufReader::new(open_regular(&path)?);
+    for number in 0.. {
         let malformed = |reason: String| ExportError::Malformed {
             path: PathBuf::from(format!("{}:{}", path.display(), number + 1)),
             reason,
         };
-        let line = line.map_err(|error| malformed(error.to_string()))?;
+        let line = match read_line_bounded(&mut reader, MAX_ENTRY_LINE) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(error) => return Err(malformed(error.to_string())),
+        };
         let entry: EntryLineIn =
             serde_json::from_str(&line).map_err(|error| malformed(error.to_string()))?;
         let stored_hash = hash_from_base64(&entry.hash)

@@ -3,7 +3,7 @@
 //! where it matters who is asking.
 
 use crate::common::*;
-use crate::support::ledger_size;
+use crate::support::{assert_ok, audit_export, ledger_size, out_text};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
@@ -510,4 +510,79 @@ async fn acting_for_a_fiduciary_that_does_not_exist_is_404_and_writes_nothing() 
         );
     }
     assert_eq!(ledger_size(&s).await, size);
+}
+
+/// Findings 7 and 11: `audit export` writes only inside a real directory of the caller's, never
+/// through a symbolic link; `audit verify-export` treats its input as untrusted (regular files
+/// only, bounded lines and notes), so a crafted export cannot exhaust memory.
+#[tokio::test]
+async fn exports_are_written_without_following_links_and_read_as_untrusted() {
+    use crate::ledger::{assert_caught, ledger_key, verify_export};
+    use std::os::unix::fs::symlink;
+    let s = TestServer::start().await;
+    let (key_line, _) = ledger_key(&s).await;
+    s.seed().await;
+    let (dir, _guard) = s.stop().await;
+    let work = tempfile::tempdir().unwrap();
+
+    // The output directory is a symbolic link to somewhere else: refused, nothing written there.
+    let elsewhere = work.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let link = work.path().join("link");
+    symlink(&elsewhere, &link).unwrap();
+    let o = audit_export(&dir, &link);
+    assert_ne!(o.status.code(), Some(0), "{}", out_text(&o));
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    // A directory someone else owns: refused (the test runs as root where it can hand one over).
+    if rustix::process::geteuid().is_root() {
+        let theirs = work.path().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        rustix::fs::chown(&theirs, Some(rustix::process::Uid::from_raw(65534)), None).unwrap();
+        let o = audit_export(&dir, &theirs);
+        assert_ne!(o.status.code(), Some(0), "{}", out_text(&o));
+        assert!(out_text(&o).contains("not owned"), "{}", out_text(&o));
+    }
+    // A good export verifies.
+    let good = work.path().join("good");
+    assert_ok(&audit_export(&dir, &good));
+    assert_ok(&verify_export(&good, &key_line));
+
+    let copy = |name: &str| {
+        let d = work.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        std::fs::create_dir(d.join("checkpoints")).unwrap();
+        for f in ["entries.jsonl", "public-key.txt"] {
+            std::fs::copy(good.join(f), d.join(f)).unwrap();
+        }
+        for e in std::fs::read_dir(good.join("checkpoints")).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), d.join("checkpoints").join(e.file_name())).unwrap();
+        }
+        d
+    };
+    // Entries that are an endless device: refused at once, not read.
+    let d = copy("zero");
+    std::fs::remove_file(d.join("entries.jsonl")).unwrap();
+    symlink("/dev/zero", d.join("entries.jsonl")).unwrap();
+    let started = Instant::now();
+    let o = verify_export(&d, &key_line);
+    assert_caught(&o, "entries.jsonl");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // A line far longer than any entry.
+    let d = copy("long-line");
+    std::fs::write(d.join("entries.jsonl"), vec![b'x'; 1 << 20]).unwrap();
+    assert_caught(
+        &verify_export(&d, &key_line),
+        "line longer than 65536 bytes",
+    );
+    // A checkpoint note far larger than any note.
+    let d = copy("big-note");
+    let first = std::fs::read_dir(d.join("checkpoints"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&first, vec![b'n'; 1 << 20]).unwrap();
+    assert_caught(&verify_export(&d, &key_line), "larger than 16384 bytes");
 }

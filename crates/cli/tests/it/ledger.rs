@@ -115,7 +115,7 @@ async fn entries_from(s: &TestServer, from: u64) -> Vec<Value> {
 }
 
 /// The ledger key published at the well-known URL: the key line and the parsed verifier.
-async fn ledger_key(s: &TestServer) -> (String, NoteVerifier) {
+pub(crate) async fn ledger_key(s: &TestServer) -> (String, NoteVerifier) {
     let res = s
         .client
         .get(format!("{}/.well-known/anumodan/ledger-key", s.url))
@@ -317,12 +317,12 @@ async fn seed_minimal(s: &TestServer, key: &str) -> String {
 
 // ---------- the CLI ----------
 
-fn verify_export(dir: &Path, key_line: &str) -> Output {
+pub(crate) fn verify_export(dir: &Path, key_line: &str) -> Output {
     anumodan(&["audit", "verify-export", ps(dir), "--public-key", key_line])
 }
 
 /// Asserts that a verification failed (exit 2) with `expected` in its message.
-fn assert_caught(o: &Output, expected: &str) {
+pub(crate) fn assert_caught(o: &Output, expected: &str) {
     assert_eq!(o.status.code(), Some(2), "{}", out_text(o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("verification FAILED"), "{}", out_text(o));
