@@ -611,5 +611,6 @@ pub fn validate(
         Status::Withdrawn => (false, Reason::Withdrawn),
         Status::Expired => (false, Reason::Expired),
         Status::Denied => (false, Reason::Denied),
+        Status::Erased => (false, Reason::NotFound),
     }
 }

@@ -277,6 +277,9 @@ pub enum Status {
     Denied,
     Withdrawn,
     Expired,
+    /// Shown for an artefact whose principal was erased: nothing of it is in force (never
+    /// stored in a version; the lifecycle never sees it).
+    Erased,
 }
 
 impl Status {
@@ -286,6 +289,7 @@ impl Status {
             Status::Denied => "denied",
             Status::Withdrawn => "withdrawn",
             Status::Expired => "expired",
+            Status::Erased => "erased",
         }
     }
     pub fn parse(s: &str) -> Option<Status> {

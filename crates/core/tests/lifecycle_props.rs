@@ -230,6 +230,7 @@ fn check_invariants(
                 prop_assert!(s.withdrawn_at.is_some(), "{:?}", s);
                 prop_assert_eq!(s.decision, Decision::Granted, "{:?}", s);
             }
+            Status::Erased => prop_assert!(false, "no version stores erased: {:?}", s),
             Status::Denied => {
                 prop_assert_eq!(s.decision, Decision::Denied, "{:?}", s);
                 prop_assert!(s.expires_at.is_none(), "{:?}", s);
@@ -276,6 +277,7 @@ fn check_invariants(
             Status::Expired if survives => (true, Reason::LegalException),
             Status::Withdrawn => (false, Reason::Withdrawn),
             Status::Expired => (false, Reason::Expired),
+            Status::Erased => (false, Reason::NotFound),
         };
         prop_assert_eq!((valid, reason), expected, "{:?} at {}", s, now);
         if valid {

@@ -418,6 +418,17 @@ pub fn erase_principal(
         .into(),
         ..actor.record(Action::PrincipalErased)
     })?;
+    // From now on no filter by this id finds what the ledger holds up to here (the entries
+    // keep their pseudonyms: the ledger is immutable). Recorded even for a principal never
+    // seen, whose id may still be in validation entries.
+    tx.conn()
+        .execute(
+            "INSERT INTO principals (fiduciary, pseudonym, created_at, erased_at, erased_upto)
+             VALUES (?1, ?2, ?3, ?3, ?4)
+             ON CONFLICT (fiduciary, pseudonym) DO UPDATE SET erased_upto = excluded.erased_upto",
+            params![f, &p[..], ms(tx.now()), audit_log_id as i64],
+        )
+        .map_err(db_err)?;
     Ok(Erasure {
         erased,
         artefacts,

@@ -564,6 +564,23 @@ impl Reads for Reader<'_> {
             },
             None => None,
         };
+        // An erased principal's entries up to their erasure are never found by their id.
+        if let Some((p, f)) = q.principal_id.as_deref().zip(q.fiduciary)
+            && let Some(frow) = self.fid(f)?
+        {
+            let upto: Option<Option<i64>> = self
+                .conn
+                .prepare_cached(
+                    "SELECT erased_upto FROM principals WHERE fiduciary = ?1 AND pseudonym = ?2",
+                )
+                .map_err(db_err)?
+                .query_row(params![frow, &self.keys.pseudonym(f, p)[..]], |r| r.get(0))
+                .optional()
+                .map_err(db_err)?;
+            if let Some(upto) = upto.flatten() {
+                push(&mut sql, "a.idx >", Arg::Int(upto));
+            }
+        }
         by_symbol!("purpose", q.purpose.clone());
         by_symbol!("action", q.action.clone());
         if let Some(t) = q.from {

@@ -315,6 +315,9 @@ ALTER TABLE staff_throttle ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX staff_throttle_by_age ON staff_throttle (updated_at);
 -- SHA-256 of (username, address) for each address an account completed a sign-in from: the
 -- name-wide lock-out does not apply there.
+-- The ledger position of a principal's erasure: entries up to it are never found by their id
+-- again (the API's principal filters skip them), whatever comes later.
+ALTER TABLE principals ADD COLUMN erased_upto INTEGER;
 CREATE TABLE staff_known_addresses (
     addr_hash BLOB PRIMARY KEY,
     last_ok INTEGER NOT NULL

@@ -3,7 +3,9 @@
 //! where it matters who is asking.
 
 use crate::common::*;
-use crate::support::{assert_ok, audit_export, ledger_size, out_text};
+use crate::support::{
+    assert_ok, audit_export, audit_verify, ledger_size, out_text, principal_items,
+};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
@@ -585,4 +587,118 @@ async fn exports_are_written_without_following_links_and_read_as_untrusted() {
         .path();
     std::fs::write(&first, vec![b'n'; 1 << 20]).unwrap();
     assert_caught(&verify_export(&d, &key_line), "larger than 16384 bytes");
+}
+
+/// Finding 4: after erasure, nothing reachable by the principal's id links back to what was
+/// erased. Walks every route that takes a principal id (the command line takes none), before
+/// and after the same person comes back; the ledger still verifies.
+#[tokio::test]
+async fn after_erasure_no_route_links_the_id_to_what_was_erased() {
+    use crate::staff::*;
+    use anumodan_core::authz::{BuiltinRole, Scope};
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    let (st, a) = s.collect(&cat, "P-gone", all_granted()).await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let a_id = a["id"].as_str().unwrap().to_string();
+    s.validate("P-gone", "marketing").await;
+    let (st, v) = s
+        .post(
+            &format!("/v1/consents/{a_id}/withdraw"),
+            json!({"purposes": ["analytics"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let entries = |s: &TestServer| {
+        let url = format!("{}/v1/audit/entries?principal_id=P-gone&limit=1000", s.url);
+        let key = s.key.clone();
+        let client = s.client.clone();
+        async move {
+            let v: serde_json::Value = client
+                .get(url)
+                .bearer_auth(key)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["items"].as_array().unwrap().clone()
+        }
+    };
+    assert!(
+        entries(&s).await.len() >= 6,
+        "before erasure the id finds its history"
+    );
+
+    let (st, v) = s
+        .post("/v1/principals/erase", json!({"principal_id": "P-gone"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+
+    // The ledger filter by id: nothing up to the erasure.
+    assert!(entries(&s).await.is_empty());
+    // A staff auditor's view of the same filter.
+    let fid = uuid::Uuid::parse_str(&s.fiduciary_id).unwrap();
+    let auditor = [builtin(BuiltinRole::Auditor, Scope::Fiduciary(fid))];
+    let (_, secret, _) = staff_session(&s, "aud", Some(fid), &auditor).await;
+    let c = full_sign_in(&s, "aud", &secret).await;
+    let (st, v) = c
+        .get(&format!(
+            "/v1/fiduciaries/{fid}/audit/entries?principal_id=P-gone"
+        ))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert!(v["items"].as_array().unwrap().is_empty(), "{v}");
+    // The principal's consents, validation, their own dashboard.
+    assert!(principal_items(&s, "P-gone", "").await.is_empty());
+    assert_eq!(s.validate("P-gone", "account").await["reason"], "not_found");
+    let (st, tok) = s
+        .post("/v1/principal-tokens", json!({"principal_id": "P-gone"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{tok}");
+    let (st, mine) = s
+        .send(
+            reqwest::Method::GET,
+            "/v1/me/consents",
+            tok["token"].as_str(),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(mine["items"].as_array().unwrap().is_empty(), "{mine}");
+    // The artefact itself, read by its id: a tombstone, nothing active in it.
+    let (st, tomb) = s.get(&format!("/v1/consents/{a_id}")).await;
+    assert_eq!(st, StatusCode::OK, "{tomb}");
+    assert_eq!(tomb["principal_id"], "[erased]");
+    for p in tomb["purposes"].as_array().unwrap() {
+        assert_eq!(p["status"], "erased", "{tomb}");
+        assert!(p["expires_at"].is_null(), "{tomb}");
+    }
+    // Declaring a contact for the id starts afresh.
+    let (st, v) = s
+        .post(
+            "/v1/principals/contacts",
+            json!({"principal_id": "P-gone", "contact": "+919812345678"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{v}");
+
+    // The same person comes back: only what is new is found by their id.
+    let (st, b) = s.collect(&cat, "P-gone", all_granted()).await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    let listed = principal_items(&s, "P-gone", "").await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], b["id"]);
+    let found = entries(&s).await;
+    assert!(!found.is_empty());
+    assert!(
+        found.iter().all(|e| e["artefact"] != a_id.as_str()),
+        "nothing of the erased artefact: {found:?}"
+    );
+    assert!(found.iter().all(|e| e["action"] != "principal.erased"));
+
+    // The ledger, which keeps every entry, still verifies.
+    let (dir, _guard) = s.stop().await;
+    assert_ok(&audit_verify(&dir));
 }

@@ -23,8 +23,15 @@ use uuid::Uuid;
 /// Shows each purpose's status as of `now` (an active grant past its expiry is `expired`), with
 /// personal data masked.
 pub(crate) fn current(mut a: Artefact, now: OffsetDateTime) -> Artefact {
+    // An erased principal's artefact is a tombstone: nothing in it is in force.
+    let erased = a.principal_id == anumodan_core::mask::ERASED;
     for s in &mut a.purposes {
-        s.status = s.status_at(now);
+        if erased {
+            s.status = Status::Erased;
+            s.expires_at = None;
+        } else {
+            s.status = s.status_at(now);
+        }
     }
     mask_artefact(a)
 }
