@@ -36,6 +36,11 @@ pub async fn run_expiry_once(state: &AppState) -> Result<usize, usecases::Error>
         .write_raw(anumodan_store::staff::sweep_throttles)
         .await
         .map_err(usecases::Error::Store)?;
+    state
+        .store
+        .write_raw(anumodan_store::principal::sweep_failures)
+        .await
+        .map_err(usecases::Error::Store)?;
     // Answers to idempotent requests older than their window are forgotten on the same beat.
     loop {
         let n = state

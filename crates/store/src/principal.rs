@@ -27,6 +27,47 @@ pub const MAX_CODES_PER_DAY: i64 = 10;
 /// The first lock-out after MAX_ATTEMPTS failures in a row; it doubles with each further round,
 /// up to a day.
 pub const LOCKOUT: time::Duration = time::Duration::minutes(15);
+/// Tries on one code from addresses other than the one that asked for it (together).
+pub const MAX_FOREIGN_ATTEMPTS: i64 = 10;
+
+/// Key of a client address for one contact's sign-in counts.
+fn addr_key(keys: &crate::keys::Keys, look: &[u8; 32], ip: Option<&str>) -> [u8; 32] {
+    keys.keyed_hash(
+        "sign-in address",
+        &[look, ip.unwrap_or_default().as_bytes()],
+    )
+}
+
+/// (failures in a row, locked until) of a contact from one address.
+fn address_state(
+    tx: &WriteTx<'_>,
+    f: i64,
+    look: &[u8; 32],
+    addr: &[u8; 32],
+) -> StoreResult<(i64, i64)> {
+    Ok(tx
+        .conn()
+        .query_row(
+            "SELECT failures, locked_until FROM principal_otp_failures
+             WHERE fiduciary = ?1 AND lookup = ?2 AND addr = ?3",
+            params![f, &look[..], &addr[..]],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(db_err)?
+        .unwrap_or((0, 0)))
+}
+
+/// Forgets sign-in failure counts that are not locked and were not touched for a day.
+pub fn sweep_failures(tx: &mut WriteTx<'_>) -> StoreResult<usize> {
+    let now = ms(tx.now());
+    tx.conn()
+        .execute(
+            "DELETE FROM principal_otp_failures WHERE locked_until < ?1 AND updated_at < ?2",
+            params![now, now - ms_of(time::Duration::days(1))],
+        )
+        .map_err(db_err)
+}
 
 /// A contact's kind, from its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,7 +167,12 @@ pub fn set_contact(
 /// six-digit code (replacing any earlier one), and queues it in the outbox in the same commit.
 /// Returns the outbox id, or None when the contact is unknown (the caller answers the same in
 /// both cases).
-pub fn start_sign_in(tx: &mut WriteTx<'_>, fid: Uuid, contact: &str) -> StoreResult<Option<i64>> {
+pub fn start_sign_in(
+    tx: &mut WriteTx<'_>,
+    fid: Uuid,
+    contact: &str,
+    source_ip: Option<&str>,
+) -> StoreResult<Option<i64>> {
     let Some((kind, value)) = normalise(contact) else {
         return Ok(None);
     };
@@ -152,23 +198,29 @@ pub fn start_sign_in(tx: &mut WriteTx<'_>, fid: Uuid, contact: &str) -> StoreRes
         .map_err(|_| StoreError("a stored pseudonym has the wrong length".into()))?;
     let now = tx.now();
     let now_ms = ms(now);
-    let state: Option<(i64, i64, i64, i64)> = tx
+    let addr = addr_key(tx.keys(), &look, source_ip);
+    // This address is locked out for this contact: no code (guesses from elsewhere never lock
+    // the contact out as a whole).
+    if now_ms < address_state(tx, f, &look, &addr)?.1 {
+        return Ok(None);
+    }
+    let state: Option<(i64, i64, i64)> = tx
         .conn()
         .query_row(
-            "SELECT expires_at, locked_until, window_start, issued FROM principal_otps
+            "SELECT expires_at, window_start, issued FROM principal_otps
              WHERE fiduciary = ?1 AND lookup = ?2",
             params![f, &look[..]],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()
         .map_err(db_err)?;
-    // No new code (answered the same: nothing is revealed) while locked out, within
-    // RESEND_AFTER of the last one, or past MAX_CODES_PER_DAY in the current window.
+    // No new code (answered the same: nothing is revealed) within RESEND_AFTER of the last
+    // one, or past MAX_CODES_PER_DAY in the current window.
     let (window_start, issued) = match state {
-        Some((expires, locked_until, window_start, issued)) => {
+        Some((expires, window_start, issued)) => {
             let recent = now_ms < expires - ms_of(CODE_TTL) + ms_of(RESEND_AFTER);
             let in_window = now_ms - window_start < ms_of(time::Duration::days(1));
-            if now_ms < locked_until || recent || (in_window && issued >= MAX_CODES_PER_DAY) {
+            if recent || (in_window && issued >= MAX_CODES_PER_DAY) {
                 return Ok(None);
             }
             if in_window {
@@ -183,22 +235,25 @@ pub fn start_sign_in(tx: &mut WriteTx<'_>, fid: Uuid, contact: &str) -> StoreRes
     let hash = tx
         .keys()
         .keyed_hash("sign-in code", &[&look, code.as_bytes()]);
-    // Failures carry over from code to code: a new code does not buy new guesses.
+    // Failures carry over from code to code (they are counted per address, apart from the
+    // code): a new code does not buy new guesses.
     tx.conn()
         .execute(
             "INSERT INTO principal_otps (fiduciary, lookup, code_hash, expires_at, attempts,
-                                         window_start, issued)
-             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)
+                                         window_start, issued, requester, foreign_attempts)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, 0)
              ON CONFLICT (fiduciary, lookup) DO UPDATE SET code_hash = excluded.code_hash,
                expires_at = excluded.expires_at, attempts = 0,
-               window_start = excluded.window_start, issued = excluded.issued",
+               window_start = excluded.window_start, issued = excluded.issued,
+               requester = excluded.requester, foreign_attempts = 0",
             params![
                 f,
                 &look[..],
                 &hash[..],
                 ms(now + CODE_TTL),
                 window_start,
-                issued
+                issued,
+                &addr[..]
             ],
         )
         .map_err(db_err)?;
@@ -226,8 +281,9 @@ pub fn start_sign_in(tx: &mut WriteTx<'_>, fid: Uuid, contact: &str) -> StoreRes
     Ok(Some(id))
 }
 
-/// (code hash, expiry, tries on this code, failures in a row, locked until, owner pseudonym).
-type CodeRow = (Vec<u8>, i64, i64, i64, i64, Vec<u8>);
+/// (code hash, expiry, tries on it from the address that asked, tries from elsewhere, that
+/// address, owner pseudonym).
+type CodeRow = (Vec<u8>, i64, i64, i64, Option<Vec<u8>>, Vec<u8>);
 
 /// Why a code was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,7 +293,11 @@ pub enum CodeRefused {
 }
 
 /// Checks a sign-in code; on success the code is consumed and the principal's pseudonym
-/// returned, with a ledger entry. Failures count; after [`MAX_ATTEMPTS`] the code is void.
+/// returned, with a ledger entry. Failures count per (contact, address): every
+/// [`MAX_ATTEMPTS`] in a row lock that address out (15 minutes, doubling, a day at most). The
+/// address that asked for the code has [`MAX_ATTEMPTS`] tries on it, after which it is void;
+/// all other addresses together have [`MAX_FOREIGN_ATTEMPTS`], after which they are refused
+/// while the code stays good for its owner.
 pub fn verify_sign_in(
     tx: &mut WriteTx<'_>,
     fid: Uuid,
@@ -255,7 +315,8 @@ pub fn verify_sign_in(
     let row: Option<CodeRow> = tx
         .conn()
         .query_row(
-            "SELECT o.code_hash, o.expires_at, o.attempts, o.failures, o.locked_until, c.pseudonym
+            "SELECT o.code_hash, o.expires_at, o.attempts, o.foreign_attempts, o.requester,
+                    c.pseudonym
              FROM principal_otps o JOIN principal_contacts c
                ON c.fiduciary = o.fiduciary AND c.lookup = o.lookup
              WHERE o.fiduciary = ?1 AND o.lookup = ?2",
@@ -273,13 +334,22 @@ pub fn verify_sign_in(
         )
         .optional()
         .map_err(db_err)?;
-    let Some((stored, expires, attempts, failures, locked_until, owner)) = row else {
+    let Some((stored, expires, attempts, foreign, requester, owner)) = row else {
         return Ok(Err(CodeRefused::Invalid));
     };
     let now = ms(tx.now());
+    let addr = addr_key(tx.keys(), &look, source_ip.as_deref());
+    let (failures, locked_until) = address_state(tx, f, &look, &addr)?;
     if now < locked_until {
         return Ok(Err(CodeRefused::Invalid));
     }
+    // Codes from before addresses were recorded belong to whoever asks.
+    let own = requester.as_deref().is_none_or(|r| r == &addr[..]);
+    let tries_left = if own {
+        attempts < MAX_ATTEMPTS
+    } else {
+        foreign < MAX_FOREIGN_ATTEMPTS
+    };
     let given = tx
         .keys()
         .keyed_hash("sign-in code", &[&look, code.trim().as_bytes()]);
@@ -287,10 +357,10 @@ pub fn verify_sign_in(
         use subtle::ConstantTimeEq;
         bool::from(given.ct_eq(stored.as_slice()))
     };
-    if !matches || now >= expires || attempts >= MAX_ATTEMPTS {
+    if !matches || now >= expires || !tries_left {
         let failures = failures + 1;
-        // Every MAX_ATTEMPTS failures in a row lock the contact out, for twice as long as the
-        // time before, and void the live code.
+        // Every MAX_ATTEMPTS failures in a row lock this address out, for twice as long as the
+        // time before.
         let rounds = failures / MAX_ATTEMPTS;
         let lock = if failures % MAX_ATTEMPTS == 0 {
             let wait = ms_of(LOCKOUT) << (rounds - 1).clamp(0, 7);
@@ -300,18 +370,42 @@ pub fn verify_sign_in(
         };
         tx.conn()
             .execute(
-                "UPDATE principal_otps SET attempts = attempts + 1, failures = ?3, locked_until = ?4,
-                   expires_at = CASE WHEN ?4 > ?5 THEN 0 ELSE expires_at END
-                 WHERE fiduciary = ?1 AND lookup = ?2",
-                params![f, &look[..], failures, lock, now],
+                "INSERT INTO principal_otp_failures
+                   (fiduciary, lookup, addr, failures, locked_until, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (fiduciary, lookup, addr) DO UPDATE SET failures = excluded.failures,
+                   locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+                params![f, &look[..], &addr[..], failures, lock, now],
             )
             .map_err(db_err)?;
+        // The owner's own lock-out voids their live code; guesses from elsewhere never do.
+        let counted = if own {
+            tx.conn().execute(
+                "UPDATE principal_otps SET attempts = attempts + 1,
+                   expires_at = CASE WHEN ?3 > ?4 THEN 0 ELSE expires_at END
+                 WHERE fiduciary = ?1 AND lookup = ?2",
+                params![f, &look[..], lock, now],
+            )
+        } else {
+            tx.conn().execute(
+                "UPDATE principal_otps SET foreign_attempts = foreign_attempts + 1
+                 WHERE fiduciary = ?1 AND lookup = ?2",
+                params![f, &look[..]],
+            )
+        };
+        counted.map_err(db_err)?;
         return Ok(Err(CodeRefused::Invalid));
     }
+    tx.conn()
+        .execute(
+            "DELETE FROM principal_otp_failures WHERE fiduciary = ?1 AND lookup = ?2 AND addr = ?3",
+            params![f, &look[..], &addr[..]],
+        )
+        .map_err(db_err)?;
     // Used: the code is void and the failure count starts again.
     tx.conn()
         .execute(
-            "UPDATE principal_otps SET expires_at = 0, attempts = 0, failures = 0, locked_until = 0
+            "UPDATE principal_otps SET expires_at = 0, attempts = 0, foreign_attempts = 0
              WHERE fiduciary = ?1 AND lookup = ?2",
             params![f, &look[..]],
         )

@@ -315,6 +315,21 @@ ALTER TABLE staff_throttle ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX staff_throttle_by_age ON staff_throttle (updated_at);
 -- SHA-256 of (username, address) for each address an account completed a sign-in from: the
 -- name-wide lock-out does not apply there.
+-- Sign-in codes: failures counted per (contact, client address), so guesses from elsewhere
+-- neither lock the contact out nor void the code its owner asked for (they have their own,
+-- smaller, allowance of tries on it: foreign_attempts).
+ALTER TABLE principal_otps ADD COLUMN requester BLOB;
+ALTER TABLE principal_otps ADD COLUMN foreign_attempts INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE principal_otp_failures (
+    fiduciary INTEGER NOT NULL,
+    lookup BLOB NOT NULL,
+    addr BLOB NOT NULL,
+    failures INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (fiduciary, lookup, addr)
+) WITHOUT ROWID;
+CREATE INDEX principal_otp_failures_by_age ON principal_otp_failures (updated_at);
 -- The ledger position of a principal's erasure: entries up to it are never found by their id
 -- again (the API's principal filters skip them), whatever comes later.
 ALTER TABLE principals ADD COLUMN erased_upto INTEGER;

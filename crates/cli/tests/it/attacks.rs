@@ -702,3 +702,62 @@ async fn after_erasure_no_route_links_the_id_to_what_was_erased() {
     let (dir, _guard) = s.stop().await;
     assert_ok(&audit_verify(&dir));
 }
+
+/// Finding 6: someone who knows a principal's contact and the (public) fiduciary id guesses
+/// codes from elsewhere: their address is locked out, the owner's is not, and the code the
+/// owner asked for stays good.
+#[tokio::test]
+async fn guessing_sign_in_codes_from_elsewhere_does_not_lock_the_principal_out() {
+    use crate::principals::{code_in, last_message, start, verify};
+    let s = TestServer::start().await;
+    let cat = s.seed().await;
+    s.collect(&cat, "CUST-66", all_granted()).await;
+    let (st, _) = s
+        .post(
+            "/v1/principals/contacts",
+            json!({"principal_id": "CUST-66", "contact": "9123400066"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let phone = "9123400066";
+    let guess = |from: [u8; 4], code: &str| {
+        let url = format!("{}/v1/principal-signin/verify", s.url);
+        let body = json!({"fiduciary_id": s.fiduciary_id, "contact": phone, "code": code});
+        async move {
+            client_from(from)
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // The owner asks for a code (from 127.0.0.1).
+    start(&s, phone).await;
+    let code = code_in(&last_message(&s).await.unwrap().body);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    // Two addresses guess ten times each: every guess fails, each address ends locked out.
+    for from in [[127, 0, 0, 2], [127, 0, 0, 3]] {
+        for _ in 0..10 {
+            assert_eq!(guess(from, wrong).await, StatusCode::UNAUTHORIZED);
+        }
+    }
+    // The owner's code still works, from where they asked for it.
+    let (st, v) = verify(&s, phone, &code).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    // And they can ask for a new one at once (after the resend interval), and use it.
+    s.clock.advance(time::Duration::seconds(31));
+    start(&s, phone).await;
+    let again = code_in(&last_message(&s).await.unwrap().body);
+    assert_eq!(verify(&s, phone, &again).await.0, StatusCode::CREATED);
+    // The guessing address is still locked out: even a right code is refused there.
+    s.clock.advance(time::Duration::seconds(31));
+    start(&s, phone).await;
+    let third = code_in(&last_message(&s).await.unwrap().body);
+    assert_eq!(
+        guess([127, 0, 0, 2], &third).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(verify(&s, phone, &third).await.0, StatusCode::CREATED);
+}

@@ -186,18 +186,20 @@ async fn token_requests_are_checked() {
 }
 
 /// The newest outbox message, opened (what the SMS or e-mail gateway would send).
-async fn last_message(s: &TestServer) -> Option<anumodan_store::principal::OutboxMessage> {
+pub(crate) async fn last_message(
+    s: &TestServer,
+) -> Option<anumodan_store::principal::OutboxMessage> {
     match newest_outbox_id(s).await {
         Some(id) => s.state().store.outbox_message(id).await.unwrap(),
         None => None,
     }
 }
 
-fn code_in(body: &str) -> String {
+pub(crate) fn code_in(body: &str) -> String {
     body.split_whitespace().next().unwrap().to_string()
 }
 
-async fn start(s: &TestServer, contact: &str) -> (StatusCode, Value) {
+pub(crate) async fn start(s: &TestServer, contact: &str) -> (StatusCode, Value) {
     s.send(
         Method::POST,
         "/v1/principal-signin/start",
@@ -207,7 +209,7 @@ async fn start(s: &TestServer, contact: &str) -> (StatusCode, Value) {
     .await
 }
 
-async fn verify(s: &TestServer, contact: &str, code: &str) -> (StatusCode, Value) {
+pub(crate) async fn verify(s: &TestServer, contact: &str, code: &str) -> (StatusCode, Value) {
     s.send(
         Method::POST,
         "/v1/principal-signin/verify",

@@ -407,6 +407,7 @@ pub struct SignInStarted {
     responses((status = 202, description = "A code is on its way if the contact is known", body = SignInStarted), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn sign_in_start(
     State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<SignInStart>,
 ) -> ApiResult<(axum::http::StatusCode, axum::Json<SignInStarted>)> {
     if anumodan_store::principal::normalise(&body.contact).is_none() {
@@ -414,7 +415,12 @@ pub async fn sign_in_start(
     }
     s.store
         .write_raw(move |tx| {
-            anumodan_store::principal::start_sign_in(tx, body.fiduciary_id, &body.contact)
+            anumodan_store::principal::start_sign_in(
+                tx,
+                body.fiduciary_id,
+                &body.contact,
+                ip.as_deref(),
+            )
         })
         .await?;
     Ok((
