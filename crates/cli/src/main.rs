@@ -246,8 +246,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
             let mut out = serde_json::Map::new();
             if rotate {
-                let id = store.rotate_master_key()?;
-                let n = store.rewrap_data_keys().await?;
+                let (id, n) = store
+                    .rotate_master_key_recorded("cli".into(), None)
+                    .await?
+                    .map_err(|reason| anyhow::anyhow!("{reason}"))?;
                 out.insert("new_master_key".into(), id.into());
                 out.insert("rewrapped".into(), n.into());
             }

@@ -178,6 +178,11 @@ pub async fn start_with_store(
     };
     // A store from before rule 1 is brought up to it before anything is answered.
     workers::upgrade_index(&state).await?;
+    // Every master key that became current is in the ledger, even across a crash.
+    state
+        .store
+        .write_raw(anumodan_store::admin::record_current_master_key)
+        .await?;
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
     let app = router(state.clone(), cfg);

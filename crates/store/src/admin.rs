@@ -609,3 +609,49 @@ pub fn upgrade_index(
         .map(|(f, p, u, _, _)| (*f, p.clone(), u.clone()));
     Ok((corrected, next))
 }
+
+/// Appends an `admin.action` about the master keys (platform scope).
+pub fn record_master_key(
+    tx: &mut WriteTx<'_>,
+    outcome: &str,
+    initiator: &str,
+    source_ip: Option<String>,
+) -> StoreResult<u64> {
+    tx.append_audit(&AuditRecord {
+        source_ip,
+        ..AuditRecord::admin(Action::AdminAction, Uuid::nil(), outcome, initiator)
+    })
+}
+
+/// At start: if the current master key came from a rotation whose becoming current is not in
+/// the ledger (a crash between the switch and its commit, or a rotation from before they were
+/// recorded), records it now (`master_key_current <id> recorded_at_start`). The first key, made
+/// with the store, is not a rotation. Returns whether it wrote an entry.
+pub fn record_current_master_key(tx: &mut WriteTx<'_>) -> StoreResult<bool> {
+    let (id, count) = {
+        let m = tx
+            .keys()
+            .masters
+            .read()
+            .map_err(|_| StoreError("master key lock poisoned".into()))?;
+        (m.current_id().to_string(), m.count())
+    };
+    if count <= 1 {
+        return Ok(false);
+    }
+    let on_time = format!("master_key_current {id}");
+    let late = format!("{on_time} recorded_at_start");
+    let seen: i64 = tx
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM audit_symbols WHERE value = ?1 OR value = ?2",
+            params![on_time, late],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    if seen > 0 {
+        return Ok(false);
+    }
+    record_master_key(tx, &late, "system", None)?;
+    Ok(true)
+}

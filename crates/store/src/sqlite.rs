@@ -220,6 +220,8 @@ struct Inner {
     node_id: String,
     /// Held for the life of an embedded store: one writer process per data directory.
     _lock: Option<std::fs::File>,
+    /// Master key rotations, one at a time (each then re-wraps, and counts, every data key).
+    rotation: tokio::sync::Mutex<()>,
 }
 
 impl Drop for Inner {
@@ -375,6 +377,7 @@ impl Store {
                 pg_url: None,
                 node_id: Uuid::new_v4().to_string(),
                 _lock: Some(lock),
+                rotation: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -439,6 +442,7 @@ impl Store {
                 pg_url: Some(url.to_string()),
                 node_id: Uuid::new_v4().to_string(),
                 _lock: None,
+                rotation: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -494,6 +498,48 @@ impl Store {
 
     /// Adds a new master key, makes it current (new data keys are wrapped by it at once) and
     /// returns its id. Existing data keys move to it with [`Store::rewrap_data_keys`].
+    /// Rotates the master key and records it: the new key becomes current inside a write
+    /// transaction that appends `master_key_current <id>` (a crash between the switch and the
+    /// commit is caught at the next start, see `admin::record_current_master_key`); then every
+    /// data key is re-wrapped under it and `master_key_rotation_completed <id> rewrapped=<n>` is
+    /// appended. Rotations run one at a time. `Ok(Err(reason))` when the key is configured.
+    pub async fn rotate_master_key_recorded(
+        &self,
+        initiator: String,
+        source_ip: Option<String>,
+    ) -> StoreResult<Result<(String, u64), String>> {
+        let _one = self.inner.rotation.lock().await;
+        let kdir = self.inner.data_dir.join("keys");
+        let (who, ip) = (initiator.clone(), source_ip.clone());
+        let id = self
+            .write_raw(move |tx| {
+                let id = match tx.keys().masters.write() {
+                    Ok(mut m) => m.add_new(&kdir),
+                    Err(_) => return Err(StoreError("master key lock poisoned".into())),
+                };
+                let id = match id {
+                    Ok(id) => id,
+                    Err(e) => return Ok(Err(e.to_string())),
+                };
+                crate::admin::record_master_key(tx, &format!("master_key_current {id}"), &who, ip)?;
+                Ok(Ok(id))
+            })
+            .await?;
+        let id = match id {
+            Ok(id) => id,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let rewrapped = self.rewrap_data_keys().await?;
+        let outcome = format!("master_key_rotation_completed {id} rewrapped={rewrapped}");
+        self.write_raw(move |tx| {
+            crate::admin::record_master_key(tx, &outcome, &initiator, source_ip)
+        })
+        .await?;
+        Ok(Ok((id, rewrapped)))
+    }
+
+    /// Makes a new master key current without recording it (tests of the recovery path only:
+    /// the service and the command line use [`Store::rotate_master_key_recorded`]).
     pub fn rotate_master_key(&self) -> StoreResult<String> {
         let kdir = self.inner.data_dir.join("keys");
         self.inner

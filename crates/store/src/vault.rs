@@ -180,6 +180,11 @@ impl MasterKeys {
         &self.current
     }
 
+    /// How many master keys there are (current and older).
+    pub fn count(&self) -> usize {
+        self.keys.len()
+    }
+
     fn wrap(&self, aad: &[u8], dek: &[u8; 32]) -> (String, Vec<u8>) {
         let mk = &self.keys[&self.current];
         (self.current.clone(), seal(mk, aad, dek))

@@ -1603,5 +1603,21 @@ async fn totp_seeds_are_sealed_at_rest_and_follow_master_key_rotation() {
     let again = full_sign_in(&s, "root.admin", &secret).await;
     let (st, _) = again.get("/v1/session").await;
     assert_eq!(st, StatusCode::OK);
-    assert_eq!(ledger(&s, Uuid::nil(), "admin.action").await.len(), 1);
+    // The key's becoming current and the re-wrapping's end, each on the record.
+    let id = v["master_key"].as_str().unwrap();
+    let outcomes: Vec<String> = ledger(&s, Uuid::nil(), "admin.action")
+        .await
+        .into_iter()
+        .map(|e| e.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            format!("master_key_current {id}"),
+            format!(
+                "master_key_rotation_completed {id} rewrapped={}",
+                v["rewrapped"]
+            ),
+        ]
+    );
 }

@@ -10,7 +10,7 @@ use crate::api::Page;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ClientIp, Json, Path, Query};
 use crate::session::{Session, forbidden, scope_of};
-use anumodan_core::audit::{Action, AuditEntry};
+use anumodan_core::audit::AuditEntry;
 use anumodan_core::authz::{BuiltinRole, Permission, Scope};
 use anumodan_core::totp;
 use anumodan_store::staff::{
@@ -139,35 +139,17 @@ pub async fn rotate_master_key(
             e
         }
     })?;
-    let id = s.store.rotate_master_key().map_err(|e| {
-        ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            "master_key_configured",
-            e.0.to_string(),
-        )
-    })?;
-    let rewrapped = s.store.rewrap_data_keys().await?;
-    let (initiator, ip, outcome) = (
-        sess.initiator(),
-        sess.source_ip.clone(),
-        format!("master_key_rotated {id} rewrapped={rewrapped}"),
-    );
-    s.store
-        .write_raw(move |tx| {
-            anumodan_core::ports::Tx::append_audit(
-                tx,
-                &anumodan_core::audit::AuditRecord {
-                    source_ip: ip,
-                    ..anumodan_core::audit::AuditRecord::admin(
-                        Action::AdminAction,
-                        Uuid::nil(),
-                        outcome,
-                        &initiator,
-                    )
-                },
+    let (id, rewrapped) = s
+        .store
+        .rotate_master_key_recorded(sess.initiator(), sess.source_ip.clone())
+        .await?
+        .map_err(|reason| {
+            ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "master_key_configured",
+                reason,
             )
-        })
-        .await?;
+        })?;
     Ok(axum::Json(MasterKeyRotation {
         master_key: id,
         rewrapped,
