@@ -97,14 +97,12 @@ pub fn check_code(field: &str, code: &str) -> std::result::Result<(), DomainErro
 fn check_text(field: &str, text: &str, max: usize) -> std::result::Result<(), DomainError> {
     if text.trim().is_empty()
         || text.chars().count() > max
-        || text
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+        || text.chars().any(|c| crate::text::forbidden(c, true))
     {
         return Err(DomainError::invalid(
             "invalid_text",
             format!(
-                "{field} must be non-empty, at most {max} characters, without control characters"
+                "{field} must be non-empty, at most {max} characters, without control or format characters"
             ),
         ));
     }
@@ -126,10 +124,10 @@ fn check_texts(field: &str, texts: &Texts, max: usize) -> std::result::Result<()
 
 /// The fiduciary's id for a principal: 1 to 256 characters, no control characters.
 pub fn check_principal_id(id: &str) -> std::result::Result<(), DomainError> {
-    if id.is_empty() || id.len() > 256 || id.chars().any(char::is_control) {
+    if id.is_empty() || id.len() > 256 || crate::text::has_forbidden(id) {
         return Err(DomainError::invalid(
             "invalid_principal_id",
-            "principal_id must be 1-256 bytes without control characters",
+            "principal_id must be 1-256 bytes without control or format characters",
         ));
     }
     // The marker shown for erased personal data is never an id.

@@ -83,8 +83,11 @@ pub struct Config {
     pub log: String,
     /// `text` or `json` log lines.
     pub log_format: String,
-    /// Mark the staff session cookie `Secure` (set it when serving over TLS).
-    pub secure_cookies: bool,
+    /// Mark the staff session cookie `Secure`. Default: on, unless the server listens on a
+    /// loopback address (a browser on the same machine over plain HTTP); always on when the
+    /// process serves TLS itself. Turn it off only for plain HTTP on a private network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_cookies: Option<bool>,
     /// A staff session ends after this many minutes without a request.
     pub session_idle_minutes: u64,
     /// A staff session ends this many minutes after sign-in, however active.
@@ -131,7 +134,7 @@ impl Default for Config {
             rate_limit_per_key_burst: 2000,
             log: "info".into(),
             log_format: "text".into(),
-            secure_cookies: false,
+            secure_cookies: None,
             session_idle_minutes: 15,
             session_absolute_minutes: 8 * 60,
             signin_max_failures: 5,

@@ -50,6 +50,31 @@ fn hash_concurrency(cfg: &Config) -> usize {
         .max(1)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_secure_unless_served_on_loopback_or_turned_off() {
+        let on = |listen: &str, secure: Option<bool>, tls: bool| {
+            let cfg = Config {
+                listen: listen.parse().unwrap(),
+                secure_cookies: secure,
+                tls_cert: tls.then(|| "cert.pem".into()),
+                ..Config::default()
+            };
+            StaffSettings::from_config(&cfg).secure_cookies
+        };
+        assert!(on("0.0.0.0:8080", None, false));
+        assert!(on("10.1.2.3:8080", None, false));
+        assert!(!on("127.0.0.1:8080", None, false));
+        assert!(!on("[::1]:8080", None, false));
+        assert!(!on("0.0.0.0:8080", Some(false), false));
+        assert!(on("127.0.0.1:8080", Some(true), false));
+        assert!(on("127.0.0.1:8443", Some(false), true), "always with TLS");
+    }
+}
+
 impl Default for StaffSettings {
     fn default() -> Self {
         StaffSettings::from_config(&Config::default())
@@ -60,7 +85,8 @@ impl StaffSettings {
     pub fn from_config(cfg: &Config) -> StaffSettings {
         StaffSettings {
             // Always Secure when this process terminates TLS itself.
-            secure_cookies: cfg.secure_cookies || cfg.tls_cert.is_some(),
+            secure_cookies: cfg.secure_cookies.unwrap_or(!cfg.listen.ip().is_loopback())
+                || cfg.tls_cert.is_some(),
             idle: time::Duration::minutes(cfg.session_idle_minutes.max(1) as i64),
             absolute: time::Duration::minutes(cfg.session_absolute_minutes.max(1) as i64),
             lockout: Lockout {

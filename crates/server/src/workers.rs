@@ -258,7 +258,7 @@ pub async fn dispatch_outbox_once(
     if !state.store.take_lease("outbox", lease).await? {
         return Ok(0);
     }
-    let pending = state.store.outbox_pending(100).await?;
+    let pending = state.store.outbox_pending(100, state.clock.now()).await?;
     let mut sent = 0;
     for (i, m) in pending.iter().enumerate() {
         if i > 0 && !state.store.take_lease("outbox", lease).await? {
@@ -266,7 +266,12 @@ pub async fn dispatch_outbox_once(
             break;
         }
         if let Err(e) = delivery.deliver(m).await {
-            tracing::warn!(message = m.id, error = %e, "outbox delivery failed; will retry");
+            tracing::warn!(message = m.id, error = %e, "outbox delivery failed; will retry later");
+            let id = m.id;
+            state
+                .store
+                .write_raw(move |tx| anumodan_store::principal::delivery_failed(tx, id))
+                .await?;
             continue;
         }
         let id = m.id;

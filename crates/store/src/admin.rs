@@ -104,7 +104,7 @@ pub fn create_fiduciary(
     initiator: &str,
 ) -> StoreResult<(Fiduciary, NewApiKey)> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+    if name.is_empty() || name.chars().count() > 200 || anumodan_core::text::has_forbidden(name) {
         return Err(StoreError(
             "a fiduciary name must be 1-200 characters without control characters".into(),
         ));
@@ -146,7 +146,7 @@ pub fn create_api_key(
     initiator: &str,
 ) -> StoreResult<NewApiKey> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.is_empty() || name.chars().count() > 100 || anumodan_core::text::has_forbidden(name) {
         return Err(StoreError(
             "a key name must be 1-100 characters without control characters".into(),
         ));

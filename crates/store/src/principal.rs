@@ -89,7 +89,7 @@ impl ContactKind {
 /// number gets `+91`) or an e-mail address (trimmed, lower-case), and its kind. None: neither.
 pub fn normalise(contact: &str) -> Option<(ContactKind, String)> {
     let c = contact.trim();
-    if c.len() > 254 || c.chars().any(char::is_control) {
+    if c.len() > 254 || anumodan_core::text::has_forbidden(c) {
         return None;
     }
     if let Some((local, domain)) = c.rsplit_once('@') {
@@ -449,13 +449,40 @@ pub fn pending(
     conn: &Connection,
     keys: &crate::keys::Keys,
     limit: usize,
+    now: time::OffsetDateTime,
 ) -> StoreResult<Vec<OutboxMessage>> {
     messages(
         conn,
         keys,
-        "o.sent_at IS NULL ORDER BY o.id LIMIT ?1",
-        limit as i64,
+        "o.sent_at IS NULL AND o.next_attempt_at <= ?2 ORDER BY o.id LIMIT ?1",
+        params![limit as i64, ms(now)],
     )
+}
+
+/// First wait after a failed delivery; each further failure doubles it, up to [`RETRY_MAX`].
+pub const RETRY_FIRST: time::Duration = time::Duration::seconds(1);
+pub const RETRY_MAX: time::Duration = time::Duration::minutes(10);
+
+/// A delivery failed: the message waits before its next try, twice as long after each
+/// failure (1 s, 2 s, 4 s, ... up to 10 minutes), so a gateway that is down is not hammered.
+pub fn delivery_failed(tx: &mut WriteTx<'_>, id: i64) -> StoreResult<()> {
+    let now = tx.now();
+    let attempts: i64 = tx
+        .conn()
+        .query_row("SELECT attempts FROM outbox WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(db_err)?
+        .unwrap_or(0);
+    let wait = (RETRY_FIRST * (1i32 << attempts.clamp(0, 20))).min(RETRY_MAX);
+    tx.conn()
+        .execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1",
+            params![id, ms(now + wait)],
+        )
+        .map_err(db_err)?;
+    Ok(())
 }
 
 /// One message by id, opened.
@@ -464,14 +491,14 @@ pub fn message(
     keys: &crate::keys::Keys,
     id: i64,
 ) -> StoreResult<Option<OutboxMessage>> {
-    Ok(messages(conn, keys, "o.id = ?1", id)?.into_iter().next())
+    Ok(messages(conn, keys, "o.id = ?1", [id])?.into_iter().next())
 }
 
 fn messages(
     conn: &Connection,
     keys: &crate::keys::Keys,
     clause: &str,
-    arg: i64,
+    args: impl crate::db::Params,
 ) -> StoreResult<Vec<OutboxMessage>> {
     let mut stmt = conn
         .prepare(&format!(
@@ -480,7 +507,7 @@ fn messages(
         ))
         .map_err(db_err)?;
     let rows: Vec<(i64, i64, String, String, String, String, bool)> = stmt
-        .query_map([arg], |r| {
+        .query_map(args, |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,

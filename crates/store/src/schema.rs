@@ -330,6 +330,9 @@ CREATE TABLE principal_otp_failures (
     PRIMARY KEY (fiduciary, lookup, addr)
 ) WITHOUT ROWID;
 CREATE INDEX principal_otp_failures_by_age ON principal_otp_failures (updated_at);
+-- Failed deliveries wait before their next try, doubling (principal::delivery_failed).
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
 -- The ledger position of a principal's erasure: entries up to it are never found by their id
 -- again (the API's principal filters skip them), whatever comes later.
 ALTER TABLE principals ADD COLUMN erased_upto INTEGER;

@@ -477,12 +477,14 @@ impl Store {
     }
 
     /// Outbox messages not yet sent, oldest first, opened.
+    /// Unsent messages due for a try at `now`, oldest first.
     pub async fn outbox_pending(
         &self,
         limit: usize,
+        now: OffsetDateTime,
     ) -> StoreResult<Vec<crate::principal::OutboxMessage>> {
         let keys = self.inner.keys.clone();
-        self.read_conn(move |c| crate::principal::pending(c, &keys, limit))
+        self.read_conn(move |c| crate::principal::pending(c, &keys, limit, now))
             .await
     }
 

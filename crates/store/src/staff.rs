@@ -770,7 +770,7 @@ pub fn create_role(
     let name = name.trim();
     if name.is_empty()
         || name.chars().count() > 100
-        || name.chars().any(char::is_control)
+        || anumodan_core::text::has_forbidden(name)
         || BuiltinRole::parse(&name.to_ascii_lowercase()).is_some()
     {
         return Ok(Err(DomainError::invalid(

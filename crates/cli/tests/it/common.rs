@@ -158,7 +158,19 @@ impl TestServer {
                 .with_test_writer()
                 .try_init();
         }
-        let store = open_store(&cfg, Arc::new(clock.clone())).unwrap();
+        // After a restart in this process, the previous server's last blocking reads may still
+        // hold its store (and the data directory's lock) for a moment: wait for them.
+        let mut tries = 0;
+        let store = loop {
+            match open_store(&cfg, Arc::new(clock.clone())) {
+                Ok(store) => break store,
+                Err(e) if e.to_string().contains("in use by another") && tries < 100 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("{e}"),
+            }
+        };
         let running = start_with_store(&cfg, store, Arc::new(clock.clone()), false)
             .await
             .unwrap();

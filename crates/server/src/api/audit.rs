@@ -69,6 +69,7 @@ pub(crate) async fn entries_page(
         .map(|c| {
             c.parse::<u64>()
                 .map_err(|_| ApiError::bad_request("invalid_query", "cursor is not valid"))
+                .and_then(|v| position("cursor", v))
         })
         .transpose()?;
     let filter = AuditFilter {
@@ -106,11 +107,23 @@ pub async fn entry(
     Path(index): Path<u64>,
 ) -> ApiResult<axum::Json<EntryView>> {
     c.require(Permission::AuditRead)?;
-    let (entry, hash) = own_entry(&s, &c, index).await?;
+    let (entry, hash) = own_entry(&s, &c, position("index", index)?).await?;
     Ok(axum::Json(EntryView {
         entry,
         leaf_hash: b64(&hash),
     }))
+}
+
+/// A ledger position or size from a query or path: the store keeps them as signed 64-bit
+/// integers, so anything larger is refused (400) rather than wrapped.
+fn position(field: &str, v: u64) -> ApiResult<u64> {
+    if v > i64::MAX as u64 {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("{field} is larger than the largest ledger position"),
+        ));
+    }
+    Ok(v)
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -152,7 +165,7 @@ pub async fn checkpoints(
     Query(q): Query<CheckpointQuery>,
 ) -> ApiResult<axum::Json<Vec<CheckpointView>>> {
     c.require(Permission::AuditRead)?;
-    let after = q.after.unwrap_or(0);
+    let after = position("after", q.after.unwrap_or(0))?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let cps = s.store.read(move |r| r.checkpoints(after, limit)).await?;
     Ok(axum::Json(
@@ -196,9 +209,9 @@ pub async fn inclusion_proof(
     Query(q): Query<InclusionQuery>,
 ) -> ApiResult<axum::Json<InclusionProof>> {
     c.require(Permission::AuditRead)?;
-    let (entry, hash) = own_entry(&s, &c, q.index).await?;
-    let index = q.index;
-    let size = q.tree_size;
+    let index = position("index", q.index)?;
+    let size = q.tree_size.map(|t| position("tree_size", t)).transpose()?;
+    let (entry, hash) = own_entry(&s, &c, index).await?;
     let (cp, proof) = s
         .store
         .read(move |r| {
@@ -259,8 +272,8 @@ pub async fn consistency_proof(
     Query(q): Query<ConsistencyQuery>,
 ) -> ApiResult<axum::Json<ConsistencyProof>> {
     c.require(Permission::AuditRead)?;
-    let from = q.from;
-    let to = q.to;
+    let from = position("from", q.from)?;
+    let to = q.to.map(|t| position("to", t)).transpose()?;
     let (a, b, proof) = s
         .store
         .read(move |r| {

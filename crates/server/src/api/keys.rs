@@ -69,7 +69,7 @@ pub async fn create(
         )));
     }
     let name = body.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.is_empty() || name.chars().count() > 100 || anumodan_core::text::has_forbidden(&name) {
         return Err(ApiError::unprocessable(
             "invalid_name",
             "name must be 1-100 characters without control characters",

@@ -51,7 +51,7 @@ pub async fn unmask(
     c.require(Permission::PiiUnmask)?;
     let reason = body.reason.trim().to_string();
     let len = reason.chars().count();
-    if !(5..=500).contains(&len) || reason.chars().any(char::is_control) {
+    if !(5..=500).contains(&len) || anumodan_core::text::has_forbidden(&reason) {
         return Err(ApiError::unprocessable(
             "invalid_reason",
             "reason must be 5 to 500 characters without control characters",
