@@ -190,6 +190,12 @@ impl IdempotencyKey {
     }
 }
 
+/// The permission a route needs, put on the route (`api::needs`) so that the credential
+/// extractors ([`Caller`], `session::Session`) refuse a caller without it before the body is
+/// read: 403, never a 422 about a body the caller may not send.
+#[derive(Clone, Copy, Debug)]
+pub struct Needs(pub anumodan_core::authz::Permission);
+
 /// [`source_ip`] as an extractor, for routes that take no credential.
 pub struct ClientIp(pub Option<String>);
 
@@ -248,6 +254,17 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let caller = Self::authenticate(parts, state).await?;
+        // The route's permission, before the body is read (see [`Needs`]).
+        if let Some(Needs(p)) = parts.extensions.get().copied() {
+            caller.require(p)?;
+        }
+        Ok(caller)
+    }
+}
+
+impl Caller {
+    async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if parts
             .headers
             .get(axum::http::header::AUTHORIZATION)

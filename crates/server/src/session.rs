@@ -309,13 +309,45 @@ impl FromRequestParts<AppState> for Session {
                 .write_raw(move |tx| staff::touch_session(tx, &th))
                 .await?;
         }
-        Ok(Session {
+        let session = Session {
             token_hash: th,
             staff: sess.staff,
             mfa_done: sess.mfa_done,
             grants,
             source_ip: crate::extract::source_ip(parts),
-        })
+        };
+        // The route's permission, checked before its body is read or anything is looked up:
+        // a half-signed-in session (or one without the permission anywhere) learns nothing
+        // from a route's answer. The handler still checks the permission in its scope.
+        if let Some(crate::extract::Needs(p)) = parts.extensions.get().copied() {
+            session.require_before_body(p)?;
+        }
+        Ok(session)
+    }
+}
+
+impl Session {
+    /// The checks a route can make before it knows the scope: the second factor, the
+    /// one-time password, and the permission held in some scope.
+    pub fn require_before_body(&self, p: Permission) -> ApiResult<()> {
+        if !self.mfa_satisfied() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "mfa_required",
+                "complete the second factor first (POST /v1/session/mfa, or enrol one)",
+            ));
+        }
+        if self.staff.must_change_password {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "set your own password first (POST /v1/staff/me/password)",
+            ));
+        }
+        if !self.grants.iter().any(|g| g.permissions.contains(&p)) {
+            return Err(forbidden());
+        }
+        Ok(())
     }
 }
 

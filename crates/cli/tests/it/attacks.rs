@@ -916,3 +916,80 @@ async fn format_characters_huge_positions_and_a_down_gateway_are_handled() {
     round().await.unwrap();
     assert_eq!(tries(), 3);
 }
+
+/// Also from the review: a route's permission is checked before its body is read, so a key
+/// without it, or a half-signed-in session, gets 403 and learns nothing about what it sent; a
+/// half-signed-in session sees neither its grants nor whether a staff id exists.
+#[tokio::test]
+async fn permissions_come_before_the_body_and_half_sessions_learn_nothing() {
+    use crate::staff::*;
+    use anumodan_core::authz::{BuiltinRole, Scope};
+    let s = TestServer::start().await;
+    // A key that may only read the catalogue.
+    let (st, k) = s
+        .post(
+            "/v1/keys",
+            json!({"name": "catalogue only", "scopes": ["catalog.read"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{k}");
+    let narrow = k["api_key"].as_str().unwrap();
+    for (path, body) in [
+        ("/v1/consents", "{not json"),
+        ("/v1/consents", r#"{"unknown": 1}"#),
+        ("/v1/consents/validate", r#"{"principal_id": 5}"#),
+        ("/v1/principals/erase", "[]"),
+    ] {
+        let res = s
+            .client
+            .post(format!("{}{path}", s.url))
+            .bearer_auth(narrow)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let st = res.status();
+        let v: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(
+            (st, v["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("forbidden")),
+            "{path} {body}: {v}"
+        );
+    }
+
+    // A staff member who gave the password but not the second factor.
+    let admin = [builtin(BuiltinRole::Admin, Scope::Platform)];
+    let (_, _secret, id) = staff_session(&s, "half", None, &admin).await;
+    s.clock.advance(time::Duration::seconds(30));
+    let (half, v) = password_step(&s.url, "half", PW).await;
+    assert_eq!(v["mfa"], "required");
+    let (st, me) = half.get("/v1/session").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(me["grants"], json!([]), "{me}");
+    for (method, path, body) in [
+        (
+            reqwest::Method::POST,
+            "/v1/staff".to_string(),
+            Some(json!({"bogus": true})),
+        ),
+        (reqwest::Method::GET, format!("/v1/staff/{id}"), None),
+        (
+            reqwest::Method::GET,
+            format!("/v1/staff/{}", uuid::Uuid::now_v7()),
+            None,
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/roles".to_string(),
+            Some(json!([])),
+        ),
+    ] {
+        let (st, v) = half.call(method.clone(), &path, body).await;
+        assert_eq!(
+            (st, v["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("mfa_required")),
+            "{method} {path}: {v}"
+        );
+    }
+}

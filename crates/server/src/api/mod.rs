@@ -10,49 +10,98 @@ pub mod staff;
 
 use crate::AppState;
 use crate::error::ApiError;
+use anumodan_core::authz::Permission;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 pub fn routes(max_body: usize) -> Router<AppState> {
+    use Permission::*;
     let v1 = Router::new()
         .route(
             "/data-items",
-            post(catalog::create_data_item).get(catalog::list_data_items),
+            post(needs(catalog::create_data_item, CatalogWrite))
+                .get(needs(catalog::list_data_items, CatalogRead)),
         )
-        .route("/data-items/{code}", get(catalog::get_data_item))
+        .route(
+            "/data-items/{code}",
+            get(needs(catalog::get_data_item, CatalogRead)),
+        )
         .route(
             "/purposes",
-            post(catalog::create_purpose).get(catalog::list_purposes),
+            post(needs(catalog::create_purpose, CatalogWrite))
+                .get(needs(catalog::list_purposes, CatalogRead)),
         )
-        .route("/purposes/{code}", get(catalog::get_purpose))
+        .route(
+            "/purposes/{code}",
+            get(needs(catalog::get_purpose, CatalogRead)),
+        )
         .route(
             "/notices",
-            post(catalog::create_notice).get(catalog::list_notices),
+            post(needs(catalog::create_notice, CatalogWrite))
+                .get(needs(catalog::list_notices, CatalogRead)),
         )
         .route(
             "/notices/{id}",
-            get(catalog::get_notice).put(catalog::update_notice),
+            get(needs(catalog::get_notice, CatalogRead))
+                .put(needs(catalog::update_notice, CatalogWrite)),
         )
-        .route("/notices/{id}/publish", post(catalog::publish_notice))
-        .route("/notices/{id}/versions", get(catalog::list_notice_versions))
-        .route("/notices/{id}/reconsent", get(catalog::reconsent_pending))
+        .route(
+            "/notices/{id}/publish",
+            post(needs(catalog::publish_notice, CatalogWrite)),
+        )
+        .route(
+            "/notices/{id}/versions",
+            get(needs(catalog::list_notice_versions, CatalogRead)),
+        )
+        .route(
+            "/notices/{id}/reconsent",
+            get(needs(catalog::reconsent_pending, ConsentRead)),
+        )
         .route(
             "/notices/{id}/versions/{version}",
-            get(catalog::get_notice_version),
+            get(needs(catalog::get_notice_version, CatalogRead)),
         )
-        .route("/consents", post(consents::collect))
-        .route("/consents/validate", post(consents::validate))
-        .route("/consents/{id}", get(consents::get_consent))
-        .route("/consents/{id}/update", post(consents::update))
-        .route("/consents/{id}/renew", post(consents::renew))
-        .route("/consents/{id}/withdraw", post(consents::withdraw))
-        .route("/consents/{id}/unmask", post(privacy::unmask))
-        .route("/principals/erase", post(privacy::erase))
-        .route("/principal-tokens", post(me::issue_token))
-        .route("/principals/contacts", post(me::set_contact))
+        .route("/consents", post(needs(consents::collect, ConsentCollect)))
+        .route(
+            "/consents/validate",
+            post(needs(consents::validate, ConsentValidate)),
+        )
+        .route(
+            "/consents/{id}",
+            get(needs(consents::get_consent, ConsentRead)),
+        )
+        .route(
+            "/consents/{id}/update",
+            post(needs(consents::update, ConsentManage)),
+        )
+        .route(
+            "/consents/{id}/renew",
+            post(needs(consents::renew, ConsentManage)),
+        )
+        .route(
+            "/consents/{id}/withdraw",
+            post(needs(consents::withdraw, ConsentManage)),
+        )
+        .route(
+            "/consents/{id}/unmask",
+            post(needs(privacy::unmask, PiiUnmask)),
+        )
+        .route(
+            "/principals/erase",
+            post(needs(privacy::erase, PrincipalErase)),
+        )
+        .route(
+            "/principal-tokens",
+            post(needs(me::issue_token, PrincipalToken)),
+        )
+        .route(
+            "/principals/contacts",
+            post(needs(me::set_contact, PrincipalToken)),
+        )
         .route("/principal-signin/start", post(me::sign_in_start))
         .route("/principal-signin/verify", post(me::sign_in_verify))
         .route("/me/consents", get(me::my_consents).post(me::collect_mine))
@@ -60,18 +109,36 @@ pub fn routes(max_body: usize) -> Router<AppState> {
         .route("/me/consents/{id}/withdraw", post(me::withdraw_mine))
         .route("/me/consents/{id}/update", post(me::update_mine))
         .route("/me/consents/{id}/renew", post(me::renew_mine))
-        .route("/keys", get(keys::list).post(keys::create))
-        .route("/keys/{id}", axum::routing::delete(keys::revoke))
-        .route("/keys/{id}/rotate", post(keys::rotate))
+        .route(
+            "/keys",
+            get(needs(keys::list, KeysManage)).post(needs(keys::create, KeysManage)),
+        )
+        .route(
+            "/keys/{id}",
+            axum::routing::delete(needs(keys::revoke, KeysManage)),
+        )
+        .route("/keys/{id}/rotate", post(needs(keys::rotate, KeysManage)))
         .route(
             "/principals/{principal_id}/consents",
-            get(consents::principal_consents),
+            get(needs(consents::principal_consents, ConsentRead)),
         )
-        .route("/audit/entries", get(audit::entries))
-        .route("/audit/entries/{index}", get(audit::entry))
-        .route("/audit/checkpoints", get(audit::checkpoints))
-        .route("/audit/proofs/inclusion", get(audit::inclusion_proof))
-        .route("/audit/proofs/consistency", get(audit::consistency_proof))
+        .route("/audit/entries", get(needs(audit::entries, AuditRead)))
+        .route(
+            "/audit/entries/{index}",
+            get(needs(audit::entry, AuditRead)),
+        )
+        .route(
+            "/audit/checkpoints",
+            get(needs(audit::checkpoints, AuditRead)),
+        )
+        .route(
+            "/audit/proofs/inclusion",
+            get(needs(audit::inclusion_proof, AuditRead)),
+        )
+        .route(
+            "/audit/proofs/consistency",
+            get(needs(audit::consistency_proof, AuditRead)),
+        )
         .merge(staff::routes());
     Router::new()
         .nest("/v1", v1)
@@ -151,4 +218,14 @@ pub struct Page<T> {
     /// Pass as `cursor` to get the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+/// `h`, refusing a caller without `p` before its body is read or anything is looked up (see
+/// `extract::Needs`); the handler still checks `p` itself.
+pub(crate) fn needs<H, T>(h: H, p: Permission) -> impl Handler<T, AppState>
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    h.layer(axum::Extension(crate::extract::Needs(p)))
 }

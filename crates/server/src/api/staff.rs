@@ -87,24 +87,41 @@ pub const ROUTES: &[RouteSpec] = &[
 
 /// The console routes, to be nested under `/v1`.
 pub fn routes() -> Router<AppState> {
+    use crate::api::needs;
+    use Permission::*;
     Router::new()
         .route("/session", post(sign_in).get(whoami).delete(sign_out))
         .route("/session/mfa", post(mfa))
         .route("/staff/me/mfa/enrol", post(enrol))
         .route("/staff/me/mfa/confirm", post(confirm))
         .route("/staff/me/password", post(change_password))
-        .route("/staff", get(list_staff).post(create_staff))
-        .route("/staff/{id}", get(get_staff))
-        .route("/staff/{id}/disable", post(disable_staff))
-        .route("/staff/{id}/roles", post(grant_role))
-        .route("/staff/{id}/roles/revoke", post(revoke_role))
-        .route("/roles", get(list_roles).post(create_role))
-        .route("/access/report", get(access_report))
+        .route(
+            "/staff",
+            get(needs(list_staff, StaffManage)).post(needs(create_staff, StaffManage)),
+        )
+        .route("/staff/{id}", get(needs(get_staff, StaffManage)))
+        .route(
+            "/staff/{id}/disable",
+            post(needs(disable_staff, StaffManage)),
+        )
+        .route("/staff/{id}/roles", post(needs(grant_role, RolesManage)))
+        .route(
+            "/staff/{id}/roles/revoke",
+            post(needs(revoke_role, RolesManage)),
+        )
+        .route(
+            "/roles",
+            get(needs(list_roles, RolesManage)).post(needs(create_role, RolesManage)),
+        )
+        .route("/access/report", get(needs(access_report, AuditRead)))
         .route(
             "/fiduciaries/{fiduciary_id}/audit/entries",
-            get(audit_entries),
+            get(needs(audit_entries, AuditRead)),
         )
-        .route("/platform/master-key/rotate", post(rotate_master_key))
+        .route(
+            "/platform/master-key/rotate",
+            post(needs(rotate_master_key, FiduciaryManage)),
+        )
 }
 
 /// The outcome of a master key rotation.
@@ -302,11 +319,17 @@ pub async fn sign_in(
     responses((status = 200, body = SessionView), (status = 401, body = Problem)),
     security(("session" = [])))]
 pub async fn whoami(sess: Session) -> ApiResult<axum::Json<SessionView>> {
+    // Until the second factor is given, the session does not learn what it would hold.
+    let grants = if sess.mfa_satisfied() {
+        sess.grants.clone()
+    } else {
+        vec![]
+    };
     Ok(axum::Json(SessionView {
         mfa: mfa_state(sess.mfa_done, &sess.staff),
         csrf_token: None,
         staff: StaffView::from(&sess.staff),
-        grants: sess.grants,
+        grants,
     }))
 }
 
