@@ -226,20 +226,7 @@ impl Session {
     /// 403 `password_change_required` while the one-time initial password is in use, 404 `not_found_code` if the scope is not visible (another tenant), 403 `forbidden`
     /// without the permission there.
     pub fn require(&self, p: Permission, scope: Scope, not_found_code: &str) -> ApiResult<()> {
-        if !self.mfa_satisfied() {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "mfa_required",
-                "complete the second factor first (POST /v1/session/mfa, or enrol one)",
-            ));
-        }
-        if self.staff.must_change_password {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "password_change_required",
-                "set your own password first (POST /v1/staff/me/password)",
-            ));
-        }
+        self.fully_signed_in()?;
         if !self.sees(scope) {
             return Err(ApiError::not_found(not_found_code, "not found"));
         }
@@ -327,9 +314,9 @@ impl FromRequestParts<AppState> for Session {
 }
 
 impl Session {
-    /// The checks a route can make before it knows the scope: the second factor, the
-    /// one-time password, and the permission held in some scope.
-    pub fn require_before_body(&self, p: Permission) -> ApiResult<()> {
+    /// 403 `mfa_required` until the second factor is given, 403 `password_change_required`
+    /// while the one-time initial password is in use.
+    fn fully_signed_in(&self) -> ApiResult<()> {
         if !self.mfa_satisfied() {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -344,6 +331,13 @@ impl Session {
                 "set your own password first (POST /v1/staff/me/password)",
             ));
         }
+        Ok(())
+    }
+
+    /// The checks a route can make before it knows the scope: the second factor, the
+    /// one-time password, and the permission held in some scope.
+    pub fn require_before_body(&self, p: Permission) -> ApiResult<()> {
+        self.fully_signed_in()?;
         if !self.grants.iter().any(|g| g.permissions.contains(&p)) {
             return Err(forbidden());
         }
