@@ -1068,8 +1068,8 @@ fn fail_password(
 }
 
 /// Lifts the lock-outs of `username` (the name as a whole, the second factor, and with
-/// `address` that address's), recorded in the ledger as an `admin.action`. Returns how many
-/// locks there were.
+/// `address` that address's) and their failure counts, recorded in the ledger as an
+/// `admin.action`. Returns how many of them were locked.
 pub fn unlock(
     tx: &mut WriteTx<'_>,
     username: &str,
@@ -1080,9 +1080,14 @@ pub fn unlock(
     if address.is_some() {
         keys.push(pair_hash(username, address));
     }
+    let now = tx.now();
     let mut lifted = 0;
     for key in keys {
-        lifted += exec(
+        if locked(&throttle(tx.conn(), &key)?, now).is_some() {
+            lifted += 1;
+        }
+        // The counts go too: the owner starts afresh.
+        exec(
             tx,
             "DELETE FROM staff_throttle WHERE name_hash = ?1",
             [&key[..]],

@@ -993,3 +993,80 @@ async fn permissions_come_before_the_body_and_half_sessions_learn_nothing() {
         );
     }
 }
+
+/// Finding 3 (the alert): a platform administrator's lock-out is logged as an alert, with the
+/// account's id and never its name or password; the offline unlock lifts it, on the record.
+#[tokio::test]
+async fn a_platform_admin_lock_out_raises_an_alert_and_can_be_lifted_offline() {
+    use crate::process::*;
+    let dir = temp();
+    let pwfile = dir.path().join("pw");
+    std::fs::write(&pwfile, "correct horse battery staple\n").unwrap();
+    let data = dir.path().join("data");
+    let o = crate::support::anumodan(&[
+        "admin",
+        "create",
+        "--username",
+        "root",
+        "--data-dir",
+        crate::support::ps(&data),
+        "--password-file",
+        crate::support::ps(&pwfile),
+    ]);
+    assert_ok(&o);
+    let id = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut p = Proc::spawn(serve(&data, port), dir.path(), "alert");
+    p.wait_healthy(&url).await;
+    let client = http();
+    let mut last = StatusCode::OK;
+    for _ in 0..5 {
+        last = client
+            .post(format!("{url}/v1/session"))
+            .json(&json!({"username": "root", "password": "not the password"}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    let logs = p.logs();
+    assert!(logs.contains("platform_staff_locked_out"), "{logs}");
+    assert!(
+        logs.contains(&id),
+        "the alert names the account by id: {logs}"
+    );
+    assert!(!logs.contains("not the password"), "{logs}");
+    // Offline (the server stopped), the lock is lifted and the right password works again.
+    p.kill();
+    let o = crate::support::anumodan(&[
+        "admin",
+        "unlock",
+        "--username",
+        "root",
+        "--address",
+        "127.0.0.1",
+        "--data-dir",
+        crate::support::ps(&data),
+    ]);
+    assert_ok(&o);
+    assert!(
+        out_text(&o).contains("\"locks_lifted\":1"),
+        "{}",
+        out_text(&o)
+    );
+    let mut p = Proc::spawn(serve(&data, port), dir.path(), "alert-2");
+    p.wait_healthy(&url).await;
+    let st = client
+        .post(format!("{url}/v1/session"))
+        .json(&json!({"username": "root", "password": "correct horse battery staple"}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(st, StatusCode::OK);
+}

@@ -117,7 +117,7 @@ impl Proc {
     }
 
     /// SIGKILL (what `Child::kill` sends on Unix), then reap.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
