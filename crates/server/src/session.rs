@@ -73,6 +73,33 @@ mod tests {
         assert!(on("127.0.0.1:8080", Some(true), false));
         assert!(on("127.0.0.1:8443", Some(false), true), "always with TLS");
     }
+
+    #[test]
+    fn a_session_prints_without_its_token_hash_or_the_password_hash() {
+        let s = Session {
+            token_hash: [0xAB; 32],
+            staff: StaffRow {
+                rowid: 1,
+                id: Uuid::nil(),
+                username: "root".into(),
+                fiduciary: None,
+                password_hash: "$argon2id$SECRETHASH".into(),
+                totp_secret: Some(b"SECRETSEED".to_vec()),
+                totp_confirmed: true,
+                totp_last_step: None,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+                disabled: false,
+                must_change_password: false,
+            },
+            mfa_done: true,
+            grants: vec![],
+            source_ip: None,
+        };
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("SECRET"), "{printed}");
+        assert!(!printed.contains("171"), "{printed}");
+        assert!(printed.contains(staff::REDACTED), "{printed}");
+    }
 }
 
 impl Default for StaffSettings {
@@ -171,7 +198,7 @@ pub fn forbidden() -> ApiError {
 }
 
 /// A staff member's session (whatever its second-factor state: see [`Session::require`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Session {
     pub token_hash: [u8; 32],
     pub staff: StaffRow,
@@ -179,6 +206,17 @@ pub struct Session {
     pub mfa_done: bool,
     pub grants: Vec<Grant>,
     pub source_ip: Option<String>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("token_hash", &staff::REDACTED)
+            .field("staff", &self.staff)
+            .field("mfa_done", &self.mfa_done)
+            .field("grants", &self.grants)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Session {

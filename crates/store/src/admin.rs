@@ -17,12 +17,23 @@ use uuid::Uuid;
 pub const KEY_PREFIX: &str = "anm_";
 
 /// A new API key: the secret is shown once and only its SHA-256 is stored.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, serde::Serialize)]
 pub struct NewApiKey {
     pub id: Uuid,
     pub name: String,
     pub scopes: BTreeSet<Permission>,
     pub api_key: String,
+}
+
+impl std::fmt::Debug for NewApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewApiKey")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("scopes", &self.scopes)
+            .field("api_key", &crate::staff::REDACTED)
+            .finish()
+    }
 }
 
 /// An API key as listed (never its secret).

@@ -252,7 +252,7 @@ pub fn role_permissions(
 // ---------- staff rows ----------
 
 /// A staff account as stored (without its secrets' clear text, which are never stored).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct StaffRow {
     pub rowid: i64,
     pub id: Uuid,
@@ -268,6 +268,25 @@ pub struct StaffRow {
     /// Created with a one-time password: must set its own before using any role.
     pub must_change_password: bool,
 }
+
+/// Secrets (the password hash, the sealed TOTP seed) never print.
+impl std::fmt::Debug for StaffRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffRow")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("fiduciary", &self.fiduciary)
+            .field("password_hash", &REDACTED)
+            .field("totp_secret", &self.totp_secret.as_ref().map(|_| REDACTED))
+            .field("totp_confirmed", &self.totp_confirmed)
+            .field("disabled", &self.disabled)
+            .field("must_change_password", &self.must_change_password)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a secret field shows when printed.
+pub const REDACTED: &str = "[redacted]";
 
 impl StaffRow {
     pub fn initiator(&self) -> String {
@@ -522,7 +541,7 @@ pub fn sweep_throttles(tx: &mut WriteTx<'_>) -> StoreResult<usize> {
 }
 
 /// A session as looked up by its token.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SessionRow {
     pub token_hash: [u8; 32],
     pub staff: StaffRow,
@@ -530,6 +549,17 @@ pub struct SessionRow {
     pub mfa_done: bool,
     pub created_at: OffsetDateTime,
     pub last_seen: OffsetDateTime,
+}
+
+impl std::fmt::Debug for SessionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRow")
+            .field("token_hash", &REDACTED)
+            .field("staff", &self.staff)
+            .field("csrf_hash", &REDACTED)
+            .field("mfa_done", &self.mfa_done)
+            .finish_non_exhaustive()
+    }
 }
 
 pub fn session(conn: &Connection, token_hash: &[u8; 32]) -> StoreResult<Option<SessionRow>> {
@@ -929,11 +959,20 @@ pub enum Attempt<T> {
 }
 
 /// A new session's secrets, shown once to the client.
-#[derive(Debug)]
 pub struct NewSession {
     pub token: String,
     pub csrf_token: String,
     pub staff: StaffRow,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("token", &REDACTED)
+            .field("csrf_token", &REDACTED)
+            .field("staff", &self.staff)
+            .finish()
+    }
 }
 
 fn retry_after(until: OffsetDateTime, now: OffsetDateTime) -> u64 {
@@ -1229,10 +1268,20 @@ pub fn sign_in(
 }
 
 /// A second factor offered at sign-in.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum SecondFactor {
     Totp(String),
     RecoveryCode(String),
+}
+
+impl std::fmt::Debug for SecondFactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            SecondFactor::Totp(_) => "Totp",
+            SecondFactor::RecoveryCode(_) => "RecoveryCode",
+        };
+        f.debug_tuple(kind).field(&REDACTED).finish()
+    }
 }
 
 /// The second step of signing in: a TOTP code (each time step is accepted once) or an unused
@@ -1511,4 +1560,65 @@ pub fn change_password(
         Some(s.id),
     ))?;
     Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    /// Issue 19, item 5: every type holding a password hash, token, code or key prints without it.
+    #[test]
+    fn secrets_never_print() {
+        let row = StaffRow {
+            rowid: 1,
+            id: Uuid::nil(),
+            username: "root".into(),
+            fiduciary: None,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$SECRETSALT$SECRETHASH".into(),
+            totp_secret: Some(b"SECRETSEED".to_vec()),
+            totp_confirmed: true,
+            totp_last_step: None,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            disabled: false,
+            must_change_password: false,
+        };
+        let printed = [
+            format!("{row:?}"),
+            format!(
+                "{:?}",
+                SessionRow {
+                    token_hash: [0xAB; 32],
+                    staff: row.clone(),
+                    csrf_hash: vec![0xCD; 32],
+                    mfa_done: true,
+                    created_at: OffsetDateTime::UNIX_EPOCH,
+                    last_seen: OffsetDateTime::UNIX_EPOCH,
+                }
+            ),
+            format!(
+                "{:?}",
+                NewSession {
+                    token: "SECRETTOKEN".into(),
+                    csrf_token: "SECRETCSRF".into(),
+                    staff: row.clone(),
+                }
+            ),
+            format!("{:?}", SecondFactor::Totp("SECRET123456".into())),
+            format!("{:?}", SecondFactor::RecoveryCode("SECRETRECOVERY".into())),
+            format!(
+                "{:?}",
+                crate::admin::NewApiKey {
+                    id: Uuid::nil(),
+                    name: "k".into(),
+                    scopes: Default::default(),
+                    api_key: "anm_SECRETKEY".into(),
+                }
+            ),
+        ];
+        for p in &printed {
+            assert!(!p.contains("SECRET"), "{p}");
+            assert!(!p.contains("171, 171"), "no token hash bytes: {p}");
+            assert!(p.contains(REDACTED), "{p}");
+        }
+    }
 }
