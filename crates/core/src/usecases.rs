@@ -1099,7 +1099,9 @@ fn reconsent_for(
 ) -> Result<Option<Reconsent>> {
     let (notice, held) = match (i.notice_id, i.notice_version) {
         (Some(n), Some(v)) => (n, v),
-        // Indexed before the index kept the notice: the artefact says.
+        // Indexed without the notice: a row written by a node still on the code before issue
+        // 17 during a rolling upgrade on PostgreSQL (the start-up pass fills every older row
+        // before a new node serves). The artefact says.
         _ => match tx.artefact(fid, i.artefact_id)? {
             Some(a) => (a.notice_id, i.state.held_version(a.notice_version)),
             None => return Ok(None),

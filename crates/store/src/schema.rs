@@ -279,7 +279,7 @@ ALTER TABLE audit_log ADD COLUMN artefact_hash BLOB;
 ALTER TABLE principals ADD COLUMN sealed_id TEXT;
 -- The notice and version each indexed decision is held under, for re-consent (validation
 -- compares the version with notice_reconsent; the fiduciary lists who is pending). Rows from
--- before are filled in by a background pass (admin::backfill_index_notices).
+-- before are filled in at start (admin::upgrade_index).
 ALTER TABLE consent_index ADD COLUMN notice TEXT;
 ALTER TABLE consent_index ADD COLUMN notice_version INTEGER;
 CREATE INDEX consent_index_by_notice ON consent_index (fiduciary, notice, artefact, purpose);

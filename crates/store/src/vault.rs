@@ -471,14 +471,10 @@ pub fn token_prefix(p: &[u8]) -> String {
     format!("{TOKEN_PREFIX}{}.", B64.encode(p))
 }
 
-/// `text` (a stored JSON body) with every token that starts with `prefix` replaced by its erased
-/// form. Tokens are base64url and `.`, so they end at the closing quote.
+/// `text` (a stored JSON body) with every token that starts with `prefix` replaced by its
+/// erased form, `enc:erased:<SHA-256 of the token>`. Tokens are base64url and `.`, so they end
+/// at the closing quote.
 pub fn scrub_tokens(text: &str, prefix: &str) -> String {
-    replace_tokens(text, prefix)
-}
-
-/// `text` with every token starting with `prefix` replaced by `enc:erased:<SHA-256 of token>`.
-fn replace_tokens(text: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(prefix) {
@@ -500,7 +496,7 @@ fn replace_tokens(text: &str, prefix: &str) -> String {
 /// version as it was, while any other change to the row (a status, a date, a purpose, a sealed
 /// value swapped for another) changes it.
 pub fn artefact_digest(body: &str) -> [u8; 32] {
-    Sha256::digest(replace_tokens(body, TOKEN_PREFIX).as_bytes()).into()
+    Sha256::digest(scrub_tokens(body, TOKEN_PREFIX).as_bytes()).into()
 }
 
 fn poisoned() -> StoreError {

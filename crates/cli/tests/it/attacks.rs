@@ -1070,3 +1070,62 @@ async fn a_platform_admin_lock_out_raises_an_alert_and_can_be_lifted_offline() {
         .status();
     assert_eq!(st, StatusCode::OK);
 }
+
+/// Finding 2 (descriptors): a server whose open files run out (hard limit 128, more
+/// connections held open than that) sheds the waiting connections and logs it at most every
+/// ten seconds, instead of an error line every 100 ms; once the clients let go it serves again.
+#[tokio::test]
+async fn running_out_of_descriptors_sheds_load_without_a_busy_loop() {
+    use crate::process::*;
+    let dir = temp();
+    let data = dir.path().join("data");
+    create_fiduciary(&data, "Descriptors");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    // The hard limit is set before the server starts, so raising the soft one cannot help it.
+    // The same command `serve` builds (its database, its clean environment), under prlimit.
+    let inner = serve(&data, port);
+    let mut cmd = std::process::Command::new("prlimit");
+    cmd.args(["--nofile=128:128", "--"])
+        .arg(inner.get_program())
+        .args(inner.get_args());
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.env("ANUMODAN_MAX_CONNECTIONS_PER_IP", "10000");
+    let mut p = Proc::spawn(cmd, dir.path(), "fds");
+    p.wait_healthy(&url).await;
+    let server: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..200 {
+        if let Ok(Ok(c)) = tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(server),
+        )
+        .await
+        {
+            held.push(c);
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let logs = p.logs();
+    let shed = logs.matches("shedding connections").count();
+    assert!(shed >= 1, "descriptors ran out and it said so:\n{logs}");
+    assert!(
+        shed <= 2,
+        "at most one line per ten seconds, not a busy loop:\n{logs}"
+    );
+    assert!(!logs.contains("accept failed"), "{logs}");
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let st = http()
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(st, StatusCode::OK);
+}
