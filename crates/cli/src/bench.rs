@@ -277,7 +277,7 @@ fn process_cpu() -> Duration {
 /// the bench schema's tables with their indexes and TOAST.
 fn db_bytes(store: &Store) -> anyhow::Result<u64> {
     match store {
-        Store::Embedded(path) => Ok(anumodan_store::sqlite::used_bytes(path)?),
+        Store::Embedded(path) => Ok(anumodan_store::used_bytes(path)?),
         Store::Postgres(url) => {
             let url = url.clone();
             anumodan_store::db::off_runtime(move || {

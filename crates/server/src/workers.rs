@@ -45,7 +45,7 @@ pub async fn run_expiry_once(state: &AppState) -> Result<usize, usecases::Error>
     loop {
         let n = state
             .store
-            .write_raw(|tx| anumodan_store::sqlite::purge_idempotency(tx, EXPIRY_BATCH))
+            .write_raw(|tx| anumodan_store::purge_idempotency(tx, EXPIRY_BATCH))
             .await
             .map_err(usecases::Error::Store)?;
         if n < EXPIRY_BATCH {

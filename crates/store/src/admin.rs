@@ -1,8 +1,9 @@
 //! Store-level administration that is not a consent use case: fiduciaries, their API keys,
 //! unmasking and erasing principals' personal data.
 
+use crate::conv::{db_err, ms};
 use crate::db::{OptionalExtension, params};
-use crate::sqlite::{WriteTx, db_err, ms};
+use crate::tx::WriteTx;
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
 use anumodan_core::model::{Artefact, Fiduciary};

@@ -1,24 +1,41 @@
 //! Anumodan's storage, on the embedded SQLite database or on PostgreSQL (one SQL for both:
 //! [`db`]). The store implements the domain's [`Tx`] port with group commit and keeps the
-//! tamper-evident audit ledger (Merkle tree + signed checkpoints); [`pg`] holds what only
-//! PostgreSQL needs to serve several nodes.
+//! tamper-evident audit ledger (Merkle tree + signed checkpoints); `backend/` holds what only
+//! one database needs (PostgreSQL: serving several nodes).
 //!
 //! [`Tx`]: anumodan_core::ports::Tx
 
 pub mod admin;
+pub mod backend;
+mod consent;
+pub(crate) mod conv;
 pub mod db;
+mod facade;
+mod idempotency;
 pub mod keys;
+mod ledger;
 pub mod perms;
-pub mod pg;
 pub mod ports;
 pub mod principal;
+mod principal_index;
 pub mod read;
 mod schema;
-pub mod sqlite;
 pub mod staff;
+mod tx;
 pub mod vault;
 pub mod verify;
+mod writer;
 
+pub use backend::pg;
+pub use backend::sqlite::used_bytes;
+pub use facade::{Store, StoreConfig};
+pub use idempotency::purge_idempotency;
 pub use ports::Reads;
+pub use principal_index::INDEX_FILE;
 pub use read::{AuditFilter, KeyAuth, Reader, StoredCheckpoint};
-pub use sqlite::{Store, StoreConfig, WriteTx};
+pub use tx::WriteTx;
+
+/// Until the end-to-end tests move to the new paths: the names they used.
+pub mod sqlite {
+    pub use crate::principal_index::INDEX_FILE;
+}

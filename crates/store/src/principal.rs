@@ -1,9 +1,10 @@
 //! Principal sign-in by one-time code: contacts declared by the fiduciary, codes, and the
 //! transactional outbox that carries the code to the principal.
 
+use crate::conv::{db_err, ms};
 use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::PSEUDONYM_LEN;
-use crate::sqlite::{WriteTx, db_err, ms};
+use crate::tx::WriteTx;
 use crate::vault::Vault;
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
@@ -418,7 +419,7 @@ pub fn verify_sign_in(
         index: tx.next_index(),
         timestamp: tx.now(),
         fiduciary: fid,
-        principal: Some(crate::sqlite::hex(&p)),
+        principal: Some(crate::conv::hex(&p)),
         purpose: None,
         action: Action::PrincipalSignedIn.as_str().to_string(),
         status: None,

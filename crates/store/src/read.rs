@@ -1,10 +1,10 @@
 //! Read-only queries, run on the reader pool ([`crate::Store::read`]) or on any connection
 //! (`audit verify` opens the database directly).
 
+use crate::conv::{db_err, from_ms, hex, ms};
 use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::Keys;
 use crate::ports::Reads;
-use crate::sqlite::{db_err, from_ms, hex, ms};
 use anumodan_core::audit::AuditEntry;
 use anumodan_core::model::*;
 use anumodan_core::ports::{StoreError, StoreResult};
@@ -333,8 +333,8 @@ impl Reads for Reader<'_> {
                 prefix,
                 scopes: crate::admin::parse_scopes(&scopes),
                 created_by,
-                created_at: crate::sqlite::from_ms(created),
-                revoked_at: revoked.map(crate::sqlite::from_ms),
+                created_at: crate::conv::from_ms(created),
+                revoked_at: revoked.map(crate::conv::from_ms),
             });
         }
         Ok(out)
@@ -596,7 +596,7 @@ impl Reads for Reader<'_> {
             args.push(Arg::Int(id));
             let n = args.len();
             // The embedded store keeps this index in a file of its own, attached as `pidx`
-            // (see `sqlite::run_principal_indexer`); PostgreSQL keeps it beside the ledger.
+            // (see `principal_index::run_principal_indexer`); PostgreSQL keeps it beside the ledger.
             let (index, upto) = if self.conn.is_postgres() {
                 ("audit_principal", "ledger_meta")
             } else {

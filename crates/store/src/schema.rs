@@ -173,7 +173,7 @@ CREATE INDEX audit_by_fiduciary ON audit_log (fiduciary, idx);
 -- index page in its commit; entries at or after `principal_indexed_upto` (in ledger_meta) are
 -- found by scanning the tail. PostgreSQL only (`pg::run_principal_indexer`, on a connection of
 -- its own): the embedded store keeps this index in a file of its own
--- (`sqlite::run_principal_indexer`) and leaves this table empty.
+-- (`principal_index::run_principal_indexer`) and leaves this table empty.
 CREATE TABLE audit_principal (
     principal INTEGER NOT NULL,
     idx INTEGER NOT NULL,

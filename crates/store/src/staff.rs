@@ -11,8 +11,9 @@
 //! Audit entries never name a person: the initiator is `staff:<uuid>`, the principal is absent,
 //! and actions at platform scope are recorded under the nil fiduciary id.
 
+use crate::conv::{db_err, from_ms, ms};
 use crate::db::{Connection, OptionalExtension, params};
-use crate::sqlite::{WriteTx, db_err, from_ms, ms};
+use crate::tx::WriteTx;
 use anumodan_core::DomainError;
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::{BuiltinRole, Permission, Scope};

@@ -16,9 +16,9 @@
 //!   unreadable (shown as `[erased]`), while the audit ledger, which never held the clear value,
 //!   still verifies.
 
+use crate::conv::db_err;
 use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::{Keys, PSEUDONYM_LEN, write_secret};
-use crate::sqlite::db_err;
 use anumodan_core::mask::ERASED;
 use anumodan_core::model::Artefact;
 use anumodan_core::ports::{StoreError, StoreResult};

@@ -12,12 +12,21 @@
 //! which starts after the lock is granted, sees every change committed before it.
 
 use crate::db::{Connection, DbError, OptionalExtension, PgConn, params};
+use crate::facade::{Inner, Store, StoreConfig};
+use crate::keys::Keys;
 use crate::schema::MIGRATIONS;
+use crate::writer::{Backend, Job, Writer};
+use anumodan_core::clock::Clock;
 use anumodan_core::ports::{StoreError, StoreResult};
 use anumodan_ledger::merkle::{Frontier, Hash};
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::mpsc;
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use std::time::Instant;
+use uuid::Uuid;
 
 fn err(e: DbError) -> StoreError {
     StoreError(format!("PostgreSQL: {e}"))
@@ -206,13 +215,13 @@ pub fn save_head(conn: &Connection, head: &Head) -> Result<(), DbError> {
 
 /// Indexes the ledger's entries by principal (`audit_principal`) on a connection of its own,
 /// once per `interval`, until `stop` is dropped: the PostgreSQL counterpart of the embedded
-/// store's indexer thread (`sqlite::run_principal_indexer`). Inside the writer's transaction it
+/// store's indexer thread (`principal_index::run_principal_indexer`). Inside the writer's transaction it
 /// held the ledger head's lock, and so stalled the writes of every node, for as long as the
 /// insert ran. Failure only delays indexing: readers scan the ledger past
 /// `principal_indexed_upto`, so a principal's entries are complete whether indexed or not.
 pub fn run_principal_indexer(url: &str, interval: Duration, stop: Receiver<()>) {
     let mut conn: Option<Connection> = None;
-    crate::sqlite::index_until_stopped(interval, &stop, || {
+    crate::principal_index::index_until_stopped(interval, &stop, || {
         if conn.as_ref().is_none_or(Connection::is_closed) {
             // While the database is down the writer already reports it; retry quietly.
             conn = connect(url).ok();
@@ -221,7 +230,7 @@ pub fn run_principal_indexer(url: &str, interval: Duration, stop: Receiver<()>) 
     });
 }
 
-/// Indexes up to [`crate::sqlite::INDEX_CHUNK`] committed entries in one transaction; returns
+/// Indexes up to [`crate::principal_index::INDEX_CHUNK`] committed entries in one transaction; returns
 /// whether committed entries remain to index. The `principal_indexed_upto` row is locked first,
 /// so that the indexers of several nodes take turns; the writers never touch that row.
 pub fn index_principal_chunk(conn: &Connection) -> Result<bool, DbError> {
@@ -242,7 +251,7 @@ pub fn index_principal_chunk(conn: &Connection) -> Result<bool, DbError> {
         let size: i64 = conn.query_row("SELECT size FROM ledger_head WHERE id = 1", (), |r| {
             r.get(0)
         })?;
-        let upto = size.min(from.saturating_add(crate::sqlite::INDEX_CHUNK));
+        let upto = size.min(from.saturating_add(crate::principal_index::INDEX_CHUNK));
         if upto <= from {
             return Ok(false);
         }
@@ -284,6 +293,71 @@ pub fn take_lease(
         )
         .optional()?;
     Ok(got.as_deref() == Some(holder))
+}
+
+/// The PostgreSQL backend: any number of nodes on one database (see [`crate::backend::pg`]). A
+/// commit is durable when PostgreSQL answers it, so there is no syncer.
+pub(crate) fn open(
+    cfg: &StoreConfig,
+    url: &str,
+    clock: Arc<dyn Clock>,
+    keys: Keys,
+) -> StoreResult<Store> {
+    let conn = connect(url)?;
+    migrate(&conn)?;
+    check_fingerprint(&conn, &keys.fingerprint())?;
+    let keys = Arc::new(keys);
+    let mut readers = Vec::new();
+    for _ in 0..cfg.readers.max(1) {
+        readers.push(connect(url)?);
+    }
+    let (tx, rx) = mpsc::channel::<Job>();
+    let mut writer = Writer {
+        conn,
+        frontier: Frontier::new(),
+        symbols: HashMap::new(),
+        fids: HashMap::new(),
+        reconsents: HashMap::new(),
+        keys: keys.clone(),
+        clock,
+        last_ts: 0,
+        last_cp_size: 0,
+        last_cp_at: Instant::now(),
+        interval: cfg.checkpoint_interval,
+        max_batch: cfg.max_batch.max(1),
+        backend: Backend::Postgres {
+            url: url.to_string(),
+            checkpoint_at: 0,
+            down_since: None,
+        },
+    };
+    writer.idle_checkpoint(true);
+    let handle = std::thread::Builder::new()
+        .name("anumodan-writer".into())
+        .spawn(move || writer.run(rx, None))
+        .map_err(|e| StoreError(format!("writer thread: {e}")))?;
+    let (index_stop, index_rx) = mpsc::channel::<()>();
+    let (index_url, interval) = (url.to_string(), cfg.checkpoint_interval);
+    let index_thread = std::thread::Builder::new()
+        .name("anumodan-index".into())
+        .spawn(move || run_principal_indexer(&index_url, interval, index_rx))
+        .map_err(|e| StoreError(format!("index thread: {e}")))?;
+    Ok(Store {
+        inner: Arc::new(Inner {
+            jobs: Mutex::new(Some(tx)),
+            writer: Mutex::new(Some(handle)),
+            wal: Mutex::new(None),
+            indexer: Mutex::new(Some((index_stop, index_thread))),
+            reader_slots: tokio::sync::Semaphore::new(readers.len()),
+            readers: Mutex::new(readers),
+            keys,
+            data_dir: cfg.data_dir.clone(),
+            pg_url: Some(url.to_string()),
+            node_id: Uuid::new_v4().to_string(),
+            _lock: None,
+            rotation: tokio::sync::Mutex::new(()),
+        }),
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,31 @@
+//! Conversions shared by both backends and every repository: storage errors, times as unix
+//! milliseconds, stored JSON, hex.
+
+use crate::db::DbError;
+use anumodan_core::ports::{StoreError, StoreResult};
+use time::OffsetDateTime;
+
+pub(crate) fn db_err(e: impl Into<DbError>) -> StoreError {
+    StoreError(e.into().to_string())
+}
+
+pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError(format!("stored JSON: {e}"))
+}
+
+pub(crate) fn ms(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+pub(crate) fn from_ms(v: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(v) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError(e.to_string()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    anumodan_core::model::hex_lower(bytes)
+}
