@@ -109,6 +109,13 @@ enum Command {
         #[command(subcommand)]
         command: staff_admin::AdminCommand,
     },
+    /// Print every route and who may call it (the permission matrix, as Markdown), or the
+    /// OpenAPI document; both come from the route registry.
+    Routes {
+        /// Print the OpenAPI 3.1 document (JSON) instead of the matrix.
+        #[arg(long)]
+        openapi: bool,
+    },
     /// Verify, export and prove the audit ledger.
     Audit {
         #[command(subcommand)]
@@ -264,6 +271,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Admin { command } => staff_admin::run(command).await,
         Command::Audit { command } => audit::run(command).await,
+        Command::Routes { openapi } => {
+            let (_, doc, routes) = anumodan_server::api::registry().split();
+            if openapi {
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            } else {
+                print!(
+                    "{}",
+                    anumodan_server::api::registry::matrix_markdown(&routes)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(args) => bench::run(args).await,
     }
 }

@@ -43,26 +43,6 @@ impl Modify for ApiKeyAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Anumodan", description = "Consent management for India's Digital Personal Data Protection Act, 2023. Errors are RFC 9457 problem details with a stable `code`."),
-    paths(
-        api::healthz,
-        api::catalog::create_data_item, api::catalog::list_data_items, api::catalog::get_data_item,
-        api::catalog::create_purpose, api::catalog::list_purposes, api::catalog::get_purpose,
-        api::catalog::create_notice, api::catalog::list_notices, api::catalog::get_notice, api::catalog::update_notice,
-        api::catalog::reconsent_pending, api::catalog::publish_notice, api::catalog::list_notice_versions, api::catalog::get_notice_version,
-        api::consents::collect, api::consents::validate, api::consents::get_consent,
-        api::consents::update, api::consents::renew, api::consents::withdraw, api::consents::principal_consents,
-        api::audit::entries, api::audit::entry, api::audit::checkpoints,
-        api::audit::inclusion_proof, api::audit::consistency_proof,
-        api::audit::public_key, api::audit::latest_checkpoint,
-        api::privacy::unmask, api::privacy::erase,
-        api::keys::list, api::keys::create, api::keys::rotate, api::keys::revoke,
-        api::me::issue_token, api::me::my_consents, api::me::collect_mine, api::me::my_consent, api::me::withdraw_mine, api::me::update_mine, api::me::renew_mine,
-        api::me::set_contact, api::me::sign_in_start, api::me::sign_in_verify,
-        api::staff::sign_in, api::staff::whoami, api::staff::sign_out, api::staff::mfa,
-        api::staff::enrol, api::staff::confirm, api::staff::change_password, api::staff::list_staff, api::staff::create_staff,
-        api::staff::get_staff, api::staff::disable_staff, api::staff::grant_role, api::staff::revoke_role,
-        api::staff::list_roles, api::staff::create_role, api::staff::access_report, api::staff::audit_entries, api::staff::rotate_master_key,
-    ),
     components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason)),
     modifiers(&ApiKeyAuth),
     tags(
@@ -78,12 +58,28 @@ impl Modify for ApiKeyAuth {
 )]
 pub struct ApiDoc;
 
-pub fn document() -> utoipa::openapi::OpenApi {
+/// The document's frame (info, security schemes, tags, shared schemas); the registry adds every
+/// route's path (`api::registry`).
+pub fn base_document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     doc
 }
 
+/// The whole document, as served.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, doc, _) = api::registry().split();
+    doc
+}
+
+/// This document: the OpenAPI 3.1 description of every route.
+#[utoipa::path(get, path = "/openapi.json", tag = "service",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
 pub async fn serve() -> impl IntoResponse {
-    axum::Json(document())
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = DOC.get_or_init(|| serde_json::to_string(&document()).unwrap_or_default());
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.as_str(),
+    )
 }

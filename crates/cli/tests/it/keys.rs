@@ -8,7 +8,7 @@ use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
 use anumodan_core::clock::Clock;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration as StdDuration;
 
 // ---------- helpers ----------
@@ -291,26 +291,27 @@ pub(crate) fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
     ]
 }
 
-/// The `/v1` route templates of the router, read from its source (`crates/server/src/api/mod.rs`).
+/// The routes the registry gives an API key: (method, template) -> the permission it needs.
+fn registered_key_routes() -> BTreeMap<(String, String), Permission> {
+    let (_, _, routes) = anumodan_server::api::registry().split();
+    routes
+        .into_iter()
+        .filter(|r| r.security.iter().any(|s| s == "api_key"))
+        .map(|r| match r.access {
+            anumodan_server::api::Access::Needs(p) => ((r.method.to_string(), r.path), p),
+            other => panic!(
+                "{} {} takes an API key but is registered as {other:?}",
+                r.method, r.path
+            ),
+        })
+        .collect()
+}
+
+/// The `/v1` route templates of the router, from the route registry.
 fn router_templates() -> BTreeSet<String> {
-    let src = include_str!("../../../server/src/api/mod.rs");
-    let start = src
-        .find("let v1 = Router::new()")
-        .expect("the /v1 router in api/mod.rs");
-    let end = start
-        + src[start..]
-            .find(".nest(\"/v1\"")
-            .expect("the /v1 nesting in api/mod.rs");
-    src[start..end]
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .filter(|lit| lit.starts_with('/'))
-        // The principal's own routes take a principal token, not a key (tests in principals.rs).
-        .filter(|lit| !lit.starts_with("/me/"))
-        // Sign-in by one-time code takes no credential at all (principals.rs).
-        .filter(|lit| !lit.starts_with("/principal-signin/"))
-        .map(|lit| format!("/v1{lit}"))
+    registered_key_routes()
+        .into_keys()
+        .map(|(_, p)| p)
         .collect()
 }
 
@@ -362,6 +363,16 @@ async fn every_route_answers_403_unless_the_key_holds_its_permission() {
         table_paths,
         "the scope table and the /v1 router's paths differ"
     );
+    let registered = registered_key_routes();
+    for r in &routes {
+        assert_eq!(
+            registered.get(&(r.method.to_string(), r.template.to_string())),
+            Some(&r.needs),
+            "{} {}: the table and the registry differ on the permission",
+            r.method,
+            r.template
+        );
+    }
     for r in &routes {
         for m in [
             Method::GET,

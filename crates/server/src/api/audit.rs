@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EntryQuery {
     /// The fiduciary's id for a principal (matched through its pseudonym).
@@ -141,6 +142,7 @@ async fn own_entry(s: &AppState, c: &Caller, index: u64) -> ApiResult<(AuditEntr
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CheckpointQuery {
     /// Only checkpoints of a larger tree size.
@@ -180,6 +182,7 @@ pub async fn checkpoints(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionQuery {
     /// The entry's ledger position (its `audit_log_id`).
@@ -245,6 +248,7 @@ pub async fn inclusion_proof(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyQuery {
     /// The older checkpointed tree size.

@@ -231,6 +231,7 @@ pub struct ReconsentPending {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PendingQuery {
     /// Page size, 1 to 200 (default 50).
@@ -319,6 +320,7 @@ pub async fn list_notice_versions(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VersionQuery {
     /// Render the version in this language: the answer is then exactly what the principal is

@@ -382,6 +382,7 @@ impl From<anumodan_core::lifecycle::Withdrawal> for WithdrawalView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentQuery {
     /// active, expired, withdrawn or denied: artefacts with a purpose in that status now.

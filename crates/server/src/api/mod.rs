@@ -6,6 +6,7 @@ pub mod consents;
 pub mod keys;
 pub mod me;
 pub mod privacy;
+pub mod registry;
 pub mod staff;
 
 use crate::AppState;
@@ -13,142 +14,74 @@ use crate::error::ApiError;
 use anumodan_core::authz::Permission;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+pub use registry::{Access, Registry, Route};
+use utoipa_axum::routes;
+
+/// Every route, registered once with who may call it (see [`registry`]).
+pub fn registry() -> Registry {
+    use Access::*;
+    use Permission::*;
+    let r = Registry::new(crate::openapi::base_document())
+        .add(routes!(healthz), Public)
+        .add(routes!(crate::openapi::serve), Public)
+        .add(routes!(audit::public_key), Public)
+        .add(routes!(audit::latest_checkpoint), Public)
+        // catalog
+        .add(routes!(catalog::create_data_item), Needs(CatalogWrite))
+        .add(routes!(catalog::list_data_items), Needs(CatalogRead))
+        .add(routes!(catalog::get_data_item), Needs(CatalogRead))
+        .add(routes!(catalog::create_purpose), Needs(CatalogWrite))
+        .add(routes!(catalog::list_purposes), Needs(CatalogRead))
+        .add(routes!(catalog::get_purpose), Needs(CatalogRead))
+        .add(routes!(catalog::create_notice), Needs(CatalogWrite))
+        .add(routes!(catalog::list_notices), Needs(CatalogRead))
+        .add(routes!(catalog::get_notice), Needs(CatalogRead))
+        .add(routes!(catalog::update_notice), Needs(CatalogWrite))
+        .add(routes!(catalog::publish_notice), Needs(CatalogWrite))
+        .add(routes!(catalog::list_notice_versions), Needs(CatalogRead))
+        .add(routes!(catalog::get_notice_version), Needs(CatalogRead))
+        .add(routes!(catalog::reconsent_pending), Needs(ConsentRead))
+        // consents
+        .add(routes!(consents::collect), Needs(ConsentCollect))
+        .add(routes!(consents::validate), Needs(ConsentValidate))
+        .add(routes!(consents::get_consent), Needs(ConsentRead))
+        .add(routes!(consents::update), Needs(ConsentManage))
+        .add(routes!(consents::renew), Needs(ConsentManage))
+        .add(routes!(consents::withdraw), Needs(ConsentManage))
+        .add(routes!(consents::principal_consents), Needs(ConsentRead))
+        // privacy
+        .add(routes!(privacy::unmask), Needs(PiiUnmask))
+        .add(routes!(privacy::erase), Needs(PrincipalErase))
+        // principals: tokens and contacts for a fiduciary, then the principal's own routes
+        .add(routes!(me::issue_token), Needs(PrincipalToken))
+        .add(routes!(me::set_contact), Needs(PrincipalToken))
+        .add(routes!(me::sign_in_start), Public)
+        .add(routes!(me::sign_in_verify), Public)
+        .add(routes!(me::my_consents), Principal)
+        .add(routes!(me::collect_mine), Principal)
+        .add(routes!(me::my_consent), Principal)
+        .add(routes!(me::withdraw_mine), Principal)
+        .add(routes!(me::update_mine), Principal)
+        .add(routes!(me::renew_mine), Principal)
+        // keys
+        .add(routes!(keys::list), Needs(KeysManage))
+        .add(routes!(keys::create), Needs(KeysManage))
+        .add(routes!(keys::revoke), Needs(KeysManage))
+        .add(routes!(keys::rotate), Needs(KeysManage))
+        // audit
+        .add(routes!(audit::entries), Needs(AuditRead))
+        .add(routes!(audit::entry), Needs(AuditRead))
+        .add(routes!(audit::checkpoints), Needs(AuditRead))
+        .add(routes!(audit::inclusion_proof), Needs(AuditRead))
+        .add(routes!(audit::consistency_proof), Needs(AuditRead));
+    staff::register(r)
+}
 
 pub fn routes(max_body: usize) -> Router<AppState> {
-    use Permission::*;
-    let v1 = Router::new()
-        .route(
-            "/data-items",
-            post(needs(catalog::create_data_item, CatalogWrite))
-                .get(needs(catalog::list_data_items, CatalogRead)),
-        )
-        .route(
-            "/data-items/{code}",
-            get(needs(catalog::get_data_item, CatalogRead)),
-        )
-        .route(
-            "/purposes",
-            post(needs(catalog::create_purpose, CatalogWrite))
-                .get(needs(catalog::list_purposes, CatalogRead)),
-        )
-        .route(
-            "/purposes/{code}",
-            get(needs(catalog::get_purpose, CatalogRead)),
-        )
-        .route(
-            "/notices",
-            post(needs(catalog::create_notice, CatalogWrite))
-                .get(needs(catalog::list_notices, CatalogRead)),
-        )
-        .route(
-            "/notices/{id}",
-            get(needs(catalog::get_notice, CatalogRead))
-                .put(needs(catalog::update_notice, CatalogWrite)),
-        )
-        .route(
-            "/notices/{id}/publish",
-            post(needs(catalog::publish_notice, CatalogWrite)),
-        )
-        .route(
-            "/notices/{id}/versions",
-            get(needs(catalog::list_notice_versions, CatalogRead)),
-        )
-        .route(
-            "/notices/{id}/reconsent",
-            get(needs(catalog::reconsent_pending, ConsentRead)),
-        )
-        .route(
-            "/notices/{id}/versions/{version}",
-            get(needs(catalog::get_notice_version, CatalogRead)),
-        )
-        .route("/consents", post(needs(consents::collect, ConsentCollect)))
-        .route(
-            "/consents/validate",
-            post(needs(consents::validate, ConsentValidate)),
-        )
-        .route(
-            "/consents/{id}",
-            get(needs(consents::get_consent, ConsentRead)),
-        )
-        .route(
-            "/consents/{id}/update",
-            post(needs(consents::update, ConsentManage)),
-        )
-        .route(
-            "/consents/{id}/renew",
-            post(needs(consents::renew, ConsentManage)),
-        )
-        .route(
-            "/consents/{id}/withdraw",
-            post(needs(consents::withdraw, ConsentManage)),
-        )
-        .route(
-            "/consents/{id}/unmask",
-            post(needs(privacy::unmask, PiiUnmask)),
-        )
-        .route(
-            "/principals/erase",
-            post(needs(privacy::erase, PrincipalErase)),
-        )
-        .route(
-            "/principal-tokens",
-            post(needs(me::issue_token, PrincipalToken)),
-        )
-        .route(
-            "/principals/contacts",
-            post(needs(me::set_contact, PrincipalToken)),
-        )
-        .route("/principal-signin/start", post(me::sign_in_start))
-        .route("/principal-signin/verify", post(me::sign_in_verify))
-        .route("/me/consents", get(me::my_consents).post(me::collect_mine))
-        .route("/me/consents/{id}", get(me::my_consent))
-        .route("/me/consents/{id}/withdraw", post(me::withdraw_mine))
-        .route("/me/consents/{id}/update", post(me::update_mine))
-        .route("/me/consents/{id}/renew", post(me::renew_mine))
-        .route(
-            "/keys",
-            get(needs(keys::list, KeysManage)).post(needs(keys::create, KeysManage)),
-        )
-        .route(
-            "/keys/{id}",
-            axum::routing::delete(needs(keys::revoke, KeysManage)),
-        )
-        .route("/keys/{id}/rotate", post(needs(keys::rotate, KeysManage)))
-        .route(
-            "/principals/{principal_id}/consents",
-            get(needs(consents::principal_consents, ConsentRead)),
-        )
-        .route("/audit/entries", get(needs(audit::entries, AuditRead)))
-        .route(
-            "/audit/entries/{index}",
-            get(needs(audit::entry, AuditRead)),
-        )
-        .route(
-            "/audit/checkpoints",
-            get(needs(audit::checkpoints, AuditRead)),
-        )
-        .route(
-            "/audit/proofs/inclusion",
-            get(needs(audit::inclusion_proof, AuditRead)),
-        )
-        .route(
-            "/audit/proofs/consistency",
-            get(needs(audit::consistency_proof, AuditRead)),
-        )
-        .merge(staff::routes());
-    Router::new()
-        .nest("/v1", v1)
-        .route("/healthz", get(healthz))
-        .route("/openapi.json", get(crate::openapi::serve))
-        .route("/.well-known/anumodan/ledger-key", get(audit::public_key))
-        .route(
-            "/.well-known/anumodan/checkpoint",
-            get(audit::latest_checkpoint),
-        )
+    let (router, _, _) = registry().split();
+    router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -218,14 +151,4 @@ pub struct Page<T> {
     /// Pass as `cursor` to get the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
-}
-
-/// `h`, refusing a caller without `p` before its body is read or anything is looked up (see
-/// `extract::Needs`); the handler still checks `p` itself.
-pub(crate) fn needs<H, T>(h: H, p: Permission) -> impl Handler<T, AppState>
-where
-    H: Handler<T, AppState>,
-    T: 'static,
-{
-    h.layer(axum::Extension(crate::extract::Needs(p)))
 }

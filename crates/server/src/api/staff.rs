@@ -16,112 +16,37 @@ use anumodan_core::totp;
 use anumodan_store::staff::{
     self, Attempt, CustomRole, Grant, RoleChange, RoleRef, SecondFactor, StaffRow, StaffView,
 };
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// One console route and what it needs: `None` is any session (or, for signing in, none).
-#[derive(Clone, Copy, Debug)]
-pub struct RouteSpec {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub permission: Option<Permission>,
-}
-
-const fn r(method: &'static str, path: &'static str, p: Option<Permission>) -> RouteSpec {
-    RouteSpec {
-        method,
-        path,
-        permission: p,
-    }
-}
-
-/// Every console route with the permission it checks (the route-table test walks this with
-/// every role; docs/security.md documents it).
-pub const ROUTES: &[RouteSpec] = &[
-    r("POST", "/v1/session", None),
-    r("GET", "/v1/session", None),
-    r("DELETE", "/v1/session", None),
-    r("POST", "/v1/session/mfa", None),
-    r("POST", "/v1/staff/me/mfa/enrol", None),
-    r("POST", "/v1/staff/me/mfa/confirm", None),
-    r("POST", "/v1/staff/me/password", None),
-    r("GET", "/v1/staff", Some(Permission::StaffManage)),
-    r("POST", "/v1/staff", Some(Permission::StaffManage)),
-    r("GET", "/v1/staff/{id}", Some(Permission::StaffManage)),
-    r(
-        "POST",
-        "/v1/staff/{id}/disable",
-        Some(Permission::StaffManage),
-    ),
-    r(
-        "POST",
-        "/v1/staff/{id}/roles",
-        Some(Permission::RolesManage),
-    ),
-    r(
-        "POST",
-        "/v1/staff/{id}/roles/revoke",
-        Some(Permission::RolesManage),
-    ),
-    r("GET", "/v1/roles", Some(Permission::RolesManage)),
-    r("POST", "/v1/roles", Some(Permission::RolesManage)),
-    r("GET", "/v1/access/report", Some(Permission::AuditRead)),
-    r(
-        "GET",
-        "/v1/fiduciaries/{fiduciary_id}/audit/entries",
-        Some(Permission::AuditRead),
-    ),
-    r(
-        "POST",
-        "/v1/platform/master-key/rotate",
-        Some(Permission::FiduciaryManage),
-    ),
-];
-
-/// The console routes, to be nested under `/v1`.
-pub fn routes() -> Router<AppState> {
-    use crate::api::needs;
+/// The console's routes, added to the registry (see [`super::registry`]).
+pub fn register(r: super::Registry) -> super::Registry {
+    use super::Access::*;
     use Permission::*;
-    Router::new()
-        .route("/session", post(sign_in).get(whoami).delete(sign_out))
-        .route("/session/mfa", post(mfa))
-        .route("/staff/me/mfa/enrol", post(enrol))
-        .route("/staff/me/mfa/confirm", post(confirm))
-        .route("/staff/me/password", post(change_password))
-        .route(
-            "/staff",
-            get(needs(list_staff, StaffManage)).post(needs(create_staff, StaffManage)),
-        )
-        .route("/staff/{id}", get(needs(get_staff, StaffManage)))
-        .route(
-            "/staff/{id}/disable",
-            post(needs(disable_staff, StaffManage)),
-        )
-        .route("/staff/{id}/roles", post(needs(grant_role, RolesManage)))
-        .route(
-            "/staff/{id}/roles/revoke",
-            post(needs(revoke_role, RolesManage)),
-        )
-        .route(
-            "/roles",
-            get(needs(list_roles, RolesManage)).post(needs(create_role, RolesManage)),
-        )
-        .route("/access/report", get(needs(access_report, AuditRead)))
-        .route(
-            "/fiduciaries/{fiduciary_id}/audit/entries",
-            get(needs(audit_entries, AuditRead)),
-        )
-        .route(
-            "/platform/master-key/rotate",
-            post(needs(rotate_master_key, FiduciaryManage)),
-        )
+    use utoipa_axum::routes;
+    r.add(routes!(sign_in), Public)
+        .add(routes!(whoami), Session)
+        .add(routes!(sign_out), Session)
+        .add(routes!(mfa), Session)
+        .add(routes!(enrol), Session)
+        .add(routes!(confirm), Session)
+        .add(routes!(change_password), Session)
+        .add(routes!(list_staff), Needs(StaffManage))
+        .add(routes!(create_staff), Needs(StaffManage))
+        .add(routes!(get_staff), Needs(StaffManage))
+        .add(routes!(disable_staff), Needs(StaffManage))
+        .add(routes!(grant_role), Needs(RolesManage))
+        .add(routes!(revoke_role), Needs(RolesManage))
+        .add(routes!(list_roles), Needs(RolesManage))
+        .add(routes!(create_role), Needs(RolesManage))
+        .add(routes!(access_report), Needs(AuditRead))
+        .add(routes!(audit_entries), Needs(AuditRead))
+        .add(routes!(rotate_master_key), Needs(FiduciaryManage))
 }
 
 /// The outcome of a master key rotation.
@@ -571,6 +496,7 @@ pub async fn change_password(
 // ---------- staff accounts ----------
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeQuery {
     /// The fiduciary; absent: the platform.
