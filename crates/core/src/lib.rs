@@ -4,6 +4,7 @@
 //! - [`lifecycle`]: the rules of collection, update, renewal, withdrawal, expiry and validation.
 //! - [`usecases`]: one function per use case, run inside a storage transaction ([`ports::Tx`]).
 //! - [`audit`]: the ledger entries every action writes.
+//! - [`events`]: the domain events use cases emit into the outbox with their change.
 //! - [`authz`]: permissions, staff roles and API key scopes.
 //! - [`mask`]: masking personal data on the way out.
 //! - [`totp`]: RFC 6238 one-time passwords for staff sign-in.
@@ -12,6 +13,7 @@ pub mod audit;
 pub mod authz;
 pub mod clock;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod lang;
 pub mod lifecycle;

@@ -81,4 +81,14 @@ pub trait Tx: crate::idempotency::IdempotencyStore {
     fn next_audit_index(&self) -> u64;
     /// Appends an audit entry in this transaction; returns its ledger position (log id).
     fn append_audit(&mut self, record: &AuditRecord) -> StoreResult<u64>;
+
+    /// Writes a domain event to the event outbox in this transaction: it commits with the change
+    /// it reports, or not at all. `principal_id` (clear) is kept only as the store's keyed
+    /// pseudonym beside the event.
+    fn emit(
+        &mut self,
+        fid: Uuid,
+        principal_id: Option<&str>,
+        event: &crate::events::DomainEvent,
+    ) -> StoreResult<()>;
 }

@@ -5,6 +5,7 @@
 
 use crate::audit::{Action, AuditRecord};
 use crate::error::{DomainError, ErrorKind};
+use crate::events::{ConsentChange, DomainEvent};
 use crate::lang::Lang;
 use crate::lifecycle::{self, Act, Context, Reason, Shown};
 use crate::model::*;
@@ -518,6 +519,15 @@ pub fn publish_notice(
             deadline: v.reconsent_deadline,
         };
         tx.set_reconsent(fid, n.id, &r)?;
+        tx.emit(
+            fid,
+            None,
+            &DomainEvent::ReconsentRequired {
+                notice_id: n.id,
+                notice_version: version,
+                deadline: v.reconsent_deadline,
+            },
+        )?;
     }
     n.latest_version = Some(version);
     n.draft_changed = false;
@@ -576,6 +586,7 @@ fn record_artefact(
         .collect();
     a.audit_log_id = (!recorded.is_empty()).then(|| tx.next_audit_index());
     let digest = tx.insert_artefact(a, index)?;
+    let changed: Vec<String> = recorded.iter().map(|(p, _)| p.clone()).collect();
     for (purpose, status) in recorded {
         let rec = AuditRecord {
             principal_id: Some(a.principal_id.clone()),
@@ -589,6 +600,26 @@ fn record_artefact(
         };
         tx.append_audit(&rec)?;
     }
+    // The domain event, in the same transaction: a new artefact always; a later version when
+    // it changed some purpose.
+    if changed.is_empty() && action != Action::ConsentCollected {
+        return Ok(());
+    }
+    let continuing: Vec<String> = changed
+        .iter()
+        .filter(|p| action == Action::ConsentWithdrawn && outcome(p) == "legal_exception")
+        .cloned()
+        .collect();
+    let change = ConsentChange::of(a, &changed, &continuing);
+    let event = match action {
+        Action::ConsentCollected => DomainEvent::ConsentCollected(change),
+        Action::ConsentUpdated => DomainEvent::ConsentUpdated(change),
+        Action::ConsentRenewed => DomainEvent::ConsentRenewed(change),
+        Action::ConsentWithdrawn => DomainEvent::ConsentWithdrawn(change),
+        Action::ConsentExpired => DomainEvent::ConsentExpired(change),
+        _ => return Ok(()),
+    };
+    tx.emit(a.fiduciary_id, Some(&a.principal_id), &event)?;
     Ok(())
 }
 

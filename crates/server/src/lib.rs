@@ -4,13 +4,19 @@ pub mod api;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod jobs;
 pub mod openapi;
 pub mod protect;
 pub mod ratelimit;
 pub mod session;
 pub mod tls;
 pub mod transport;
-pub mod workers;
+
+/// The names the end-to-end tests used before the jobs runner (until they move to [`jobs`]).
+pub mod workers {
+    pub use crate::jobs::expiry::*;
+    pub use crate::jobs::outbox::*;
+}
 
 use anumodan_core::clock::Clock;
 use anumodan_store::{Store, StoreConfig};
@@ -105,6 +111,9 @@ pub struct Running {
     pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The background jobs (running on their schedules; run them on demand with
+    /// [`jobs::Runner::run_once`]).
+    pub jobs: jobs::Runner,
     workers: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -148,7 +157,7 @@ pub async fn start(
     // TLS files and the webhook URL are checked before the store is touched.
     tls::acceptor(cfg)?;
     if let Some(url) = &cfg.outbox_webhook_url {
-        workers::webhook_url(url)?;
+        jobs::outbox::webhook_url(url)?;
     }
     let store = open_store(cfg, clock.clone())?;
     start_with_store(cfg, store, clock, until_signal).await
@@ -165,9 +174,9 @@ pub async fn start_with_store(
         tracing::debug!(open_files = n, "open-file limit");
     }
     let outbox_lease = Duration::from_millis(cfg.outbox_lease_ms.max(100));
-    let delivery: Arc<dyn workers::Delivery> = match &cfg.outbox_webhook_url {
-        Some(url) => Arc::new(workers::WebhookDelivery::new(url, outbox_lease / 2)?),
-        None => Arc::new(workers::LogDelivery),
+    let delivery: Arc<dyn jobs::outbox::Delivery> = match &cfg.outbox_webhook_url {
+        Some(url) => Arc::new(jobs::outbox::WebhookDelivery::new(url, outbox_lease / 2)?),
+        None => Arc::new(jobs::outbox::LogDelivery),
     };
     let state = AppState {
         store,
@@ -177,7 +186,7 @@ pub async fn start_with_store(
         staff: Arc::new(session::StaffSettings::from_config(cfg)),
     };
     // A store from before rule 1 is brought up to it before anything is answered.
-    workers::upgrade_index(&state).await?;
+    jobs::expiry::upgrade_index(&state).await?;
     // Every master key that became current is in the ledger, even across a crash.
     state
         .store
@@ -206,26 +215,15 @@ pub async fn start_with_store(
             let _ = rx.await;
         }
     }));
-    let workers = vec![
-        workers::spawn_expiry(
-            state.clone(),
-            Duration::from_millis(cfg.expiry_interval_ms.max(10)),
-        ),
-        workers::spawn_rewrap(state.clone()),
-        workers::spawn_outbox(
-            state.clone(),
-            delivery,
-            Duration::from_millis(cfg.outbox_interval_ms.max(10)),
-            outbox_lease,
-        ),
-        workers::spawn_forget_idle_clients(state.limits.clone()),
-    ];
+    let jobs = jobs::standard(cfg, delivery, Vec::new());
+    let workers = jobs.spawn(&state);
     Ok(Running {
         addr,
         tls: running_tls,
         state,
         shutdown: Some(tx),
         task,
+        jobs,
         workers,
     })
 }

@@ -363,6 +363,8 @@ pub fn erase_principal(
            (SELECT lookup FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2)",
         "DELETE FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2",
         "DELETE FROM outbox WHERE fiduciary = ?1 AND pseudonym = ?2 AND sent_at IS NULL",
+        // Events keep what happened, no longer to whom.
+        "UPDATE domain_events SET principal = NULL WHERE fiduciary = ?1 AND principal = ?2",
     ] {
         tx.conn().execute(sql, params![f, &p[..]]).map_err(db_err)?;
     }
@@ -430,6 +432,13 @@ pub fn erase_principal(
         .into(),
         ..actor.record(Action::PrincipalErased)
     })?;
+    if erased {
+        tx.emit(
+            fid,
+            None,
+            &anumodan_core::events::DomainEvent::PrincipalErased,
+        )?;
+    }
     // From now on no filter by this id finds what the ledger holds up to here (the entries
     // keep their pseudonyms: the ledger is immutable). Recorded even for a principal never
     // seen, whose id may still be in validation entries.

@@ -292,4 +292,13 @@ impl Tx for WriteTx<'_> {
         Vault::new(self.conn, self.keys, f, fid).remember_identity(&a.principal_id, now)?;
         Ok(Some(a.principal_id))
     }
+
+    fn emit(
+        &mut self,
+        fid: Uuid,
+        principal_id: Option<&str>,
+        event: &anumodan_core::events::DomainEvent,
+    ) -> StoreResult<()> {
+        crate::events::insert(self, fid, principal_id, event)
+    }
 }

@@ -6,7 +6,7 @@ use crate::conv::db_err;
 use crate::db::Connection;
 use crate::keys::Keys;
 use crate::tx::WriteTx;
-use crate::writer::{Job, Reply};
+use crate::writer::{Job, Msg, Reply};
 use anumodan_core::clock::Clock;
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
 use anumodan_core::usecases;
@@ -63,11 +63,11 @@ pub struct Store {
 }
 
 pub(crate) struct Inner {
-    pub(crate) jobs: Mutex<Option<Sender<Job>>>,
+    pub(crate) jobs: Mutex<Option<Sender<Msg>>>,
     pub(crate) writer: Mutex<Option<JoinHandle<()>>>,
     pub(crate) wal: Mutex<Option<(Sender<()>, JoinHandle<()>)>>,
-    /// The principal indexer (see [`run_principal_indexer`] and `pg::run_principal_indexer`).
-    pub(crate) indexer: Mutex<Option<(Sender<()>, JoinHandle<()>)>>,
+    /// The principal indexer's connection (see [`Store::index_principals`]).
+    pub(crate) indexer: Mutex<crate::principal_index::Indexer>,
     pub(crate) readers: Mutex<Vec<Connection>>,
     pub(crate) reader_slots: tokio::sync::Semaphore,
     pub(crate) keys: Arc<Keys>,
@@ -88,10 +88,6 @@ impl Drop for Inner {
             j.take();
         }
         if let Some(h) = self.writer.lock().ok().and_then(|mut w| w.take()) {
-            let _ = h.join();
-        }
-        if let Some((stop, h)) = self.indexer.lock().ok().and_then(|mut w| w.take()) {
-            drop(stop);
             let _ = h.join();
         }
         if let Some((stop, h)) = self.wal.lock().ok().and_then(|mut w| w.take()) {
@@ -169,6 +165,33 @@ impl Store {
     ) -> StoreResult<Vec<crate::principal::OutboxMessage>> {
         let keys = self.inner.keys.clone();
         self.read_conn(move |c| crate::principal::pending(c, &keys, limit, now))
+            .await
+    }
+
+    /// Up to `limit` domain events after position `after`, oldest first (see
+    /// [`crate::events`]).
+    pub async fn events_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<anumodan_core::events::StoredEvent>> {
+        self.read_conn(move |c| crate::events::after(c, after, limit))
+            .await
+    }
+
+    /// Where subscriber `consumer` has read the event outbox up to.
+    pub async fn event_cursor(&self, consumer: &'static str) -> StoreResult<i64> {
+        self.read_conn(move |c| crate::events::cursor(c, consumer))
+            .await
+    }
+
+    /// Records that `consumer` has handled every event up to `position`.
+    pub async fn advance_event_cursor(
+        &self,
+        consumer: &'static str,
+        position: i64,
+    ) -> StoreResult<()> {
+        self.write_raw(move |tx| crate::events::advance(tx, consumer, position))
             .await
     }
 
@@ -332,9 +355,41 @@ impl Store {
             .as_ref()
             .ok_or_else(|| StoreError("store closed".into()))?;
         sender
-            .send(job)
+            .send(Msg::Job(job))
             .map_err(|_| StoreError("writer stopped".into()))?;
         Ok(())
+    }
+
+    /// Asks the writer to sign a checkpoint over the entries not yet covered, once the
+    /// checkpoint interval has passed since the last one (the `checkpoint` job's beat; writes
+    /// also check at the end of each group commit).
+    pub fn checkpoint(&self) -> StoreResult<()> {
+        let guard = self
+            .inner
+            .jobs
+            .lock()
+            .map_err(|_| StoreError("writer lock poisoned".into()))?;
+        guard
+            .as_ref()
+            .ok_or_else(|| StoreError("store closed".into()))?
+            .send(Msg::Checkpoint)
+            .map_err(|_| StoreError("writer stopped".into()))
+    }
+
+    /// Brings the principal index up to the committed ledger, in chunks (the `principal-index`
+    /// job). Returns how many chunks ran. A failure only delays indexing: readers scan the
+    /// ledger past what is indexed.
+    pub async fn index_principals(&self) -> StoreResult<usize> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut indexer = inner
+                .indexer
+                .lock()
+                .map_err(|_| StoreError("indexer lock poisoned".into()))?;
+            indexer.run()
+        })
+        .await
+        .map_err(|e| StoreError(format!("indexer task: {e}")))?
     }
 
     /// Runs `f` on a read-only connection (in a blocking thread).

@@ -10,6 +10,7 @@ pub mod backend;
 mod consent;
 pub(crate) mod conv;
 pub mod db;
+pub mod events;
 mod facade;
 mod idempotency;
 pub mod keys;

@@ -4,8 +4,8 @@
 use crate::conv::db_err;
 use anumodan_core::ports::StoreResult;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 /// The embedded store's index of ledger entries by principal, a file of its own next to the
@@ -67,53 +67,55 @@ fn indexed_upto(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
     )
 }
 
-/// Indexes the ledger's entries by principal, in `anumodan-index.db`, once per `interval`.
+/// The principal indexer: brings the index up to the committed ledger when the `principal-index`
+/// job runs ([`crate::Store::index_principals`], once per checkpoint interval).
 ///
-/// Why a thread and a file of its own: indexing a second of entries (a sort by principal and
-/// an insert into random pages of the index) takes 15-25 ms at the benchmark's load. On the
-/// writer, inside a group commit, that stalled every request once a second (p99.9 about 25 ms
-/// against 8-9 ms without it; docs/benchmarks.md, fifth pass). In the same database file it
-/// would hold the write lock just as long. Here it runs beside the writer, and its writes are
-/// neither in the writer's WAL nor in the syncer's fsync.
+/// Why beside the writer, and on the embedded store in a file of its own: indexing a second of
+/// entries (a sort by principal and an insert into random pages of the index) takes 15-25 ms
+/// at the benchmark's load. On the writer, inside a group commit, that stalled every request
+/// once a second (p99.9 about 25 ms against 8-9 ms without it; docs/benchmarks.md, fifth
+/// pass). In the same database file it would hold the write lock just as long. Here it runs on
+/// a blocking thread of its own, and its writes are neither in the writer's WAL nor in the
+/// syncer's fsync.
 ///
-/// It only indexes entries known to be on disk (below `durable`, the size the syncer
-/// reported): an entry that a crash could still take away must not be indexed, or the entry
-/// later written at the same index for another principal would be missed. The readers find
-/// entries not indexed yet by scanning the short tail of the ledger from `principal_indexed_upto`.
-pub(crate) fn run_principal_indexer(
-    conn: rusqlite::Connection,
-    durable: &AtomicU64,
-    interval: Duration,
-    stop: Receiver<()>,
-) {
-    index_until_stopped(interval, &stop, || {
-        Some(index_principal_chunk(&conn, durable.load(Ordering::SeqCst)))
-    });
+/// The embedded indexer only indexes entries known to be on disk (below `durable`, the size
+/// the syncer reported): an entry that a crash could still take away must not be indexed, or
+/// the entry later written at the same index for another principal would be missed. Readers
+/// find entries not indexed yet by scanning the short tail of the ledger from
+/// `principal_indexed_upto`.
+pub(crate) enum Indexer {
+    Sqlite {
+        conn: rusqlite::Connection,
+        durable: Arc<AtomicU64>,
+    },
+    Postgres {
+        url: String,
+        conn: Option<crate::db::Connection>,
+    },
 }
 
-/// The loop of both backends' principal indexers: runs `chunk` until it reports that nothing
-/// is left to index (`Ok(false)`), fails, or has no connection (`None`), then again after
-/// `interval`, until `stop` is signalled or dropped. A failure only delays indexing: readers
-/// scan the ledger past `principal_indexed_upto`.
-pub(crate) fn index_until_stopped<E: std::fmt::Display>(
-    interval: Duration,
-    stop: &Receiver<()>,
-    mut chunk: impl FnMut() -> Option<Result<bool, E>>,
-) {
-    loop {
+impl Indexer {
+    /// Indexes chunk after chunk until nothing is left; returns how many chunks ran.
+    pub(crate) fn run(&mut self) -> StoreResult<usize> {
+        let mut chunks = 0;
         loop {
-            match chunk() {
-                Some(Ok(true)) => continue,
-                Some(Err(e)) => {
-                    tracing::warn!(error = %e, "indexing ledger entries by principal failed; will retry");
-                    break;
+            let more = match self {
+                Indexer::Sqlite { conn, durable } => {
+                    index_principal_chunk(conn, durable.load(Ordering::SeqCst)).map_err(db_err)?
                 }
-                Some(Ok(false)) | None => break,
+                Indexer::Postgres { url, conn } => {
+                    if conn.as_ref().is_none_or(crate::db::Connection::is_closed) {
+                        // While the database is down the writer already reports it.
+                        *conn = Some(crate::backend::pg::connect(url)?);
+                    }
+                    let c = conn.as_ref().expect("connected above");
+                    crate::backend::pg::index_principal_chunk(c).map_err(db_err)?
+                }
+            };
+            chunks += 1;
+            if !more {
+                return Ok(chunks);
             }
-        }
-        match stop.recv_timeout(interval) {
-            Err(RecvTimeoutError::Timeout) => {}
-            _ => return,
         }
     }
 }

@@ -341,4 +341,25 @@ CREATE TABLE staff_known_addresses (
     last_ok INTEGER NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // Issue 19: the event outbox. Use cases write domain events here in the same transaction
+    // as the change they report; each subscriber reads them in id order from its own cursor.
+    // Ids grow in commit order on both backends (on PostgreSQL every write transaction first
+    // locks the ledger head, so commits are serialised; a rolled-back id is only a gap).
+    r#"
+CREATE TABLE domain_events (
+    id INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    -- The principal's keyed pseudonym; NULL when none, or once the principal is erased.
+    principal BLOB,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX domain_events_by_principal ON domain_events (fiduciary, principal);
+CREATE TABLE event_cursors (
+    consumer TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"#,
 ];

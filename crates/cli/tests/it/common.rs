@@ -249,6 +249,11 @@ impl TestServer {
         &self.running.as_ref().unwrap().state
     }
 
+    /// The server's background jobs (run one now with `run_once`).
+    pub fn jobs(&self) -> &anumodan_server::jobs::Runner {
+        &self.running.as_ref().unwrap().jobs
+    }
+
     /// Runs the expiry job once, now.
     pub async fn run_expiry(&self) -> usize {
         workers::run_expiry_once(self.state()).await.unwrap()

@@ -6,6 +6,7 @@ mod cluster;
 mod common;
 mod consent_model;
 mod errors;
+mod events;
 mod faults;
 mod keys;
 mod ledger;

@@ -15,14 +15,13 @@ use crate::db::{Connection, DbError, OptionalExtension, PgConn, params};
 use crate::facade::{Inner, Store, StoreConfig};
 use crate::keys::Keys;
 use crate::schema::MIGRATIONS;
-use crate::writer::{Backend, Job, Writer};
+use crate::writer::{Backend, Msg, Writer};
 use anumodan_core::clock::Clock;
 use anumodan_core::ports::{StoreError, StoreResult};
 use anumodan_ledger::merkle::{Frontier, Hash};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::mpsc;
-use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use std::time::Instant;
@@ -213,23 +212,6 @@ pub fn save_head(conn: &Connection, head: &Head) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Indexes the ledger's entries by principal (`audit_principal`) on a connection of its own,
-/// once per `interval`, until `stop` is dropped: the PostgreSQL counterpart of the embedded
-/// store's indexer thread (`principal_index::run_principal_indexer`). Inside the writer's transaction it
-/// held the ledger head's lock, and so stalled the writes of every node, for as long as the
-/// insert ran. Failure only delays indexing: readers scan the ledger past
-/// `principal_indexed_upto`, so a principal's entries are complete whether indexed or not.
-pub fn run_principal_indexer(url: &str, interval: Duration, stop: Receiver<()>) {
-    let mut conn: Option<Connection> = None;
-    crate::principal_index::index_until_stopped(interval, &stop, || {
-        if conn.as_ref().is_none_or(Connection::is_closed) {
-            // While the database is down the writer already reports it; retry quietly.
-            conn = connect(url).ok();
-        }
-        conn.as_ref().map(index_principal_chunk)
-    });
-}
-
 /// Indexes up to [`crate::principal_index::INDEX_CHUNK`] committed entries in one transaction; returns
 /// whether committed entries remain to index. The `principal_indexed_upto` row is locked first,
 /// so that the indexers of several nodes take turns; the writers never touch that row.
@@ -311,7 +293,7 @@ pub(crate) fn open(
     for _ in 0..cfg.readers.max(1) {
         readers.push(connect(url)?);
     }
-    let (tx, rx) = mpsc::channel::<Job>();
+    let (tx, rx) = mpsc::channel::<Msg>();
     let mut writer = Writer {
         conn,
         frontier: Frontier::new(),
@@ -336,18 +318,16 @@ pub(crate) fn open(
         .name("anumodan-writer".into())
         .spawn(move || writer.run(rx, None))
         .map_err(|e| StoreError(format!("writer thread: {e}")))?;
-    let (index_stop, index_rx) = mpsc::channel::<()>();
-    let (index_url, interval) = (url.to_string(), cfg.checkpoint_interval);
-    let index_thread = std::thread::Builder::new()
-        .name("anumodan-index".into())
-        .spawn(move || run_principal_indexer(&index_url, interval, index_rx))
-        .map_err(|e| StoreError(format!("index thread: {e}")))?;
+
     Ok(Store {
         inner: Arc::new(Inner {
             jobs: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(handle)),
             wal: Mutex::new(None),
-            indexer: Mutex::new(Some((index_stop, index_thread))),
+            indexer: Mutex::new(crate::principal_index::Indexer::Postgres {
+                url: url.to_string(),
+                conn: None,
+            }),
             reader_slots: tokio::sync::Semaphore::new(readers.len()),
             readers: Mutex::new(readers),
             keys,

@@ -6,11 +6,9 @@ use crate::db::Connection;
 use crate::facade::{Inner, Store, StoreConfig};
 use crate::keys::Keys;
 use crate::ledger::load_frontier;
-use crate::principal_index::{
-    INDEX_FILE, index_principal_chunk, open_principal_index, run_principal_indexer,
-};
+use crate::principal_index::{INDEX_FILE, index_principal_chunk, open_principal_index};
 use crate::schema::MIGRATIONS;
-use crate::writer::{Backend, Group, Job, Writer, syncer::run_syncer};
+use crate::writer::{Backend, Group, Msg, Writer, syncer::run_syncer};
 use anumodan_core::clock::Clock;
 use anumodan_core::ports::{StoreError, StoreResult};
 use rusqlite::OpenFlags;
@@ -166,7 +164,7 @@ pub(crate) fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>, keys: Keys) -> Stor
     let mut recent_roots = VecDeque::new();
     // What is in the database at start is on disk.
     recent_roots.push_back((frontier.size(), frontier.root()));
-    let (tx, rx) = mpsc::channel::<Job>();
+    let (tx, rx) = mpsc::channel::<Msg>();
     let mut writer = Writer {
         conn,
         frontier,
@@ -211,18 +209,15 @@ pub(crate) fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>, keys: Keys) -> Stor
         .name("anumodan-wal".into())
         .spawn(move || run_wal_checkpointer(wal_conn, stop_rx))
         .map_err(|e| StoreError(format!("WAL thread: {e}")))?;
-    let (index_stop, index_rx) = mpsc::channel::<()>();
-    let interval = cfg.checkpoint_interval;
-    let index_thread = std::thread::Builder::new()
-        .name("anumodan-index".into())
-        .spawn(move || run_principal_indexer(index_conn, &indexed_durable, interval, index_rx))
-        .map_err(|e| StoreError(format!("index thread: {e}")))?;
     Ok(Store {
         inner: Arc::new(Inner {
             jobs: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(handle)),
             wal: Mutex::new(Some((stop_tx, wal_thread))),
-            indexer: Mutex::new(Some((index_stop, index_thread))),
+            indexer: Mutex::new(crate::principal_index::Indexer::Sqlite {
+                conn: index_conn,
+                durable: indexed_durable,
+            }),
             reader_slots: tokio::sync::Semaphore::new(readers.len()),
             readers: Mutex::new(readers),
             keys,

@@ -31,7 +31,7 @@ use anumodan_ledger::merkle::{Frontier, Hash};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -40,6 +40,15 @@ pub(crate) type Reply = Box<dyn FnOnce(Option<StoreError>) + Send>;
 /// A committed batch on its way to the syncer: the ledger size after it and its answers.
 pub(crate) type Group = (u64, Vec<Reply>);
 pub(crate) type Job = Box<dyn FnOnce(&mut WriteTx<'_>) -> (bool, Reply) + Send>;
+
+/// What the writer thread is sent.
+pub(crate) enum Msg {
+    /// A write, run in the next group commit.
+    Job(Job),
+    /// Cover the entries not yet in a signed checkpoint, if the interval has passed (sent by
+    /// the `checkpoint` job: the writer itself waits for work without a timer).
+    Checkpoint,
+}
 
 pub(crate) struct Writer {
     pub(crate) conn: Connection,
@@ -79,15 +88,15 @@ pub(crate) enum Backend {
 }
 
 impl Writer {
-    pub(crate) fn run(mut self, rx: Receiver<Job>, syncer: Option<&Sender<Group>>) {
+    pub(crate) fn run(mut self, rx: Receiver<Msg>, syncer: Option<&Sender<Group>>) {
         loop {
-            let first = match rx.recv_timeout(self.interval) {
-                Ok(job) => job,
-                Err(RecvTimeoutError::Timeout) => {
+            let first = match rx.recv() {
+                Ok(Msg::Job(job)) => job,
+                Ok(Msg::Checkpoint) => {
                     self.idle_checkpoint(false);
                     continue;
                 }
-                Err(RecvTimeoutError::Disconnected) => {
+                Err(_) => {
                     // Stopping: cover every entry before the process ends.
                     self.idle_checkpoint(true);
                     return;
@@ -96,7 +105,9 @@ impl Writer {
             let mut batch = vec![first];
             while batch.len() < self.max_batch {
                 match rx.try_recv() {
-                    Ok(job) => batch.push(job),
+                    Ok(Msg::Job(job)) => batch.push(job),
+                    // The batch ends with the same check (`checkpoint_if_due`).
+                    Ok(Msg::Checkpoint) => {}
                     Err(_) => break,
                 }
             }

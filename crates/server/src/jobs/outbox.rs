@@ -1,145 +1,12 @@
-//! Background jobs. Each is idempotent: running it twice, or after a crash, does no harm.
-//! With several nodes on PostgreSQL: expiry runs in write transactions, which are serialised
-//! across nodes and re-check each artefact, so an artefact expires once whichever nodes run
-//! the job; checkpoints are written inside those transactions (one per tree size); the outbox
-//! is sent by the node holding its lease.
+//! The message outbox (sign-in codes, and the notifications to come): delivery to the
+//! operator's gateway by the node holding the `outbox` lease.
 
 use crate::AppState;
-use anumodan_core::usecases;
 use anumodan_store::principal::OutboxMessage;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Most artefacts expired per transaction.
-const EXPIRY_BATCH: usize = 500;
-
-/// Writes expiry events for consents whose time has passed. Validation never depends on this:
-/// it compares expiry with the clock itself, so consent stops being valid at the expiry instant
-/// whether or not this job has run yet.
-pub async fn run_expiry_once(state: &AppState) -> Result<usize, usecases::Error> {
-    let mut total = 0;
-    loop {
-        let n = state
-            .store
-            .write(|tx| usecases::expire_due(tx, EXPIRY_BATCH))
-            .await?;
-        total += n;
-        if n < EXPIRY_BATCH {
-            break;
-        }
-    }
-    // Sign-in throttles that ran out are forgotten on the same beat.
-    state
-        .store
-        .write_raw(anumodan_store::staff::sweep_throttles)
-        .await
-        .map_err(usecases::Error::Store)?;
-    state
-        .store
-        .write_raw(anumodan_store::principal::sweep_failures)
-        .await
-        .map_err(usecases::Error::Store)?;
-    // Answers to idempotent requests older than their window are forgotten on the same beat.
-    loop {
-        let n = state
-            .store
-            .write_raw(|tx| anumodan_store::purge_idempotency(tx, EXPIRY_BATCH))
-            .await
-            .map_err(usecases::Error::Store)?;
-        if n < EXPIRY_BATCH {
-            return Ok(total);
-        }
-    }
-}
-
-pub fn spawn_expiry(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match run_expiry_once(&state).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(expired = n, "expiry job wrote expired versions"),
-                Err(e) => tracing::warn!(error = %e, "expiry job failed; will retry"),
-            }
-        }
-    })
-}
-
-/// Brings a consent index written before issue 17 up to rule 1 and gives its rows their notice
-/// (see `admin::upgrade_index`), in batches, before the server answers anything. Once done it
-/// is recorded, and later starts skip it with one read. Corrections are logged and recorded in
-/// the ledger (`admin.action`, outcome `consent_index_upgraded corrected=N`).
-pub async fn upgrade_index(state: &AppState) -> Result<usize, usecases::Error> {
-    let mut cursor = None;
-    let mut corrected = 0;
-    loop {
-        let after = cursor.take();
-        let (n, next) = state
-            .store
-            .write_raw(move |tx| anumodan_store::admin::upgrade_index(tx, after, 2000))
-            .await
-            .map_err(usecases::Error::Store)?;
-        corrected += n;
-        match next {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
-    if corrected > 0 {
-        tracing::warn!(
-            rows = corrected,
-            "consent index rows pointed at the principal's latest decision (upgrade to rule 1)"
-        );
-        state
-            .store
-            .write_raw(move |tx| {
-                use anumodan_core::ports::Tx;
-                tx.append_audit(&anumodan_core::audit::AuditRecord::admin(
-                    anumodan_core::audit::Action::AdminAction,
-                    uuid::Uuid::nil(),
-                    format!("consent_index_upgraded corrected={corrected}"),
-                    "system",
-                ))
-            })
-            .await
-            .map_err(usecases::Error::Store)?;
-    }
-    Ok(corrected)
-}
-
-/// Moves every principal's data key under the current master key (after a rotation, or when a
-/// new `master_key_file` is configured), in small transactions beside live traffic.
-pub fn spawn_rewrap(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        match state.store.rewrap_data_keys().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(
-                rewrapped = n,
-                "data keys re-wrapped under the current master key"
-            ),
-            Err(e) => tracing::error!(error = %e, "re-wrapping data keys failed; restart to retry"),
-        }
-    })
-}
-
-/// Drops the rate-limit state of clients that have been idle long enough to be back at a full
-/// bucket, so memory does not grow with every address and key ever seen.
-pub fn spawn_forget_idle_clients(
-    limits: std::sync::Arc<crate::ratelimit::RateLimits>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(crate::ratelimit::FORGET_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            limits.forget_idle();
-        }
-    })
-}
 
 /// What [`Delivery::deliver`] returns: done when the gateway took the message (or refused it).
 pub type Delivered<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
@@ -284,20 +151,25 @@ pub async fn dispatch_outbox_once(
     Ok(sent)
 }
 
-pub fn spawn_outbox(
-    state: AppState,
-    delivery: Arc<dyn Delivery>,
-    every: Duration,
-    lease: Duration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = dispatch_outbox_once(&state, delivery.as_ref(), lease).await {
-                tracing::warn!(error = %e, "outbox dispatch failed; will retry");
-            }
-        }
-    })
+/// The `outbox` job: [`dispatch_outbox_once`] on the node holding the `outbox` lease.
+pub struct OutboxJob {
+    pub delivery: Arc<dyn Delivery>,
+    pub every: Duration,
+    pub lease: Duration,
+}
+
+impl super::Job for OutboxJob {
+    fn name(&self) -> &'static str {
+        "outbox"
+    }
+    fn schedule(&self) -> super::Schedule {
+        super::Schedule::Every(self.every)
+    }
+    // No lease here: `dispatch_outbox_once` takes and renews the `outbox` lease itself, before
+    // each message.
+    fn run<'a>(&'a self, state: &'a AppState) -> super::JobFuture<'a> {
+        Box::pin(async move {
+            Ok(dispatch_outbox_once(state, self.delivery.as_ref(), self.lease).await?)
+        })
+    }
 }
