@@ -80,7 +80,7 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<ExitCode> {
                     if let Err(e) =
                         staff::change_role(tx, v.id, role, Scope::Platform, true, "cli", None)?
                     {
-                        return Err(anumodan_core::ports::StoreError(e.message));
+                        return Err(anumodan_core::ports::StoreError::internal(e.message));
                     }
                     Ok(Ok(v))
                 })

@@ -22,5 +22,5 @@ pub mod text;
 pub mod totp;
 pub mod usecases;
 
-pub use error::{DomainError, ErrorKind};
+pub use error::{DomainError, Error, ErrorKind};
 pub use lang::Lang;

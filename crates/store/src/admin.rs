@@ -117,8 +117,8 @@ pub fn create_fiduciary(
 ) -> StoreResult<(Fiduciary, NewApiKey)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || anumodan_core::text::has_forbidden(name) {
-        return Err(StoreError(
-            "a fiduciary name must be 1-200 characters without control characters".into(),
+        return Err(StoreError::internal(
+            "a fiduciary name must be 1-200 characters without control characters",
         ));
     }
     let f = Fiduciary {
@@ -159,8 +159,8 @@ pub fn create_api_key(
 ) -> StoreResult<NewApiKey> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || anumodan_core::text::has_forbidden(name) {
-        return Err(StoreError(
-            "a key name must be 1-100 characters without control characters".into(),
+        return Err(StoreError::internal(
+            "a key name must be 1-100 characters without control characters",
         ));
     }
     let f = tx.fid(fid)?;
@@ -295,7 +295,7 @@ pub fn unmask_artefact(
     let mut out = Unmasked::new();
     for f in fields {
         let v = anumodan_core::mask::artefact_field(&a, f)
-            .ok_or_else(|| StoreError(format!("unknown field {f:?}")))?;
+            .ok_or_else(|| StoreError::internal(format!("unknown field {f:?}")))?;
         out.insert(f.clone(), v);
     }
     let names: Vec<&str> = out.keys().map(String::as_str).collect();
@@ -500,7 +500,7 @@ pub fn upgrade_index(
         .map_err(db_err)?
     };
     let parse = |body: &str| -> StoreResult<Artefact> {
-        serde_json::from_str(body).map_err(|e| StoreError(format!("stored artefact: {e}")))
+        serde_json::from_str(body).map_err(|e| StoreError::corrupt(format!("stored artefact: {e}")))
     };
     let mut corrected = 0;
     // The principal whose artefacts are loaded (fiduciary row, pseudonym), and those artefacts.
@@ -598,7 +598,7 @@ pub fn upgrade_index(
                     v.version,
                     s.status.as_str(),
                     s.expires_at.map(ms),
-                    serde_json::to_string(s).map_err(|e| StoreError(e.to_string()))?,
+                    serde_json::to_string(s).map_err(|e| StoreError::internal(e.to_string()))?,
                     v.notice_id.to_string(),
                     s.held_version(v.notice_version)
                 ],
@@ -645,7 +645,7 @@ pub fn record_current_master_key(tx: &mut WriteTx<'_>) -> StoreResult<bool> {
             .keys()
             .masters
             .read()
-            .map_err(|_| StoreError("master key lock poisoned".into()))?;
+            .map_err(|_| StoreError::internal("master key lock poisoned"))?;
         (m.current_id().to_string(), m.count())
     };
     if count <= 1 {

@@ -106,15 +106,16 @@ impl Store {
     /// PostgreSQL at `cfg.database_url`), runs migrations, loads or creates the keys, and
     /// starts the writer thread.
     pub fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>) -> StoreResult<Store> {
-        crate::perms::private_dir(&cfg.data_dir)
-            .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
+        crate::perms::private_dir(&cfg.data_dir).map_err(|e| {
+            StoreError::internal(format!("data dir {}: {e}", cfg.data_dir.display()))
+        })?;
         let keys = Keys::load_or_create(
             &cfg.data_dir,
             &cfg.log_name,
             cfg.signing_key_file.as_deref(),
             cfg.master_key_file.as_deref(),
         )
-        .map_err(|e| StoreError(format!("keys: {e}")))?;
+        .map_err(|e| StoreError::internal(format!("keys: {e}")))?;
         Self::open_with_keys(cfg, clock, keys)
     }
 
@@ -201,7 +202,7 @@ impl Store {
             .write_raw(move |tx| {
                 let id = match tx.keys().masters.write() {
                     Ok(mut m) => m.add_new(&kdir),
-                    Err(_) => return Err(StoreError("master key lock poisoned".into())),
+                    Err(_) => return Err(StoreError::internal("master key lock poisoned")),
                 };
                 let id = match id {
                     Ok(id) => id,
@@ -232,9 +233,9 @@ impl Store {
             .keys
             .masters
             .write()
-            .map_err(|_| StoreError("master key lock poisoned".into()))?
+            .map_err(|_| StoreError::internal("master key lock poisoned"))?
             .add_new(&kdir)
-            .map_err(|e| StoreError(format!("master key: {e}")))
+            .map_err(|e| StoreError::internal(format!("master key: {e}")))
     }
 
     /// Re-wraps every data key not yet under the current master key, in small transactions
@@ -264,7 +265,7 @@ impl Store {
             .keys
             .masters
             .read()
-            .map_err(|_| StoreError("master key lock poisoned".into()))?
+            .map_err(|_| StoreError::internal("master key lock poisoned"))?
             .current_id()
             .to_string();
         let counts = self.read(|r| r.data_keys_by_master()).await?;
@@ -293,7 +294,7 @@ impl Store {
         });
         self.submit(job)?;
         rx.await
-            .map_err(|_| usecases::Error::Store(StoreError("writer stopped".into())))?
+            .map_err(|_| usecases::Error::Store(StoreError::unavailable("writer stopped")))?
     }
 
     /// Like [`Store::write`] for store-level operations that are not domain use cases
@@ -317,9 +318,10 @@ impl Store {
         });
         self.submit(job).map_err(|e| match e {
             usecases::Error::Store(s) => s,
-            usecases::Error::Domain(d) => StoreError(d.message),
+            usecases::Error::Domain(d) => StoreError::unavailable(d.message),
         })?;
-        rx.await.map_err(|_| StoreError("writer stopped".into()))?
+        rx.await
+            .map_err(|_| StoreError::unavailable("writer stopped"))?
     }
 
     fn submit(&self, job: Job) -> usecases::Result<()> {
@@ -327,13 +329,13 @@ impl Store {
             .inner
             .jobs
             .lock()
-            .map_err(|_| StoreError("writer lock poisoned".into()))?;
+            .map_err(|_| StoreError::internal("writer lock poisoned"))?;
         let sender = guard
             .as_ref()
-            .ok_or_else(|| StoreError("store closed".into()))?;
+            .ok_or_else(|| StoreError::unavailable("store closed"))?;
         sender
             .send(job)
-            .map_err(|_| StoreError("writer stopped".into()))?;
+            .map_err(|_| StoreError::unavailable("writer stopped"))?;
         Ok(())
     }
 
@@ -362,15 +364,15 @@ impl Store {
             .reader_slots
             .acquire()
             .await
-            .map_err(|_| StoreError("store closed".into()))?;
+            .map_err(|_| StoreError::unavailable("store closed"))?;
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = inner
                 .readers
                 .lock()
-                .map_err(|_| StoreError("reader pool poisoned".into()))?
+                .map_err(|_| StoreError::unavailable("reader pool poisoned"))?
                 .pop()
-                .ok_or_else(|| StoreError("no reader connection".into()))?;
+                .ok_or_else(|| StoreError::unavailable("no reader connection"))?;
             if conn.is_closed()
                 && let Some(url) = &inner.pg_url
             {
@@ -393,6 +395,6 @@ impl Store {
             result
         })
         .await
-        .map_err(|e| StoreError(format!("reader task: {e}")))?
+        .map_err(|e| StoreError::internal(format!("reader task: {e}")))?
     }
 }

@@ -7,7 +7,7 @@ use crate::keys::PSEUDONYM_LEN;
 use crate::tx::WriteTx;
 use crate::vault::Vault;
 use anumodan_core::audit::{Action, AuditRecord};
-use anumodan_core::ports::{StoreError, StoreResult, Tx};
+use anumodan_core::ports::{NotFoundExt, StoreError, StoreResult, Tx};
 use anumodan_core::usecases::Actor;
 use rand::Rng;
 use uuid::Uuid;
@@ -177,9 +177,8 @@ pub fn start_sign_in(
     let Some((kind, value)) = normalise(contact) else {
         return Ok(None);
     };
-    let f = match tx.fid(fid) {
-        Ok(f) => f,
-        Err(_) => return Ok(None),
+    let Some(f) = tx.fid(fid).found()? else {
+        return Ok(None);
     };
     let look = lookup(tx.keys(), fid, &value);
     let owner: Option<Vec<u8>> = tx
@@ -196,7 +195,7 @@ pub fn start_sign_in(
     };
     let p: [u8; PSEUDONYM_LEN] = owner
         .try_into()
-        .map_err(|_| StoreError("a stored pseudonym has the wrong length".into()))?;
+        .map_err(|_| StoreError::corrupt("a stored pseudonym has the wrong length"))?;
     let now = tx.now();
     let now_ms = ms(now);
     let addr = addr_key(tx.keys(), &look, source_ip);
@@ -413,7 +412,7 @@ pub fn verify_sign_in(
         .map_err(db_err)?;
     let p: [u8; PSEUDONYM_LEN] = owner
         .try_into()
-        .map_err(|_| StoreError("a stored pseudonym has the wrong length".into()))?;
+        .map_err(|_| StoreError::corrupt("a stored pseudonym has the wrong length"))?;
     // The ledger names principals by pseudonym: this entry carries the hex pseudonym directly.
     let entry = anumodan_core::audit::AuditEntry {
         index: tx.next_index(),
@@ -524,7 +523,7 @@ fn messages(
         .map_err(db_err)?;
     let mut out = Vec::new();
     for (id, f, fid, channel, dest, body, sent) in rows {
-        let fid = Uuid::parse_str(&fid).map_err(|e| StoreError(e.to_string()))?;
+        let fid = Uuid::parse_str(&fid).map_err(|e| StoreError::corrupt(e.to_string()))?;
         let mut vault = Vault::new(conn, keys, f, fid);
         out.push(OutboxMessage {
             id,

@@ -18,7 +18,7 @@ use anumodan_core::DomainError;
 use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::{BuiltinRole, Permission, Scope};
 use anumodan_core::error::DomainResult;
-use anumodan_core::ports::{StoreError, StoreResult, Tx};
+use anumodan_core::ports::{NotFoundExt, StoreError, StoreResult, Tx};
 use anumodan_core::totp;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -60,11 +60,12 @@ pub fn check_password(pw: &str) -> DomainResult<()> {
 pub fn hash_password(pw: &str) -> StoreResult<String> {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
-    let salt = SaltString::encode_b64(&bytes).map_err(|e| StoreError(format!("salt: {e}")))?;
+    let salt =
+        SaltString::encode_b64(&bytes).map_err(|e| StoreError::internal(format!("salt: {e}")))?;
     argon2()
         .hash_password(pw.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| StoreError(format!("password hashing: {e}")))
+        .map_err(|e| StoreError::internal(format!("password hashing: {e}")))
 }
 
 /// Whether `pw` matches the PHC string (slow: call on a blocking thread). A malformed stored
@@ -174,7 +175,7 @@ pub fn scope_from_key(k: &str) -> StoreResult<Scope> {
     } else {
         Uuid::parse_str(k)
             .map(Scope::Fiduciary)
-            .map_err(|e| StoreError(format!("stored scope: {e}")))
+            .map_err(|e| StoreError::corrupt(format!("stored scope: {e}")))
     }
 }
 
@@ -385,10 +386,10 @@ pub fn custom_roles(conn: &Connection) -> StoreResult<Vec<CustomRole>> {
     let mut out = Vec::new();
     for row in rows {
         let (id, scope, name, perms, at) = row.map_err(db_err)?;
-        let names: Vec<String> =
-            serde_json::from_str(&perms).map_err(|e| StoreError(format!("stored role: {e}")))?;
+        let names: Vec<String> = serde_json::from_str(&perms)
+            .map_err(|e| StoreError::corrupt(format!("stored role: {e}")))?;
         out.push(CustomRole {
-            id: Uuid::parse_str(&id).map_err(|e| StoreError(e.to_string()))?,
+            id: Uuid::parse_str(&id).map_err(|e| StoreError::corrupt(e.to_string()))?,
             name,
             scope: scope_from_key(&scope)?,
             // A permission name this build does not know gives nothing.
@@ -634,7 +635,7 @@ pub fn role_changes(conn: &Connection) -> StoreResult<Vec<RoleChange>> {
         let (at, id, username, role, scope, change, by) = row.map_err(db_err)?;
         out.push(RoleChange {
             at: from_ms(at),
-            staff_id: Uuid::parse_str(&id).map_err(|e| StoreError(e.to_string()))?,
+            staff_id: Uuid::parse_str(&id).map_err(|e| StoreError::corrupt(e.to_string()))?,
             username: Some(username),
             role,
             scope: scope_from_key(&scope)?,
@@ -713,7 +714,7 @@ pub fn create_staff(
         Err(e) => return Ok(Err(e)),
     };
     if let Some(f) = fiduciary
-        && tx.fid(f).is_err()
+        && tx.fid(f).found()?.is_none()
     {
         return Ok(Err(DomainError::not_found(
             "fiduciary_not_found",
@@ -751,7 +752,8 @@ pub fn create_staff(
         None,
         Some(id),
     ))?;
-    let row = staff_by_id(tx.conn(), id)?.ok_or_else(|| StoreError("staff row vanished".into()))?;
+    let row =
+        staff_by_id(tx.conn(), id)?.ok_or_else(|| StoreError::internal("staff row vanished"))?;
     Ok(Ok(StaffView::from(&row)))
 }
 
@@ -785,7 +787,8 @@ pub fn disable_staff(
             Some(s.id),
         ))?;
     }
-    let row = staff_by_id(tx.conn(), id)?.ok_or_else(|| StoreError("staff row vanished".into()))?;
+    let row =
+        staff_by_id(tx.conn(), id)?.ok_or_else(|| StoreError::internal("staff row vanished"))?;
     Ok(Ok(StaffView::from(&row)))
 }
 
@@ -810,7 +813,7 @@ pub fn create_role(
         )));
     }
     if let Scope::Fiduciary(f) = scope
-        && tx.fid(f).is_err()
+        && tx.fid(f).found()?.is_none()
     {
         return Ok(Err(DomainError::not_found(
             "fiduciary_not_found",
@@ -847,7 +850,7 @@ pub fn create_role(
             role.id.to_string(),
             scope_key(scope),
             role.name,
-            serde_json::to_string(&names).map_err(|e| StoreError(e.to_string()))?,
+            serde_json::to_string(&names).map_err(|e| StoreError::internal(e.to_string()))?,
             ms(role.created_at),
             initiator
         ],

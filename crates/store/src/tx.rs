@@ -44,7 +44,8 @@ impl WriteTx<'_> {
             .query_row([fid.to_string()], |r| r.get(0))
             .optional()
             .map_err(db_err)?;
-        let id = id.ok_or_else(|| StoreError(format!("fiduciary {fid} does not exist")))?;
+        let id =
+            id.ok_or_else(|| StoreError::not_found(format!("fiduciary {fid} does not exist")))?;
         self.fids.insert(fid, id);
         Ok(id)
     }

@@ -1584,7 +1584,7 @@ async fn totp_seeds_are_sealed_at_rest_and_follow_master_key_rotation() {
                         [id.to_string()],
                         |r| r.get::<_, Vec<u8>>(0),
                     )
-                    .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+                    .map_err(|e| anumodan_core::ports::StoreError::internal(e.to_string()))
                 })
                 .await
                 .unwrap()
