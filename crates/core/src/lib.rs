@@ -6,7 +6,9 @@
 //! - [`audit`]: the ledger entries every action writes.
 //! - [`authz`]: permissions, staff roles and API key scopes.
 //! - [`mask`]: masking personal data on the way out.
+//! - [`staff`]: staff sign-in, lock-out, sessions, accounts and roles, over [`ports::StaffPort`].
 //! - [`totp`]: RFC 6238 one-time passwords for staff sign-in.
+//! - [`ports`]: what the use cases need from storage, one trait per area, and [`ports::StoreError`].
 
 pub mod audit;
 pub mod authz;
@@ -18,6 +20,7 @@ pub mod lifecycle;
 pub mod mask;
 pub mod model;
 pub mod ports;
+pub mod staff;
 pub mod text;
 pub mod totp;
 pub mod usecases;

@@ -297,6 +297,31 @@ impl Store {
             .map_err(|_| usecases::Error::Store(StoreError::unavailable("writer stopped")))?
     }
 
+    /// Runs a use case of one of the per-area ports (`anumodan_core::ports::StaffPort`, ...)
+    /// on the writer, like [`Store::write`]: a domain error is committed too (a refused attempt
+    /// may have recorded itself), a storage error rolls this job back. One error comes back.
+    pub async fn transact<T, F>(&self, f: F) -> usecases::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>) -> usecases::Result<T> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |stx: &mut WriteTx<'_>| {
+            let result = f(stx);
+            let commit = !matches!(result, Err(usecases::Error::Store(_)));
+            let reply: Reply = Box::new(move |failed: Option<StoreError>| {
+                let _ = tx.send(match failed {
+                    Some(e) => Err(usecases::Error::Store(e)),
+                    None => result,
+                });
+            });
+            (commit, reply)
+        });
+        self.submit(job)?;
+        rx.await
+            .map_err(|_| usecases::Error::Store(StoreError::unavailable("writer stopped")))?
+    }
+
     /// Like [`Store::write`] for store-level operations that are not domain use cases
     /// (fiduciary and API key administration).
     pub async fn write_raw<T, F>(&self, f: F) -> StoreResult<T>

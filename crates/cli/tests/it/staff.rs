@@ -41,10 +41,10 @@ pub(crate) async fn make_staff(
     let grants = grants.to_vec();
     s.state()
         .store
-        .write_raw(move |tx| {
-            let v = staff::create_staff(tx, &name, home, &hash, false, "test")?.unwrap();
+        .transact(move |tx| {
+            let v = staff::create_staff(tx, &name, home, &hash, false, "test")?;
             for (role, scope) in grants {
-                staff::change_role(tx, v.id, role, scope, true, "test", None)?.unwrap();
+                staff::change_role(tx, v.id, role, scope, true, "test", None)?;
             }
             Ok(v.id)
         })

@@ -2,15 +2,32 @@
 //! write transaction, so a change and its audit entries commit together or not at all.
 //!
 //! - [`consent`]: [`Tx`], the catalogue, notices, artefacts and the consent index.
+//! - [`staff`]: [`StaffPort`] (and [`StaffReads`], its read-only part), staff accounts,
+//!   sign-in throttles, sessions, the second factor and roles.
+//!
+//! The ports other than [`Tx`] share [`Recorder`]: the transaction's time and the ledger.
 //!
 //! Every port method fails with a [`StoreError`], whose [`StoreErrorKind`] says what went wrong
 //! so that "not found" and "the database is down" are never confused.
 
 pub mod consent;
+pub mod staff;
 
 pub use consent::{IndexedConsent, Tx};
+pub use staff::{StaffPort, StaffReads};
 
+use crate::audit::AuditRecord;
 use std::fmt;
+use time::OffsetDateTime;
+
+/// The transaction's time and its ledger, for the per-area ports (the consent port [`Tx`] has
+/// its own `now` and `append_audit`).
+pub trait Recorder {
+    /// The time of this transaction (from the deployment's clock).
+    fn time(&self) -> OffsetDateTime;
+    /// Appends an audit entry in this transaction; returns its ledger position.
+    fn record(&mut self, entry: &AuditRecord) -> StoreResult<u64>;
+}
 
 /// What kind of storage failure. The HTTP layer maps each kind once (`server::error`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
