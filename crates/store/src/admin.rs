@@ -5,7 +5,7 @@ use crate::conv::{db_err, ms};
 use crate::db::{OptionalExtension, params};
 use crate::tx::WriteTx;
 use anumodan_core::audit::{Action, AuditRecord};
-use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
+use anumodan_core::authz::{Permission, key_grantable};
 use anumodan_core::model::{Artefact, Fiduciary};
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
 use base64::Engine;
@@ -69,27 +69,6 @@ fn scopes_text(scopes: &BTreeSet<Permission>) -> String {
         .join(" ")
 }
 
-/// Checks requested key scopes: known, grantable to a key, at least one. None: the defaults.
-pub fn check_scopes(requested: Option<&[String]>) -> Result<BTreeSet<Permission>, String> {
-    let Some(names) = requested else {
-        return Ok(default_key_scopes());
-    };
-    let mut out = BTreeSet::new();
-    for n in names {
-        let p: Permission = n.parse()?;
-        if !key_grantable(p) {
-            return Err(format!(
-                "{p} cannot be granted to an API key, only to staff"
-            ));
-        }
-        out.insert(p);
-    }
-    if out.is_empty() {
-        return Err("an API key needs at least one scope".into());
-    }
-    Ok(out)
-}
-
 /// SHA-256 of an API key, the form in which keys are stored and looked up. Keys are 256-bit
 /// random values, so a fast hash is enough (no password stretching needed).
 pub fn key_hash(key: &str) -> [u8; 32] {
@@ -145,7 +124,11 @@ pub fn create_fiduciary(
         .copied()
         .filter(|p| key_grantable(*p))
         .collect();
-    let key = create_api_key(tx, f.id, "default", &all, initiator)?;
+    // The name "default" always passes the key name rule: only a storage failure comes back.
+    let key = create_api_key(tx, f.id, "default", &all, initiator).map_err(|e| match e {
+        anumodan_core::Error::Store(s) => s,
+        anumodan_core::Error::Domain(d) => StoreError::internal(d.message),
+    })?;
     Ok((f, key))
 }
 
@@ -156,13 +139,9 @@ pub fn create_api_key(
     name: &str,
     scopes: &BTreeSet<Permission>,
     initiator: &str,
-) -> StoreResult<NewApiKey> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || anumodan_core::text::has_forbidden(name) {
-        return Err(StoreError::internal(
-            "a key name must be 1-100 characters without control characters",
-        ));
-    }
+) -> anumodan_core::Result<NewApiKey> {
+    let name = anumodan_core::keys::check_key_name(name)?;
+    let name = name.as_str();
     let f = tx.fid(fid)?;
     let secret = new_secret();
     let id = Uuid::now_v7();
@@ -298,15 +277,12 @@ pub fn unmask_artefact(
             .ok_or_else(|| StoreError::internal(format!("unknown field {f:?}")))?;
         out.insert(f.clone(), v);
     }
-    let names: Vec<&str> = out.keys().map(String::as_str).collect();
-    let digest = anumodan_core::model::hex_lower(&Sha256::digest(reason.as_bytes()));
-    let idx = tx.append_audit(&AuditRecord {
-        principal_id: Some(a.principal_id.clone()),
-        outcome: format!("{} reason_sha256={digest}", names.join(",")),
-        artefact_id: Some(a.id),
-        artefact_version: Some(a.version),
-        ..actor.record(Action::PiiUnmasked)
-    })?;
+    let idx = tx.append_audit(&anumodan_core::privacy::unmask_record(
+        actor,
+        &a,
+        out.keys().map(String::as_str),
+        reason,
+    ))?;
     tx.conn()
         .execute(
             "INSERT INTO unmask_reasons (idx, reason) VALUES (?1, ?2)",
