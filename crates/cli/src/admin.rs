@@ -71,20 +71,13 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<ExitCode> {
             let hash = tokio::task::spawn_blocking(move || staff::hash_password(&pw)).await??;
             let name = username.clone();
             let created = store
-                .write_raw(move |tx| {
-                    let v = match staff::create_staff(tx, &name, None, &hash, false, "cli")? {
-                        Ok(v) => v,
-                        Err(e) => return Ok(Err(e)),
-                    };
+                .transact(move |tx| {
+                    let v = staff::create_staff(tx, &name, None, &hash, false, "cli")?;
                     let role = RoleRef::Builtin(BuiltinRole::Admin);
-                    if let Err(e) =
-                        staff::change_role(tx, v.id, role, Scope::Platform, true, "cli", None)?
-                    {
-                        return Err(anumodan_core::ports::StoreError(e.message));
-                    }
-                    Ok(Ok(v))
+                    staff::change_role(tx, v.id, role, Scope::Platform, true, "cli", None)?;
+                    Ok(v)
                 })
-                .await?
+                .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "{}",
@@ -105,7 +98,7 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<ExitCode> {
             let cfg = common.load(None)?;
             let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
             let lifted = store
-                .write_raw(move |tx| staff::unlock(tx, &username, address.as_deref(), "cli"))
+                .transact(move |tx| Ok(staff::unlock(tx, &username, address.as_deref(), "cli")?))
                 .await?;
             println!("{}", serde_json::json!({ "locks_lifted": lifted }));
             Ok(ExitCode::SUCCESS)

@@ -47,4 +47,17 @@ impl DomainError {
     }
 }
 
-pub type DomainResult<T> = Result<T, DomainError>;
+pub type DomainResult<T> = std::result::Result<T, DomainError>;
+
+/// What every use case and every store operation fails with: a rule of the domain said no
+/// (answered with the error's code), or storage failed (answered by its kind). Handlers take it
+/// with one `?`: no `Result` inside a `Result`.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error(transparent)]
+    Store(#[from] crate::ports::StoreError),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,7 +1,7 @@
 //! Domain events: what happened, as the use cases say it, written to the event outbox in the
 //! same transaction as the change ([`crate::ports::Tx::emit`]). A job, a notification channel
 //! or a webhook subscribes by reading the outbox from its own cursor, without touching the use
-//! case that emitted the event (see `docs/architecture.md`, decision 29).
+//! case that emitted the event (see `docs/architecture.md`, decision 30).
 //!
 //! An event carries no personal data in clear: the principal is named only by the store (as a
 //! keyed pseudonym beside the event, removed when the principal is erased), and purposes,

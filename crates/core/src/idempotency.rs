@@ -95,8 +95,9 @@ pub fn run_once<T: Serialize + DeserializeOwned>(
         Decision::Run => {}
         Decision::Replay => {
             let text = remembered.and_then(|r| r.response).unwrap_or_default();
-            let t = serde_json::from_str(&text)
-                .map_err(|e| crate::ports::StoreError(format!("remembered answer: {e}")))?;
+            let t = serde_json::from_str(&text).map_err(|e| {
+                crate::ports::StoreError::corrupt(format!("remembered answer: {e}"))
+            })?;
             return Ok((t, true));
         }
         Decision::Reused => {
@@ -116,7 +117,7 @@ pub fn run_once<T: Serialize + DeserializeOwned>(
     }
     let t = f(tx)?;
     let json = serde_json::to_string(&t)
-        .map_err(|e| crate::ports::StoreError(format!("answer to remember: {e}")))?;
+        .map_err(|e| crate::ports::StoreError::internal(format!("answer to remember: {e}")))?;
     tx.remember(fid, idem, &owner(&t), &json)?;
     Ok((t, false))
 }

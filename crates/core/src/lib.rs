@@ -7,7 +7,12 @@
 //! - [`events`]: the domain events use cases emit into the outbox with their change.
 //! - [`authz`]: permissions, staff roles and API key scopes.
 //! - [`mask`]: masking personal data on the way out.
+//! - [`keys`]: API key scopes and names, and who may manage which key.
+//! - [`privacy`]: unmasking with a reason, and its ledger entry.
+//! - [`principal`]: the policy of principal sign-in by one-time code.
+//! - [`staff`]: staff sign-in, lock-out, sessions, accounts and roles, over [`ports::StaffPort`].
 //! - [`totp`]: RFC 6238 one-time passwords for staff sign-in.
+//! - [`ports`]: what the use cases need from storage, one trait per area, and [`ports::StoreError`].
 
 pub mod audit;
 pub mod authz;
@@ -15,14 +20,18 @@ pub mod clock;
 pub mod error;
 pub mod events;
 pub mod idempotency;
+pub mod keys;
 pub mod lang;
 pub mod lifecycle;
 pub mod mask;
 pub mod model;
 pub mod ports;
+pub mod principal;
+pub mod privacy;
+pub mod staff;
 pub mod text;
 pub mod totp;
 pub mod usecases;
 
-pub use error::{DomainError, ErrorKind};
+pub use error::{DomainError, Error, ErrorKind, Result};
 pub use lang::Lang;

@@ -12,20 +12,11 @@ use crate::model::*;
 use crate::ports::{StoreError, Tx};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use thiserror::Error;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Error)]
-pub enum Error {
-    #[error(transparent)]
-    Domain(#[from] DomainError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-pub type Result<T> = std::result::Result<T, Error>;
+pub use crate::error::{Error, Result};
 
 /// Who is acting, as the HTTP layer established it.
 #[derive(Clone, Debug)]
@@ -481,7 +472,7 @@ pub fn publish_notice(
     for code in &n.purposes {
         let p = tx
             .purpose(fid, code)?
-            .ok_or_else(|| StoreError(format!("purpose {code} vanished")))?;
+            .ok_or_else(|| StoreError::internal(format!("purpose {code} vanished")))?;
         for i in &p.data_items {
             if let Some(item) = tx.data_item(fid, i)? {
                 items.insert(i.clone(), item);

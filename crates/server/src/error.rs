@@ -88,12 +88,43 @@ impl From<usecases::Error> for ApiError {
     }
 }
 
+/// The one mapping of storage failures to answers (docs/architecture.md, decision 29). The
+/// error's message goes to the log only: it may name tables or values, never a client.
+///
+/// | kind        | status | code                  | Retry-After |
+/// |-------------|--------|-----------------------|-------------|
+/// | Unavailable | 503    | `storage_unavailable` | 1           |
+/// | Conflict    | 503    | `storage_unavailable` | 1           |
+/// | NotFound    | 404    | `not_found`           |             |
+/// | Corrupt     | 500    | `internal_error`      |             |
+/// | Internal    | 500    | `internal_error`      |             |
+///
+/// A conflict is a concurrent change that won a race the use case could not see (a unique key
+/// taken meanwhile, a serialisation failure): nothing was committed and the same request
+/// retried meets the new state, so it is answered like an outage, to retry.
 impl From<anumodan_core::ports::StoreError> for ApiError {
     fn from(s: anumodan_core::ports::StoreError) -> Self {
-        tracing::error!(error = %s, "storage error");
-        ApiError::unavailable(
-            "the store could not complete the request; nothing was changed, try again",
-        )
+        use anumodan_core::ports::StoreErrorKind as K;
+        match s.kind {
+            K::Unavailable | K::Conflict => {
+                tracing::error!(error = %s, "storage error");
+                ApiError::unavailable(
+                    "the store could not complete the request; nothing was changed, try again",
+                )
+            }
+            K::NotFound => {
+                tracing::warn!(error = %s, "storage: a row the request needs is missing");
+                ApiError::not_found("not_found", "not found")
+            }
+            K::Corrupt | K::Internal => {
+                tracing::error!(error = %s, "storage error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "the request could not be completed; nothing was changed",
+                )
+            }
+        }
     }
 }
 
@@ -129,3 +160,32 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anumodan_core::ports::StoreError;
+
+    #[test]
+    fn each_storage_kind_has_one_answer() {
+        let answer = |e: StoreError| {
+            let a = ApiError::from(e);
+            (a.status.as_u16(), a.code, a.retry_after)
+        };
+        let retry = (503, "storage_unavailable".to_string(), Some(1));
+        assert_eq!(answer(StoreError::unavailable("down")), retry);
+        assert_eq!(answer(StoreError::conflict("raced")), retry);
+        assert_eq!(
+            answer(StoreError::not_found("fiduciary x")),
+            (404, "not_found".into(), None)
+        );
+        for e in [StoreError::corrupt("bad json"), StoreError::internal("bug")] {
+            assert_eq!(answer(e), (500, "internal_error".into(), None));
+        }
+        // Through the use-case error too, and the message never reaches the client.
+        let a = ApiError::from(usecases::Error::Store(StoreError::corrupt(
+            "secret-ish detail",
+        )));
+        assert!(!a.detail.contains("secret"));
+    }
+}

@@ -98,12 +98,6 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Whether this caller may give `p` to an API key (create, rotate or revoke a key holding
-    /// it): only what it holds itself, key or staff member alike.
-    pub fn can_grant(&self, p: anumodan_core::authz::Permission) -> bool {
-        self.scopes.contains(&p)
-    }
-
     /// Refuses the request (403 `forbidden`) unless the key carries `p`.
     pub fn require(&self, p: anumodan_core::authz::Permission) -> Result<(), ApiError> {
         if self.scopes.contains(&p) {

@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use anumodan_core::authz::{Permission, Scope, needs_mfa};
-use anumodan_store::staff::{self, Grant, Lockout, StaffRow};
+use anumodan_store::staff::{self, Grant, Lockout, SessionCheck, SessionPolicy, StaffRow};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -21,8 +21,6 @@ use uuid::Uuid;
 pub const COOKIE: &str = "anm_session";
 /// Header carrying the session's CSRF token on every state-changing request.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// The idle clock of a session is moved at most this often (one write per interval).
-const TOUCH_EVERY: time::Duration = time::Duration::seconds(30);
 
 /// Session and sign-in settings, from the configuration.
 #[derive(Clone, Debug)]
@@ -149,6 +147,14 @@ impl StaffSettings {
         })
         .await
         .map_err(|_| ApiError::unavailable("password hashing failed"))
+    }
+
+    /// The sessions' lifetime (`anumodan_core::staff::check_session` applies it).
+    pub fn policy(&self) -> SessionPolicy {
+        SessionPolicy {
+            idle: self.idle,
+            absolute: self.absolute,
+        }
     }
 
     /// `Set-Cookie` value for a new session.
@@ -301,18 +307,18 @@ impl FromRequestParts<AppState> for Session {
             })
             .await?;
         let (sess, grants) = found.ok_or_else(unauthenticated)?;
-        if sess.staff.disabled {
-            return Err(unauthenticated());
-        }
         let now = state.clock.now();
-        let cfg = &state.staff;
-        if now - sess.created_at >= cfg.absolute || now - sess.last_seen >= cfg.idle {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "session_expired",
-                "the session has expired; sign in again",
-            ));
-        }
+        let touch = match staff::check_session(&sess, now, &state.staff.policy()) {
+            SessionCheck::Unknown => return Err(unauthenticated()),
+            SessionCheck::Expired => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "session_expired",
+                    "the session has expired; sign in again",
+                ));
+            }
+            SessionCheck::Live { touch } => touch,
+        };
         if !is_safe(&parts.method) {
             let given = parts
                 .headers
@@ -328,10 +334,10 @@ impl FromRequestParts<AppState> for Session {
                 ));
             }
         }
-        if now - sess.last_seen >= TOUCH_EVERY {
+        if touch {
             state
                 .store
-                .write_raw(move |tx| staff::touch_session(tx, &th))
+                .transact(move |tx| Ok(staff::touch_session(tx, &th)?))
                 .await?;
         }
         let session = Session {

@@ -5,7 +5,7 @@ use crate::conv::{db_err, ms};
 use crate::db::{OptionalExtension, params};
 use crate::tx::WriteTx;
 use anumodan_core::audit::{Action, AuditRecord};
-use anumodan_core::authz::{Permission, default_key_scopes, key_grantable};
+use anumodan_core::authz::{Permission, key_grantable};
 use anumodan_core::model::{Artefact, Fiduciary};
 use anumodan_core::ports::{StoreError, StoreResult, Tx};
 use base64::Engine;
@@ -69,27 +69,6 @@ fn scopes_text(scopes: &BTreeSet<Permission>) -> String {
         .join(" ")
 }
 
-/// Checks requested key scopes: known, grantable to a key, at least one. None: the defaults.
-pub fn check_scopes(requested: Option<&[String]>) -> Result<BTreeSet<Permission>, String> {
-    let Some(names) = requested else {
-        return Ok(default_key_scopes());
-    };
-    let mut out = BTreeSet::new();
-    for n in names {
-        let p: Permission = n.parse()?;
-        if !key_grantable(p) {
-            return Err(format!(
-                "{p} cannot be granted to an API key, only to staff"
-            ));
-        }
-        out.insert(p);
-    }
-    if out.is_empty() {
-        return Err("an API key needs at least one scope".into());
-    }
-    Ok(out)
-}
-
 /// SHA-256 of an API key, the form in which keys are stored and looked up. Keys are 256-bit
 /// random values, so a fast hash is enough (no password stretching needed).
 pub fn key_hash(key: &str) -> [u8; 32] {
@@ -117,8 +96,8 @@ pub fn create_fiduciary(
 ) -> StoreResult<(Fiduciary, NewApiKey)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || anumodan_core::text::has_forbidden(name) {
-        return Err(StoreError(
-            "a fiduciary name must be 1-200 characters without control characters".into(),
+        return Err(StoreError::internal(
+            "a fiduciary name must be 1-200 characters without control characters",
         ));
     }
     let f = Fiduciary {
@@ -145,7 +124,11 @@ pub fn create_fiduciary(
         .copied()
         .filter(|p| key_grantable(*p))
         .collect();
-    let key = create_api_key(tx, f.id, "default", &all, initiator)?;
+    // The name "default" always passes the key name rule: only a storage failure comes back.
+    let key = create_api_key(tx, f.id, "default", &all, initiator).map_err(|e| match e {
+        anumodan_core::Error::Store(s) => s,
+        anumodan_core::Error::Domain(d) => StoreError::internal(d.message),
+    })?;
     Ok((f, key))
 }
 
@@ -156,13 +139,9 @@ pub fn create_api_key(
     name: &str,
     scopes: &BTreeSet<Permission>,
     initiator: &str,
-) -> StoreResult<NewApiKey> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || anumodan_core::text::has_forbidden(name) {
-        return Err(StoreError(
-            "a key name must be 1-100 characters without control characters".into(),
-        ));
-    }
+) -> anumodan_core::Result<NewApiKey> {
+    let name = anumodan_core::keys::check_key_name(name)?;
+    let name = name.as_str();
     let f = tx.fid(fid)?;
     let secret = new_secret();
     let id = Uuid::now_v7();
@@ -295,18 +274,15 @@ pub fn unmask_artefact(
     let mut out = Unmasked::new();
     for f in fields {
         let v = anumodan_core::mask::artefact_field(&a, f)
-            .ok_or_else(|| StoreError(format!("unknown field {f:?}")))?;
+            .ok_or_else(|| StoreError::internal(format!("unknown field {f:?}")))?;
         out.insert(f.clone(), v);
     }
-    let names: Vec<&str> = out.keys().map(String::as_str).collect();
-    let digest = anumodan_core::model::hex_lower(&Sha256::digest(reason.as_bytes()));
-    let idx = tx.append_audit(&AuditRecord {
-        principal_id: Some(a.principal_id.clone()),
-        outcome: format!("{} reason_sha256={digest}", names.join(",")),
-        artefact_id: Some(a.id),
-        artefact_version: Some(a.version),
-        ..actor.record(Action::PiiUnmasked)
-    })?;
+    let idx = tx.append_audit(&anumodan_core::privacy::unmask_record(
+        actor,
+        &a,
+        out.keys().map(String::as_str),
+        reason,
+    ))?;
     tx.conn()
         .execute(
             "INSERT INTO unmask_reasons (idx, reason) VALUES (?1, ?2)",
@@ -509,7 +485,7 @@ pub fn upgrade_index(
         .map_err(db_err)?
     };
     let parse = |body: &str| -> StoreResult<Artefact> {
-        serde_json::from_str(body).map_err(|e| StoreError(format!("stored artefact: {e}")))
+        serde_json::from_str(body).map_err(|e| StoreError::corrupt(format!("stored artefact: {e}")))
     };
     let mut corrected = 0;
     // The principal whose artefacts are loaded (fiduciary row, pseudonym), and those artefacts.
@@ -607,7 +583,7 @@ pub fn upgrade_index(
                     v.version,
                     s.status.as_str(),
                     s.expires_at.map(ms),
-                    serde_json::to_string(s).map_err(|e| StoreError(e.to_string()))?,
+                    serde_json::to_string(s).map_err(|e| StoreError::internal(e.to_string()))?,
                     v.notice_id.to_string(),
                     s.held_version(v.notice_version)
                 ],
@@ -654,7 +630,7 @@ pub fn record_current_master_key(tx: &mut WriteTx<'_>) -> StoreResult<bool> {
             .keys()
             .masters
             .read()
-            .map_err(|_| StoreError("master key lock poisoned".into()))?;
+            .map_err(|_| StoreError::internal("master key lock poisoned"))?;
         (m.current_id().to_string(), m.count())
     };
     if count <= 1 {

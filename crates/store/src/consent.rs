@@ -206,7 +206,7 @@ impl Tx for WriteTx<'_> {
             })
             .optional()
             .map_err(db_err)?;
-        let uuid = |s: &str| Uuid::parse_str(s).map_err(|e| StoreError(e.to_string()));
+        let uuid = |s: &str| Uuid::parse_str(s).map_err(|e| StoreError::corrupt(e.to_string()));
         row.map(|(a, v, s, notice, notice_version)| {
             Ok(IndexedConsent {
                 artefact_id: uuid(&a)?,
@@ -240,7 +240,8 @@ impl Tx for WriteTx<'_> {
         let mut out = Vec::new();
         for row in rows {
             let (f, a) = row.map_err(db_err)?;
-            let parse = |s: &str| Uuid::parse_str(s).map_err(|e| StoreError(e.to_string()));
+            let parse =
+                |s: &str| Uuid::parse_str(s).map_err(|e| StoreError::corrupt(e.to_string()));
             out.push((parse(&f)?, parse(&a)?));
         }
         Ok(out)

@@ -5,12 +5,15 @@ use crate::db::DbError;
 use anumodan_core::ports::{StoreError, StoreResult};
 use time::OffsetDateTime;
 
+/// A database error as a storage error of its kind (see [`DbError::kind`]).
 pub(crate) fn db_err(e: impl Into<DbError>) -> StoreError {
-    StoreError(e.into().to_string())
+    let e = e.into();
+    StoreError::new(e.kind(), e.to_string())
 }
 
+/// Stored JSON that does not read back.
 pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError(format!("stored JSON: {e}"))
+    StoreError::corrupt(format!("stored JSON: {e}"))
 }
 
 pub(crate) fn ms(t: OffsetDateTime) -> i64 {
@@ -23,7 +26,7 @@ pub(crate) fn from_ms(v: i64) -> OffsetDateTime {
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError(e.to_string()))
+    serde_json::to_string(v).map_err(|e| StoreError::internal(e.to_string()))
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -16,6 +16,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 
+use anumodan_core::ports::StoreErrorKind;
+
 /// A connection to one of the backends. Not shared between threads: the writer owns one, and
 /// each reader of the pool is lent to one blocking task at a time.
 pub enum Connection {
@@ -130,6 +132,90 @@ impl fmt::Display for DbError {
 }
 
 impl std::error::Error for DbError {}
+
+impl DbError {
+    /// What kind of storage failure this is (the one place database errors get a kind).
+    pub fn kind(&self) -> StoreErrorKind {
+        match self {
+            DbError::NoRows => StoreErrorKind::NotFound,
+            DbError::Conversion(_) => StoreErrorKind::Corrupt,
+            DbError::Unavailable(_) => StoreErrorKind::Unavailable,
+            DbError::Sqlite(e) => sqlite_kind(e),
+            DbError::Pg(e) => pg_kind(e),
+        }
+    }
+}
+
+fn sqlite_kind(e: &rusqlite::Error) -> StoreErrorKind {
+    use rusqlite::ErrorCode as C;
+    match e {
+        rusqlite::Error::QueryReturnedNoRows => StoreErrorKind::NotFound,
+        rusqlite::Error::SqliteFailure(f, _) => match f.code {
+            C::DatabaseBusy
+            | C::DatabaseLocked
+            | C::DiskFull
+            | C::SystemIoFailure
+            | C::CannotOpen
+            | C::OutOfMemory
+            | C::ReadOnly
+            | C::FileLockingProtocolFailed => StoreErrorKind::Unavailable,
+            C::DatabaseCorrupt | C::NotADatabase => StoreErrorKind::Corrupt,
+            // SQLITE_CONSTRAINT_PRIMARYKEY and _UNIQUE: a key taken by a concurrent change.
+            C::ConstraintViolation if matches!(f.extended_code, 1555 | 2067) => {
+                StoreErrorKind::Conflict
+            }
+            _ => StoreErrorKind::Internal,
+        },
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..)
+        | rusqlite::Error::Utf8Error(..)
+        | rusqlite::Error::InvalidColumnType(..) => StoreErrorKind::Corrupt,
+        _ => StoreErrorKind::Internal,
+    }
+}
+
+fn pg_kind(e: &postgres::Error) -> StoreErrorKind {
+    use postgres::error::SqlState;
+    if e.is_closed() {
+        return StoreErrorKind::Unavailable;
+    }
+    if let Some(d) = e.as_db_error() {
+        let code = d.code();
+        let class = &code.code()[..2];
+        return if *code == SqlState::UNIQUE_VIOLATION
+            || *code == SqlState::T_R_SERIALIZATION_FAILURE
+            || *code == SqlState::T_R_DEADLOCK_DETECTED
+        {
+            StoreErrorKind::Conflict
+        } else if matches!(class, "08" | "53" | "57" | "58")
+            || *code == SqlState::READ_ONLY_SQL_TRANSACTION
+        {
+            // Connection exceptions, insufficient resources, operator intervention (shutdown,
+            // cannot connect now), system errors; a read-only standby.
+            StoreErrorKind::Unavailable
+        } else if class == "XX" {
+            StoreErrorKind::Corrupt
+        } else {
+            StoreErrorKind::Internal
+        };
+    }
+    // A client-side error: the socket (I/O, timeout, connecting) unless it is about converting
+    // a value, which no retry mends.
+    let msg = e.to_string();
+    if msg.starts_with("error deserializing") {
+        StoreErrorKind::Corrupt
+    } else if msg.starts_with("error serializing")
+        || msg.starts_with("invalid column")
+        || msg.starts_with("expected ")
+        || msg.starts_with("query returned an unexpected number")
+        || msg.starts_with("invalid configuration")
+        || msg.starts_with("invalid connection string")
+    {
+        StoreErrorKind::Internal
+    } else {
+        StoreErrorKind::Unavailable
+    }
+}
 
 impl From<rusqlite::Error> for DbError {
     fn from(e: rusqlite::Error) -> Self {
@@ -874,6 +960,55 @@ mod tests {
             "SELECT a FROM t WHERE b = $1 AND c = $12 AND d = '?3'"
         );
         assert_eq!(pg_placeholders("VALUES (?, ?)"), "VALUES ($1, $2)");
+    }
+
+    /// Issue 19, item 2: each database failure gets its kind once; "no row" and "the database
+    /// is down" never read alike.
+    #[test]
+    fn database_errors_get_their_kind() {
+        let c = Connection::Sqlite(rusqlite::Connection::open_in_memory().unwrap());
+        c.execute_batch("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT UNIQUE)")
+            .unwrap();
+        c.execute("INSERT INTO t VALUES ('a', 'x')", ()).unwrap();
+        let kind = |e: DbError| e.kind();
+        let no_row = c
+            .query_row("SELECT v FROM t WHERE k = 'z'", (), |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap_err();
+        assert_eq!(kind(no_row), StoreErrorKind::NotFound);
+        let dup_key = c
+            .execute("INSERT INTO t VALUES ('a', 'y')", ())
+            .unwrap_err();
+        assert_eq!(kind(dup_key), StoreErrorKind::Conflict);
+        let dup_unique = c
+            .execute("INSERT INTO t VALUES ('b', 'x')", ())
+            .unwrap_err();
+        assert_eq!(kind(dup_unique), StoreErrorKind::Conflict);
+        let bad_sql = c.execute("INSERT INTO nowhere VALUES (1)", ()).unwrap_err();
+        assert_eq!(kind(bad_sql), StoreErrorKind::Internal);
+        let wrong_type = c
+            .query_row("SELECT v FROM t", (), |r| r.get::<_, i64>(0))
+            .unwrap_err();
+        assert_eq!(kind(wrong_type), StoreErrorKind::Corrupt);
+        assert_eq!(
+            kind(DbError::Unavailable("PostgreSQL is down".into())),
+            StoreErrorKind::Unavailable
+        );
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        assert_eq!(kind(DbError::from(busy)), StoreErrorKind::Unavailable);
+        let corrupt = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        );
+        assert_eq!(kind(DbError::from(corrupt)), StoreErrorKind::Corrupt);
+        // The storage error keeps the kind and the database's message.
+        let e = crate::conv::db_err(DbError::NoRows);
+        assert!(e.is_not_found());
+        assert_eq!(e.to_string(), "storage (not_found): query returned no rows");
     }
 
     #[test]

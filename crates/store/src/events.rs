@@ -58,9 +58,9 @@ pub fn after(conn: &Connection, after: i64, limit: usize) -> StoreResult<Vec<Sto
         out.push(StoredEvent {
             id,
             at: from_ms(at),
-            fiduciary_id: fid
-                .parse()
-                .map_err(|_| StoreError(format!("fiduciary uuid {fid:?} of event {id}")))?,
+            fiduciary_id: fid.parse().map_err(|_| {
+                StoreError::corrupt(format!("fiduciary uuid {fid:?} of event {id}"))
+            })?,
             has_principal,
             event: serde_json::from_str(&body).map_err(json_err)?,
         });

@@ -102,15 +102,16 @@ impl Store {
     /// PostgreSQL at `cfg.database_url`), runs migrations, loads or creates the keys, and
     /// starts the writer thread.
     pub fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>) -> StoreResult<Store> {
-        crate::perms::private_dir(&cfg.data_dir)
-            .map_err(|e| StoreError(format!("data dir {}: {e}", cfg.data_dir.display())))?;
+        crate::perms::private_dir(&cfg.data_dir).map_err(|e| {
+            StoreError::internal(format!("data dir {}: {e}", cfg.data_dir.display()))
+        })?;
         let keys = Keys::load_or_create(
             &cfg.data_dir,
             &cfg.log_name,
             cfg.signing_key_file.as_deref(),
             cfg.master_key_file.as_deref(),
         )
-        .map_err(|e| StoreError(format!("keys: {e}")))?;
+        .map_err(|e| StoreError::internal(format!("keys: {e}")))?;
         Self::open_with_keys(cfg, clock, keys)
     }
 
@@ -224,7 +225,7 @@ impl Store {
             .write_raw(move |tx| {
                 let id = match tx.keys().masters.write() {
                     Ok(mut m) => m.add_new(&kdir),
-                    Err(_) => return Err(StoreError("master key lock poisoned".into())),
+                    Err(_) => return Err(StoreError::internal("master key lock poisoned")),
                 };
                 let id = match id {
                     Ok(id) => id,
@@ -255,9 +256,9 @@ impl Store {
             .keys
             .masters
             .write()
-            .map_err(|_| StoreError("master key lock poisoned".into()))?
+            .map_err(|_| StoreError::internal("master key lock poisoned"))?
             .add_new(&kdir)
-            .map_err(|e| StoreError(format!("master key: {e}")))
+            .map_err(|e| StoreError::internal(format!("master key: {e}")))
     }
 
     /// Re-wraps every data key not yet under the current master key, in small transactions
@@ -287,7 +288,7 @@ impl Store {
             .keys
             .masters
             .read()
-            .map_err(|_| StoreError("master key lock poisoned".into()))?
+            .map_err(|_| StoreError::internal("master key lock poisoned"))?
             .current_id()
             .to_string();
         let counts = self.read(|r| r.data_keys_by_master()).await?;
@@ -316,7 +317,32 @@ impl Store {
         });
         self.submit(job)?;
         rx.await
-            .map_err(|_| usecases::Error::Store(StoreError("writer stopped".into())))?
+            .map_err(|_| usecases::Error::Store(StoreError::unavailable("writer stopped")))?
+    }
+
+    /// Runs a use case of one of the per-area ports (`anumodan_core::ports::StaffPort`, ...)
+    /// on the writer, like [`Store::write`]: a domain error is committed too (a refused attempt
+    /// may have recorded itself), a storage error rolls this job back. One error comes back.
+    pub async fn transact<T, F>(&self, f: F) -> usecases::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>) -> usecases::Result<T> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |stx: &mut WriteTx<'_>| {
+            let result = f(stx);
+            let commit = !matches!(result, Err(usecases::Error::Store(_)));
+            let reply: Reply = Box::new(move |failed: Option<StoreError>| {
+                let _ = tx.send(match failed {
+                    Some(e) => Err(usecases::Error::Store(e)),
+                    None => result,
+                });
+            });
+            (commit, reply)
+        });
+        self.submit(job)?;
+        rx.await
+            .map_err(|_| usecases::Error::Store(StoreError::unavailable("writer stopped")))?
     }
 
     /// Like [`Store::write`] for store-level operations that are not domain use cases
@@ -340,9 +366,10 @@ impl Store {
         });
         self.submit(job).map_err(|e| match e {
             usecases::Error::Store(s) => s,
-            usecases::Error::Domain(d) => StoreError(d.message),
+            usecases::Error::Domain(d) => StoreError::unavailable(d.message),
         })?;
-        rx.await.map_err(|_| StoreError("writer stopped".into()))?
+        rx.await
+            .map_err(|_| StoreError::unavailable("writer stopped"))?
     }
 
     fn submit(&self, job: Job) -> usecases::Result<()> {
@@ -350,13 +377,13 @@ impl Store {
             .inner
             .jobs
             .lock()
-            .map_err(|_| StoreError("writer lock poisoned".into()))?;
+            .map_err(|_| StoreError::internal("writer lock poisoned"))?;
         let sender = guard
             .as_ref()
-            .ok_or_else(|| StoreError("store closed".into()))?;
+            .ok_or_else(|| StoreError::unavailable("store closed"))?;
         sender
             .send(Msg::Job(job))
-            .map_err(|_| StoreError("writer stopped".into()))?;
+            .map_err(|_| StoreError::unavailable("writer stopped"))?;
         Ok(())
     }
 
@@ -368,12 +395,12 @@ impl Store {
             .inner
             .jobs
             .lock()
-            .map_err(|_| StoreError("writer lock poisoned".into()))?;
+            .map_err(|_| StoreError::internal("writer lock poisoned"))?;
         guard
             .as_ref()
-            .ok_or_else(|| StoreError("store closed".into()))?
+            .ok_or_else(|| StoreError::unavailable("store closed"))?
             .send(Msg::Checkpoint)
-            .map_err(|_| StoreError("writer stopped".into()))
+            .map_err(|_| StoreError::unavailable("writer stopped"))
     }
 
     /// Brings the principal index up to the committed ledger, in chunks (the `principal-index`
@@ -385,11 +412,11 @@ impl Store {
             let mut indexer = inner
                 .indexer
                 .lock()
-                .map_err(|_| StoreError("indexer lock poisoned".into()))?;
+                .map_err(|_| StoreError::internal("indexer lock poisoned"))?;
             indexer.run()
         })
         .await
-        .map_err(|e| StoreError(format!("indexer task: {e}")))?
+        .map_err(|e| StoreError::internal(format!("indexer task: {e}")))?
     }
 
     /// Runs `f` on a read-only connection (in a blocking thread).
@@ -417,15 +444,15 @@ impl Store {
             .reader_slots
             .acquire()
             .await
-            .map_err(|_| StoreError("store closed".into()))?;
+            .map_err(|_| StoreError::unavailable("store closed"))?;
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = inner
                 .readers
                 .lock()
-                .map_err(|_| StoreError("reader pool poisoned".into()))?
+                .map_err(|_| StoreError::unavailable("reader pool poisoned"))?
                 .pop()
-                .ok_or_else(|| StoreError("no reader connection".into()))?;
+                .ok_or_else(|| StoreError::unavailable("no reader connection"))?;
             if conn.is_closed()
                 && let Some(url) = &inner.pg_url
             {
@@ -448,6 +475,6 @@ impl Store {
             result
         })
         .await
-        .map_err(|e| StoreError(format!("reader task: {e}")))?
+        .map_err(|e| StoreError::internal(format!("reader task: {e}")))?
     }
 }

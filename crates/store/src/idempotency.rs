@@ -47,7 +47,7 @@ impl anumodan_core::idempotency::IdempotencyStore for WriteTx<'_> {
         Ok(Some(Remembered {
             fingerprint: fingerprint
                 .try_into()
-                .map_err(|_| StoreError("stored fingerprint is not 32 bytes".into()))?,
+                .map_err(|_| StoreError::corrupt("stored fingerprint is not 32 bytes"))?,
             created_at: from_ms(created_at),
             response,
         }))

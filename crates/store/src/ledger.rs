@@ -21,14 +21,13 @@ pub(crate) fn load_frontier(conn: &Connection) -> StoreResult<Frontier> {
     for bit in (0..64).rev() {
         let width = 1u64 << bit;
         if size & width != 0 {
-            hashes.push(
-                merkle::subtree_hash(&src, start, width)
-                    .map_err(|e| StoreError(format!("rebuilding the ledger frontier: {e}")))?,
-            );
+            hashes.push(merkle::subtree_hash(&src, start, width).map_err(|e| {
+                StoreError::corrupt(format!("rebuilding the ledger frontier: {e}"))
+            })?);
             start += width;
         }
     }
-    Frontier::from_parts(size, hashes).map_err(|e| StoreError(e.to_string()))
+    Frontier::from_parts(size, hashes).map_err(|e| StoreError::corrupt(e.to_string()))
 }
 
 impl WriteTx<'_> {
@@ -75,7 +74,7 @@ impl WriteTx<'_> {
     pub fn insert_entry(&mut self, e: &AuditEntry) -> StoreResult<u64> {
         let index = self.frontier.size();
         if e.index != index {
-            return Err(StoreError(format!(
+            return Err(StoreError::internal(format!(
                 "entry index {} is not the next position {index}",
                 e.index
             )));
@@ -96,7 +95,9 @@ impl WriteTx<'_> {
                 hex::decode(h)
                     .ok()
                     .filter(|b| b.len() == 32)
-                    .ok_or_else(|| StoreError(format!("artefact_sha256 {h:?} is not 32 bytes hex")))
+                    .ok_or_else(|| {
+                        StoreError::corrupt(format!("artefact_sha256 {h:?} is not 32 bytes hex"))
+                    })
             })
             .transpose()?;
         self.exec(
@@ -153,7 +154,7 @@ impl NodeSource for crate::read::ConnSource<'_> {
             out.push(
                 bytes
                     .try_into()
-                    .map_err(|_| StoreError("a stored leaf hash is not 32 bytes".into()))?,
+                    .map_err(|_| StoreError::corrupt("a stored leaf hash is not 32 bytes"))?,
             );
         }
         Ok(out)
@@ -170,7 +171,7 @@ impl NodeSource for crate::read::ConnSource<'_> {
         bytes
             .map(|b| {
                 b.try_into()
-                    .map_err(|_| StoreError("a stored tile hash is not 32 bytes".into()))
+                    .map_err(|_| StoreError::corrupt("a stored tile hash is not 32 bytes"))
             })
             .transpose()
     }

@@ -7,29 +7,15 @@ use crate::keys::PSEUDONYM_LEN;
 use crate::tx::WriteTx;
 use crate::vault::Vault;
 use anumodan_core::audit::{Action, AuditRecord};
-use anumodan_core::ports::{StoreError, StoreResult, Tx};
+use anumodan_core::ports::{NotFoundExt, StoreError, StoreResult, Tx};
 use anumodan_core::usecases::Actor;
 use rand::Rng;
 use uuid::Uuid;
 
-/// How long a sign-in code lives.
-pub const CODE_TTL: time::Duration = time::Duration::minutes(5);
-/// A new code for the same contact is made at most this often.
-pub const RESEND_AFTER: time::Duration = time::Duration::seconds(30);
-
-fn ms_of(d: time::Duration) -> i64 {
-    d.whole_milliseconds() as i64
-}
-
-/// Wrong codes tolerated before the code is void, and between lock-outs of the contact.
-pub const MAX_ATTEMPTS: i64 = 5;
-/// Codes a contact can be sent in 24 hours.
-pub const MAX_CODES_PER_DAY: i64 = 10;
-/// The first lock-out after MAX_ATTEMPTS failures in a row; it doubles with each further round,
-/// up to a day.
-pub const LOCKOUT: time::Duration = time::Duration::minutes(15);
-/// Tries on one code from addresses other than the one that asked for it (together).
-pub const MAX_FOREIGN_ATTEMPTS: i64 = 10;
+use anumodan_core::principal::{self as policy, AddressFailures, Check, Code, Issued, ms_of};
+pub use anumodan_core::principal::{
+    CODE_TTL, LOCKOUT, MAX_ATTEMPTS, MAX_CODES_PER_DAY, MAX_FOREIGN_ATTEMPTS, RESEND_AFTER,
+};
 
 /// Key of a client address for one contact's sign-in counts.
 fn addr_key(keys: &crate::keys::Keys, look: &[u8; 32], ip: Option<&str>) -> [u8; 32] {
@@ -39,24 +25,29 @@ fn addr_key(keys: &crate::keys::Keys, look: &[u8; 32], ip: Option<&str>) -> [u8;
     )
 }
 
-/// (failures in a row, locked until) of a contact from one address.
+/// The failures of a contact from one address.
 fn address_state(
     tx: &WriteTx<'_>,
     f: i64,
     look: &[u8; 32],
     addr: &[u8; 32],
-) -> StoreResult<(i64, i64)> {
+) -> StoreResult<AddressFailures> {
     Ok(tx
         .conn()
         .query_row(
             "SELECT failures, locked_until FROM principal_otp_failures
              WHERE fiduciary = ?1 AND lookup = ?2 AND addr = ?3",
             params![f, &look[..], &addr[..]],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                Ok(AddressFailures {
+                    failures: r.get(0)?,
+                    locked_until: r.get(1)?,
+                })
+            },
         )
         .optional()
         .map_err(db_err)?
-        .unwrap_or((0, 0)))
+        .unwrap_or_default())
 }
 
 /// Forgets sign-in failure counts that are not locked and were not touched for a day.
@@ -65,7 +56,7 @@ pub fn sweep_failures(tx: &mut WriteTx<'_>) -> StoreResult<usize> {
     tx.conn()
         .execute(
             "DELETE FROM principal_otp_failures WHERE locked_until < ?1 AND updated_at < ?2",
-            params![now, now - ms_of(time::Duration::days(1))],
+            params![now, now - ms_of(policy::DAY)],
         )
         .map_err(db_err)
 }
@@ -177,9 +168,8 @@ pub fn start_sign_in(
     let Some((kind, value)) = normalise(contact) else {
         return Ok(None);
     };
-    let f = match tx.fid(fid) {
-        Ok(f) => f,
-        Err(_) => return Ok(None),
+    let Some(f) = tx.fid(fid).found()? else {
+        return Ok(None);
     };
     let look = lookup(tx.keys(), fid, &value);
     let owner: Option<Vec<u8>> = tx
@@ -196,41 +186,34 @@ pub fn start_sign_in(
     };
     let p: [u8; PSEUDONYM_LEN] = owner
         .try_into()
-        .map_err(|_| StoreError("a stored pseudonym has the wrong length".into()))?;
+        .map_err(|_| StoreError::corrupt("a stored pseudonym has the wrong length"))?;
     let now = tx.now();
     let now_ms = ms(now);
     let addr = addr_key(tx.keys(), &look, source_ip);
     // This address is locked out for this contact: no code (guesses from elsewhere never lock
     // the contact out as a whole).
-    if now_ms < address_state(tx, f, &look, &addr)?.1 {
+    if address_state(tx, f, &look, &addr)?.locked(now_ms) {
         return Ok(None);
     }
-    let state: Option<(i64, i64, i64)> = tx
+    let last: Option<Issued> = tx
         .conn()
         .query_row(
             "SELECT expires_at, window_start, issued FROM principal_otps
              WHERE fiduciary = ?1 AND lookup = ?2",
             params![f, &look[..]],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| {
+                Ok(Issued {
+                    expires_at: r.get(0)?,
+                    window_start: r.get(1)?,
+                    issued: r.get(2)?,
+                })
+            },
         )
         .optional()
         .map_err(db_err)?;
-    // No new code (answered the same: nothing is revealed) within RESEND_AFTER of the last
-    // one, or past MAX_CODES_PER_DAY in the current window.
-    let (window_start, issued) = match state {
-        Some((expires, window_start, issued)) => {
-            let recent = now_ms < expires - ms_of(CODE_TTL) + ms_of(RESEND_AFTER);
-            let in_window = now_ms - window_start < ms_of(time::Duration::days(1));
-            if recent || (in_window && issued >= MAX_CODES_PER_DAY) {
-                return Ok(None);
-            }
-            if in_window {
-                (window_start, issued + 1)
-            } else {
-                (now_ms, 1)
-            }
-        }
-        None => (now_ms, 1),
+    // No new code (answered the same: nothing is revealed) too soon or too often.
+    let Some((window_start, issued)) = policy::next_code(last, now_ms) else {
+        return Ok(None);
     };
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     let hash = tx
@@ -309,7 +292,7 @@ pub fn verify_sign_in(
     let Some((_, value)) = normalise(contact) else {
         return Ok(Err(CodeRefused::Invalid));
     };
-    let Ok(f) = tx.fid(fid) else {
+    let Some(f) = tx.fid(fid).found()? else {
         return Ok(Err(CodeRefused::Invalid));
     };
     let look = lookup(tx.keys(), fid, &value);
@@ -340,17 +323,9 @@ pub fn verify_sign_in(
     };
     let now = ms(tx.now());
     let addr = addr_key(tx.keys(), &look, source_ip.as_deref());
-    let (failures, locked_until) = address_state(tx, f, &look, &addr)?;
-    if now < locked_until {
-        return Ok(Err(CodeRefused::Invalid));
-    }
+    let address = address_state(tx, f, &look, &addr)?;
     // Codes from before addresses were recorded belong to whoever asks.
     let own = requester.as_deref().is_none_or(|r| r == &addr[..]);
-    let tries_left = if own {
-        attempts < MAX_ATTEMPTS
-    } else {
-        foreign < MAX_FOREIGN_ATTEMPTS
-    };
     let given = tx
         .keys()
         .keyed_hash("sign-in code", &[&look, code.trim().as_bytes()]);
@@ -358,44 +333,53 @@ pub fn verify_sign_in(
         use subtle::ConstantTimeEq;
         bool::from(given.ct_eq(stored.as_slice()))
     };
-    if !matches || now >= expires || !tries_left {
-        let failures = failures + 1;
-        // Every MAX_ATTEMPTS failures in a row lock this address out, for twice as long as the
-        // time before.
-        let rounds = failures / MAX_ATTEMPTS;
-        let lock = if failures % MAX_ATTEMPTS == 0 {
-            let wait = ms_of(LOCKOUT) << (rounds - 1).clamp(0, 7);
-            now + wait.min(ms_of(time::Duration::days(1)))
-        } else {
-            locked_until
-        };
-        tx.conn()
-            .execute(
-                "INSERT INTO principal_otp_failures
-                   (fiduciary, lookup, addr, failures, locked_until, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (fiduciary, lookup, addr) DO UPDATE SET failures = excluded.failures,
-                   locked_until = excluded.locked_until, updated_at = excluded.updated_at",
-                params![f, &look[..], &addr[..], failures, lock, now],
-            )
-            .map_err(db_err)?;
-        // The owner's own lock-out voids their live code; guesses from elsewhere never do.
-        let counted = if own {
-            tx.conn().execute(
-                "UPDATE principal_otps SET attempts = attempts + 1,
-                   expires_at = CASE WHEN ?3 > ?4 THEN 0 ELSE expires_at END
-                 WHERE fiduciary = ?1 AND lookup = ?2",
-                params![f, &look[..], lock, now],
-            )
-        } else {
-            tx.conn().execute(
-                "UPDATE principal_otps SET foreign_attempts = foreign_attempts + 1
-                 WHERE fiduciary = ?1 AND lookup = ?2",
-                params![f, &look[..]],
-            )
-        };
-        counted.map_err(db_err)?;
-        return Ok(Err(CodeRefused::Invalid));
+    let live = Code {
+        expires_at: expires,
+        attempts,
+        foreign_attempts: foreign,
+    };
+    match policy::check_code(live, address, own, matches, now) {
+        Check::Accepted => {}
+        Check::Locked => return Ok(Err(CodeRefused::Invalid)),
+        Check::Refused {
+            failures,
+            own,
+            void,
+        } => {
+            tx.conn()
+                .execute(
+                    "INSERT INTO principal_otp_failures
+                       (fiduciary, lookup, addr, failures, locked_until, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (fiduciary, lookup, addr) DO UPDATE SET failures = excluded.failures,
+                       locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+                    params![
+                        f,
+                        &look[..],
+                        &addr[..],
+                        failures.failures,
+                        failures.locked_until,
+                        now
+                    ],
+                )
+                .map_err(db_err)?;
+            let counted = if own {
+                tx.conn().execute(
+                    "UPDATE principal_otps SET attempts = attempts + 1,
+                       expires_at = CASE WHEN ?3 = 1 THEN 0 ELSE expires_at END
+                     WHERE fiduciary = ?1 AND lookup = ?2",
+                    params![f, &look[..], i64::from(void)],
+                )
+            } else {
+                tx.conn().execute(
+                    "UPDATE principal_otps SET foreign_attempts = foreign_attempts + 1
+                     WHERE fiduciary = ?1 AND lookup = ?2",
+                    params![f, &look[..]],
+                )
+            };
+            counted.map_err(db_err)?;
+            return Ok(Err(CodeRefused::Invalid));
+        }
     }
     tx.conn()
         .execute(
@@ -413,7 +397,7 @@ pub fn verify_sign_in(
         .map_err(db_err)?;
     let p: [u8; PSEUDONYM_LEN] = owner
         .try_into()
-        .map_err(|_| StoreError("a stored pseudonym has the wrong length".into()))?;
+        .map_err(|_| StoreError::corrupt("a stored pseudonym has the wrong length"))?;
     // The ledger names principals by pseudonym: this entry carries the hex pseudonym directly.
     let entry = anumodan_core::audit::AuditEntry {
         index: tx.next_index(),
@@ -524,7 +508,7 @@ fn messages(
         .map_err(db_err)?;
     let mut out = Vec::new();
     for (id, f, fid, channel, dest, body, sent) in rows {
-        let fid = Uuid::parse_str(&fid).map_err(|e| StoreError(e.to_string()))?;
+        let fid = Uuid::parse_str(&fid).map_err(|e| StoreError::corrupt(e.to_string()))?;
         let mut vault = Vault::new(conn, keys, f, fid);
         out.push(OutboxMessage {
             id,

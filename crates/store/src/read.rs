@@ -51,11 +51,11 @@ pub struct Reader<'a> {
 }
 
 fn parse_uuid(s: &str) -> StoreResult<Uuid> {
-    Uuid::parse_str(s).map_err(|e| StoreError(format!("stored uuid: {e}")))
+    Uuid::parse_str(s).map_err(|e| StoreError::corrupt(format!("stored uuid: {e}")))
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
-    serde_json::from_str(s).map_err(|e| StoreError(format!("stored JSON: {e}")))
+    serde_json::from_str(s).map_err(|e| StoreError::corrupt(format!("stored JSON: {e}")))
 }
 
 const ENTRY_COLUMNS: &str = "a.idx, a.ts, f.value, p.value, pu.value, ac.value, st.value, o.value,
@@ -619,7 +619,7 @@ impl Reads for Reader<'_> {
         let mut out = Vec::new();
         for r in rows {
             let (idx, entry, _) = r.map_err(db_err)?;
-            out.push(entry.map_err(|e| StoreError(format!("ledger entry {idx}: {e}")))?);
+            out.push(entry.map_err(|e| StoreError::corrupt(format!("ledger entry {idx}: {e}")))?);
         }
         Ok(out)
     }
@@ -636,7 +636,7 @@ impl Reads for Reader<'_> {
             .map_err(db_err)?;
         row.map(|(idx, e, h)| {
             Ok((
-                e.map_err(|e| StoreError(format!("ledger entry {idx}: {e}")))?,
+                e.map_err(|e| StoreError::corrupt(format!("ledger entry {idx}: {e}")))?,
                 h,
             ))
         })
@@ -671,12 +671,12 @@ impl Reads for Reader<'_> {
 
     fn inclusion_proof(&self, index: u64, size: u64) -> StoreResult<Vec<Hash>> {
         merkle::inclusion_proof(&ConnSource(self.conn), index, size)
-            .map_err(|e| StoreError(e.to_string()))
+            .map_err(|e| StoreError::internal(e.to_string()))
     }
 
     fn consistency_proof(&self, old: u64, new: u64) -> StoreResult<Vec<Hash>> {
         merkle::consistency_proof(&ConnSource(self.conn), old, new)
-            .map_err(|e| StoreError(e.to_string()))
+            .map_err(|e| StoreError::internal(e.to_string()))
     }
 
     /// Number of ledger entries.

@@ -5,8 +5,9 @@ use crate::conv::{db_err, json_err};
 use crate::db::{Connection, OptionalExtension};
 use crate::keys::Keys;
 use crate::vault::Vault;
+use anumodan_core::audit::AuditRecord;
 use anumodan_core::model::{Artefact, Reconsent};
-use anumodan_core::ports::{StoreError, StoreResult};
+use anumodan_core::ports::{Recorder, StoreError, StoreResult, Tx};
 use anumodan_ledger::merkle::Frontier;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -44,7 +45,8 @@ impl WriteTx<'_> {
             .query_row([fid.to_string()], |r| r.get(0))
             .optional()
             .map_err(db_err)?;
-        let id = id.ok_or_else(|| StoreError(format!("fiduciary {fid} does not exist")))?;
+        let id =
+            id.ok_or_else(|| StoreError::not_found(format!("fiduciary {fid} does not exist")))?;
         self.fids.insert(fid, id);
         Ok(id)
     }
@@ -93,5 +95,15 @@ impl WriteTx<'_> {
             .map_err(db_err)?
             .execute(params)
             .map_err(db_err)
+    }
+}
+
+/// The time and ledger of the per-area ports: the same as the consent port's.
+impl Recorder for WriteTx<'_> {
+    fn time(&self) -> OffsetDateTime {
+        self.now
+    }
+    fn record(&mut self, entry: &AuditRecord) -> StoreResult<u64> {
+        Tx::append_audit(self, entry)
     }
 }

@@ -278,7 +278,7 @@ impl<'a> Vault<'a> {
                     let masters = self.keys.masters.read().map_err(|_| poisoned())?;
                     let k = masters.unwrap(&id, &wrap_aad(self.fid, pseudonym), &blob);
                     if k.is_none() {
-                        return Err(StoreError(format!(
+                        return Err(StoreError::corrupt(format!(
                             "a principal's data key does not unwrap under master key {id} \
                              (missing or wrong master key file?)"
                         )));
@@ -411,14 +411,14 @@ impl<'a> Vault<'a> {
             Some((p, B64.decode(b).ok()?))
         });
         let Some((p, blob)) = parsed else {
-            return Err(StoreError(format!("malformed sealed {field}")));
+            return Err(StoreError::corrupt(format!("malformed sealed {field}")));
         };
         let aad = field_aad(self.fid, &p, field);
         let Some(key) = self.key(&p)? else {
             return Ok(ERASED.to_string());
         };
         Ok(match open(key, &aad, &blob) {
-            Some(v) => String::from_utf8(v).map_err(|e| StoreError(e.to_string()))?,
+            Some(v) => String::from_utf8(v).map_err(|e| StoreError::corrupt(e.to_string()))?,
             // Sealed under a key that was destroyed and later re-created for the same principal.
             None => ERASED.to_string(),
         })
@@ -500,7 +500,7 @@ pub fn artefact_digest(body: &str) -> [u8; 32] {
 }
 
 fn poisoned() -> StoreError {
-    StoreError("master key lock poisoned".into())
+    StoreError::internal("master key lock poisoned")
 }
 
 /// (fiduciary row, fiduciary uuid, pseudonym, master key id, wrapped data key).
@@ -527,10 +527,10 @@ pub fn rewrap_batch(conn: &Connection, keys: &Keys, limit: usize) -> StoreResult
         .map_err(db_err)?;
     let mut n = 0;
     for (fid_row, fid, pseudonym, old_id, blob) in rows {
-        let fid = Uuid::parse_str(&fid).map_err(|e| StoreError(e.to_string()))?;
+        let fid = Uuid::parse_str(&fid).map_err(|e| StoreError::corrupt(e.to_string()))?;
         let aad = wrap_aad(fid, &pseudonym);
         let dek = masters.unwrap(&old_id, &aad, &blob).ok_or_else(|| {
-            StoreError(format!(
+            StoreError::corrupt(format!(
                 "a data key does not unwrap under master key {old_id}: keep that key in keys/master/"
             ))
         })?;
@@ -569,7 +569,9 @@ pub fn open_totp(keys: &Keys, staff: Uuid, blob: &[u8]) -> StoreResult<Zeroizing
         .map_err(|_| poisoned())?
         .open_secret(&staff_aad(&staff.to_string()), blob)
         .ok_or_else(|| {
-            StoreError("a TOTP seed does not open under any master key (missing key file?)".into())
+            StoreError::corrupt(
+                "a TOTP seed does not open under any master key (missing key file?)",
+            )
         })
 }
 
@@ -591,7 +593,9 @@ pub fn reseal_totp_seeds(conn: &Connection, keys: &Keys) -> StoreResult<usize> {
         }
         let aad = staff_aad(&staff);
         let seed = masters.open_secret(&aad, &blob).ok_or_else(|| {
-            StoreError("a TOTP seed does not open: keep the old master key in keys/master/".into())
+            StoreError::corrupt(
+                "a TOTP seed does not open: keep the old master key in keys/master/",
+            )
         })?;
         conn.prepare_cached("UPDATE staff SET totp_secret = ?1 WHERE id = ?2")
             .map_err(db_err)?

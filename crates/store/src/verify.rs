@@ -55,7 +55,7 @@ pub fn open_read_only(db: &Path) -> Result<Connection, DbVerifyError> {
 /// The database a command names: PostgreSQL when a URL is given, else the embedded file.
 pub fn open_database(url: Option<&str>, db: &Path) -> Result<Connection, DbVerifyError> {
     match url {
-        Some(url) => crate::backend::pg::connect(url).map_err(|e| DbVerifyError::Io(e.0)),
+        Some(url) => crate::backend::pg::connect(url).map_err(|e| DbVerifyError::Io(e.message)),
         None => open_read_only(db),
     }
 }

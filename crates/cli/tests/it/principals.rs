@@ -292,7 +292,7 @@ async fn a_principal_signs_in_with_a_code_sent_to_their_verified_contact() {
                 [m.id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+            .map_err(|e| anumodan_core::ports::StoreError::internal(e.to_string()))
         })
         .await
         .unwrap();

@@ -40,10 +40,10 @@ pub(crate) async fn make_staff(
     let grants = grants.to_vec();
     s.state()
         .store
-        .write_raw(move |tx| {
-            let v = staff::create_staff(tx, &name, home, &hash, false, "test")?.unwrap();
+        .transact(move |tx| {
+            let v = staff::create_staff(tx, &name, home, &hash, false, "test")?;
             for (role, scope) in grants {
-                staff::change_role(tx, v.id, role, scope, true, "test", None)?.unwrap();
+                staff::change_role(tx, v.id, role, scope, true, "test", None)?;
             }
             Ok(v.id)
         })
@@ -1608,7 +1608,7 @@ async fn totp_seeds_are_sealed_at_rest_and_follow_master_key_rotation() {
                         [id.to_string()],
                         |r| r.get::<_, Vec<u8>>(0),
                     )
-                    .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+                    .map_err(|e| anumodan_core::ports::StoreError::internal(e.to_string()))
                 })
                 .await
                 .unwrap()

@@ -271,7 +271,7 @@ pub async fn newest_outbox_id(s: &TestServer) -> Option<i64> {
         .store
         .read_conn(|c| {
             c.query_row("SELECT MAX(id) FROM outbox", (), |r| r.get(0))
-                .map_err(|e| anumodan_core::ports::StoreError(e.to_string()))
+                .map_err(|e| anumodan_core::ports::StoreError::internal(e.to_string()))
         })
         .await
         .unwrap()

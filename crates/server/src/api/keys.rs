@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, Json, Path};
 use anumodan_core::authz::Permission;
+use anumodan_core::keys;
 use anumodan_store::admin::{self, ApiKeyInfo};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -61,24 +62,17 @@ pub async fn create(
     Json(body): Json<CreateKeyRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<NewKey>)> {
     c.require(Permission::KeysManage)?;
-    let scopes = admin::check_scopes(body.scopes.as_deref())
-        .map_err(|e| ApiError::unprocessable("invalid_scopes", e))?;
-    if let Some(p) = scopes.iter().find(|p| !c.can_grant(**p)) {
+    let scopes = keys::check_scopes(body.scopes.as_deref())?;
+    if let Some(p) = keys::first_not_held(&c.scopes, &scopes) {
         return Err(ApiError::forbidden(format!(
             "a key cannot grant {p}, which it does not hold itself"
         )));
     }
-    let name = body.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 || anumodan_core::text::has_forbidden(&name) {
-        return Err(ApiError::unprocessable(
-            "invalid_name",
-            "name must be 1-100 characters without control characters",
-        ));
-    }
+    let name = keys::check_key_name(&body.name)?;
     let (fid, initiator) = (c.fiduciary_id, c.actor().initiator);
     let key = s
         .store
-        .write_raw(move |tx| admin::create_api_key(tx, fid, &name, &scopes, &initiator))
+        .transact(move |tx| admin::create_api_key(tx, fid, &name, &scopes, &initiator))
         .await?;
     Ok((StatusCode::CREATED, axum::Json(key.into())))
 }
@@ -96,7 +90,7 @@ async fn check_target(s: &AppState, c: &Caller, id: Uuid) -> ApiResult<()> {
         .into_iter()
         .find(|k| k.id == id && k.revoked_at.is_none())
         .ok_or_else(no_key)?;
-    if let Some(p) = target.scopes.iter().find(|p| !c.can_grant(**p)) {
+    if let Some(p) = keys::first_not_held(&c.scopes, &target.scopes) {
         return Err(ApiError::forbidden(format!(
             "this key cannot manage a key holding {p}, which it does not hold itself"
         )));

@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, Json, Path};
 use anumodan_core::authz::Permission;
-use anumodan_core::mask::ARTEFACT_PII_FIELDS;
+use anumodan_core::privacy;
 use anumodan_core::usecases::check_principal_id;
 use anumodan_store::admin::{self, Erasure};
 use axum::extract::State;
@@ -49,36 +49,8 @@ pub async fn unmask(
     Json(body): Json<UnmaskRequest>,
 ) -> ApiResult<axum::Json<Unmasked>> {
     c.require(Permission::PiiUnmask)?;
-    let reason = body.reason.trim().to_string();
-    let len = reason.chars().count();
-    if !(5..=500).contains(&len) || anumodan_core::text::has_forbidden(&reason) {
-        return Err(ApiError::unprocessable(
-            "invalid_reason",
-            "reason must be 5 to 500 characters without control characters",
-        ));
-    }
-    let fields = match body.fields {
-        None => ARTEFACT_PII_FIELDS.iter().map(|f| f.to_string()).collect(),
-        Some(f) if f.is_empty() => {
-            return Err(ApiError::unprocessable(
-                "invalid_fields",
-                "name at least one field to unmask",
-            ));
-        }
-        Some(f) => f,
-    };
-    if let Some(bad) = fields
-        .iter()
-        .find(|f| !ARTEFACT_PII_FIELDS.contains(&f.as_str()))
-    {
-        return Err(ApiError::unprocessable(
-            "invalid_fields",
-            format!(
-                "{bad:?} is not a personal data field (one of {})",
-                ARTEFACT_PII_FIELDS.join(", ")
-            ),
-        ));
-    }
+    let reason = privacy::check_reason(&body.reason)?;
+    let fields = privacy::check_fields(body.fields)?;
     let actor = c.actor();
     let out = s
         .store

@@ -169,7 +169,8 @@ pub async fn sign_in(
     let (row, lock) = s
         .store
         .read_conn(move |c| {
-            let lock = staff::password_locked(c, &lookup, from.as_deref(), now)?;
+            let lock =
+                staff::password_locked(&mut staff::StaffReader(c), &lookup, from.as_deref(), now)?;
             let row = if lookup.len() <= 64 && lock.is_none() {
                 staff::staff_by_username(c, &lookup)?
             } else {
@@ -203,8 +204,8 @@ pub async fn sign_in(
     let cfg = s.staff.clone();
     let attempt = s
         .store
-        .write_raw(move |tx| {
-            staff::sign_in(
+        .transact(move |tx| {
+            Ok(staff::sign_in(
                 tx,
                 &username,
                 id,
@@ -212,7 +213,7 @@ pub async fn sign_in(
                 &cfg.lockout,
                 cfg.absolute,
                 ip.as_deref(),
-            )
+            )?)
         })
         .await?;
     match attempt {
@@ -267,7 +268,13 @@ pub async fn sign_out(State(s): State<AppState>, sess: Session) -> ApiResult<Res
     let ip = sess.source_ip.clone();
     let row = sess.staff.clone();
     s.store
-        .write_raw(move |tx| staff::end_session(tx, &th, Some((&row, "ok", ip.as_deref()))))
+        .transact(move |tx| {
+            Ok(staff::end_session(
+                tx,
+                &th,
+                Some((&row, "ok", ip.as_deref())),
+            )?)
+        })
         .await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     if let Ok(v) = HeaderValue::from_str(&s.staff.clear_cookie()) {
@@ -324,7 +331,15 @@ pub async fn mfa(
     let cfg = s.staff.clone();
     match s
         .store
-        .write_raw(move |tx| staff::second_factor(tx, &th, &factor, &cfg.lockout, ip.as_deref()))
+        .transact(move |tx| {
+            Ok(staff::second_factor(
+                tx,
+                &th,
+                &factor,
+                &cfg.lockout,
+                ip.as_deref(),
+            )?)
+        })
         .await?
     {
         Attempt::Ok(()) => Ok(axum::Json(SessionView {
@@ -374,8 +389,8 @@ pub async fn enrol(State(s): State<AppState>, sess: Session) -> ApiResult<Respon
     let id = sess.staff.id;
     let secret = s
         .store
-        .write_raw(move |tx| staff::start_enrolment(tx, id))
-        .await??;
+        .transact(move |tx| staff::start_enrolment(tx, id))
+        .await?;
     let b32 = totp::base32_encode(&secret);
     let uri = format!(
         "otpauth://totp/Anumodan:{}?secret={b32}&issuer=Anumodan&algorithm=SHA1&digits={}&period={}",
@@ -419,8 +434,8 @@ pub async fn confirm(
     let ip = sess.source_ip.clone();
     let codes = s
         .store
-        .write_raw(move |tx| staff::confirm_enrolment(tx, &th, &req.code, ip.as_deref()))
-        .await??;
+        .transact(move |tx| staff::confirm_enrolment(tx, &th, &req.code, ip.as_deref()))
+        .await?;
     let mut res = axum::Json(RecoveryCodes {
         recovery_codes: codes,
     })
@@ -476,8 +491,12 @@ pub async fn change_password(
         let ip = sess.source_ip.clone();
         let row = sess.staff.clone();
         s.store
-            .write_raw(move |tx| {
-                staff::end_session(tx, &th, Some((&row, "wrong_password", ip.as_deref())))
+            .transact(move |tx| {
+                Ok(staff::end_session(
+                    tx,
+                    &th,
+                    Some((&row, "wrong_password", ip.as_deref())),
+                )?)
             })
             .await?;
         return Err(ApiError::unprocessable(
@@ -488,8 +507,8 @@ pub async fn change_password(
     let th = sess.token_hash;
     let ip = sess.source_ip.clone();
     s.store
-        .write_raw(move |tx| staff::change_password(tx, &th, &hash, ip.as_deref()))
-        .await??;
+        .transact(move |tx| staff::change_password(tx, &th, &hash, ip.as_deref()))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -574,10 +593,10 @@ pub async fn create_staff(
     let initiator = sess.initiator();
     let v = s
         .store
-        .write_raw(move |tx| {
+        .transact(move |tx| {
             staff::create_staff(tx, &req.username, req.fiduciary_id, &hash, true, &initiator)
         })
-        .await??;
+        .await?;
     let location = format!("/v1/staff/{}", v.id);
     let mut res = (
         StatusCode::CREATED,
@@ -655,8 +674,8 @@ pub async fn disable_staff(
     let ip = sess.source_ip.clone();
     let v = s
         .store
-        .write_raw(move |tx| staff::disable_staff(tx, id, &initiator, ip.as_deref()))
-        .await??;
+        .transact(move |tx| staff::disable_staff(tx, id, &initiator, ip.as_deref()))
+        .await?;
     Ok(axum::Json(v))
 }
 
@@ -779,10 +798,10 @@ async fn change(
     let initiator = sess.initiator();
     let ip = sess.source_ip.clone();
     s.store
-        .write_raw(move |tx| {
+        .transact(move |tx| {
             staff::change_role(tx, id, role, scope, grant, &initiator, ip.as_deref())
         })
-        .await??;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -884,10 +903,10 @@ pub async fn create_role(
     let ip = sess.source_ip.clone();
     let role: CustomRole = s
         .store
-        .write_raw(move |tx| {
+        .transact(move |tx| {
             staff::create_role(tx, &req.name, scope, &perms, &initiator, ip.as_deref())
         })
-        .await??;
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(role)).into_response())
 }
 

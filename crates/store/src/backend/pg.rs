@@ -28,7 +28,7 @@ use std::time::Instant;
 use uuid::Uuid;
 
 fn err(e: DbError) -> StoreError {
-    StoreError(format!("PostgreSQL: {e}"))
+    StoreError::new(e.kind(), format!("PostgreSQL: {e}"))
 }
 
 /// Opens a connection. The URL may name a schema to use with
@@ -36,14 +36,14 @@ fn err(e: DbError) -> StoreError {
 pub fn connect(url: &str) -> StoreResult<Connection> {
     let mut cfg: postgres::Config = url
         .parse()
-        .map_err(|e| StoreError(format!("database URL: {e}")))?;
+        .map_err(|e| StoreError::internal(format!("database URL: {e}")))?;
     if cfg.get_connect_timeout().is_none() {
         cfg.connect_timeout(Duration::from_secs(5));
     }
     cfg.application_name("anumodan");
-    let client = cfg
-        .connect(postgres::NoTls)
-        .map_err(|e| StoreError(format!("PostgreSQL: cannot connect: {}", DbError::Pg(e))))?;
+    let client = cfg.connect(postgres::NoTls).map_err(|e| {
+        StoreError::unavailable(format!("PostgreSQL: cannot connect: {}", DbError::Pg(e)))
+    })?;
     Ok(Connection::Postgres(Box::new(RefCell::new(PgConn::new(
         client,
     )))))
@@ -157,10 +157,9 @@ pub fn check_fingerprint(conn: &Connection, fingerprint: &str) -> StoreResult<()
         )
         .map_err(err)?;
     if stored != fingerprint {
-        return Err(StoreError(
+        return Err(StoreError::internal(
             "this node's keys differ from the ones the database was created with: every node \
-             sharing a database needs the same keys directory (see docs/deployment.md)"
-                .into(),
+             sharing a database needs the same keys directory (see docs/deployment.md)",
         ));
     }
     Ok(())
@@ -317,7 +316,7 @@ pub(crate) fn open(
     let handle = std::thread::Builder::new()
         .name("anumodan-writer".into())
         .spawn(move || writer.run(rx, None))
-        .map_err(|e| StoreError(format!("writer thread: {e}")))?;
+        .map_err(|e| StoreError::internal(format!("writer thread: {e}")))?;
 
     Ok(Store {
         inner: Arc::new(Inner {

@@ -122,9 +122,9 @@ pub(crate) fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>, keys: Keys) -> Stor
     let lock_path = cfg.data_dir.join("anumodan.lock");
     let lock = crate::perms::private_file(&lock_path)
         .and_then(|()| std::fs::OpenOptions::new().write(true).open(&lock_path))
-        .map_err(|e| StoreError(format!("{}: {e}", lock_path.display())))?;
+        .map_err(|e| StoreError::internal(format!("{}: {e}", lock_path.display())))?;
     lock.try_lock().map_err(|_| {
-        StoreError(format!(
+        StoreError::unavailable(format!(
             "the data directory {} is in use by another Anumodan process (stop it first)",
             cfg.data_dir.display()
         ))
@@ -132,8 +132,9 @@ pub(crate) fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>, keys: Keys) -> Stor
     let db_path = cfg.data_dir.join("anumodan.db");
     // Owner-only, whatever the umask (SQLite gives its journal files the database's mode).
     let private = |base: &str| {
-        crate::perms::private_db(&cfg.data_dir, base)
-            .map_err(|e| StoreError(format!("{}: {e}", cfg.data_dir.join(base).display())))
+        crate::perms::private_db(&cfg.data_dir, base).map_err(|e| {
+            StoreError::internal(format!("{}: {e}", cfg.data_dir.join(base).display()))
+        })
     };
     private("anumodan.db")?;
     private(INDEX_FILE)?;
@@ -202,13 +203,13 @@ pub(crate) fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>, keys: Keys) -> Stor
                 Err(e) => tracing::error!(error = %e, "cannot start the syncer thread"),
             }
         })
-        .map_err(|e| StoreError(format!("writer thread: {e}")))?;
+        .map_err(|e| StoreError::internal(format!("writer thread: {e}")))?;
     let wal_conn = open_conn(&db_path, false)?;
     let (stop_tx, stop_rx) = mpsc::channel::<()>();
     let wal_thread = std::thread::Builder::new()
         .name("anumodan-wal".into())
         .spawn(move || run_wal_checkpointer(wal_conn, stop_rx))
-        .map_err(|e| StoreError(format!("WAL thread: {e}")))?;
+        .map_err(|e| StoreError::internal(format!("WAL thread: {e}")))?;
     Ok(Store {
         inner: Arc::new(Inner {
             jobs: Mutex::new(Some(tx)),

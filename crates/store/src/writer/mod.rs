@@ -141,7 +141,7 @@ impl Writer {
                                 tracing::error!(error = %e, "PostgreSQL is unreachable; answering 503 until it is back");
                             }
                             *down_since = Some(Instant::now());
-                            return Err(DbError::Unavailable(e.0));
+                            return Err(DbError::Unavailable(e.message));
                         }
                     }
                 }
@@ -258,7 +258,7 @@ impl Writer {
                         }
                         if let Err(mpsc::SendError((_, replies))) = syncer.send((size, replies)) {
                             for r in replies {
-                                r(Some(StoreError("syncer stopped".into())));
+                                r(Some(StoreError::unavailable("syncer stopped")));
                             }
                         }
                     }

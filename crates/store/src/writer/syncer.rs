@@ -21,7 +21,7 @@ pub(crate) fn run_syncer(wal: &Path, rx: Receiver<Group>, durable: &AtomicU64) {
             .err()
             .map(|e| {
                 tracing::error!(error = %e, "fsync of the WAL failed: answering the batch with an error");
-                StoreError(format!("fsync: {e}"))
+                StoreError::unavailable(format!("fsync: {e}"))
             });
         if failed.is_none() {
             durable.fetch_max(size, Ordering::SeqCst);

@@ -1,19 +1,12 @@
-//! What the use cases need from storage. A backend implements [`Tx`] over one transaction; the
-//! use cases in [`crate::usecases`] run inside it, so a change, its audit entries (and later its
+//! The consent port: what the consent use cases ([`crate::usecases`]) need from storage. A
+//! backend implements [`Tx`] over one transaction, so a change, its audit entries (and later its
 //! outbox events) commit together or not at all.
 
+use super::StoreResult;
 use crate::audit::AuditRecord;
 use crate::model::*;
-use thiserror::Error;
 use time::OffsetDateTime;
 use uuid::Uuid;
-
-/// A storage failure. Its message is for logs only and never carries personal data.
-#[derive(Debug, Error, Clone)]
-#[error("storage: {0}")]
-pub struct StoreError(pub String);
-
-pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The current state of one (principal, purpose) pair, as kept in the consent index.
 #[derive(Clone, Debug)]
