@@ -9,7 +9,7 @@
 //! holding the decision in force), each principal's listing (statuses as of now) and each
 //! artefact's history length. A failure prints the seed and the step.
 
-use crate::common::*;
+use crate::harness::*;
 use anumodan_core::Lang;
 use anumodan_core::clock::Clock;
 use anumodan_core::model::{Decision, Method};
@@ -26,10 +26,12 @@ const PURPOSES: [(&str, u32, bool); 4] = [
     ("analytics", 90, false),
     ("tax_records", 365, true),
 ];
+
 const PRINCIPALS: [&str; 2] = ["model-1", "model-2"];
 
 /// A tiny deterministic generator (xorshift64*), so a failing seed replays exactly.
 struct Rng(u64);
+
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
@@ -159,17 +161,14 @@ async fn run(seed: u64, steps: usize) {
     let mut texts = json!({"en": notice_text("en"), "hi": notice_text("hi")});
     texts["en"]["title"] = json!("Registration notice, second edition");
     let (st, v) = s
-        .send(
-            reqwest::Method::PUT,
-            &format!("/v1/notices/{}", cat.notice_id),
-            Some(&s.key.clone()),
-            Some(json!({"code": "registration", "purposes": ["account", "marketing", "analytics", "tax_records"], "texts": texts})),
+        .put_notice(
+            &cat.notice_id,
+            json!({"code": "registration", "purposes": ["account", "marketing", "analytics", "tax_records"],
+                   "texts": texts}),
         )
         .await;
     assert_eq!(st, reqwest::StatusCode::OK, "{v}");
-    let (st, v) = s
-        .post(&format!("/v1/notices/{}/publish", cat.notice_id), json!({}))
-        .await;
+    let (st, v) = s.publish(&cat.notice_id, json!({})).await;
     assert_eq!(st, reqwest::StatusCode::CREATED, "{v}");
 
     let fid = Uuid::parse_str(&s.fiduciary_id).unwrap();
@@ -445,12 +444,7 @@ async fn run(seed: u64, steps: usize) {
             // erasure of one principal
             93..=95 => {
                 let p = rng.below(PRINCIPALS.len());
-                let (st, v) = s
-                    .post(
-                        "/v1/principals/erase",
-                        json!({"principal_id": PRINCIPALS[p]}),
-                    )
-                    .await;
+                let (st, v) = s.erase(PRINCIPALS[p]).await;
                 assert!(st.is_success(), "{ctx}: erase: {v}");
                 m.in_force.retain(|&(q, _), _| q != p);
                 // The erased principal's artefacts are tombstones: out of the model.

@@ -4,8 +4,7 @@
 //! (A node killed with SIGKILL under load: `process::acknowledged_changes_survive_sigkill`, which
 //! runs on both backends.)
 
-use crate::common::*;
-use crate::support::*;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::{Arc, Mutex};

@@ -5,8 +5,7 @@
 //! uses), it answers every validation as before, except where rule 1 corrects it; its ledger
 //! still verifies; and the new features work on the old data.
 
-use crate::common::*;
-use crate::support::*;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -52,21 +51,8 @@ fn restore(dir: &Path) -> Value {
     }
 }
 
-/// Every ledger entry, straight from the database.
-fn all_entries(dir: &Path) -> Vec<anumodan_core::audit::AuditEntry> {
-    with_db(dir, |conn| {
-        let mut out = Vec::new();
-        anumodan_store::read::for_each_entry(conn, |_, e, _| {
-            out.push(e.unwrap());
-            true
-        })
-        .unwrap();
-        out
-    })
-}
-
 fn upgrade_entries(dir: &Path) -> Vec<String> {
-    all_entries(dir)
+    db_entries(dir)
         .into_iter()
         .filter(|e| e.action == "admin.action" && e.outcome.starts_with("consent_index_upgraded"))
         .map(|e| e.outcome)
@@ -94,7 +80,6 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
     let scratch = Scratch::new();
     let dir = scratch.path().to_path_buf();
     let facts = restore(&dir);
-    let key = facts["api_key"].as_str().unwrap().to_string();
     let ids = &facts["artefacts"];
     let (c1, c2) = (ids["c1"].as_str().unwrap(), ids["c2"].as_str().unwrap());
     // The new `audit verify` reads a store the new code has not opened yet.
@@ -162,22 +147,15 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
 
     // New actions on old artefacts: recorded with their artefact digest, and verified.
     let a = ids["a"].as_str().unwrap();
-    let w = act_ok(&s, a, "withdraw", json!({"purposes": ["marketing"]})).await;
-    assert_eq!(w["version"], 2);
-    let (st, tok) = s
-        .post("/v1/principal-tokens", json!({"principal_id": "citizen-a"}))
+    let w = s
+        .act_ok(a, "withdraw", json!({"purposes": ["marketing"]}))
         .await;
-    assert_eq!(st, StatusCode::CREATED, "{tok}");
-    let token = tok["token"].as_str().unwrap().to_string();
+    assert_eq!(w["version"], 2);
+    let (me, _) = s.principal_token("citizen-a", None).await;
     let notice = facts["notice_id"].as_str().unwrap();
-    let (st, mine) = s
-        .send(
-            reqwest::Method::POST,
-            "/v1/me/consents",
-            Some(&token),
-            Some(json!({"notice_id": notice, "language": "en",
-                "decisions": {"account": "granted", "marketing": "granted", "analytics": "denied", "tax_records": "granted"}})),
-        )
+    let (st, mine) = me
+        .collect(json!({"notice_id": notice, "language": "en",
+                        "decisions": decisions("granted", "granted", "denied", "granted")}))
         .await;
     assert_eq!(st, StatusCode::CREATED, "{mine}");
     assert_eq!(mine["initiator"], "principal");
@@ -197,20 +175,13 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
     let mut texts = n["texts"].clone();
     texts["en"]["summary"] = json!("We now also keep your PAN for audits.");
     let (st, v) = s
-        .send(
-            reqwest::Method::PUT,
+        .put(
             &format!("/v1/notices/{notice}"),
-            Some(&key),
-            Some(json!({"code": "registration", "purposes": n["purposes"], "texts": texts})),
+            json!({"code": "registration", "purposes": n["purposes"], "texts": texts}),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
-    let (st, v) = s
-        .post(
-            &format!("/v1/notices/{notice}/publish"),
-            json!({"requires_reconsent": true}),
-        )
-        .await;
+    let (st, v) = s.publish(notice, json!({"requires_reconsent": true})).await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     assert_eq!(v["version"], 2);
     let b = s.validate("citizen-b", "account").await;
