@@ -4,16 +4,19 @@
 //! `audit verify-export` catch each kind of tampering with the database or the export, naming
 //! the first bad entry (or checkpoint).
 //!
-//! - `entries`: every action is one entry with every field; `pages`: listing and tenants;
-//!   `privacy`: no principal id in clear, the principal index; `proofs` and `checkpoints`;
-//!   `export` and `tamper`: the command line on a stopped ledger (made here).
+//! - `entries`: every action is one entry with every field, and `reading` reads them back
+//!   (whole, by page, by index, filtered); `pages`: a full page, and tenants; `privacy`: no
+//!   principal id in clear, the principal index; `proofs` and `checkpoints`; `export` and
+//!   `tamper`: the command line on a stopped ledger (made here).
 
 use crate::harness::*;
 use anumodan_ledger::merkle::leaf_hash;
 use anumodan_store::db::{Connection, params};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
 
 mod checkpoints;
 mod entries;
@@ -21,7 +24,86 @@ mod export;
 mod pages;
 mod privacy;
 mod proofs;
+mod reading;
 mod tamper;
+
+// ---------- the shape of an entry ----------
+
+/// The fields of an audit entry, in the order they are hashed.
+const ENTRY_FIELDS: [&str; 12] = [
+    "index",
+    "timestamp",
+    "fiduciary",
+    "principal",
+    "purpose",
+    "action",
+    "status",
+    "outcome",
+    "initiator",
+    "source_ip",
+    "artefact",
+    "version",
+];
+
+/// Asserts that `e` is an entry with exactly the ledger's fields.
+fn assert_shape(e: &Value) {
+    let keys: Vec<&str> = e
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {e}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want: BTreeSet<&str> = ENTRY_FIELDS.into_iter().collect();
+    // An entry that wrote an artefact version commits to it (issue 17, item 9); no other
+    // entry carries the field.
+    let writes_version = [
+        "consent.collected",
+        "consent.updated",
+        "consent.renewed",
+        "consent.withdrawn",
+        "consent.expired",
+    ]
+    .contains(&e["action"].as_str().unwrap_or_default());
+    if writes_version {
+        want.insert("artefact_sha256");
+        let h = e["artefact_sha256"].as_str().unwrap_or_default();
+        assert!(
+            h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        keys.iter().copied().collect::<BTreeSet<_>>(),
+        want,
+        "fields of {e}"
+    );
+}
+
+/// Asserts the fields of a consent entry.
+#[allow(clippy::too_many_arguments)]
+fn assert_consent_entry(
+    e: &Value,
+    action: &str,
+    purpose: &str,
+    status: Option<&str>,
+    outcome: &str,
+    artefact: &Value,
+    version: Value,
+    at: OffsetDateTime,
+) {
+    assert_shape(e);
+    assert_eq!(e["action"], action, "{e}");
+    assert_eq!(e["purpose"], purpose, "{e}");
+    assert_eq!(e["status"], json!(status), "{e}");
+    assert_eq!(e["outcome"], outcome, "{e}");
+    assert_eq!(e["artefact"], *artefact, "{e}");
+    assert_eq!(e["version"], version, "{e}");
+    assert!(
+        e["principal"].is_string(),
+        "a consent entry names its principal: {e}"
+    );
+    assert_eq!(e["timestamp"], rfc3339(at), "{e}");
+}
 
 // ---------- a stopped ledger, for the command line ----------
 

@@ -1,6 +1,7 @@
 //! Slow bodies, connection floods and running out of descriptors cannot hold the server.
 
-use super::*;
+use super::{connect_from, read_until_closed};
+use crate::harness::*;
 use reqwest::StatusCode;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -1,7 +1,8 @@
 //! Guessing and flooding sign-ins, of staff and of principals: tighter limits per address, no
 //! lock-out of the owner from elsewhere, bounded memory, an alert for a locked platform admin.
 
-use super::*;
+use super::client_from;
+use crate::harness::*;
 use anumodan_core::authz::{BuiltinRole, Scope};
 use reqwest::StatusCode;
 use serde_json::json;

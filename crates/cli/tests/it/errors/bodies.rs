@@ -1,7 +1,12 @@
 //! Malformed bodies and unknown fields are refused, and change nothing.
 
-use super::*;
-use serde_json::json;
+use super::{
+    Before, MUTATING_ROUTES, assert_problem, audit_counts, check_problem_body, post_invalid_body,
+    raw, route, snapshot,
+};
+use crate::harness::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn malformed_bodies_are_rejected_and_change_nothing() {

@@ -1,7 +1,9 @@
 //! Content rules of the catalogue: languages, codes, texts, purposes and notices.
 
-use super::*;
-use serde_json::json;
+use super::{Before, check_problem_body, post_invalid_body, post_problem};
+use crate::harness::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn unsupported_languages_are_rejected() {

@@ -1,7 +1,9 @@
 //! Fuzzed bodies (seeded, so every run posts the same) never cause a server error.
 
-use super::*;
-use serde_json::json;
+use super::{MUTATING_ROUTES, raw, route};
+use crate::harness::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 
 /// SplitMix64: a tiny seeded generator, so every run posts the same bodies.
 struct Rng(u64);

@@ -1,8 +1,10 @@
 //! Invalid lifecycle requests are 422 and change nothing; conflicts are 409 and change nothing
 //! but the record of the attempt.
 
-use super::*;
-use serde_json::json;
+use super::{Before, audit_counts, post_problem, snapshot};
+use crate::harness::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn invalid_lifecycle_requests_are_422_and_change_nothing() {

@@ -1,7 +1,9 @@
 //! Problem details and authentication: every error is a problem document; no key, no entry.
 
-use super::*;
-use serde_json::json;
+use super::{Before, assert_problem, audit_counts, raw, snapshot};
+use crate::harness::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 
 /// method, path, Authorization header, content type, body, expected status and code.
 type ProblemCase<'a> = (

@@ -1,6 +1,8 @@
 //! Bad paths and queries are 400, unknown routes 404, wrong methods 405.
 
-use super::*;
+use super::{Before, assert_problem, check_problem_body, get_problem, post_problem, raw};
+use crate::harness::*;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]

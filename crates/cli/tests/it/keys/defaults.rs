@@ -1,6 +1,7 @@
 //! A key created without scopes gets the default scopes, and behaves so.
 
-use super::*;
+use super::{assert_problem, listed, names, str_set};
+use crate::harness::*;
 use anumodan_core::authz::default_key_scopes;
 use reqwest::{Method, StatusCode};
 use serde_json::json;

@@ -1,6 +1,7 @@
 //! No escalation through key creation or rotation.
 
-use super::*;
+use super::{assert_problem, catalogue_read, root_key_id};
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,8 +1,9 @@
 //! A key is created, listed, rotated and revoked, each with immediate effect.
 
-use super::*;
+use super::{assert_problem, catalogue_read, listed, names, root_key_id, str_set, strings};
+use crate::harness::*;
 use anumodan_core::clock::Clock;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 #[tokio::test]

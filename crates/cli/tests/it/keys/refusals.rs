@@ -1,7 +1,8 @@
 //! A refused request changes nothing.
 
-use super::*;
-use reqwest::StatusCode;
+use super::assert_problem;
+use crate::harness::*;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]

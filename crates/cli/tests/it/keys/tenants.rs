@@ -1,6 +1,7 @@
 //! Tenant isolation of keys, and of the whole route table.
 
-use super::*;
+use super::{assert_problem, catalogue_read, key_ids, prepare, root_key_id, table};
+use crate::harness::*;
 use reqwest::StatusCode;
 
 #[tokio::test]

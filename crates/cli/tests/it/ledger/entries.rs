@@ -1,112 +1,24 @@
-//! Every action is one entry, with every field, readable whole, by page, by index and by filter.
+//! Every action is one entry, with every field: written step by step (`reading` then reads
+//! the log whole, by page, by index and by filter).
 
+use super::reading::{filters, time_range_filters, whole_log};
+
+use super::{assert_consent_entry, assert_shape};
 use crate::harness::*;
-use anumodan_core::audit::AuditEntry;
-use anumodan_ledger::merkle::leaf_hash;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
-use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-/// The fields of an audit entry, in the order they are hashed.
-const ENTRY_FIELDS: [&str; 12] = [
-    "index",
-    "timestamp",
-    "fiduciary",
-    "principal",
-    "purpose",
-    "action",
-    "status",
-    "outcome",
-    "initiator",
-    "source_ip",
-    "artefact",
-    "version",
-];
-
-/// Asserts that `e` is an entry with exactly the ledger's fields.
-fn assert_shape(e: &Value) {
-    let keys: Vec<&str> = e
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {e}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    let mut want: BTreeSet<&str> = ENTRY_FIELDS.into_iter().collect();
-    // An entry that wrote an artefact version commits to it (issue 17, item 9); no other
-    // entry carries the field.
-    let writes_version = [
-        "consent.collected",
-        "consent.updated",
-        "consent.renewed",
-        "consent.withdrawn",
-        "consent.expired",
-    ]
-    .contains(&e["action"].as_str().unwrap_or_default());
-    if writes_version {
-        want.insert("artefact_sha256");
-        let h = e["artefact_sha256"].as_str().unwrap_or_default();
-        assert!(
-            h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()),
-            "{e}"
-        );
-    }
-    assert_eq!(
-        keys.iter().copied().collect::<BTreeSet<_>>(),
-        want,
-        "fields of {e}"
-    );
-}
-
-/// Asserts the fields of a consent entry.
-#[allow(clippy::too_many_arguments)]
-fn assert_consent_entry(
-    e: &Value,
-    action: &str,
-    purpose: &str,
-    status: Option<&str>,
-    outcome: &str,
-    artefact: &Value,
-    version: Value,
-    at: OffsetDateTime,
-) {
-    assert_shape(e);
-    assert_eq!(e["action"], action, "{e}");
-    assert_eq!(e["purpose"], purpose, "{e}");
-    assert_eq!(e["status"], json!(status), "{e}");
-    assert_eq!(e["outcome"], outcome, "{e}");
-    assert_eq!(e["artefact"], *artefact, "{e}");
-    assert_eq!(e["version"], version, "{e}");
-    assert!(
-        e["principal"].is_string(),
-        "a consent entry names its principal: {e}"
-    );
-    assert_eq!(e["timestamp"], rfc3339(at), "{e}");
-}
-
-/// Percent-encodes a query value.
-fn urlenc(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-const ALICE: &str = "alice.sharma@example.in";
-const BOB: &str = "+91-98765-43210";
+pub(super) const ALICE: &str = "alice.sharma@example.in";
+pub(super) const BOB: &str = "+91-98765-43210";
 
 /// `hours` hours after T0: the instants of the run's steps (catalogue at T0, collection +1h,
 /// validations +2h, update +3h, renewal +4h, withdrawals +5h; expiry on day 100).
-fn at(hours: i64) -> OffsetDateTime {
+pub(super) fn at(hours: i64) -> OffsetDateTime {
     T0 + Duration::hours(hours)
 }
 
-fn day_100() -> OffsetDateTime {
+pub(super) fn day_100() -> OffsetDateTime {
     T0 + Duration::days(100)
 }
 
@@ -148,9 +60,9 @@ async fn every_action_is_one_entry_with_every_field() {
     withdrawal_entries(&mut r).await;
     expiry_entries(&mut r).await;
     // Reading: the whole log, complete and in order, whatever the page size; then filtered.
-    let all = whole_log(&r).await;
-    filters(&r, &all).await;
-    time_range_filters(&r).await;
+    let all = whole_log(&r.s, r.next, &r.fid).await;
+    filters(&r.s, &r.pseudonym, &all).await;
+    time_range_filters(&r.s).await;
     // Nothing in any entry is the principal's id in clear.
     let text = serde_json::to_string(&all).unwrap();
     for secret in [ALICE, BOB, "alice", "98765"] {
@@ -516,133 +428,4 @@ async fn expiry_entries(r: &mut Run) {
             json!(r.next - 2)
         ]
     );
-}
-
-/// The whole log, complete and in order, whatever the page size; each entry also by index,
-/// with its leaf hash. Returns it.
-async fn whole_log(r: &Run) -> Vec<Value> {
-    let s = &r.s;
-    let all = s.entries("").await;
-    assert_eq!(
-        all.iter().map(idx).collect::<Vec<_>>(),
-        (0..r.next).collect::<Vec<_>>()
-    );
-    for e in &all {
-        assert_shape(e);
-        assert_eq!(e["fiduciary"], r.fid);
-    }
-    for limit in [1, 2, 5, 7, 27, 1000] {
-        assert_eq!(s.entries_paged("", limit).await, all, "limit {limit}");
-    }
-    for e in &all {
-        let (without_hash, leaf) = s.entry_and_leaf(idx(e)).await;
-        assert_eq!(&without_hash, e);
-        let entry: AuditEntry = serde_json::from_value(e.clone()).unwrap();
-        assert_eq!(b64hash(&leaf), leaf_hash(&entry.leaf_data()));
-    }
-    all
-}
-
-/// The filters by principal, purpose and action, alone, combined and paged.
-async fn filters(r: &Run, all: &[Value]) {
-    let (s, pseudonym) = (&r.s, &r.pseudonym);
-    let by_alice = s.entries(&format!("principal_id={}", urlenc(ALICE))).await;
-    assert_eq!(by_alice.len(), 4 + 3 + 1 + 1 + 4 + 2, "{by_alice:?}");
-    assert!(by_alice.iter().all(|e| e["principal"] == *pseudonym));
-    let expected: Vec<&Value> = all
-        .iter()
-        .filter(|e| e["principal"] == *pseudonym)
-        .collect();
-    assert_eq!(by_alice.iter().collect::<Vec<_>>(), expected);
-    let by_bob = s.entries(&format!("principal_id={}", urlenc(BOB))).await;
-    assert_eq!(by_bob.len(), 1);
-    assert_eq!(by_bob[0]["outcome"], "not_found");
-    assert!(s.entries("principal_id=nobody").await.is_empty());
-    // Paging a filtered list.
-    assert_eq!(
-        s.entries_paged(&format!("principal_id={}", urlenc(ALICE)), 4)
-            .await,
-        by_alice
-    );
-
-    let marketing = s.entries("purpose=marketing").await;
-    let acts: Vec<&str> = marketing
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        acts,
-        [
-            "purpose.created",
-            "consent.collected",
-            "consent.validated",
-            "consent.updated",
-            "consent.withdrawn",
-        ]
-    );
-    assert!(marketing.iter().all(|e| e["purpose"] == "marketing"));
-
-    for (action, n) in [
-        ("consent.collected", 4),
-        ("consent.validated", 7),
-        ("consent.updated", 1),
-        ("consent.renewed", 1),
-        ("consent.withdrawn", 2),
-        ("consent.rejected", 0),
-        ("consent.expired", 1),
-        ("data_item.created", 4),
-        ("notice.published", 1),
-        ("pii.unmasked", 0),
-    ] {
-        let got = s.entries(&format!("action={action}")).await;
-        assert_eq!(got.len(), n, "{action}: {got:?}");
-        assert!(got.iter().all(|e| e["action"] == action));
-        let want: Vec<&Value> = all.iter().filter(|e| e["action"] == action).collect();
-        assert_eq!(got.iter().collect::<Vec<_>>(), want);
-    }
-    let combined = s
-        .entries(&format!(
-            "principal_id={}&purpose=analytics&action=consent.validated",
-            urlenc(ALICE)
-        ))
-        .await;
-    assert_eq!(combined.len(), 1, "{combined:?}");
-    assert_eq!(combined[0]["outcome"], "expired");
-}
-
-/// Time range: [from, to), each step apart.
-async fn time_range_filters(r: &Run) {
-    let s = &r.s;
-    for (from, to, n) in [
-        (T0, at(1), 12),
-        (at(1), at(2), 4),
-        (at(2), at(3), 5),
-        (at(3), at(5), 2),
-        (at(5), day_100(), 3),
-        (day_100(), day_100() + Duration::seconds(1), 2),
-        (T0 - Duration::days(1), T0, 0),
-    ] {
-        let got = s
-            .entries(&format!("from={}&to={}", rfc3339(from), rfc3339(to)))
-            .await;
-        assert_eq!(got.len(), n, "[{from}, {to}): {got:?}");
-        for e in &got {
-            let t = OffsetDateTime::parse(e["timestamp"].as_str().unwrap(), &Rfc3339).unwrap();
-            assert!(from <= t && t < to, "{e}");
-        }
-    }
-    assert_eq!(
-        s.entries(&format!("from={}", rfc3339(at(5)))).await.len(),
-        5
-    );
-    assert_eq!(s.entries(&format!("to={}", rfc3339(at(2)))).await.len(), 16);
-    let got = s
-        .entries(&format!(
-            "from={}&to={}&principal_id={}&action=consent.validated",
-            rfc3339(at(2)),
-            rfc3339(at(3)),
-            urlenc(ALICE)
-        ))
-        .await;
-    assert_eq!(got.len(), 4, "{got:?}");
 }

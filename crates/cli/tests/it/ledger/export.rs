@@ -1,7 +1,8 @@
 //! `anumodan audit verify`, `audit export` and `audit verify-export` on a stopped ledger, and an
 //! export tampered with.
 
-use super::*;
+use super::{ExportEdit, Stopped, bad_hash, bad_root, copy_dir, stopped_ledger};
+use crate::harness::*;
 use anumodan_core::audit::AuditEntry;
 use anumodan_ledger::merkle::{hash_to_base64, leaf_hash};
 use anumodan_ledger::note::NoteSigner;

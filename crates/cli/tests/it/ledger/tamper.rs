@@ -1,7 +1,8 @@
 //! The database tampered with as an attacker with file access would: each change is caught by
 //! `anumodan audit verify`, at the first entry (or checkpoint) it affects.
 
-use super::*;
+use super::{bad_hash, bad_root, rehash_from, stopped_ledger};
+use crate::harness::*;
 use anumodan_core::audit::AuditEntry;
 use anumodan_ledger::merkle::leaf_hash;
 use anumodan_store::db::{Connection, params};

@@ -1,8 +1,9 @@
 //! Data items, purposes and notices: created, read back, versions frozen once published.
 
-use super::*;
+use super::{codes, set};
+use crate::harness::*;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn catalogue_is_created_and_read_back() {

@@ -1,6 +1,6 @@
 //! Collection: granular, explicit, never granted by default, with a guardian where needed.
 
-use super::*;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;

@@ -1,6 +1,7 @@
 //! History keeps every version unchanged; a principal's consents filter and paginate.
 
-use super::*;
+use super::ids;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;

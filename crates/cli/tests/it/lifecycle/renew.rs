@@ -1,6 +1,7 @@
 //! Renewal: from now, of what was granted and is still held; every new version on the trail.
 
-use super::*;
+use super::set;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;

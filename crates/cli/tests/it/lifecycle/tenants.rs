@@ -1,6 +1,7 @@
 //! Fiduciaries are isolated: another fiduciary's key sees and touches nothing of the first's.
 
-use super::*;
+use super::ids;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,6 +1,7 @@
 //! The dashboard: own consents only, withdrawn, updated, renewed and collected by the principal.
 
-use super::*;
+use super::token_for;
+use crate::harness::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -1,6 +1,7 @@
 //! Tokens expire, cannot be forged and are not API keys; token requests are checked.
 
-use super::*;
+use super::token_for;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -184,7 +184,7 @@ async fn acknowledged_changes_survive_sigkill() {
                 reason,
             } => {
                 max_audit = max_audit.max(*audit);
-                let (st, e) = api.get(&format!("/v1/audit/entries/{audit}")).await;
+                let (st, e) = api.entry(*audit).await;
                 assert_eq!(
                     st,
                     StatusCode::OK,
@@ -207,7 +207,7 @@ async fn acknowledged_changes_survive_sigkill() {
                 .find(|h| h["version"] == *version)
                 .unwrap_or_else(|| panic!("acknowledged version {version} of {id} lost: {c}"));
             assert_eq!(h["audit_log_id"], *audit, "{h}");
-            let (st, e) = api.get(&format!("/v1/audit/entries/{audit}")).await;
+            let (st, e) = api.entry(*audit).await;
             assert_eq!(st, StatusCode::OK, "{e}");
             assert_eq!(e["artefact"], id.as_str(), "{e}");
             assert_eq!(e["version"], *version, "{e}");

@@ -1,6 +1,7 @@
 //! Security headers on every response; request heads over the limit or too slow are refused.
 
-use super::*;
+use super::{assert_security_headers, fetch};
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;

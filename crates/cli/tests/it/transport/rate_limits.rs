@@ -1,6 +1,7 @@
 //! Rate limits per key and per address: 429 with Retry-After, nothing written.
 
-use super::*;
+use super::{assert_throttled, fetch, limits, until_throttled};
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::net::{IpAddr, Ipv4Addr};

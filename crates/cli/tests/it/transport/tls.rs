@@ -1,7 +1,11 @@
 //! TLS: HTTPS with HSTS, TLS 1.3 only; bad settings stop the start; the binary configured by
 //! its environment.
 
-use super::*;
+use super::{
+    assert_security_headers, fetch, handshake, https_client, self_signed, tls_server,
+    until_throttled, write_cert,
+};
+use crate::harness::*;
 use anumodan_server::config::Config;
 use reqwest::StatusCode;
 use std::path::Path;
