@@ -80,15 +80,38 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
     let scratch = Scratch::new();
     let dir = scratch.path().to_path_buf();
     let facts = restore(&dir);
-    let ids = &facts["artefacts"];
-    let (c1, c2) = (ids["c1"].as_str().unwrap(), ids["c2"].as_str().unwrap());
     // The new `audit verify` reads a store the new code has not opened yet.
     assert_verifies(&dir, 0);
     let s = open(&dir, &facts).await;
+    answers_as_before_but_rule_1(&s, &facts).await;
+    // The correction is on the record, once.
+    assert_eq!(
+        upgrade_entries(&dir),
+        ["consent_index_upgraded corrected=3"]
+    );
 
-    // Every answer as the old code gave it, except citizen-c's: the old code let a renewal of
-    // another purpose in c1 overwrite the withdrawal of marketing made later in c2. Rule 1
-    // points each purpose at the artefact of the latest decision on it.
+    // The old ledger still verifies; its entries commit to no artefact (they predate it).
+    s.stop().await;
+    assert_verifies(&dir, 0);
+
+    // A restart does not upgrade again.
+    let s = open(&dir, &facts).await;
+    assert_eq!(upgrade_entries(&dir).len(), 1);
+    let mine = new_actions_on_old_artefacts(&s, &facts).await;
+    reconsent_reaches_old_consent(&s, &facts, &mine).await;
+
+    // And the whole upgraded store still verifies, the new versions checked against the log.
+    s.stop().await;
+    assert_verifies(&dir, 2);
+    drop(scratch);
+}
+
+/// Every answer as the old code gave it, except citizen-c's: the old code let a renewal of
+/// another purpose in c1 overwrite the withdrawal of marketing made later in c2. Rule 1 points
+/// each purpose at the artefact of the latest decision on it.
+async fn answers_as_before_but_rule_1(s: &TestServer, facts: &Value) {
+    let ids = &facts["artefacts"];
+    let (c1, c2) = (ids["c1"].as_str().unwrap(), ids["c2"].as_str().unwrap());
     let answers = facts["answers"].as_array().unwrap();
     assert_eq!(answers.len(), 28);
     let mut corrected = 0;
@@ -119,20 +142,12 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
         corrected, 3,
         "account, marketing and tax_records move to c2"
     );
-    // The correction is on the record, once.
-    assert_eq!(
-        upgrade_entries(&dir),
-        ["consent_index_upgraded corrected=3"]
-    );
+}
 
-    // The old ledger still verifies; its entries commit to no artefact (they predate it).
-    s.stop().await;
-    assert_verifies(&dir, 0);
-
-    // A restart does not upgrade again.
-    let s = open(&dir, &facts).await;
-    assert_eq!(upgrade_entries(&dir).len(), 1);
-
+/// A principal from before is found through their artefacts; new actions on old artefacts (a
+/// withdrawal, the principal's own collection) are recorded. Returns that collection.
+async fn new_actions_on_old_artefacts(s: &TestServer, facts: &Value) -> Value {
+    let ids = &facts["artefacts"];
     // A principal from before knows themselves only through their artefacts: the store finds
     // their id from the newest one (and keeps it on their row from then on).
     let fid: uuid::Uuid = s.fiduciary_id.parse().unwrap();
@@ -167,7 +182,14 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
         s.validate("citizen-a", "analytics").await["reason"],
         "denied"
     );
+    mine
+}
 
+/// A version requiring re-consent reaches consent given before the upgrade (and `mine`, given
+/// since under version 1), not the erased principal's.
+async fn reconsent_reaches_old_consent(s: &TestServer, facts: &Value, mine: &Value) {
+    let ids = &facts["artefacts"];
+    let notice = facts["notice_id"].as_str().unwrap();
     // Re-consent reaches consent given before the upgrade: the index knows the notice and
     // version each old decision is held under.
     let (st, n) = s.get(&format!("/v1/notices/{notice}")).await;
@@ -212,9 +234,4 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
         !listed.contains(&ids["e"].as_str().unwrap()),
         "erased: {pending}"
     );
-
-    // And the whole upgraded store still verifies, the new versions checked against the log.
-    s.stop().await;
-    assert_verifies(&dir, 2);
-    drop(scratch);
 }

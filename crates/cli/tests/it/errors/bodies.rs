@@ -103,7 +103,23 @@ async fn malformed_bodies_are_rejected_and_change_nothing() {
     );
 
     // Well-formed JSON of the wrong shape: 422 invalid_body.
-    let wrong_shapes: Vec<(String, Value)> = vec![
+    let wrong_shapes = wrong_shapes(&cat.notice_id, &id);
+    for (path, body) in wrong_shapes {
+        post_invalid_body(&s, &path, body).await;
+    }
+
+    assert_eq!(
+        snapshot(&s, &["p-body", "p"]).await[..before.snapshot.len()],
+        before.snapshot[..]
+    );
+    assert!(s.principal_items("p", "").await.is_empty());
+    assert_eq!(audit_counts(&s).await, before.counts);
+}
+
+/// Well-formed JSON of the wrong shape for each route (`id` the consent, `notice_id` the
+/// notice): each is refused with 422 `invalid_body`.
+fn wrong_shapes(notice_id: &str, id: &str) -> Vec<(String, Value)> {
+    vec![
         ("/v1/data-items".into(), json!([])),
         ("/v1/data-items".into(), json!({"code": "x"})),
         (
@@ -144,27 +160,27 @@ async fn malformed_bodies_are_rejected_and_change_nothing() {
         ),
         (
             "/v1/consents".into(),
-            json!({"principal_id": "p", "notice_id": cat.notice_id, "notice_version": -1, "language": "en", "decisions": all_granted(), "method": "web"}),
+            json!({"principal_id": "p", "notice_id": notice_id, "notice_version": -1, "language": "en", "decisions": all_granted(), "method": "web"}),
         ),
         (
             "/v1/consents".into(),
-            json!({"principal_id": "p", "notice_id": cat.notice_id, "notice_version": 1, "language": "en", "decisions": all_granted(), "method": "carrier-pigeon"}),
+            json!({"principal_id": "p", "notice_id": notice_id, "notice_version": 1, "language": "en", "decisions": all_granted(), "method": "carrier-pigeon"}),
         ),
         (
             "/v1/consents".into(),
-            json!({"principal_id": "p", "notice_id": cat.notice_id, "notice_version": 1, "language": "en", "decisions": ["account"], "method": "web"}),
+            json!({"principal_id": "p", "notice_id": notice_id, "notice_version": 1, "language": "en", "decisions": ["account"], "method": "web"}),
         ),
         (
             "/v1/consents".into(),
-            json!({"principal_id": "p", "notice_id": cat.notice_id, "notice_version": 1, "language": "en", "decisions": {"account": "GRANTED"}, "method": "web"}),
+            json!({"principal_id": "p", "notice_id": notice_id, "notice_version": 1, "language": "en", "decisions": {"account": "GRANTED"}, "method": "web"}),
         ),
         (
             "/v1/consents".into(),
-            json!({"principal_id": 7, "notice_id": cat.notice_id, "notice_version": 1, "language": "en", "decisions": all_granted(), "method": "web"}),
+            json!({"principal_id": 7, "notice_id": notice_id, "notice_version": 1, "language": "en", "decisions": all_granted(), "method": "web"}),
         ),
         (
             "/v1/consents".into(),
-            json!({"principal_id": "p", "notice_id": cat.notice_id, "notice_version": 1, "language": "en", "decisions": all_granted(), "method": "web", "requires_guardian": true, "guardian": {"principal_id": "g"}}),
+            json!({"principal_id": "p", "notice_id": notice_id, "notice_version": 1, "language": "en", "decisions": all_granted(), "method": "web", "requires_guardian": true, "guardian": {"principal_id": "g"}}),
         ),
         ("/v1/consents/validate".into(), json!({"principal_id": "p"})),
         (
@@ -185,17 +201,7 @@ async fn malformed_bodies_are_rejected_and_change_nothing() {
             json!({"purposes": [1, 2]}),
         ),
         (format!("/v1/consents/{id}/withdraw"), json!("marketing")),
-    ];
-    for (path, body) in wrong_shapes {
-        post_invalid_body(&s, &path, body).await;
-    }
-
-    assert_eq!(
-        snapshot(&s, &["p-body", "p"]).await[..before.snapshot.len()],
-        before.snapshot[..]
-    );
-    assert!(s.principal_items("p", "").await.is_empty());
-    assert_eq!(audit_counts(&s).await, before.counts);
+    ]
 }
 
 #[tokio::test]

@@ -62,9 +62,78 @@ async fn invalid_catalogue_values_are_422_and_change_nothing() {
     let s = TestServer::start().await;
     let cat = s.seed().await;
     let before = Before::take(&s, &[]).await;
-    let item = |code: &str, name: Value, category: &str| json!({"code": code, "name": name, "category": category});
-    let long_code = "a".repeat(65);
+    for (body, code) in invalid_items() {
+        post_problem(
+            &s,
+            "/v1/data-items",
+            body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    for (body, code) in invalid_purposes() {
+        post_problem(
+            &s,
+            "/v1/purposes",
+            body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    for (body, code) in invalid_notices() {
+        post_problem(
+            &s,
+            "/v1/notices",
+            body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    // Editing a draft follows the same rules, and the code is fixed.
+    let notice_path = format!("/v1/notices/{}", cat.notice_id);
+    let put = |body: Value| s.put(&notice_path, body);
     for (body, code) in [
+        (
+            json!({"code": "renamed", "purposes": ["account"], "texts": {"en": notice_text("en")}}),
+            "code_immutable",
+        ),
+        (
+            json!({"code": "registration", "purposes": [], "texts": {"en": notice_text("en")}}),
+            "invalid_purposes",
+        ),
+        (
+            json!({"code": "registration", "purposes": ["account"], "texts": {"ta": notice_text("ta")}}),
+            "missing_translation",
+        ),
+    ] {
+        let (st, v) = put(body).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        check_problem_body(&v, StatusCode::UNPROCESSABLE_ENTITY, code);
+    }
+    before.assert_unchanged(&s).await;
+    let (_, n) = s.get(&format!("/v1/notices/{}", cat.notice_id)).await;
+    assert_eq!(n["draft_changed"], false);
+
+    // The longest valid code is accepted (and then exists).
+    let max_code = "a".repeat(64);
+    let (st, v) = s
+        .post("/v1/data-items", item(&max_code, json!({"en": "x"}), "id"))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+}
+
+/// A data item's creation body.
+fn item(code: &str, name: Value, category: &str) -> Value {
+    json!({"code": code, "name": name, "category": category})
+}
+
+/// Data items refused with 422, each with its problem code.
+fn invalid_items() -> Vec<(Value, &'static str)> {
+    let long_code = "a".repeat(65);
+    vec![
         (item("", json!({"en": "x"}), "id"), "invalid_code"),
         (item("Aadhaar", json!({"en": "x"}), "id"), "invalid_code"),
         (item("aad haar", json!({"en": "x"}), "id"), "invalid_code"),
@@ -85,25 +154,19 @@ async fn invalid_catalogue_values_are_422_and_change_nothing() {
             item("aadhaar", json!({"en": "x".repeat(201)}), "id"),
             "invalid_text",
         ),
-    ] {
-        post_problem(
-            &s,
-            "/v1/data-items",
-            body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-        )
-        .await;
-    }
-    // The longest valid code is accepted (and then exists).
-    let max_code = "a".repeat(64);
+    ]
+}
+
+/// Purposes refused with 422, each with its problem code (a valid purpose `survey`, changed in
+/// one way).
+fn invalid_purposes() -> Vec<(Value, &'static str)> {
     let purpose = |f: &dyn Fn(&mut Value)| {
         let mut p = json!({"code": "survey", "name": {"en": "Survey", "hi": "सर्वेक्षण"}, "description": {"en": "A survey", "hi": "एक सर्वेक्षण"},
                            "data_items": ["email"], "mandatory": false, "validity_days": 30, "retention_days": 30});
         f(&mut p);
         p
     };
-    for (body, code) in [
+    vec![
         (purpose(&|p| p["code"] = json!("Survey!")), "invalid_code"),
         (
             purpose(&|p| p["validity_days"] = json!(0)),
@@ -158,23 +221,19 @@ async fn invalid_catalogue_values_are_422_and_change_nothing() {
             }),
             "invalid_text",
         ),
-    ] {
-        post_problem(
-            &s,
-            "/v1/purposes",
-            body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-        )
-        .await;
-    }
+    ]
+}
+
+/// Notices refused with 422, each with its problem code (a valid notice `survey-notice`,
+/// changed in one way).
+fn invalid_notices() -> Vec<(Value, &'static str)> {
     let notice = |f: &dyn Fn(&mut Value)| {
         let mut n = json!({"code": "survey-notice", "purposes": ["account", "marketing"],
                            "texts": {"en": notice_text("en"), "hi": notice_text("hi")}});
         f(&mut n);
         n
     };
-    for (body, code) in [
+    vec![
         (
             notice(&|n| n["code"] = json!("Survey Notice")),
             "invalid_code",
@@ -205,43 +264,5 @@ async fn invalid_catalogue_values_are_422_and_change_nothing() {
             notice(&|n| n["texts"]["en"]["summary"] = json!("bell\u{7}")),
             "invalid_text",
         ),
-    ] {
-        post_problem(
-            &s,
-            "/v1/notices",
-            body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-        )
-        .await;
-    }
-    // Editing a draft follows the same rules, and the code is fixed.
-    let notice_path = format!("/v1/notices/{}", cat.notice_id);
-    let put = |body: Value| s.put(&notice_path, body);
-    for (body, code) in [
-        (
-            json!({"code": "renamed", "purposes": ["account"], "texts": {"en": notice_text("en")}}),
-            "code_immutable",
-        ),
-        (
-            json!({"code": "registration", "purposes": [], "texts": {"en": notice_text("en")}}),
-            "invalid_purposes",
-        ),
-        (
-            json!({"code": "registration", "purposes": ["account"], "texts": {"ta": notice_text("ta")}}),
-            "missing_translation",
-        ),
-    ] {
-        let (st, v) = put(body).await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        check_problem_body(&v, StatusCode::UNPROCESSABLE_ENTITY, code);
-    }
-    before.assert_unchanged(&s).await;
-    let (_, n) = s.get(&format!("/v1/notices/{}", cat.notice_id)).await;
-    assert_eq!(n["draft_changed"], false);
-
-    let (st, v) = s
-        .post("/v1/data-items", item(&max_code, json!({"en": "x"}), "id"))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{v}");
+    ]
 }

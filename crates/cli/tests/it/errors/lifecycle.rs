@@ -10,15 +10,68 @@ use serde_json::{Value, json};
 async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
     let (s, cat, _, id) = start_with_consent("p-inv", all_granted()).await;
     let before = Before::take(&s, &["p-inv", "p-inv-2"]).await;
+    for (body, code) in invalid_collections(&cat.notice_id) {
+        post_problem(
+            &s,
+            "/v1/consents",
+            body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    for (body, code) in invalid_validations() {
+        post_problem(
+            &s,
+            "/v1/consents/validate",
+            body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    for (suffix, body, code) in invalid_actions() {
+        post_problem(
+            &s,
+            &format!("/v1/consents/{id}/{suffix}"),
+            body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    before.assert_unchanged(&s).await;
+    assert!(s.principal_items("p-inv-2", "").await.is_empty());
+    assert_eq!(s.validate("p-inv", "marketing").await["valid"], true);
+
+    // Validating a purpose never defined is refused too, but it is an answer to a fiduciary's
+    // question, so it is recorded (one entry, outcome unknown_purpose) and nothing else changes.
+    let validated = s.audit_entries("consent.validated").await.len();
+    post_problem(
+        &s,
+        "/v1/consents/validate",
+        json!({"principal_id": "p-inv", "purpose": "survey"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_purpose",
+    )
+    .await;
+    let after = s.audit_entries("consent.validated").await;
+    assert_eq!(after.len(), validated + 1);
+    assert_eq!(after.last().unwrap()["outcome"], "unknown_purpose");
+}
+
+/// Collections refused with 422, each with its problem code (a request for principal
+/// `p-inv-2` under `notice_id`, changed in one way).
+fn invalid_collections(notice_id: &str) -> Vec<(Value, &'static str)> {
     let collect = |f: &dyn Fn(&mut Value)| {
-        let mut b = json!({"principal_id": "p-inv-2", "notice_id": cat.notice_id, "notice_version": 1,
+        let mut b = json!({"principal_id": "p-inv-2", "notice_id": notice_id, "notice_version": 1,
                            "language": "en", "decisions": all_granted(), "method": "web", "session_id": "s"});
         f(&mut b);
         b
     };
     let guardian =
         json!({"principal_id": "g", "relationship": "parent", "verification_method": "digilocker"});
-    for (body, code) in [
+    vec![
         (
             collect(&|b| b["principal_id"] = json!("")),
             "invalid_principal_id",
@@ -94,17 +147,12 @@ async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
             }),
             "invalid_text",
         ),
-    ] {
-        post_problem(
-            &s,
-            "/v1/consents",
-            body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-        )
-        .await;
-    }
-    for (body, code) in [
+    ]
+}
+
+/// Validations refused with 422, each with its problem code.
+fn invalid_validations() -> Vec<(Value, &'static str)> {
+    vec![
         (
             json!({"principal_id": "", "purpose": "account"}),
             "invalid_principal_id",
@@ -121,17 +169,13 @@ async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
             json!({"principal_id": "p-inv", "purpose": "account", "data_items": ["Not A Code"]}),
             "invalid_code",
         ),
-    ] {
-        post_problem(
-            &s,
-            "/v1/consents/validate",
-            body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-        )
-        .await;
-    }
-    for (suffix, body, code) in [
+    ]
+}
+
+/// Lifecycle actions (`update`, `renew`, `withdraw`) refused with 422, each with its problem
+/// code.
+fn invalid_actions() -> Vec<(&'static str, Value, &'static str)> {
+    vec![
         ("update", json!({"decisions": {}}), "empty_decisions"),
         (
             "update",
@@ -187,34 +231,7 @@ async fn invalid_lifecycle_requests_are_422_and_change_nothing() {
             json!({"purposes": ["marketing", "survey"]}),
             "unknown_purpose",
         ),
-    ] {
-        post_problem(
-            &s,
-            &format!("/v1/consents/{id}/{suffix}"),
-            body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-        )
-        .await;
-    }
-    before.assert_unchanged(&s).await;
-    assert!(s.principal_items("p-inv-2", "").await.is_empty());
-    assert_eq!(s.validate("p-inv", "marketing").await["valid"], true);
-
-    // Validating a purpose never defined is refused too, but it is an answer to a fiduciary's
-    // question, so it is recorded (one entry, outcome unknown_purpose) and nothing else changes.
-    let validated = s.audit_entries("consent.validated").await.len();
-    post_problem(
-        &s,
-        "/v1/consents/validate",
-        json!({"principal_id": "p-inv", "purpose": "survey"}),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown_purpose",
-    )
-    .await;
-    let after = s.audit_entries("consent.validated").await;
-    assert_eq!(after.len(), validated + 1);
-    assert_eq!(after.last().unwrap()["outcome"], "unknown_purpose");
+    ]
 }
 
 #[tokio::test]

@@ -103,8 +103,38 @@ async fn principal_consents_filter_and_paginate() {
     assert_eq!(ids(&all), newest_first);
     assert!(all.iter().all(|a| a["principal_id"] == "******"));
     assert!(s.principal_items("nobody", "").await.is_empty());
+    pages_of_two_and_of_all(&s, &newest_first).await;
+    status_and_purpose_filters(&s, &newest_first).await;
+    date_range_filters_and_pages(&s, &made_ids).await;
 
-    // Pages of two: no duplicates, no gaps.
+    // Withdrawn and expired follow the lifecycle; items show the status as of now.
+    let (st, _) = s.act(&made_ids[0], "withdraw", json!({})).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        ids(&s.principal_items("p-list", "?status=withdrawn").await),
+        vec![made_ids[0].clone()]
+    );
+    s.clock.set(T0 + Duration::days(31));
+    let expired = s
+        .principal_items("p-list", "?status=expired&purpose=marketing")
+        .await;
+    assert_eq!(
+        ids(&expired),
+        vec![
+            made_ids[6].clone(),
+            made_ids[4].clone(),
+            made_ids[2].clone()
+        ]
+    );
+    assert!(
+        expired
+            .iter()
+            .all(|a| purpose(a, "marketing")["status"] == "expired")
+    );
+}
+
+/// Pages of two: no duplicates, no gaps; exactly a page: no next cursor.
+async fn pages_of_two_and_of_all(s: &TestServer, newest_first: &[String]) {
     let mut paged = Vec::new();
     let mut cursor: Option<String> = None;
     let mut pages = 0;
@@ -130,8 +160,11 @@ async fn principal_consents_filter_and_paginate() {
     let (_, v) = s.get("/v1/principals/p-list/consents?limit=7").await;
     assert_eq!(v["items"].as_array().unwrap().len(), 7);
     assert!(v.get("next_cursor").is_none_or(Value::is_null));
+}
 
-    // Status and purpose.
+/// Filtered by status and purpose (the even artefacts granted everything, the odd ones only
+/// `account`).
+async fn status_and_purpose_filters(s: &TestServer, newest_first: &[String]) {
     let granted_all: Vec<String> = newest_first
         .iter()
         .enumerate()
@@ -177,7 +210,11 @@ async fn principal_consents_filter_and_paginate() {
             .await
             .is_empty()
     );
+}
 
+/// Filtered by the collection time, [from, to), alone and with the other filters and pages
+/// (artefact `i` was collected `i` hours after T0).
+async fn date_range_filters_and_pages(s: &TestServer, made_ids: &[String]) {
     // Date range on the collection time: [from, to).
     let from = rfc3339(T0 + Duration::hours(2));
     let to = rfc3339(T0 + Duration::hours(5));
@@ -218,32 +255,5 @@ async fn principal_consents_filter_and_paginate() {
     assert_eq!(
         ids(v["items"].as_array().unwrap()),
         vec![made_ids[4].clone()]
-    );
-
-    // Withdrawn and expired follow the lifecycle; items show the status as of now.
-    let (st, _) = s
-        .post(&format!("/v1/consents/{}/withdraw", made_ids[0]), json!({}))
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    assert_eq!(
-        ids(&s.principal_items("p-list", "?status=withdrawn").await),
-        vec![made_ids[0].clone()]
-    );
-    s.clock.set(T0 + Duration::days(31));
-    let expired = s
-        .principal_items("p-list", "?status=expired&purpose=marketing")
-        .await;
-    assert_eq!(
-        ids(&expired),
-        vec![
-            made_ids[6].clone(),
-            made_ids[4].clone(),
-            made_ids[2].clone()
-        ]
-    );
-    assert!(
-        expired
-            .iter()
-            .all(|a| purpose(a, "marketing")["status"] == "expired")
     );
 }

@@ -112,14 +112,54 @@ async fn acknowledged_changes_survive_sigkill() {
     p.wait_healthy(&url).await;
     let api = FiduciaryClient::new(http(), &url, &key);
     let notice = api.seed_small().await;
+    let acks = killed_under_load(p, &api, &notice).await;
 
+    // The same directory, a new process: everything acknowledged is there.
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut p = Proc::spawn(serve(&dir, port), t.path(), "serve-2");
+    p.wait_healthy(&url).await;
+    let api = FiduciaryClient::new(api.client.clone(), &url, &key);
+    let max_audit = everything_acknowledged_is_there(&api, &acks).await;
+    // Entries written before the crash get a signed checkpoint after the restart.
+    let deadline = Deadline::after(PROCESS_WAIT);
+    loop {
+        let (st, v) = api
+            .get(&format!("/v1/audit/proofs/inclusion?index={max_audit}"))
+            .await;
+        if st == StatusCode::OK {
+            assert_eq!(v["index"], max_audit);
+            break;
+        }
+        deadline
+            .tick(Duration::from_millis(50), || {
+                format!("no checkpoint covers {max_audit}: {v}")
+            })
+            .await;
+    }
+    // New work goes on after the crash.
+    let v = api.validate("principal-0-0", "account").await;
+    assert_eq!(v["valid"], true);
+    assert!(v["audit_log_id"].as_u64().unwrap() > max_audit);
+
+    // Killed again; the ledger on disk verifies.
+    p.kill();
+    let o = audit_verify(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
+}
+
+/// Eight clients load the server `p` (at `api`'s URL) with collections, validations and
+/// withdrawals under `notice`; once some work is acknowledged, the server is killed (SIGKILL)
+/// at a moment that varies from run to run. Every answer before is a 2xx: the acknowledged ones
+/// are returned.
+async fn killed_under_load(mut p: Proc, api: &FiduciaryClient, notice: &str) -> Vec<Ack> {
     let acks: Arc<Mutex<Vec<Ack>>> = Arc::default();
     let tasks: Vec<_> = (0..8)
         .map(|i| {
             tokio::spawn(load(
                 i,
-                FiduciaryClient::new(http(), &url, &key),
-                notice.clone(),
+                FiduciaryClient::new(http(), &api.url, &api.key),
+                notice.to_string(),
                 acks.clone(),
             ))
         })
@@ -160,16 +200,15 @@ async fn acknowledged_changes_survive_sigkill() {
         "killed after {jitter} ms extra with {before_kill} acknowledged answers ({} in all)",
         acks.len()
     );
+    acks
+}
 
-    // The same directory, a new process: everything acknowledged is there.
-    let port = free_port();
-    let url = format!("http://127.0.0.1:{port}");
-    let mut p = Proc::spawn(serve(&dir, port), t.path(), "serve-2");
-    p.wait_healthy(&url).await;
-    let api = FiduciaryClient::new(api.client.clone(), &url, &key);
+/// Every acknowledged version and validation is there, with its ledger entry, on the server at
+/// `api`; an acknowledged withdrawal is in effect. Returns the last entry acknowledged.
+async fn everything_acknowledged_is_there(api: &FiduciaryClient, acks: &[Ack]) -> u64 {
     let mut versions: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
     let mut max_audit = 0;
-    for a in &acks {
+    for a in acks {
         match a {
             Ack::Version { id, version, audit } => {
                 versions
@@ -217,31 +256,7 @@ async fn acknowledged_changes_survive_sigkill() {
             assert_eq!(c["purposes"][1]["status"], "withdrawn", "{c}");
         }
     }
-    // Entries written before the crash get a signed checkpoint after the restart.
-    let deadline = Deadline::after(PROCESS_WAIT);
-    loop {
-        let (st, v) = api
-            .get(&format!("/v1/audit/proofs/inclusion?index={max_audit}"))
-            .await;
-        if st == StatusCode::OK {
-            assert_eq!(v["index"], max_audit);
-            break;
-        }
-        deadline
-            .tick(Duration::from_millis(50), || {
-                format!("no checkpoint covers {max_audit}: {v}")
-            })
-            .await;
-    }
-    // New work goes on after the crash.
-    let v = api.validate("principal-0-0", "account").await;
-    assert_eq!(v["valid"], true);
-    assert!(v["audit_log_id"].as_u64().unwrap() > max_audit);
-
-    // Killed again; the ledger on disk verifies.
-    p.kill();
-    let o = audit_verify(&dir);
-    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
+    max_audit
 }
 
 #[tokio::test]
