@@ -118,16 +118,11 @@ async fn bad_unmask_requests_are_refused_and_record_nothing() {
     // Another fiduciary cannot unmask this one's artefact, nor learn that it exists.
     let (_, key_b) = s.create_fiduciary("Other Fiduciary").await;
     let before = ledger_size(&s).await;
-    let res = s
-        .client
-        .post(format!("{}{path}", s.url))
-        .bearer_auth(&key_b)
-        .json(&json!({"reason": "curiosity killed"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let v: Value = res.json().await.unwrap();
+    let (st, v) = s
+        .api_as(&key_b)
+        .post(&path, json!({"reason": "curiosity killed"}))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
     assert_eq!(v["code"], "consent_not_found");
 
     // Unmask attempts wrote nothing.

@@ -2,7 +2,7 @@
 //! principal and purpose: a withdrawal stands until the principal grants again.
 
 use crate::harness::*;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
 
@@ -63,15 +63,8 @@ async fn withdrawal_is_per_purpose_immediate_and_reports_legal_exceptions() {
     assert_eq!(s.validate("p-wd", "analytics").await["valid"], false);
 
     // Everything else, with no body: tax records may continue by law.
-    let res = s
-        .client
-        .post(format!("{}{path}", s.url))
-        .bearer_auth(&s.key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let c: Value = res.json().await.unwrap();
+    let (st, c) = s.call(Method::POST, &path, None).await;
+    assert_eq!(st, StatusCode::OK);
     assert_eq!(c["version"], 4);
     assert_eq!(c["legal_exceptions"], json!(["tax_records"]));
     for p in c["purposes"].as_array().unwrap() {
