@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-mod defaults;
+mod default_scopes;
 mod escalation;
 mod lifecycle;
 mod refusals;
