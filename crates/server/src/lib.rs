@@ -12,12 +12,6 @@ pub mod session;
 pub mod tls;
 pub mod transport;
 
-/// The names the end-to-end tests used before the jobs runner (until they move to [`jobs`]).
-pub mod workers {
-    pub use crate::jobs::expiry::*;
-    pub use crate::jobs::outbox::*;
-}
-
 use anumodan_core::clock::Clock;
 use anumodan_store::{Store, StoreConfig};
 use axum::Router;

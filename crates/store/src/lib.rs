@@ -35,8 +35,3 @@ pub use ports::Reads;
 pub use principal_index::INDEX_FILE;
 pub use read::{AuditFilter, KeyAuth, Reader, StoredCheckpoint};
 pub use tx::WriteTx;
-
-/// Until the end-to-end tests move to the new paths: the names they used.
-pub mod sqlite {
-    pub use crate::principal_index::INDEX_FILE;
-}

@@ -2,10 +2,9 @@
 //! once. These tests need PostgreSQL, so they are ignored unless asked for: `.ci/run` runs
 //! them with `ANUMODAN_TEST_DATABASE_URL` set and `--include-ignored`.
 
-use crate::common::*;
-use crate::support::*;
+use crate::harness::*;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
@@ -19,18 +18,6 @@ struct Call {
     valid: bool,
 }
 
-async fn post(client: &reqwest::Client, url: &str, key: &str, body: Value) -> (StatusCode, Value) {
-    let res = client
-        .post(url)
-        .bearer_auth(key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let st = res.status();
-    (st, res.json().await.unwrap_or(Value::Null))
-}
-
 /// A withdrawal acknowledged by any node is honoured by every node's validation from that
 /// moment on: no validation that starts after the withdrawal's response answers `valid`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -42,44 +29,43 @@ async fn a_withdrawal_acknowledged_by_one_node_is_honoured_by_every_node_at_once
     let cat = a.seed().await;
     let b = a.join().await;
     let c = a.join().await;
-    let urls: Arc<Vec<String>> = Arc::new(vec![a.url.clone(), b.url.clone(), c.url.clone()]);
-    let key = a.key.clone();
 
     // Consents collected through the three nodes.
     let mut artefacts = Vec::new();
     for i in 0..PRINCIPALS {
         let node = [&a, &b, &c][i % 3];
-        let (st, v) = node
-            .collect(&cat, &format!("cluster-citizen-{i}"), all_granted())
+        let v = node
+            .collect_ok(&cat, &format!("cluster-citizen-{i}"), all_granted())
             .await;
-        assert_eq!(st, StatusCode::CREATED, "{v}");
         artefacts.push(v["id"].as_str().unwrap().to_string());
     }
 
     // Each principal's marketing consent is withdrawn through one node at a random moment,
     // while validators ask all nodes about all principals.
     let client = reqwest::Client::new();
+    let nodes: Arc<Vec<FiduciaryClient>> = Arc::new(
+        [&a, &b, &c]
+            .iter()
+            .map(|n| FiduciaryClient::new(client.clone(), &n.url, &a.key))
+            .collect(),
+    );
     let began = Instant::now();
     let mut withdrawals = Vec::new();
     for (i, id) in artefacts.iter().enumerate() {
-        let (client, urls, key, id) = (client.clone(), urls.clone(), key.clone(), id.clone());
+        let (nodes, id) = (nodes.clone(), id.clone());
         withdrawals.push(tokio::spawn(async move {
             tokio::time::sleep(StdDuration::from_millis(20 + (i as u64 * 37) % 600)).await;
             let node = (i + 1) % 3;
-            let (st, v) = post(
-                &client,
-                &format!("{}/v1/consents/{id}/withdraw", urls[node]),
-                &key,
-                json!({"purposes": ["marketing"]}),
-            )
-            .await;
+            let (st, v) = nodes[node]
+                .act(&id, "withdraw", json!({"purposes": ["marketing"]}))
+                .await;
             assert_eq!(st, StatusCode::OK, "{v}");
             (i, Instant::now())
         }));
     }
     let mut validators = Vec::new();
     for v in 0..6usize {
-        let (client, urls, key) = (client.clone(), urls.clone(), key.clone());
+        let nodes = nodes.clone();
         validators.push(tokio::spawn(async move {
             let mut calls = Vec::new();
             let mut n = v;
@@ -87,13 +73,8 @@ async fn a_withdrawal_acknowledged_by_one_node_is_honoured_by_every_node_at_once
                 n = n.wrapping_mul(31).wrapping_add(17);
                 let (principal, node) = (n % PRINCIPALS, (n / PRINCIPALS) % 3);
                 let start = Instant::now();
-                let (st, body) = post(
-                    &client,
-                    &format!("{}/v1/consents/validate", urls[node]),
-                    &key,
-                    json!({"principal_id": format!("cluster-citizen-{principal}"), "purpose": "marketing"}),
-                )
-                .await;
+                let body = json!({"principal_id": format!("cluster-citizen-{principal}"), "purpose": "marketing"});
+                let (st, body) = nodes[node].post("/v1/consents/validate", body).await;
                 assert_eq!(st, StatusCode::OK, "{body}");
                 calls.push(Call {
                     principal,
@@ -146,13 +127,13 @@ async fn a_withdrawal_acknowledged_by_one_node_is_honoured_by_every_node_at_once
     // One ledger: every node's entries in one log that verifies, with one sequence of
     // checkpoints, whichever node answers.
     for node in [&a, &b, &c] {
-        let sizes = checkpoint_sizes(&crate::ledger::all_checkpoints(node).await);
+        let sizes = checkpoint_sizes(&node.checkpoints().await);
         assert!(sizes.windows(2).all(|w| w[0] < w[1]), "{sizes:?}");
     }
     let dir = a.dir.clone();
     // One principal index, written by the three nodes' indexers in turn: every entry with a
     // principal exactly once, and nothing else.
-    crate::ledger::wait_principal_index(&dir).await;
+    wait_principal_index(&dir).await;
     drop((b, c));
     let (_, _guard) = a.stop().await;
     let o = audit_verify(&dir);
@@ -184,17 +165,15 @@ async fn background_jobs_run_once_across_nodes() {
     let b = a.join().await;
     let c = a.join().await;
     for i in 0..6 {
-        let (st, v) = a
-            .collect(&cat, &format!("expiring-{i}"), all_granted())
+        a.collect_ok(&cat, &format!("expiring-{i}"), all_granted())
             .await;
-        assert_eq!(st, StatusCode::CREATED, "{v}");
     }
     // Past every purpose's validity (the longest in the catalogue is 3 years).
     a.advance_days(4 * 366);
     let (x, y, z) = tokio::join!(a.run_expiry(), b.run_expiry(), c.run_expiry());
     assert_eq!(x + y + z, 6, "each artefact expired once across the nodes");
     // One entry per expired purpose (four each), none twice.
-    let expired = audit_entries(&a, "consent.expired").await;
+    let expired = a.audit_entries("consent.expired").await;
     let mut pairs: Vec<(String, String)> = expired
         .iter()
         .map(|e| (e["artefact"].to_string(), e["purpose"].to_string()))
@@ -206,31 +185,35 @@ async fn background_jobs_run_once_across_nodes() {
 
     // The outbox: only the node holding its lease sends, so no message goes out twice.
     struct Counting(std::sync::Mutex<Vec<i64>>);
-    impl anumodan_server::workers::Delivery for Counting {
+    impl anumodan_server::jobs::outbox::Delivery for Counting {
         fn deliver<'a>(
             &'a self,
             m: &'a anumodan_store::principal::OutboxMessage,
-        ) -> anumodan_server::workers::Delivered<'a> {
+        ) -> anumodan_server::jobs::outbox::Delivered<'a> {
             self.0.lock().unwrap().push(m.id);
             Box::pin(std::future::ready(Ok(())))
         }
     }
     /// A gateway that is down: every message stays in the outbox.
     struct Down;
-    impl anumodan_server::workers::Delivery for Down {
+    impl anumodan_server::jobs::outbox::Delivery for Down {
         fn deliver<'a>(
             &'a self,
             _: &'a anumodan_store::principal::OutboxMessage,
-        ) -> anumodan_server::workers::Delivered<'a> {
+        ) -> anumodan_server::jobs::outbox::Delivered<'a> {
             Box::pin(std::future::ready(Err("gateway down".into())))
         }
     }
     queue_sign_in_codes(&a, &cat, "outbox", 3).await;
     // Node a takes the lease, but its gateway fails: the messages stay pending.
-    async fn dispatch(node: &TestServer, d: &dyn anumodan_server::workers::Delivery) -> usize {
-        anumodan_server::workers::dispatch_outbox_once(node.state(), d, StdDuration::from_secs(10))
-            .await
-            .unwrap()
+    async fn dispatch(node: &TestServer, d: &dyn anumodan_server::jobs::outbox::Delivery) -> usize {
+        anumodan_server::jobs::outbox::dispatch_outbox_once(
+            node.state(),
+            d,
+            StdDuration::from_secs(10),
+        )
+        .await
+        .unwrap()
     }
     assert_eq!(dispatch(&a, &Down).await, 0);
     // While a holds the lease, b and c send nothing, although three messages are pending.
@@ -270,8 +253,7 @@ async fn a_job_cut_short_on_one_node_is_finished_by_another_once() {
     // so that the job runs only where this test says.
     let c = a.join().await;
     for i in 0..ARTEFACTS {
-        let (st, v) = a.collect(&cat, &format!("cut-{i}"), all_granted()).await;
-        assert_eq!(st, StatusCode::CREATED, "{v}");
+        a.collect_ok(&cat, &format!("cut-{i}"), all_granted()).await;
     }
     a.advance_days(4 * 366);
     // Node a gets through one transaction of the job (50 artefacts), then stops.
@@ -287,7 +269,7 @@ async fn a_job_cut_short_on_one_node_is_finished_by_another_once() {
     // Node b runs the whole job: it finds only what is left.
     assert_eq!(b.run_expiry().await, ARTEFACTS - 50);
     assert_eq!(c.run_expiry().await, 0);
-    let expired = audit_entries(&b, "consent.expired").await;
+    let expired = b.audit_entries("consent.expired").await;
     let mut pairs: Vec<(String, String)> = expired
         .iter()
         .map(|e| (e["artefact"].to_string(), e["purpose"].to_string()))
@@ -329,7 +311,7 @@ async fn an_outbox_round_cut_short_is_finished_by_another_node() {
         let state = node.state().clone();
         let on_b = &on_b;
         async move {
-            anumodan_server::workers::dispatch_outbox_once(&state, on_b, LEASE)
+            anumodan_server::jobs::outbox::dispatch_outbox_once(&state, on_b, LEASE)
                 .await
                 .unwrap()
         }

@@ -3,8 +3,7 @@
 //! from cursors of their own, at least once; the runner drives every background job and runs
 //! them on demand.
 
-use crate::common::*;
-use crate::support::*;
+use crate::harness::*;
 use anumodan_core::events::{DomainEvent, StoredEvent};
 use anumodan_server::AppState;
 use anumodan_server::jobs::events::{Handled, Subscriber, deliver_events_once};
@@ -66,30 +65,23 @@ async fn every_consent_change_emits_its_event_in_order_and_refusals_emit_none() 
     let all = Recorder::new("test-all", DomainEvent::KINDS);
 
     // Collect, update, renew, withdraw (tax_records continues under its legal basis).
-    let a = collect_ok(
-        &s,
-        &cat,
-        "P-events",
-        decisions("granted", "granted", "denied", "granted"),
-    )
-    .await;
+    let a = s
+        .collect_ok(
+            &cat,
+            "P-events",
+            decisions("granted", "granted", "denied", "granted"),
+        )
+        .await;
     let id = id_of(&a);
-    act_ok(
-        &s,
+    s.act_ok(
         &id,
         "update",
         evidence(json!({"decisions": {"analytics": "granted"}})),
     )
     .await;
-    act_ok(
-        &s,
-        &id,
-        "renew",
-        evidence(json!({"purposes": ["marketing"]})),
-    )
-    .await;
-    act_ok(
-        &s,
+    s.act_ok(&id, "renew", evidence(json!({"purposes": ["marketing"]})))
+        .await;
+    s.act_ok(
         &id,
         "withdraw",
         json!({"purposes": ["marketing", "tax_records"]}),
@@ -109,7 +101,8 @@ async fn every_consent_change_emits_its_event_in_order_and_refusals_emit_none() 
         .await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     // Withdrawing what is already withdrawn changes nothing: no event.
-    act_ok(&s, &id, "withdraw", json!({"purposes": ["marketing"]})).await;
+    s.act_ok(&id, "withdraw", json!({"purposes": ["marketing"]}))
+        .await;
 
     assert_eq!(deliver_events_once(s.state(), &all).await.unwrap(), 4);
     let seen = all.take();
@@ -171,10 +164,11 @@ async fn every_consent_change_emits_its_event_in_order_and_refusals_emit_none() 
 async fn subscribers_read_from_their_own_cursor_at_least_once() {
     let s = TestServer::start().await;
     let cat = s.seed().await;
-    let a = collect_ok(&s, &cat, "P-sub", all_granted()).await;
+    let a = s.collect_ok(&cat, "P-sub", all_granted()).await;
     let id = id_of(&a);
-    act_ok(&s, &id, "withdraw", json!({"purposes": ["marketing"]})).await;
-    collect_ok(&s, &cat, "P-sub-2", all_granted()).await;
+    s.act_ok(&id, "withdraw", json!({"purposes": ["marketing"]}))
+        .await;
+    s.collect_ok(&cat, "P-sub-2", all_granted()).await;
 
     // A subscriber to withdrawals only: the other kinds just move its cursor.
     let withdrawals = Recorder::new("test-withdrawals", &["consent_withdrawn"]);
@@ -202,7 +196,8 @@ async fn subscribers_read_from_their_own_cursor_at_least_once() {
 
     // Cursors survive a restart (they are in the store), and new events follow.
     let s = s.restart().await;
-    act_ok(&s, &id, "withdraw", json!({"purposes": ["analytics"]})).await;
+    s.act_ok(&id, "withdraw", json!({"purposes": ["analytics"]}))
+        .await;
     assert_eq!(deliver_events_once(s.state(), &flaky).await.unwrap(), 1);
     let again = flaky.take();
     assert_eq!(kinds(&again), ["consent_withdrawn"]);
@@ -217,14 +212,13 @@ async fn expiry_reconsent_and_erasure_emit_events_and_erasure_unlinks_them() {
     let s = TestServer::start().await;
     let cat = s.seed().await;
     let rec = Recorder::new("test-lifecycle", DomainEvent::KINDS);
-    collect_ok(
-        &s,
+    s.collect_ok(
         &cat,
         "P-exp",
         decisions("granted", "granted", "denied", "denied"),
     )
     .await;
-    collect_ok(&s, &cat, "P-erase", all_granted()).await;
+    s.collect_ok(&cat, "P-erase", all_granted()).await;
     deliver_events_once(s.state(), &rec).await.unwrap();
     rec.take();
 
@@ -325,7 +319,7 @@ async fn the_runner_drives_every_background_job_and_runs_them_on_demand() {
             "forget-idle-clients"
         ]
     );
-    collect_ok(&s, &cat, "P-jobs", all_granted()).await;
+    s.collect_ok(&cat, "P-jobs", all_granted()).await;
     for (name, result) in s.jobs().run_all_once(s.state()).await {
         assert!(result.is_ok(), "{name}: {result:?}");
     }
@@ -340,7 +334,7 @@ async fn the_runner_drives_every_background_job_and_runs_them_on_demand() {
     let d = Deadline::after(std::time::Duration::from_secs(10));
     loop {
         s.jobs().run_once(s.state(), "checkpoint").await.unwrap();
-        let sizes = checkpoint_sizes(&crate::ledger::all_checkpoints(&s).await);
+        let sizes = checkpoint_sizes(&s.checkpoints().await);
         if sizes.iter().any(|n| *n >= size) {
             break;
         }

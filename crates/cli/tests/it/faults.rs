@@ -1,11 +1,10 @@
 //! PostgreSQL restarted under load (issue 5): requests fail cleanly with 503 while it is down,
 //! nothing acknowledged is lost, and the nodes recover on their own. This test restarts the
 //! local PostgreSQL cluster, so `.ci/run` runs it alone, after the rest of the PostgreSQL suite.
-//! (A node killed with SIGKILL under load: `process::acknowledged_changes_survive_sigkill`, which
-//! runs on both backends.)
+//! (A node killed with SIGKILL under load:
+//! `process::durability::acknowledged_changes_survive_sigkill`, which runs on both backends.)
 
-use crate::common::*;
-use crate::support::*;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::{Arc, Mutex};

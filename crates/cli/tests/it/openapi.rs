@@ -1,6 +1,6 @@
 //! The OpenAPI document and the health check.
 
-use crate::common::*;
+use crate::harness::*;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -60,9 +60,7 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
                 .replace("{index}", "0")
                 .replace("{principal_id}", "p");
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let (st, v) = s
-                .send(m, &concrete, Some(&s.key), Some(serde_json::json!({})))
-                .await;
+            let (st, v) = s.call(m, &concrete, Some(serde_json::json!({}))).await;
             assert!(
                 st != StatusCode::METHOD_NOT_ALLOWED && v["code"] != "route_not_found",
                 "{method} {path} is documented but not served: {st} {v}"

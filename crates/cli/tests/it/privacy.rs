@@ -1,15 +1,10 @@
 //! Personal data: encrypted at rest, masked in answers, unmasked only with the scope and a
 //! reason (audited), erased by destroying the principal's data key, master keys rotated.
 
-use crate::common::*;
-use crate::support::*;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
-async fn unmask(s: &TestServer, id: &str, body: Value) -> (StatusCode, Value) {
-    s.post(&format!("/v1/consents/{id}/unmask"), body).await
-}
 
 fn sha256_hex(s: &str) -> String {
     Sha256::digest(s.as_bytes())
@@ -26,12 +21,12 @@ async fn unmask_reveals_with_a_reason_and_records_who_what_whose_and_why() {
     let _ = cat;
 
     let reason = "Grievance GRV-2026-0042: confirm the complainant's number";
-    let (st, v) = unmask(
-        &s,
-        &id,
-        json!({"fields": ["principal_id", "source_ip"], "reason": reason}),
-    )
-    .await;
+    let (st, v) = s
+        .unmask(
+            &id,
+            json!({"fields": ["principal_id", "source_ip"], "reason": reason}),
+        )
+        .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["consent_id"], id.as_str());
     assert_eq!(v["fields"]["principal_id"], "9876534821");
@@ -39,14 +34,14 @@ async fn unmask_reveals_with_a_reason_and_records_who_what_whose_and_why() {
     assert_eq!(v["fields"].as_object().unwrap().len(), 2);
 
     // Without `fields`: every personal data field, absent ones as null.
-    let (st, all) = unmask(&s, &id, json!({"reason": reason})).await;
+    let (st, all) = s.unmask(&id, json!({"reason": reason})).await;
     assert_eq!(st, StatusCode::OK, "{all}");
     assert_eq!(all["fields"]["principal_id"], "9876534821");
     assert!(all["fields"]["guardian.principal_id"].is_null());
 
     // The ledger: who (the key), what (the fields), whose (the principal's pseudonym, the same
     // as in the collection entry) and why (the reason's hash).
-    let entries = audit_entries(&s, "pii.unmasked").await;
+    let entries = s.audit_entries("pii.unmasked").await;
     assert_eq!(entries.len(), 2);
     let e = &entries[0];
     assert_eq!(e["index"], v["audit_log_id"]);
@@ -59,7 +54,7 @@ async fn unmask_reveals_with_a_reason_and_records_who_what_whose_and_why() {
         )
     );
     assert_eq!(e["artefact"], id.as_str());
-    let collected = audit_entries(&s, "consent.collected").await;
+    let collected = s.audit_entries("consent.collected").await;
     assert_eq!(e["principal"], collected[0]["principal"]);
     assert!(!e.to_string().contains("9876534821"));
 
@@ -110,10 +105,9 @@ async fn bad_unmask_requests_are_refused_and_record_nothing() {
             "invalid_fields",
         ),
     ] {
-        post_expect(&s, &path, body, status, code).await;
+        s.post_expect(&path, body, status, code).await;
     }
-    post_expect(
-        &s,
+    s.post_expect(
         &format!("/v1/consents/{}/unmask", uuid::Uuid::now_v7()),
         json!({"reason": "audit sample"}),
         StatusCode::NOT_FOUND,
@@ -124,51 +118,34 @@ async fn bad_unmask_requests_are_refused_and_record_nothing() {
     // Another fiduciary cannot unmask this one's artefact, nor learn that it exists.
     let (_, key_b) = s.create_fiduciary("Other Fiduciary").await;
     let before = ledger_size(&s).await;
-    let res = s
-        .client
-        .post(format!("{}{path}", s.url))
-        .bearer_auth(&key_b)
-        .json(&json!({"reason": "curiosity killed"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let v: Value = res.json().await.unwrap();
+    let (st, v) = s
+        .api_as(&key_b)
+        .post(&path, json!({"reason": "curiosity killed"}))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
     assert_eq!(v["code"], "consent_not_found");
 
     // Unmask attempts wrote nothing.
-    assert!(audit_entries(&s, "pii.unmasked").await.is_empty());
+    assert!(s.audit_entries("pii.unmasked").await.is_empty());
     assert_eq!(ledger_size(&s).await, before);
 }
 
 #[tokio::test]
 async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verifies() {
     let (s, cat, _a, id) = start_with_consent("erase-me-4242", all_granted()).await;
-    let other = collect_ok(&s, &cat, "keep-me-1717", all_granted()).await;
-    let (st, tok) = s
-        .post(
-            "/v1/principal-tokens",
-            json!({"principal_id": "erase-me-4242"}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{tok}");
-    let token = tok["token"].as_str().unwrap().to_string();
+    let other = s.collect_ok(&cat, "keep-me-1717", all_granted()).await;
+    let (me, _) = s.principal_token("erase-me-4242", None).await;
     assert_eq!(
         s.validate("erase-me-4242", "marketing").await["valid"],
         true
     );
 
-    let (st, v) = s
-        .post(
-            "/v1/principals/erase",
-            json!({"principal_id": "erase-me-4242"}),
-        )
-        .await;
+    let (st, v) = s.erase("erase-me-4242").await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["erased"], true);
     assert_eq!(v["artefacts"], 1);
     assert_eq!(v["consents_closed"], 4);
-    let e = audit_entries(&s, "principal.erased").await;
+    let e = s.audit_entries("principal.erased").await;
     assert_eq!(e.len(), 1);
     assert_eq!(e[0]["index"], v["audit_log_id"]);
     assert_eq!(e[0]["outcome"], "key_destroyed");
@@ -181,14 +158,12 @@ async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verif
     }
     // Nothing links the person to the artefacts any more: not their id, nor a token issued
     // before the erasure.
-    assert!(principal_items(&s, "erase-me-4242", "").await.is_empty());
-    let (st, mine) = s
-        .send(reqwest::Method::GET, "/v1/me/consents", Some(&token), None)
-        .await;
+    assert!(s.principal_items("erase-me-4242", "").await.is_empty());
+    let (st, mine) = me.consents().await;
     assert_eq!(st, StatusCode::OK);
     assert!(mine["items"].as_array().unwrap().is_empty(), "{mine}");
     // The artefact is a tombstone: readable, personal data gone, no lifecycle changes.
-    let c = consent(&s, &id).await;
+    let c = s.consent(&id).await;
     assert_eq!(c["principal_id"], "[erased]");
     assert!(
         c["history"]
@@ -197,16 +172,14 @@ async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verif
             .iter()
             .all(|h| h["principal_id"] == "[erased]" && h["source_ip"] == "[erased]")
     );
-    post_expect(
-        &s,
+    s.post_expect(
         &format!("/v1/consents/{id}/withdraw"),
         json!({}),
         StatusCode::NOT_FOUND,
         "consent_not_found",
     )
     .await;
-    post_expect(
-        &s,
+    s.post_expect(
         &format!("/v1/consents/{id}/unmask"),
         json!({"reason": "after erasure"}),
         StatusCode::NOT_FOUND,
@@ -214,29 +187,28 @@ async fn erasure_destroys_the_key_closes_the_consents_and_the_ledger_still_verif
     )
     .await;
     // Other principals are untouched.
-    let (st, u) = unmask(&s, &id_of(&other), json!({"reason": "spot check"})).await;
+    let (st, u) = s
+        .unmask(&id_of(&other), json!({"reason": "spot check"}))
+        .await;
     assert_eq!(st, StatusCode::OK, "{u}");
     assert_eq!(u["fields"]["principal_id"], "keep-me-1717");
     assert_eq!(s.validate("keep-me-1717", "marketing").await["valid"], true);
 
     // Erasing again finds nothing to erase (and says so in the ledger).
-    let (st, again) = s
-        .post(
-            "/v1/principals/erase",
-            json!({"principal_id": "erase-me-4242"}),
-        )
-        .await;
+    let (st, again) = s.erase("erase-me-4242").await;
     assert_eq!(st, StatusCode::OK, "{again}");
     assert_eq!(again["erased"], false);
 
     // The same person may come back: a new key, a new readable artefact; the old one stays
     // erased.
-    let back = collect_ok(&s, &cat, "erase-me-4242", all_granted()).await;
-    let (st, u) = unmask(&s, &id_of(&back), json!({"reason": "returning user"})).await;
+    let back = s.collect_ok(&cat, "erase-me-4242", all_granted()).await;
+    let (st, u) = s
+        .unmask(&id_of(&back), json!({"reason": "returning user"}))
+        .await;
     assert_eq!(st, StatusCode::OK, "{u}");
     assert_eq!(u["fields"]["principal_id"], "erase-me-4242");
-    assert_eq!(consent(&s, &id).await["principal_id"], "[erased]");
-    let listed = principal_items(&s, "erase-me-4242", "").await;
+    assert_eq!(s.consent(&id).await["principal_id"], "[erased]");
+    let listed = s.principal_items("erase-me-4242", "").await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["id"], back["id"]);
 
@@ -299,14 +271,9 @@ async fn guardian_data_is_sealed_under_the_guardians_own_key() {
     assert_eq!(a["guardian"]["verification_ref"], "******7766");
 
     // Erasing the guardian hides the guardian's data in the child's artefact, not the child's.
-    let (st, _) = s
-        .post(
-            "/v1/principals/erase",
-            json!({"principal_id": "parent-5151"}),
-        )
-        .await;
+    let (st, _) = s.erase("parent-5151").await;
     assert_eq!(st, StatusCode::OK);
-    let (st, u) = unmask(&s, &id, json!({"reason": "guardian check"})).await;
+    let (st, u) = s.unmask(&id, json!({"reason": "guardian check"})).await;
     assert_eq!(st, StatusCode::OK, "{u}");
     assert_eq!(u["fields"]["principal_id"], "child-3131");
     assert_eq!(u["fields"]["guardian.principal_id"], "[erased]");
@@ -317,7 +284,8 @@ async fn guardian_data_is_sealed_under_the_guardians_own_key() {
 async fn master_key_rotation_rewraps_every_data_key_while_serving_and_after_restart() {
     let (s, cat, _a, id) = start_with_consent("rotate-1111", all_granted()).await;
     for i in 0..300 {
-        collect_ok(&s, &cat, &format!("bulk-{i:05}"), all_granted()).await;
+        s.collect_ok(&cat, &format!("bulk-{i:05}"), all_granted())
+            .await;
     }
     let store = s.state().store.clone();
     let (old, counts) = store.master_key_status().await.unwrap();
@@ -326,11 +294,11 @@ async fn master_key_rotation_rewraps_every_data_key_while_serving_and_after_rest
     // Rotate while serving: new principals are wrapped by the new key at once.
     let new = store.rotate_master_key().unwrap();
     assert_ne!(new, old);
-    collect_ok(&s, &cat, "after-rotation", all_granted()).await;
+    s.collect_ok(&cat, "after-rotation", all_granted()).await;
     let (_, counts) = store.master_key_status().await.unwrap();
     assert_eq!(counts.get(&new), Some(&1));
     // Data under the old key still opens before re-wrapping.
-    let (st, u) = unmask(&s, &id, json!({"reason": "before rewrap"})).await;
+    let (st, u) = s.unmask(&id, json!({"reason": "before rewrap"})).await;
     assert_eq!(st, StatusCode::OK, "{u}");
     assert_eq!(u["fields"]["principal_id"], "rotate-1111");
 
@@ -351,7 +319,7 @@ async fn master_key_rotation_rewraps_every_data_key_while_serving_and_after_rest
     let s = s.restart().await;
     let (current, _) = s.state().store.master_key_status().await.unwrap();
     assert_eq!(current, new);
-    let (st, u) = unmask(&s, &id, json!({"reason": "after restart"})).await;
+    let (st, u) = s.unmask(&id, json!({"reason": "after restart"})).await;
     assert_eq!(st, StatusCode::OK, "{u}");
     assert_eq!(u["fields"]["principal_id"], "rotate-1111");
 
@@ -381,7 +349,7 @@ async fn offline_rotation_with_the_cli() {
 
     // A server on the rotated directory opens the data.
     let s = TestServer::open(dir.clone(), key).await;
-    let (st, u) = unmask(&s, &id, json!({"reason": "after cli rotation"})).await;
+    let (st, u) = s.unmask(&id, json!({"reason": "after cli rotation"})).await;
     assert_eq!(st, StatusCode::OK, "{u}");
     assert_eq!(u["fields"]["principal_id"], "cli-rotate-2222");
     s.stop().await;

@@ -5,8 +5,7 @@
 //! uses), it answers every validation as before, except where rule 1 corrects it; its ledger
 //! still verifies; and the new features work on the old data.
 
-use crate::common::*;
-use crate::support::*;
+use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -52,21 +51,8 @@ fn restore(dir: &Path) -> Value {
     }
 }
 
-/// Every ledger entry, straight from the database.
-fn all_entries(dir: &Path) -> Vec<anumodan_core::audit::AuditEntry> {
-    with_db(dir, |conn| {
-        let mut out = Vec::new();
-        anumodan_store::read::for_each_entry(conn, |_, e, _| {
-            out.push(e.unwrap());
-            true
-        })
-        .unwrap();
-        out
-    })
-}
-
 fn upgrade_entries(dir: &Path) -> Vec<String> {
-    all_entries(dir)
+    db_entries(dir)
         .into_iter()
         .filter(|e| e.action == "admin.action" && e.outcome.starts_with("consent_index_upgraded"))
         .map(|e| e.outcome)
@@ -94,16 +80,38 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
     let scratch = Scratch::new();
     let dir = scratch.path().to_path_buf();
     let facts = restore(&dir);
-    let key = facts["api_key"].as_str().unwrap().to_string();
-    let ids = &facts["artefacts"];
-    let (c1, c2) = (ids["c1"].as_str().unwrap(), ids["c2"].as_str().unwrap());
     // The new `audit verify` reads a store the new code has not opened yet.
     assert_verifies(&dir, 0);
     let s = open(&dir, &facts).await;
+    answers_as_before_but_rule_1(&s, &facts).await;
+    // The correction is on the record, once.
+    assert_eq!(
+        upgrade_entries(&dir),
+        ["consent_index_upgraded corrected=3"]
+    );
 
-    // Every answer as the old code gave it, except citizen-c's: the old code let a renewal of
-    // another purpose in c1 overwrite the withdrawal of marketing made later in c2. Rule 1
-    // points each purpose at the artefact of the latest decision on it.
+    // The old ledger still verifies; its entries commit to no artefact (they predate it).
+    s.stop().await;
+    assert_verifies(&dir, 0);
+
+    // A restart does not upgrade again.
+    let s = open(&dir, &facts).await;
+    assert_eq!(upgrade_entries(&dir).len(), 1);
+    let mine = new_actions_on_old_artefacts(&s, &facts).await;
+    reconsent_reaches_old_consent(&s, &facts, &mine).await;
+
+    // And the whole upgraded store still verifies, the new versions checked against the log.
+    s.stop().await;
+    assert_verifies(&dir, 2);
+    drop(scratch);
+}
+
+/// Every answer as the old code gave it, except citizen-c's: the old code let a renewal of
+/// another purpose in c1 overwrite the withdrawal of marketing made later in c2. Rule 1 points
+/// each purpose at the artefact of the latest decision on it.
+async fn answers_as_before_but_rule_1(s: &TestServer, facts: &Value) {
+    let ids = &facts["artefacts"];
+    let (c1, c2) = (ids["c1"].as_str().unwrap(), ids["c2"].as_str().unwrap());
     let answers = facts["answers"].as_array().unwrap();
     assert_eq!(answers.len(), 28);
     let mut corrected = 0;
@@ -134,20 +142,12 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
         corrected, 3,
         "account, marketing and tax_records move to c2"
     );
-    // The correction is on the record, once.
-    assert_eq!(
-        upgrade_entries(&dir),
-        ["consent_index_upgraded corrected=3"]
-    );
+}
 
-    // The old ledger still verifies; its entries commit to no artefact (they predate it).
-    s.stop().await;
-    assert_verifies(&dir, 0);
-
-    // A restart does not upgrade again.
-    let s = open(&dir, &facts).await;
-    assert_eq!(upgrade_entries(&dir).len(), 1);
-
+/// A principal from before is found through their artefacts; new actions on old artefacts (a
+/// withdrawal, the principal's own collection) are recorded. Returns that collection.
+async fn new_actions_on_old_artefacts(s: &TestServer, facts: &Value) -> Value {
+    let ids = &facts["artefacts"];
     // A principal from before knows themselves only through their artefacts: the store finds
     // their id from the newest one (and keeps it on their row from then on).
     let fid: uuid::Uuid = s.fiduciary_id.parse().unwrap();
@@ -162,22 +162,15 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
 
     // New actions on old artefacts: recorded with their artefact digest, and verified.
     let a = ids["a"].as_str().unwrap();
-    let w = act_ok(&s, a, "withdraw", json!({"purposes": ["marketing"]})).await;
-    assert_eq!(w["version"], 2);
-    let (st, tok) = s
-        .post("/v1/principal-tokens", json!({"principal_id": "citizen-a"}))
+    let w = s
+        .act_ok(a, "withdraw", json!({"purposes": ["marketing"]}))
         .await;
-    assert_eq!(st, StatusCode::CREATED, "{tok}");
-    let token = tok["token"].as_str().unwrap().to_string();
+    assert_eq!(w["version"], 2);
+    let (me, _) = s.principal_token("citizen-a", None).await;
     let notice = facts["notice_id"].as_str().unwrap();
-    let (st, mine) = s
-        .send(
-            reqwest::Method::POST,
-            "/v1/me/consents",
-            Some(&token),
-            Some(json!({"notice_id": notice, "language": "en",
-                "decisions": {"account": "granted", "marketing": "granted", "analytics": "denied", "tax_records": "granted"}})),
-        )
+    let (st, mine) = me
+        .collect(json!({"notice_id": notice, "language": "en",
+                        "decisions": decisions("granted", "granted", "denied", "granted")}))
         .await;
     assert_eq!(st, StatusCode::CREATED, "{mine}");
     assert_eq!(mine["initiator"], "principal");
@@ -189,7 +182,14 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
         s.validate("citizen-a", "analytics").await["reason"],
         "denied"
     );
+    mine
+}
 
+/// A version requiring re-consent reaches consent given before the upgrade (and `mine`, given
+/// since under version 1), not the erased principal's.
+async fn reconsent_reaches_old_consent(s: &TestServer, facts: &Value, mine: &Value) {
+    let ids = &facts["artefacts"];
+    let notice = facts["notice_id"].as_str().unwrap();
     // Re-consent reaches consent given before the upgrade: the index knows the notice and
     // version each old decision is held under.
     let (st, n) = s.get(&format!("/v1/notices/{notice}")).await;
@@ -197,20 +197,13 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
     let mut texts = n["texts"].clone();
     texts["en"]["summary"] = json!("We now also keep your PAN for audits.");
     let (st, v) = s
-        .send(
-            reqwest::Method::PUT,
+        .put(
             &format!("/v1/notices/{notice}"),
-            Some(&key),
-            Some(json!({"code": "registration", "purposes": n["purposes"], "texts": texts})),
+            json!({"code": "registration", "purposes": n["purposes"], "texts": texts}),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
-    let (st, v) = s
-        .post(
-            &format!("/v1/notices/{notice}/publish"),
-            json!({"requires_reconsent": true}),
-        )
-        .await;
+    let (st, v) = s.publish(notice, json!({"requires_reconsent": true})).await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     assert_eq!(v["version"], 2);
     let b = s.validate("citizen-b", "account").await;
@@ -241,9 +234,4 @@ async fn a_store_written_before_issue_17_opens_answers_as_before_and_gains_the_n
         !listed.contains(&ids["e"].as_str().unwrap()),
         "erased: {pending}"
     );
-
-    // And the whole upgraded store still verifies, the new versions checked against the log.
-    s.stop().await;
-    assert_verifies(&dir, 2);
-    drop(scratch);
 }

@@ -1,0 +1,35 @@
+//! The harness every area's tests run on.
+//!
+//! - [`TestServer`] (`server.rs`): a real server on a temporary data directory and a loopback
+//!   port, with a manual clock; on PostgreSQL when `ANUMODAN_TEST_DATABASE_URL` is set
+//!   (`pg.rs`), its data directory then a schema of its own (`db.rs` reads either directly).
+//! - One typed client per audience (`clients/`): [`FiduciaryClient`] with an API key (a
+//!   `TestServer` dereferences to its own fiduciary's), [`PrincipalClient`] with a principal
+//!   token, [`StaffClient`] with a console session.
+//! - The standard catalogues and request bodies (`catalog.rs`), reading answers
+//!   (`answers.rs`), bounded polling (`wait.rs`).
+//! - The ledger (`ledger.rs`): one set of helpers for its entries, checkpoints, proofs, key,
+//!   principal index and the `audit` commands.
+//! - The binary as a subprocess (`cli.rs`) and the outbox (`outbox.rs`).
+
+mod answers;
+mod catalog;
+mod cli;
+mod clients;
+mod db;
+mod ledger;
+mod outbox;
+mod pg;
+mod server;
+mod wait;
+
+pub use answers::*;
+pub use catalog::*;
+pub use cli::*;
+pub use clients::*;
+pub use db::*;
+pub use ledger::*;
+pub use outbox::*;
+pub use pg::*;
+pub use server::*;
+pub use wait::*;

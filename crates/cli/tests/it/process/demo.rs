@@ -1,0 +1,115 @@
+//! `anumodan demo` prints a key and curl examples that work as written.
+
+use crate::harness::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[tokio::test]
+async fn demo_prints_a_key_and_curl_examples_that_work() {
+    let t = temp();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    // TMPDIR: the demo's temporary data directory goes inside this test's own.
+    let mut c = anumodan_cmd(&["demo", "--listen", &format!("127.0.0.1:{port}")]);
+    c.env("TMPDIR", t.path());
+    let mut p = Proc::spawn(c, t.path(), "demo");
+    let deadline = Deadline::after(PROCESS_WAIT);
+    let out = loop {
+        let out = p.stdout();
+        if out.contains("Press Ctrl-C to stop.") {
+            break out;
+        }
+        if let Some(st) = p.child.try_wait().unwrap() {
+            panic!("demo exited ({st}):\n{}", p.logs());
+        }
+        deadline
+            .tick(Duration::from_millis(25), || {
+                format!("no banner:\n{}", p.logs())
+            })
+            .await;
+    };
+    assert!(
+        out.contains(&format!("Anumodan demo is running at {url}")),
+        "{out}"
+    );
+    let field = |label: &str| -> String {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .unwrap_or_else(|| panic!("no {label} in:\n{out}"))
+            .trim()
+            .to_string()
+    };
+    let key = field("API key:");
+    assert!(key.starts_with("anm_"), "{key}");
+    let data_dir = PathBuf::from(field("data directory:"));
+    assert!(data_dir.starts_with(t.path()), "{data_dir:?}");
+    assert!(has_store(&data_dir));
+    assert!(out.contains(&format!("{url}/openapi.json")));
+    assert!(out.contains("curl "), "{out}");
+
+    // The curl examples, run as written (their URLs, headers and bodies).
+    let api = FiduciaryClient::new(http(), &url, &key);
+    let bodies: Vec<Value> = out
+        .split("-d '")
+        .skip(1)
+        .map(|rest| {
+            let json = &rest[..rest.find('\'').unwrap()];
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
+        })
+        .collect();
+    assert_eq!(
+        bodies.len(),
+        3,
+        "a collect, a validate and a principal token example:\n{out}"
+    );
+    assert!(out.contains(&format!(
+        "curl -s -X POST {url}/v1/consents -H 'Authorization: Bearer {key}'"
+    )));
+    assert!(out.contains(&format!(
+        "curl -s -X POST {url}/v1/consents/validate -H 'Authorization: Bearer {key}'"
+    )));
+    // Before the collection, the validation says there is no consent.
+    let (st, v) = api.post("/v1/consents/validate", bodies[1].clone()).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["reason"], "not_found", "{v}");
+    let (st, a) = api.post("/v1/consents", bodies[0].clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let (st, v) = api.post("/v1/consents/validate", bodies[1].clone()).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(v["consent_id"], a["id"]);
+    // The citizen's own view: a token, then /v1/me.
+    let (st, t) = api.post("/v1/principal-tokens", bodies[2].clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{t}");
+    assert!(out.contains(&format!("{url}/v1/me/consents")), "{out}");
+    let me = PrincipalClient::new(api.client.clone(), &url, t["token"].as_str().unwrap());
+    let (st, mine) = me.consents().await;
+    assert_eq!(st, StatusCode::OK, "{mine}");
+    assert_eq!(mine["items"][0]["id"], a["id"]);
+    assert_eq!(mine["items"][0]["principal_id"], "******n-42");
+    // The notice example (Hindi).
+    let notice_url = out
+        .split('\'')
+        .find(|s| s.starts_with(&format!("{url}/v1/notices/")))
+        .unwrap_or_else(|| panic!("no notice URL in:\n{out}"));
+    let (st, n) = api.get(notice_url.strip_prefix(&url).unwrap()).await;
+    assert_eq!(st, StatusCode::OK, "{n}");
+    // Without the key, nothing.
+    let (st, _) = api
+        .api_as("")
+        .post("/v1/consents/validate", bodies[1].clone())
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+
+    // Ctrl-C / SIGTERM stops it and removes its temporary data directory.
+    if p.terminate() {
+        let status = p.wait_exit().await;
+        assert!(status.success(), "{status}: {}", p.logs());
+        assert!(!data_dir.exists(), "{data_dir:?} left behind");
+    } else {
+        eprintln!("no `kill` command: graceful stop of the demo not tested");
+    }
+}
