@@ -6,6 +6,7 @@
 //!   sign-in throttles, sessions, the second factor and roles.
 //! - [`principal`]: [`PrincipalPort`], principals' contacts, sign-in codes and their failure
 //!   counts, the message outbox and principal tokens.
+//! - [`privacy`]: [`PrivacyPort`], the steps of erasing a principal.
 //!
 //! The ports other than [`Tx`] share [`Recorder`]: the transaction's time and the ledger.
 //!
@@ -14,10 +15,12 @@
 
 pub mod consent;
 pub mod principal;
+pub mod privacy;
 pub mod staff;
 
 pub use consent::{IndexedConsent, Tx};
 pub use principal::{OfferedCode, PrincipalPort};
+pub use privacy::PrivacyPort;
 pub use staff::{StaffPort, StaffReads};
 
 use crate::audit::AuditRecord;
