@@ -56,6 +56,15 @@ fn password(file: Option<PathBuf>) -> anyhow::Result<String> {
     Ok(pw)
 }
 
+/// Hashes a password on a blocking thread (it is slow on purpose); one error, whether the
+/// thread or the hash failed.
+async fn hash_password(pw: String) -> anyhow::Result<String> {
+    match tokio::task::spawn_blocking(move || staff::hash_password(&pw)).await {
+        Ok(hash) => Ok(hash?),
+        Err(e) => Err(anyhow::anyhow!("password hashing stopped: {e}")),
+    }
+}
+
 pub async fn run(cmd: AdminCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         AdminCommand::Create {
@@ -68,7 +77,7 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<ExitCode> {
             let pw = password(password_file)?;
             let cfg = common.load(None)?;
             let store = anumodan_server::open_store(&cfg, Arc::new(SystemClock))?;
-            let hash = tokio::task::spawn_blocking(move || staff::hash_password(&pw)).await??;
+            let hash = hash_password(pw).await?;
             let name = username.clone();
             let created = store
                 .transact(move |tx| {

@@ -1,7 +1,9 @@
-//! Personal data on request: unmasking with a stated reason, and what the ledger records of it.
-//! (Erasure's rule, crypto-shredding the principal's data key, is carried out by the store's
-//! `admin::erase_principal`; the principal id it takes is checked by
-//! `usecases::check_principal_id`.)
+//! Personal data on request: unmasking with a stated reason, and what the ledger records of it;
+//! erasing a principal ([`erasure`], a use case over [`crate::ports::PrivacyPort`]).
+
+pub mod erasure;
+
+pub use erasure::{Erasure, erase_principal};
 
 use crate::DomainError;
 use crate::audit::{Action, AuditRecord};

@@ -149,6 +149,26 @@ impl StaffSettings {
         .map_err(|_| ApiError::unavailable("password hashing failed"))
     }
 
+    /// [`StaffSettings::hash_bounded`] for work that can fail: a failure of the work comes
+    /// back as the same one error as no turn or a stopped pool, so a handler takes it with one
+    /// `?`.
+    pub async fn try_hash_bounded<T, E>(
+        &self,
+        f: impl FnOnce() -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: Into<ApiError> + Send + 'static,
+    {
+        self.hash_bounded(f).await?.map_err(Into::into)
+    }
+
+    /// Hashes a new password, bounded like [`StaffSettings::hash_bounded`]; one error.
+    pub async fn hash_password_bounded(&self, password: String) -> Result<String, ApiError> {
+        self.try_hash_bounded(move || staff::hash_password(&password))
+            .await
+    }
+
     /// The sessions' lifetime (`anumodan_core::staff::check_session` applies it).
     pub fn policy(&self) -> SessionPolicy {
         SessionPolicy {

@@ -23,7 +23,7 @@ pub struct Keys {
 }
 
 /// Length of a principal pseudonym in bytes (128 bits of HMAC-SHA-256).
-pub const PSEUDONYM_LEN: usize = 16;
+pub const PSEUDONYM_LEN: usize = anumodan_core::principal::PSEUDONYM_LEN;
 
 impl Keys {
     /// Loads the keys from `dir/keys/`, creating any that are missing. A signing key given as

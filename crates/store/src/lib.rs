@@ -19,6 +19,7 @@ pub mod perms;
 pub mod ports;
 pub mod principal;
 mod principal_index;
+mod privacy;
 pub mod read;
 mod schema;
 pub mod staff;

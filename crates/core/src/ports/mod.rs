@@ -4,6 +4,9 @@
 //! - [`consent`]: [`Tx`], the catalogue, notices, artefacts and the consent index.
 //! - [`staff`]: [`StaffPort`] (and [`StaffReads`], its read-only part), staff accounts,
 //!   sign-in throttles, sessions, the second factor and roles.
+//! - [`principal`]: [`PrincipalPort`], principals' contacts, sign-in codes and their failure
+//!   counts, the message outbox and principal tokens.
+//! - [`privacy`]: [`PrivacyPort`], the steps of erasing a principal.
 //!
 //! The ports other than [`Tx`] share [`Recorder`]: the transaction's time and the ledger.
 //!
@@ -11,9 +14,13 @@
 //! so that "not found" and "the database is down" are never confused.
 
 pub mod consent;
+pub mod principal;
+pub mod privacy;
 pub mod staff;
 
 pub use consent::{IndexedConsent, Tx};
+pub use principal::{OfferedCode, PrincipalPort};
+pub use privacy::PrivacyPort;
 pub use staff::{StaffPort, StaffReads};
 
 use crate::audit::AuditRecord;

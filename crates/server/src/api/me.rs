@@ -11,14 +11,13 @@ use crate::api::consents::{
 };
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, ClientIp, IdempotencyKey, Json, Path, PrincipalCaller};
-use anumodan_core::audit::{Action, AuditRecord};
 use anumodan_core::authz::Permission;
 use anumodan_core::mask::mask_artefact;
 use anumodan_core::model::Artefact;
 use anumodan_core::ports::Tx;
-use anumodan_core::usecases::{self, check_principal_id};
+use anumodan_core::principal;
+use anumodan_core::usecases;
 use anumodan_core::{DomainError, usecases::Actor};
-use anumodan_store::keys::PrincipalClaim;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -53,44 +52,19 @@ pub async fn issue_token(
     Json(body): Json<TokenRequest>,
 ) -> ApiResult<(axum::http::StatusCode, axum::Json<PrincipalToken>)> {
     c.require(Permission::PrincipalToken)?;
-    check_principal_id(&body.principal_id).map_err(ApiError::from)?;
-    let ttl = body.ttl_seconds.unwrap_or(900);
-    if !(60..=3600).contains(&ttl) {
-        return Err(ApiError::unprocessable(
-            "invalid_ttl",
-            "ttl_seconds must be between 60 and 3600",
-        ));
-    }
     let actor = c.actor();
-    let store = s.store.clone();
-    let (token, expires_at) = s
+    let t = s
         .store
-        .write_raw(move |tx| {
-            let now = tx.now();
-            let expires_at = now + time::Duration::seconds(i64::from(ttl));
-            let claim = PrincipalClaim {
-                fiduciary_id: actor.fiduciary_id,
-                pseudonym: store
-                    .keys()
-                    .pseudonym(actor.fiduciary_id, &body.principal_id),
-                expires: expires_at.unix_timestamp(),
-            };
-            anumodan_store::principal::remember_identity(
-                tx,
-                actor.fiduciary_id,
-                &body.principal_id,
-            )?;
-            tx.append_audit(&AuditRecord {
-                principal_id: Some(body.principal_id.clone()),
-                outcome: format!("ttl={ttl}"),
-                ..actor.record(Action::PrincipalTokenIssued)
-            })?;
-            Ok((store.keys().sign_principal_token(&claim), expires_at))
+        .transact(move |tx| {
+            principal::issue_token(tx, &actor, &body.principal_id, body.ttl_seconds)
         })
         .await?;
     Ok((
         axum::http::StatusCode::CREATED,
-        axum::Json(PrincipalToken { token, expires_at }),
+        axum::Json(PrincipalToken {
+            token: t.token,
+            expires_at: t.expires_at,
+        }),
     ))
 }
 
@@ -359,13 +333,6 @@ pub struct ContactRequest {
     pub contact: String,
 }
 
-fn invalid_contact() -> ApiError {
-    ApiError::unprocessable(
-        "invalid_contact",
-        "contact must be a mobile number (10 digits, or + and country code) or an e-mail address",
-    )
-}
-
 #[utoipa::path(post, path = "/v1/principals/contacts", tag = "principals", request_body = ContactRequest,
     responses((status = 204, description = "Recorded (encrypted; found only by a keyed blind index)"), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("api_key" = [])))]
@@ -375,17 +342,10 @@ pub async fn set_contact(
     Json(body): Json<ContactRequest>,
 ) -> ApiResult<axum::http::StatusCode> {
     c.require(Permission::PrincipalToken)?;
-    check_principal_id(&body.principal_id).map_err(ApiError::from)?;
-    if anumodan_store::principal::normalise(&body.contact).is_none() {
-        return Err(invalid_contact());
-    }
     let actor = c.actor();
     s.store
-        .write_raw(move |tx| {
-            anumodan_store::principal::set_contact(tx, &actor, &body.principal_id, &body.contact)
-        })
-        .await?
-        .ok_or_else(invalid_contact)?;
+        .transact(move |tx| principal::set_contact(tx, &actor, &body.principal_id, &body.contact))
+        .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -410,24 +370,18 @@ pub async fn sign_in_start(
     ClientIp(ip): ClientIp,
     Json(body): Json<SignInStart>,
 ) -> ApiResult<(axum::http::StatusCode, axum::Json<SignInStarted>)> {
-    if anumodan_store::principal::normalise(&body.contact).is_none() {
-        return Err(invalid_contact());
-    }
+    // A contact of the wrong shape is refused (422) before anything is written.
+    principal::normalise(&body.contact).ok_or_else(principal::invalid_contact)?;
     s.store
-        .write_raw(move |tx| {
-            anumodan_store::principal::start_sign_in(
-                tx,
-                body.fiduciary_id,
-                &body.contact,
-                ip.as_deref(),
-            )
+        .transact(move |tx| {
+            principal::start_sign_in(tx, body.fiduciary_id, &body.contact, ip.as_deref())
         })
         .await?;
     Ok((
         axum::http::StatusCode::ACCEPTED,
         axum::Json(SignInStarted {
             status: "sent_if_known",
-            expires_in_seconds: anumodan_store::principal::CODE_TTL.whole_seconds(),
+            expires_in_seconds: principal::CODE_TTL.whole_seconds(),
         }),
     ))
 }
@@ -448,34 +402,25 @@ pub async fn sign_in_verify(
     ClientIp(ip): ClientIp,
     Json(body): Json<SignInVerify>,
 ) -> ApiResult<(axum::http::StatusCode, axum::Json<PrincipalToken>)> {
-    let store = s.store.clone();
     let fid = body.fiduciary_id;
-    let result = s
+    let signed_in = s
         .store
-        .write_raw(move |tx| {
-            let r =
-                anumodan_store::principal::verify_sign_in(tx, fid, &body.contact, &body.code, ip)?;
-            let now = tx.now();
-            Ok(r.map(|p| {
-                let expires_at = now + time::Duration::seconds(900);
-                let claim = PrincipalClaim {
-                    fiduciary_id: fid,
-                    pseudonym: p,
-                    expires: expires_at.unix_timestamp(),
-                };
-                (store.keys().sign_principal_token(&claim), expires_at)
-            }))
+        .transact(move |tx| {
+            principal::verify_sign_in(tx, fid, &body.contact, &body.code, ip.as_deref())
         })
-        .await?;
-    match result {
-        Ok((token, expires_at)) => Ok((
-            axum::http::StatusCode::CREATED,
-            axum::Json(PrincipalToken { token, expires_at }),
-        )),
-        Err(_) => Err(ApiError::new(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "invalid_code",
-            "the code is wrong, expired or used up; ask for a new one",
-        )),
-    }
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "invalid_code",
+                "the code is wrong, expired or used up; ask for a new one",
+            )
+        })?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        axum::Json(PrincipalToken {
+            token: signed_in.token,
+            expires_at: signed_in.expires_at,
+        }),
+    ))
 }

@@ -5,8 +5,8 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, Json, Path};
 use anumodan_core::authz::Permission;
 use anumodan_core::privacy;
-use anumodan_core::usecases::check_principal_id;
-use anumodan_store::admin::{self, Erasure};
+use anumodan_core::privacy::Erasure;
+use anumodan_store::admin;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -83,11 +83,10 @@ pub async fn erase(
     Json(body): Json<EraseRequest>,
 ) -> ApiResult<axum::Json<Erasure>> {
     c.require(Permission::PrincipalErase)?;
-    check_principal_id(&body.principal_id).map_err(ApiError::from)?;
     let actor = c.actor();
     Ok(axum::Json(
         s.store
-            .write_raw(move |tx| admin::erase_principal(tx, &actor, &body.principal_id))
+            .transact(move |tx| privacy::erase_principal(tx, &actor, &body.principal_id))
             .await?,
     ))
 }

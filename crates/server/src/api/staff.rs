@@ -475,7 +475,7 @@ pub async fn change_password(
     let current = sess.staff.password_hash.clone();
     let (ok, hash) = s
         .staff
-        .hash_bounded(move || {
+        .try_hash_bounded(move || {
             if req.current_password.len() > staff::MAX_PASSWORD_LEN
                 || !staff::verify_password(&current, &req.current_password)
             {
@@ -483,7 +483,7 @@ pub async fn change_password(
             }
             staff::hash_password(&req.new_password).map(|h| (true, h))
         })
-        .await??;
+        .await?;
     if !ok {
         // A wrong current password ends the session (audited), so guessing it means signing in
         // again each time, through the lock-out.
@@ -585,11 +585,7 @@ pub async fn create_staff(
     sess.require(Permission::StaffManage, scope, "fiduciary_not_found")?;
     staff::normalize_username(&req.username)?;
     let password = initial_password();
-    let pw = password.clone();
-    let hash = s
-        .staff
-        .hash_bounded(move || staff::hash_password(&pw))
-        .await??;
+    let hash = s.staff.hash_password_bounded(password.clone()).await?;
     let initiator = sess.initiator();
     let v = s
         .store

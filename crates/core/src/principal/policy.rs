@@ -1,6 +1,6 @@
-//! Principal sign-in by one-time code: the policy (how often a code is made, how many tries it
-//! has, who is locked out and for how long). Times are unix milliseconds, as the store keeps
-//! them; the store applies these decisions with SQL (`store::principal`).
+//! The one-time code's policy: how often a code is made, how many tries it has, who is locked
+//! out and for how long. Times are unix milliseconds, as the store keeps them; the use cases in
+//! [`super::signin`] apply these decisions over the principal port.
 //!
 //! Failures count per (contact, client address): every [`MAX_ATTEMPTS`] in a row lock that
 //! address out ([`LOCKOUT`], doubling each round, a day at most). The address that asked for

@@ -1,0 +1,160 @@
+//! The SQL of erasing a principal: `anumodan_core::privacy::erase_principal` decides, this
+//! implements its port ([`PrivacyPort`]) on [`WriteTx`].
+
+use crate::conv::{db_err, ms};
+use crate::db::params;
+use crate::tx::WriteTx;
+use anumodan_core::events::DomainEvent;
+use anumodan_core::ports::{PrivacyPort, StoreResult, Tx};
+use anumodan_core::principal::Pseudonym;
+use rand::RngCore;
+use uuid::Uuid;
+
+impl WriteTx<'_> {
+    /// The fiduciary's row and the principal's pseudonym.
+    fn whose(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<(i64, Pseudonym)> {
+        let f = self.fid(fid)?;
+        Ok((f, self.keys.pseudonym(fid, principal_id)))
+    }
+
+    fn run_each(&self, sqls: &[&str], f: i64, p: &[u8]) -> StoreResult<()> {
+        for sql in sqls {
+            self.conn.execute(sql, params![f, p]).map_err(db_err)?;
+        }
+        Ok(())
+    }
+}
+
+impl PrivacyPort for WriteTx<'_> {
+    fn destroy_data_key(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<bool> {
+        let (f, p) = self.whose(fid, principal_id)?;
+        Ok(self
+            .conn
+            .execute(
+                "UPDATE principals SET wrapped_key = NULL, master_key = NULL, sealed_id = NULL, erased_at = ?1
+                 WHERE fiduciary = ?2 AND pseudonym = ?3 AND wrapped_key IS NOT NULL",
+                params![ms(self.now), f, &p[..]],
+            )
+            .map_err(db_err)?
+            > 0)
+    }
+
+    fn close_consents(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<u64> {
+        let (f, p) = self.whose(fid, principal_id)?;
+        Ok(self
+            .conn
+            .execute(
+                "DELETE FROM consent_index WHERE fiduciary = ?1 AND principal = ?2",
+                params![f, &p[..]],
+            )
+            .map_err(db_err)? as u64)
+    }
+
+    fn forget_contacts(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<()> {
+        let (f, p) = self.whose(fid, principal_id)?;
+        self.run_each(
+            &[
+                "DELETE FROM principal_otps WHERE fiduciary = ?1 AND lookup IN
+                   (SELECT lookup FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2)",
+                "DELETE FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2",
+                "DELETE FROM outbox WHERE fiduciary = ?1 AND pseudonym = ?2 AND sent_at IS NULL",
+            ],
+            f,
+            &p,
+        )
+    }
+
+    fn unlink_events(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<()> {
+        let (f, p) = self.whose(fid, principal_id)?;
+        self.run_each(
+            &["UPDATE domain_events SET principal = NULL WHERE fiduciary = ?1 AND principal = ?2"],
+            f,
+            &p,
+        )
+    }
+
+    fn tombstone_artefacts(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<u64> {
+        let (f, p) = self.whose(fid, principal_id)?;
+        // The rows move to a random tombstone id; the ledger keeps its pseudonyms (it is
+        // immutable and holds no personal data).
+        let mut tombstone = [0u8; crate::keys::PSEUDONYM_LEN];
+        rand::thread_rng().fill_bytes(&mut tombstone);
+        let artefacts = self
+            .conn
+            .execute(
+                "UPDATE artefact_heads SET next_expiry = NULL, principal = ?3
+                 WHERE fiduciary = ?1 AND principal = ?2",
+                params![f, &p[..], &tombstone[..]],
+            )
+            .map_err(db_err)? as u64;
+        // Remembered answers to retried requests: the answer (sealed under the destroyed key)
+        // and the link go; the fingerprint stays, so a late retry is refused rather than run
+        // again.
+        for sql in [
+            "UPDATE artefacts SET principal = ?3 WHERE fiduciary = ?1 AND principal = ?2",
+            "UPDATE idempotency_keys SET response = NULL, principal = ?3
+             WHERE fiduciary = ?1 AND principal = ?2",
+        ] {
+            self.conn
+                .execute(sql, params![f, &p[..], &tombstone[..]])
+                .map_err(db_err)?;
+        }
+        Ok(artefacts)
+    }
+
+    fn scrub_sealed_fields(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<()> {
+        let (f, p) = self.whose(fid, principal_id)?;
+        // Sealed fields name their owner by pseudonym in the token's prefix.
+        let prefix = crate::vault::token_prefix(&p);
+        let rows: Vec<(String, i64, String)> = {
+            let find = if self.conn.is_postgres() {
+                "strpos(body, ?2)"
+            } else {
+                "instr(body, ?2)"
+            };
+            let mut stmt = self
+                .conn
+                .prepare(&format!(
+                    "SELECT uuid, version, body FROM artefacts WHERE fiduciary = ?1 AND {find} > 0"
+                ))
+                .map_err(db_err)?;
+            stmt.query_map(params![f, prefix], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?
+        };
+        for (uuid, version, body) in rows {
+            self.conn
+                .execute(
+                    "UPDATE artefacts SET body = ?4 WHERE fiduciary = ?1 AND uuid = ?2 AND version = ?3",
+                    params![f, uuid, version, crate::vault::scrub_tokens(&body, &prefix)],
+                )
+                .map_err(db_err)?;
+        }
+        Ok(())
+    }
+
+    fn hide_ledger_upto(&mut self, fid: Uuid, principal_id: &str, upto: u64) -> StoreResult<()> {
+        let (f, p) = self.whose(fid, principal_id)?;
+        self.conn
+            .execute(
+                "INSERT INTO principals (fiduciary, pseudonym, created_at, erased_at, erased_upto)
+                 VALUES (?1, ?2, ?3, ?3, ?4)
+                 ON CONFLICT (fiduciary, pseudonym) DO UPDATE SET erased_upto = excluded.erased_upto",
+                params![f, &p[..], ms(self.now), upto as i64],
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    fn emit_event(
+        &mut self,
+        fid: Uuid,
+        principal_id: Option<&str>,
+        event: &DomainEvent,
+    ) -> StoreResult<()> {
+        Tx::emit(self, fid, principal_id, event)
+    }
+}
