@@ -7,6 +7,7 @@
 //! - [`principal`]: [`PrincipalPort`], principals' contacts, sign-in codes and their failure
 //!   counts, the message outbox and principal tokens.
 //! - [`privacy`]: [`PrivacyPort`], the steps of erasing a principal.
+//! - [`keys`]: [`KeysPort`], a fiduciary's API keys.
 //!
 //! The ports other than [`Tx`] share [`Recorder`]: the transaction's time and the ledger.
 //!
@@ -14,11 +15,13 @@
 //! so that "not found" and "the database is down" are never confused.
 
 pub mod consent;
+pub mod keys;
 pub mod principal;
 pub mod privacy;
 pub mod staff;
 
 pub use consent::{IndexedConsent, Tx};
+pub use keys::{KeysPort, LiveKey};
 pub use principal::{OfferedCode, PrincipalPort};
 pub use privacy::PrivacyPort;
 pub use staff::{StaffPort, StaffReads};
