@@ -1,6 +1,6 @@
 //! Store-level administration that is not a consent use case: fiduciaries, and the SQL of their
-//! API keys (the [`KeysPort`] of `anumodan_core::keys`'s use cases) and unmasking principals'
-//! personal data. (Erasing a principal is `anumodan_core::privacy`'s use case; its SQL is in
+//! API keys (the [`KeysPort`] of `anumodan_core::keys`'s use cases). (Erasing a principal and
+//! unmasking an artefact are `anumodan_core::privacy`'s use cases; their SQL is in
 //! `crate::privacy`.)
 
 use crate::conv::{db_err, ms};
@@ -12,7 +12,7 @@ use anumodan_core::model::{Artefact, Fiduciary};
 use anumodan_core::ports::{KeysPort, LiveKey, StoreError, StoreResult, Tx};
 use base64::Engine;
 use rand::RngCore;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 pub use anumodan_core::keys::{
@@ -191,44 +191,6 @@ impl KeysPort for WriteTx<'_> {
         }
         Ok(())
     }
-}
-
-/// Fields of an artefact revealed by [`unmask_artefact`], in clear.
-pub type Unmasked = BTreeMap<String, Option<String>>;
-
-/// Reveals personal data fields of the latest version of an artefact and records who, which
-/// fields, whose data and why in the ledger (the reason's SHA-256 in the entry; its text in
-/// `unmask_reasons`). None when the artefact does not exist or its principal was erased.
-pub fn unmask_artefact(
-    tx: &mut WriteTx<'_>,
-    actor: &anumodan_core::usecases::Actor,
-    artefact: Uuid,
-    fields: &[String],
-    reason: &str,
-) -> StoreResult<Option<(Unmasked, u64)>> {
-    use anumodan_core::ports::Tx;
-    let Some(a): Option<Artefact> = tx.artefact(actor.fiduciary_id, artefact)? else {
-        return Ok(None);
-    };
-    let mut out = Unmasked::new();
-    for f in fields {
-        let v = anumodan_core::mask::artefact_field(&a, f)
-            .ok_or_else(|| StoreError::internal(format!("unknown field {f:?}")))?;
-        out.insert(f.clone(), v);
-    }
-    let idx = tx.append_audit(&anumodan_core::privacy::unmask_record(
-        actor,
-        &a,
-        out.keys().map(String::as_str),
-        reason,
-    ))?;
-    tx.conn()
-        .execute(
-            "INSERT INTO unmask_reasons (idx, reason) VALUES (?1, ?2)",
-            params![idx as i64, reason],
-        )
-        .map_err(db_err)?;
-    Ok(Some((out, idx)))
 }
 
 /// Where [`upgrade_index`] has got to: the last consent index key it looked at.
