@@ -11,6 +11,8 @@ pub enum ErrorKind {
     NotFound,
     /// The request is well formed but conflicts with the current state (409).
     Conflict,
+    /// The caller may not do this (403 `forbidden`), e.g. give a key a scope it lacks itself.
+    Forbidden,
 }
 
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
@@ -42,6 +44,14 @@ impl DomainError {
         DomainError {
             kind: ErrorKind::Conflict,
             code,
+            message: message.into(),
+        }
+    }
+    /// The code is always `forbidden`, as for a missing scope.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        DomainError {
+            kind: ErrorKind::Forbidden,
+            code: "forbidden",
             message: message.into(),
         }
     }

@@ -4,6 +4,18 @@
 //! itself, and rotates or revokes only keys with no scope it lacks: otherwise a narrow key
 //! could mint, take over or lock out a broader one. Staff powers (`staff.manage`,
 //! `roles.manage`, `fiduciary.manage`) are never a key's.
+//!
+//! Creating, listing, rotating and revoking keys are use cases ([`manage`]) over
+//! [`crate::ports::KeysPort`].
+
+pub mod manage;
+#[cfg(test)]
+mod tests_manage;
+
+pub use manage::{
+    ApiKeyInfo, KEY_PREFIX, Manager, NewApiKey, create_key, issue_root_key, key_hash, list_keys,
+    no_key, parse_scopes, revoke_key, root_scopes, rotate_key, scopes_text,
+};
 
 use crate::DomainError;
 use crate::authz::{Permission, default_key_scopes, key_grantable};

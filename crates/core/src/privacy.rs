@@ -1,9 +1,12 @@
-//! Personal data on request: unmasking with a stated reason, and what the ledger records of it;
-//! erasing a principal ([`erasure`], a use case over [`crate::ports::PrivacyPort`]).
+//! Personal data on request: unmasking with a stated reason, and what the ledger records of it
+//! ([`unmask`], a use case over [`crate::ports::UnmaskPort`]); erasing a principal ([`erasure`],
+//! a use case over [`crate::ports::PrivacyPort`]).
 
 pub mod erasure;
+pub mod unmask;
 
 pub use erasure::{Erasure, erase_principal};
+pub use unmask::{Disclosure, unmask};
 
 use crate::DomainError;
 use crate::audit::{Action, AuditRecord};

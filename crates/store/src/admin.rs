@@ -1,80 +1,23 @@
-//! Store-level administration that is not a consent use case: fiduciaries, their API keys and
-//! unmasking principals' personal data. (Erasing a principal is `anumodan_core::privacy`'s use
-//! case; its SQL is in `crate::privacy`.)
+//! Store-level administration that is not a consent use case: fiduciaries, and the SQL of their
+//! API keys (the [`KeysPort`] of `anumodan_core::keys`'s use cases). (Erasing a principal and
+//! unmasking an artefact are `anumodan_core::privacy`'s use cases; their SQL is in
+//! `crate::privacy`.)
 
 use crate::conv::{db_err, ms};
 use crate::db::{OptionalExtension, params};
 use crate::tx::WriteTx;
 use anumodan_core::audit::{Action, AuditRecord};
-use anumodan_core::authz::{Permission, key_grantable};
+use anumodan_core::authz::Permission;
 use anumodan_core::model::{Artefact, Fiduciary};
-use anumodan_core::ports::{StoreError, StoreResult, Tx};
+use anumodan_core::ports::{KeysPort, LiveKey, StoreError, StoreResult, Tx};
 use base64::Engine;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
-/// Prefix of every API key, so leaked keys are easy to recognise (secret scanners, logs).
-pub const KEY_PREFIX: &str = "anm_";
-
-/// A new API key: the secret is shown once and only its SHA-256 is stored.
-#[derive(Clone, serde::Serialize)]
-pub struct NewApiKey {
-    pub id: Uuid,
-    pub name: String,
-    pub scopes: BTreeSet<Permission>,
-    pub api_key: String,
-}
-
-impl std::fmt::Debug for NewApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewApiKey")
-            .field("id", &self.id)
-            .field("name", &self.name)
-            .field("scopes", &self.scopes)
-            .field("api_key", &crate::staff::REDACTED)
-            .finish()
-    }
-}
-
-/// An API key as listed (never its secret).
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct ApiKeyInfo {
-    pub id: Uuid,
-    pub name: String,
-    /// The first characters of the key, to recognise it.
-    pub prefix: String,
-    #[schema(value_type = Vec<String>)]
-    pub scopes: BTreeSet<Permission>,
-    /// Who made it: `cli`, `fiduciary:<key id>` or `staff:<staff id>`.
-    pub created_by: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: time::OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub revoked_at: Option<time::OffsetDateTime>,
-}
-
-/// Parses stored scopes (space-separated permission names); unknown names are dropped.
-pub fn parse_scopes(s: &str) -> BTreeSet<Permission> {
-    s.split_whitespace()
-        .filter_map(|p| p.parse().ok())
-        .collect()
-}
-
-fn scopes_text(scopes: &BTreeSet<Permission>) -> String {
-    scopes
-        .iter()
-        .map(|p| p.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// SHA-256 of an API key, the form in which keys are stored and looked up. Keys are 256-bit
-/// random values, so a fast hash is enough (no password stretching needed).
-pub fn key_hash(key: &str) -> [u8; 32] {
-    Sha256::digest(key.as_bytes()).into()
-}
+pub use anumodan_core::keys::{
+    ApiKeyInfo, KEY_PREFIX, NewApiKey, key_hash, parse_scopes, scopes_text,
+};
 
 fn new_secret() -> String {
     let mut bytes = [0u8; 32];
@@ -83,10 +26,6 @@ fn new_secret() -> String {
         "{KEY_PREFIX}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     )
-}
-
-fn record(fid: Uuid, action: Action, outcome: String, initiator: &str) -> AuditRecord {
-    AuditRecord::admin(action, fid, outcome, initiator)
 }
 
 /// Registers a fiduciary with a first API key.
@@ -112,185 +51,146 @@ pub fn create_fiduciary(
             params![f.id.to_string(), f.name, ms(f.created_at)],
         )
         .map_err(db_err)?;
-    tx.append_audit(&record(
-        f.id,
+    tx.append_audit(&AuditRecord::admin(
         Action::FiduciaryCreated,
-        "ok".into(),
+        f.id,
+        "ok",
         initiator,
     ))?;
-    // The first key holds every scope a key can hold: a root credential for the fiduciary's
-    // administrators, from which narrower keys are made.
-    let all: BTreeSet<Permission> = Permission::ALL
-        .iter()
-        .copied()
-        .filter(|p| key_grantable(*p))
-        .collect();
+    // The first key holds every scope a key can hold (`anumodan_core::keys::root_scopes`).
     // The name "default" always passes the key name rule: only a storage failure comes back.
-    let key = create_api_key(tx, f.id, "default", &all, initiator).map_err(|e| match e {
+    let key = anumodan_core::keys::issue_root_key(tx, f.id, initiator).map_err(|e| match e {
         anumodan_core::Error::Store(s) => s,
         anumodan_core::Error::Domain(d) => StoreError::internal(d.message),
     })?;
     Ok((f, key))
 }
 
-/// Issues a new API key for a fiduciary.
-pub fn create_api_key(
-    tx: &mut WriteTx<'_>,
-    fid: Uuid,
-    name: &str,
-    scopes: &BTreeSet<Permission>,
-    initiator: &str,
-) -> anumodan_core::Result<NewApiKey> {
-    let name = anumodan_core::keys::check_key_name(name)?;
-    let name = name.as_str();
-    let f = tx.fid(fid)?;
-    let secret = new_secret();
-    let id = Uuid::now_v7();
-    tx.conn()
-        .execute(
-            "INSERT INTO api_keys (uuid, fiduciary, name, key_hash, prefix, scopes, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                id.to_string(),
-                f,
+/// The SQL of a fiduciary's API keys: `anumodan_core::keys` decides who may do what and
+/// records it; this stores the keys (a secret only as its SHA-256 and first characters).
+impl KeysPort for WriteTx<'_> {
+    fn all_keys(&mut self, fid: Uuid) -> StoreResult<Vec<ApiKeyInfo>> {
+        let f = match self.fid(fid) {
+            Ok(f) => f,
+            Err(e) if e.is_not_found() => return Ok(vec![]),
+            Err(e) => return Err(e),
+        };
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT uuid, name, prefix, scopes, created_at, revoked_at, created_by FROM api_keys
+                 WHERE fiduciary = ?1 ORDER BY created_at, uuid",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([f], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, prefix, scopes, created, revoked, created_by) = row.map_err(db_err)?;
+            out.push(ApiKeyInfo {
+                id: crate::read::parse_uuid(&id)?,
                 name,
-                &key_hash(&secret)[..],
-                &secret[..10],
-                scopes_text(scopes),
-                initiator,
-                ms(tx.now())
-            ],
-        )
-        .map_err(db_err)?;
-    tx.append_audit(&record(
-        fid,
-        Action::ApiKeyCreated,
-        id.to_string(),
-        initiator,
-    ))?;
-    Ok(NewApiKey {
-        id,
-        name: name.to_string(),
-        scopes: scopes.clone(),
-        api_key: secret,
-    })
-}
-
-/// The row id and name of a live key of this fiduciary (None: no such key, revoked, or
-/// another fiduciary's).
-fn live_key(tx: &mut WriteTx<'_>, fid: Uuid, key: Uuid) -> StoreResult<Option<(i64, String)>> {
-    use crate::db::OptionalExtension;
-    let f = tx.fid(fid)?;
-    tx.conn()
-        .query_row(
-            "SELECT id, name FROM api_keys
-             WHERE uuid = ?1 AND fiduciary = ?2 AND revoked_at IS NULL",
-            params![key.to_string(), f],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(db_err)
-}
-
-/// Revokes a key at once. Returns false when the fiduciary has no such live key.
-pub fn revoke_api_key(
-    tx: &mut WriteTx<'_>,
-    fid: Uuid,
-    key: Uuid,
-    initiator: &str,
-) -> StoreResult<bool> {
-    let Some((row, _)) = live_key(tx, fid, key)? else {
-        return Ok(false);
-    };
-    tx.conn()
-        .execute(
-            "UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2",
-            params![ms(tx.now()), row],
-        )
-        .map_err(db_err)?;
-    tx.append_audit(&record(
-        fid,
-        Action::ApiKeyRevoked,
-        key.to_string(),
-        initiator,
-    ))?;
-    Ok(true)
-}
-
-/// Gives a live key a new secret (same id, name and scopes); the old secret stops working at
-/// once. For an overlap, create a second key and revoke the first when it is no longer used.
-pub fn rotate_api_key(
-    tx: &mut WriteTx<'_>,
-    fid: Uuid,
-    key: Uuid,
-    initiator: &str,
-) -> StoreResult<Option<NewApiKey>> {
-    let Some((row, name)) = live_key(tx, fid, key)? else {
-        return Ok(None);
-    };
-    let secret = new_secret();
-    let scopes: String = tx
-        .conn()
-        .query_row("SELECT scopes FROM api_keys WHERE id = ?1", [row], |r| {
-            r.get(0)
-        })
-        .map_err(db_err)?;
-    tx.conn()
-        .execute(
-            "UPDATE api_keys SET key_hash = ?1, prefix = ?2 WHERE id = ?3",
-            params![&key_hash(&secret)[..], &secret[..10], row],
-        )
-        .map_err(db_err)?;
-    tx.append_audit(&record(
-        fid,
-        Action::ApiKeyRotated,
-        key.to_string(),
-        initiator,
-    ))?;
-    Ok(Some(NewApiKey {
-        id: key,
-        name,
-        scopes: parse_scopes(&scopes),
-        api_key: secret,
-    }))
-}
-
-/// Fields of an artefact revealed by [`unmask_artefact`], in clear.
-pub type Unmasked = BTreeMap<String, Option<String>>;
-
-/// Reveals personal data fields of the latest version of an artefact and records who, which
-/// fields, whose data and why in the ledger (the reason's SHA-256 in the entry; its text in
-/// `unmask_reasons`). None when the artefact does not exist or its principal was erased.
-pub fn unmask_artefact(
-    tx: &mut WriteTx<'_>,
-    actor: &anumodan_core::usecases::Actor,
-    artefact: Uuid,
-    fields: &[String],
-    reason: &str,
-) -> StoreResult<Option<(Unmasked, u64)>> {
-    use anumodan_core::ports::Tx;
-    let Some(a): Option<Artefact> = tx.artefact(actor.fiduciary_id, artefact)? else {
-        return Ok(None);
-    };
-    let mut out = Unmasked::new();
-    for f in fields {
-        let v = anumodan_core::mask::artefact_field(&a, f)
-            .ok_or_else(|| StoreError::internal(format!("unknown field {f:?}")))?;
-        out.insert(f.clone(), v);
+                prefix,
+                scopes: parse_scopes(&scopes),
+                created_by,
+                created_at: crate::conv::from_ms(created),
+                revoked_at: revoked.map(crate::conv::from_ms),
+            });
+        }
+        Ok(out)
     }
-    let idx = tx.append_audit(&anumodan_core::privacy::unmask_record(
-        actor,
-        &a,
-        out.keys().map(String::as_str),
-        reason,
-    ))?;
-    tx.conn()
-        .execute(
-            "INSERT INTO unmask_reasons (idx, reason) VALUES (?1, ?2)",
-            params![idx as i64, reason],
-        )
-        .map_err(db_err)?;
-    Ok(Some((out, idx)))
+
+    fn live_key(&mut self, fid: Uuid, key: Uuid) -> StoreResult<Option<LiveKey>> {
+        let f = self.fid(fid)?;
+        self.conn()
+            .query_row(
+                "SELECT name, scopes FROM api_keys
+                 WHERE uuid = ?1 AND fiduciary = ?2 AND revoked_at IS NULL",
+                params![key.to_string(), f],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()
+            .map_err(db_err)
+            .map(|row| {
+                row.map(|(name, scopes)| LiveKey {
+                    name,
+                    scopes: parse_scopes(&scopes),
+                })
+            })
+    }
+
+    fn insert_key(
+        &mut self,
+        fid: Uuid,
+        name: &str,
+        scopes: &BTreeSet<Permission>,
+        created_by: &str,
+    ) -> StoreResult<(Uuid, String)> {
+        let f = self.fid(fid)?;
+        let secret = new_secret();
+        let id = Uuid::now_v7();
+        self.conn()
+            .execute(
+                "INSERT INTO api_keys (uuid, fiduciary, name, key_hash, prefix, scopes, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    id.to_string(),
+                    f,
+                    name,
+                    &key_hash(&secret)[..],
+                    &secret[..10],
+                    scopes_text(scopes),
+                    created_by,
+                    ms(self.now())
+                ],
+            )
+            .map_err(db_err)?;
+        Ok((id, secret))
+    }
+
+    fn replace_secret(&mut self, fid: Uuid, key: Uuid) -> StoreResult<String> {
+        let f = self.fid(fid)?;
+        let secret = new_secret();
+        let n = self
+            .conn()
+            .execute(
+                "UPDATE api_keys SET key_hash = ?1, prefix = ?2
+                 WHERE uuid = ?3 AND fiduciary = ?4 AND revoked_at IS NULL",
+                params![&key_hash(&secret)[..], &secret[..10], key.to_string(), f],
+            )
+            .map_err(db_err)?;
+        if n == 0 {
+            return Err(StoreError::not_found(format!("no live API key {key}")));
+        }
+        Ok(secret)
+    }
+
+    fn revoke_key(&mut self, fid: Uuid, key: Uuid) -> StoreResult<()> {
+        let f = self.fid(fid)?;
+        let n = self
+            .conn()
+            .execute(
+                "UPDATE api_keys SET revoked_at = ?1
+                 WHERE uuid = ?2 AND fiduciary = ?3 AND revoked_at IS NULL",
+                params![ms(self.now()), key.to_string(), f],
+            )
+            .map_err(db_err)?;
+        if n == 0 {
+            return Err(StoreError::not_found(format!("no live API key {key}")));
+        }
+        Ok(())
+    }
 }
 
 /// Where [`upgrade_index`] has got to: the last consent index key it looked at.

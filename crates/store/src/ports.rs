@@ -22,8 +22,6 @@ pub struct PendingReconsent {
 pub trait Reads {
     /// The fiduciary and key behind an API key's SHA-256, if the key exists and is not revoked.
     fn api_key(&self, key_hash: &[u8; 32]) -> StoreResult<Option<KeyAuth>>;
-    /// Every API key of a fiduciary, revoked ones included (never the secrets).
-    fn api_keys(&self, fid: Uuid) -> StoreResult<Vec<crate::admin::ApiKeyInfo>>;
     fn fiduciary(&self, id: Uuid) -> StoreResult<Option<Fiduciary>>;
     fn data_items(&self, fid: Uuid) -> StoreResult<Vec<DataItem>>;
     fn data_item(&self, fid: Uuid, code: &str) -> StoreResult<Option<DataItem>>;

@@ -1,11 +1,13 @@
-//! The SQL of erasing a principal: `anumodan_core::privacy::erase_principal` decides, this
-//! implements its port ([`PrivacyPort`]) on [`WriteTx`].
+//! The SQL of erasing a principal and of unmasking an artefact: `anumodan_core::privacy`'s
+//! `erase_principal` and `unmask` decide, this implements their ports ([`PrivacyPort`],
+//! [`UnmaskPort`]) on [`WriteTx`].
 
 use crate::conv::{db_err, ms};
 use crate::db::params;
 use crate::tx::WriteTx;
 use anumodan_core::events::DomainEvent;
-use anumodan_core::ports::{PrivacyPort, StoreResult, Tx};
+use anumodan_core::model::Artefact;
+use anumodan_core::ports::{PrivacyPort, StoreResult, Tx, UnmaskPort};
 use anumodan_core::principal::Pseudonym;
 use rand::RngCore;
 use uuid::Uuid;
@@ -156,5 +158,21 @@ impl PrivacyPort for WriteTx<'_> {
         event: &DomainEvent,
     ) -> StoreResult<()> {
         Tx::emit(self, fid, principal_id, event)
+    }
+}
+
+impl UnmaskPort for WriteTx<'_> {
+    fn opened_artefact(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Artefact>> {
+        Tx::artefact(self, fid, id)
+    }
+
+    fn keep_reason(&mut self, idx: u64, reason: &str) -> StoreResult<()> {
+        self.conn
+            .execute(
+                "INSERT INTO unmask_reasons (idx, reason) VALUES (?1, ?2)",
+                params![idx as i64, reason],
+            )
+            .map_err(db_err)?;
+        Ok(())
     }
 }

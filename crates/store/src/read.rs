@@ -50,7 +50,7 @@ pub struct Reader<'a> {
     keys: &'a Keys,
 }
 
-fn parse_uuid(s: &str) -> StoreResult<Uuid> {
+pub(crate) fn parse_uuid(s: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(s).map_err(|e| StoreError::corrupt(format!("stored uuid: {e}")))
 }
 
@@ -298,46 +298,6 @@ impl Reads for Reader<'_> {
             })
         })
         .transpose()
-    }
-
-    fn api_keys(&self, fid: Uuid) -> StoreResult<Vec<crate::admin::ApiKeyInfo>> {
-        let Some(f) = self.fid(fid)? else {
-            return Ok(vec![]);
-        };
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT uuid, name, prefix, scopes, created_at, revoked_at, created_by FROM api_keys
-                 WHERE fiduciary = ?1 ORDER BY created_at, uuid",
-            )
-            .map_err(db_err)?;
-        let rows = stmt
-            .query_map([f], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                    r.get::<_, String>(6)?,
-                ))
-            })
-            .map_err(db_err)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, name, prefix, scopes, created, revoked, created_by) = row.map_err(db_err)?;
-            out.push(crate::admin::ApiKeyInfo {
-                id: parse_uuid(&id)?,
-                name,
-                prefix,
-                scopes: crate::admin::parse_scopes(&scopes),
-                created_by,
-                created_at: crate::conv::from_ms(created),
-                revoked_at: revoked.map(crate::conv::from_ms),
-            });
-        }
-        Ok(out)
     }
 
     fn fiduciary(&self, id: Uuid) -> StoreResult<Option<Fiduciary>> {

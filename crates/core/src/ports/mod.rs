@@ -6,7 +6,9 @@
 //!   sign-in throttles, sessions, the second factor and roles.
 //! - [`principal`]: [`PrincipalPort`], principals' contacts, sign-in codes and their failure
 //!   counts, the message outbox and principal tokens.
-//! - [`privacy`]: [`PrivacyPort`], the steps of erasing a principal.
+//! - [`privacy`]: [`PrivacyPort`], the steps of erasing a principal, and [`UnmaskPort`],
+//!   an artefact's opened personal data and the reasons given for unmasking it.
+//! - [`keys`]: [`KeysPort`], a fiduciary's API keys.
 //!
 //! The ports other than [`Tx`] share [`Recorder`]: the transaction's time and the ledger.
 //!
@@ -14,13 +16,15 @@
 //! so that "not found" and "the database is down" are never confused.
 
 pub mod consent;
+pub mod keys;
 pub mod principal;
 pub mod privacy;
 pub mod staff;
 
 pub use consent::{IndexedConsent, Tx};
+pub use keys::{KeysPort, LiveKey};
 pub use principal::{OfferedCode, PrincipalPort};
-pub use privacy::PrivacyPort;
+pub use privacy::{PrivacyPort, UnmaskPort};
 pub use staff::{StaffPort, StaffReads};
 
 use crate::audit::AuditRecord;

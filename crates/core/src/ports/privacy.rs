@@ -1,9 +1,11 @@
-//! The privacy port: what erasing a principal ([`crate::privacy::erasure`]) needs from storage.
+//! The privacy ports: what erasing a principal ([`crate::privacy::erasure`], [`PrivacyPort`])
+//! and unmasking an artefact ([`crate::privacy::unmask`], [`UnmaskPort`]) need from storage.
 //! Each method is one step the store carries out with SQL on its write transaction; which
 //! steps run, what is recorded and what is announced is the use case's.
 
 use super::{Recorder, StoreResult};
 use crate::events::DomainEvent;
+use crate::model::Artefact;
 use uuid::Uuid;
 
 /// A principal's personal data and the links to them, in one transaction. `principal_id` is
@@ -37,4 +39,16 @@ pub trait PrivacyPort: Recorder {
         principal_id: Option<&str>,
         event: &DomainEvent,
     ) -> StoreResult<()>;
+}
+
+/// What unmasking an artefact ([`crate::privacy::unmask`]) needs from storage: the artefact
+/// with its sealed fields opened, and a place for the reason given.
+pub trait UnmaskPort: Recorder {
+    /// The latest version of an artefact of the fiduciary, its personal data opened (a field
+    /// sealed under a destroyed data key, an erased guardian's say, reads `[erased]`). None: no
+    /// such artefact, another fiduciary's, or its principal was erased (a read-only tombstone).
+    fn opened_artefact(&mut self, fid: Uuid, id: Uuid) -> StoreResult<Option<Artefact>>;
+    /// Keeps the reason given for the unmasking recorded at ledger position `idx` (the entry
+    /// commits to its SHA-256; the text is kept beside it, in `unmask_reasons`).
+    fn keep_reason(&mut self, idx: u64, reason: &str) -> StoreResult<()>;
 }

@@ -1,14 +1,15 @@
 //! A fiduciary's API keys: several, named, scoped, shown once, rotatable and revocable at once.
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::extract::{Caller, Json, Path};
 use anumodan_core::authz::Permission;
-use anumodan_core::keys;
-use anumodan_store::admin::{self, ApiKeyInfo};
+use anumodan_core::keys::{self, ApiKeyInfo};
+use anumodan_core::usecases::Actor;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -32,8 +33,8 @@ pub struct NewKey {
     pub api_key: String,
 }
 
-impl From<admin::NewApiKey> for NewKey {
-    fn from(k: admin::NewApiKey) -> Self {
+impl From<keys::NewApiKey> for NewKey {
+    fn from(k: keys::NewApiKey) -> Self {
         NewKey {
             id: k.id,
             name: k.name,
@@ -48,9 +49,16 @@ impl From<admin::NewApiKey> for NewKey {
     security(("api_key" = [])))]
 pub async fn list(State(s): State<AppState>, c: Caller) -> ApiResult<axum::Json<Vec<ApiKeyInfo>>> {
     c.require(Permission::KeysManage)?;
+    let (actor, scopes) = (c.actor(), c.scopes);
     Ok(axum::Json(
-        s.store.read(move |r| r.api_keys(c.fiduciary_id)).await?,
+        s.store
+            .transact(move |tx| keys::list_keys(tx, manager(&actor, &scopes)))
+            .await?,
     ))
+}
+
+fn manager<'a>(actor: &'a Actor, scopes: &'a BTreeSet<Permission>) -> keys::Manager<'a> {
+    keys::Manager { actor, scopes }
 }
 
 #[utoipa::path(post, path = "/v1/keys", tag = "keys", request_body = CreateKeyRequest,
@@ -62,40 +70,19 @@ pub async fn create(
     Json(body): Json<CreateKeyRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<NewKey>)> {
     c.require(Permission::KeysManage)?;
-    let scopes = keys::check_scopes(body.scopes.as_deref())?;
-    if let Some(p) = keys::first_not_held(&c.scopes, &scopes) {
-        return Err(ApiError::forbidden(format!(
-            "a key cannot grant {p}, which it does not hold itself"
-        )));
-    }
-    let name = keys::check_key_name(&body.name)?;
-    let (fid, initiator) = (c.fiduciary_id, c.actor().initiator);
+    let (actor, scopes) = (c.actor(), c.scopes);
     let key = s
         .store
-        .transact(move |tx| admin::create_api_key(tx, fid, &name, &scopes, &initiator))
+        .transact(move |tx| {
+            keys::create_key(
+                tx,
+                manager(&actor, &scopes),
+                &body.name,
+                body.scopes.as_deref(),
+            )
+        })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(key.into())))
-}
-
-fn no_key() -> ApiError {
-    ApiError::not_found("key_not_found", "no such live API key")
-}
-
-/// A key may rotate or revoke only keys with no scope it lacks itself (else a narrow key could
-/// take over, or lock out, a broader one). Another fiduciary's key, or none: 404.
-async fn check_target(s: &AppState, c: &Caller, id: Uuid) -> ApiResult<()> {
-    let fid = c.fiduciary_id;
-    let keys = s.store.read(move |r| r.api_keys(fid)).await?;
-    let target = keys
-        .into_iter()
-        .find(|k| k.id == id && k.revoked_at.is_none())
-        .ok_or_else(no_key)?;
-    if let Some(p) = keys::first_not_held(&c.scopes, &target.scopes) {
-        return Err(ApiError::forbidden(format!(
-            "this key cannot manage a key holding {p}, which it does not hold itself"
-        )));
-    }
-    Ok(())
 }
 
 #[utoipa::path(post, path = "/v1/keys/{id}/rotate", tag = "keys", params(("id" = Uuid, Path)),
@@ -107,13 +94,11 @@ pub async fn rotate(
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<NewKey>> {
     c.require(Permission::KeysManage)?;
-    check_target(&s, &c, id).await?;
-    let (fid, initiator) = (c.fiduciary_id, c.actor().initiator);
+    let (actor, scopes) = (c.actor(), c.scopes);
     let key = s
         .store
-        .write_raw(move |tx| admin::rotate_api_key(tx, fid, id, &initiator))
-        .await?
-        .ok_or_else(no_key)?;
+        .transact(move |tx| keys::rotate_key(tx, manager(&actor, &scopes), id))
+        .await?;
     s.auth_cache.clear();
     Ok(axum::Json(key.into()))
 }
@@ -127,15 +112,10 @@ pub async fn revoke(
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
     c.require(Permission::KeysManage)?;
-    check_target(&s, &c, id).await?;
-    let (fid, initiator) = (c.fiduciary_id, c.actor().initiator);
-    let done = s
-        .store
-        .write_raw(move |tx| admin::revoke_api_key(tx, fid, id, &initiator))
+    let (actor, scopes) = (c.actor(), c.scopes);
+    s.store
+        .transact(move |tx| keys::revoke_key(tx, manager(&actor, &scopes), id))
         .await?;
-    if !done {
-        return Err(no_key());
-    }
     s.auth_cache.clear();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,12 +1,11 @@
 //! Personal data on request: unmasking a field with a stated reason, and erasure.
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::extract::{Caller, Json, Path};
 use anumodan_core::authz::Permission;
 use anumodan_core::privacy;
 use anumodan_core::privacy::Erasure;
-use anumodan_store::admin;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,18 +48,15 @@ pub async fn unmask(
     Json(body): Json<UnmaskRequest>,
 ) -> ApiResult<axum::Json<Unmasked>> {
     c.require(Permission::PiiUnmask)?;
-    let reason = privacy::check_reason(&body.reason)?;
-    let fields = privacy::check_fields(body.fields)?;
     let actor = c.actor();
     let out = s
         .store
-        .write_raw(move |tx| admin::unmask_artefact(tx, &actor, id, &fields, &reason))
-        .await?
-        .ok_or_else(|| ApiError::not_found("consent_not_found", "no such consent artefact"))?;
+        .transact(move |tx| privacy::unmask(tx, &actor, id, body.fields, &body.reason))
+        .await?;
     Ok(axum::Json(Unmasked {
         consent_id: id,
-        fields: out.0,
-        audit_log_id: out.1,
+        fields: out.fields,
+        audit_log_id: out.audit_log_id,
     }))
 }
 
