@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod mask;
 pub mod model;
 pub mod ports;
+pub mod schema;
 pub mod text;
 pub mod totp;
 pub mod usecases;

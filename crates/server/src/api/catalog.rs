@@ -175,7 +175,7 @@ pub struct Published {
 }
 
 #[utoipa::path(post, path = "/v1/notices/{id}/publish", tag = "catalog", params(("id" = Uuid, Path)),
-    request_body(content = usecases::PublishOptions, description = "Optional: require re-consent from those who consented under earlier versions"),
+    request_body(content = Option<usecases::PublishOptions>, description = "Optional: require re-consent from those who consented under earlier versions"),
     responses((status = 201, body = Published), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("api_key" = [])))]
 pub async fn publish_notice(
@@ -235,6 +235,7 @@ pub struct ReconsentPending {
 #[serde(deny_unknown_fields)]
 pub struct PendingQuery {
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<Uuid>,
@@ -325,7 +326,6 @@ pub async fn list_notice_versions(
 pub struct VersionQuery {
     /// Render the version in this language: the answer is then exactly what the principal is
     /// shown, with its hash.
-    #[param(value_type = Option<String>)]
     pub language: Option<Lang>,
 }
 

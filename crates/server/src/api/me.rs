@@ -29,9 +29,11 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The fiduciary's id for the principal (the user signed in to the fiduciary's app).
+    #[schema(value_type = anumodan_core::schema::PrincipalId)]
     pub principal_id: String,
     /// Lifetime in seconds, 60 to 3600 (default 900).
     #[serde(default)]
+    #[schema(minimum = 60, maximum = 3600)]
     pub ttl_seconds: Option<u32>,
 }
 
@@ -259,7 +261,7 @@ where
 }
 
 #[utoipa::path(post, path = "/v1/me/consents", tag = "principals", request_body = usecases::SelfCollectRequest,
-    params(("Idempotency-Key" = Option<String>, Header)),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
     responses((status = 201, description = "A new artefact: the principal's own decisions under the current notice version, initiator principal", body = Artefact),
         (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, description = "Not the current notice version, or the principal is unknown", body = Problem), (status = 422, body = Problem)),
     security(("principal_token" = [])))]
@@ -284,8 +286,8 @@ pub async fn collect_mine(
     })
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id"),
+#[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
+    request_body(content = Option<crate::openapi::WithdrawBody>, description = "Optional: purposes, method, session_id"),
     responses((status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn withdraw_mine(
@@ -309,8 +311,8 @@ pub async fn withdraw_mine(
     Ok(w.map(WithdrawalView::from))
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/update", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content = crate::api::consents::LifecycleRequest, description = "decisions; optional method, session_id, notice_version, language"),
+#[utoipa::path(post, path = "/v1/me/consents/{id}/update", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
+    request_body(content = crate::openapi::UpdateBody, description = "decisions; optional method, session_id, notice_version, language"),
     responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn update_mine(
@@ -329,8 +331,8 @@ pub async fn update_mine(
     Ok(a.map(mask_artefact))
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/renew", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id, notice_version, language"),
+#[utoipa::path(post, path = "/v1/me/consents/{id}/renew", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
+    request_body(content = Option<crate::openapi::RenewBody>, description = "Optional: purposes, method, session_id, notice_version, language"),
     responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn renew_mine(
@@ -353,9 +355,11 @@ pub async fn renew_mine(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequest {
+    #[schema(value_type = anumodan_core::schema::PrincipalId)]
     pub principal_id: String,
     /// A mobile number (10 digits for India, or `+` and the country code) or an e-mail address
     /// that the fiduciary has verified belongs to the principal.
+    #[schema(value_type = anumodan_core::schema::Contact)]
     pub contact: String,
 }
 
@@ -393,6 +397,7 @@ pub async fn set_contact(
 #[serde(deny_unknown_fields)]
 pub struct SignInStart {
     pub fiduciary_id: Uuid,
+    #[schema(value_type = anumodan_core::schema::Contact)]
     pub contact: String,
 }
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The API contract, tested from outside (issue 19, item 7): starts `anumodan demo` on a free
+# port with a fresh data directory, checks the OpenAPI document it serves with
+# openapi-spec-validator, then runs Schemathesis (configured by schemathesis.toml) against it:
+# no 5xx, every status, content type, header and body as documented, schema-valid requests
+# accepted and schema-violating ones refused. Builds nothing.
+#
+#   scripts/contract-test.sh [path/to/anumodan]
+#
+# Default binary: $CARGO_TARGET_DIR/debug/anumodan (CARGO_TARGET_DIR defaults to ./target).
+# Needs: python3 with schemathesis==4.32.5 and openapi-spec-validator (see .ci/run), curl.
+# Env: CONTRACT_SEED (default fixed), CONTRACT_MAX_EXAMPLES, CONTRACT_MAX_TIME (seconds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bin=${1:-${CARGO_TARGET_DIR:-$root/target}/debug/anumodan}
+[ -x "$bin" ] || { echo "contract-test: no binary at $bin (build it first: cargo build)" >&2; exit 2; }
+command -v st >/dev/null || { echo "contract-test: schemathesis (st) is not installed" >&2; exit 2; }
+command -v openapi-spec-validator >/dev/null || { echo "contract-test: openapi-spec-validator is not installed" >&2; exit 2; }
+
+seed=${CONTRACT_SEED:-20250119}
+max_examples=${CONTRACT_MAX_EXAMPLES:-25}
+max_time=${CONTRACT_MAX_TIME:-240}
+
+work=$(mktemp -d /tmp/anumodan-contract.XXXXXX)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port"
+mkdir "$work/data"
+"$bin" demo --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/demo.log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 1 100); do
+  curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "contract-test: the demo exited" >&2; cat "$work/demo.log" >&2; exit 1; }
+  sleep 0.2
+done
+curl -fsS "$url/healthz" >/dev/null || { echo "contract-test: the demo did not answer /healthz" >&2; cat "$work/demo.log" >&2; exit 1; }
+api_key=$(grep -o 'anm_[A-Za-z0-9_-]*' "$work/demo.log" | head -n1)
+[ -n "$api_key" ] || { echo "contract-test: no API key in the demo's output" >&2; cat "$work/demo.log" >&2; exit 1; }
+
+echo "== openapi-spec-validator $url/openapi.json"
+curl -fsS "$url/openapi.json" -o "$work/openapi.json"
+openapi-spec-validator --errors all "$work/openapi.json"
+
+# A principal token for /v1/me (the principal has a consent, so its routes have data).
+notice_id=$(grep -o 'notice:.*id [0-9a-f-]*' "$work/demo.log" | head -n1 | awk '{print $NF}')
+curl -fsS -X POST "$url/v1/consents" -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
+  -d "{\"principal_id\":\"citizen-42\",\"notice_id\":\"$notice_id\",\"notice_version\":1,\"language\":\"en\",\"method\":\"web\",\"decisions\":{\"property_tax\":\"granted\",\"sms_alerts\":\"granted\",\"feedback_survey\":\"denied\"}}" >/dev/null
+principal_token=$(curl -fsS -X POST "$url/v1/principal-tokens" -H "Authorization: Bearer $api_key" \
+  -H 'Content-Type: application/json' -d '{"principal_id":"citizen-42"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+[ -n "$principal_token" ] || { echo "contract-test: no principal token" >&2; exit 1; }
+
+echo "== schemathesis (seed $seed, at most $max_examples examples per operation, stopped after ${max_time}s)"
+export ANUMODAN_API_KEY=$api_key ANUMODAN_PRINCIPAL_TOKEN=$principal_token
+export SCHEMATHESIS_HOOKS="$root/scripts/contract_hooks.py"
+timeout --kill-after=10 "$max_time" st --config-file "$root/schemathesis.toml" --no-color run "$url/openapi.json" \
+  --checks all --seed "$seed" --max-examples "$max_examples" \
+  --workers 2 --report junit --report-dir "$work/report"
+echo "contract-test: OK"
