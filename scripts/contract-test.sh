@@ -9,15 +9,20 @@
 #
 # Default binary: $CARGO_TARGET_DIR/debug/anumodan (CARGO_TARGET_DIR defaults to ./target).
 # Needs: python3 with schemathesis==4.32.5 and openapi-spec-validator (see .ci/run), curl.
-# Env: CONTRACT_SEED (default fixed), CONTRACT_MAX_EXAMPLES, CONTRACT_MAX_TIME (seconds).
+# Env: CONTRACT_SEED (default fixed), CONTRACT_MAX_EXAMPLES (per operation and phase),
+# CONTRACT_MAX_TIME (seconds for Schemathesis), CONTRACT_REPORT_DIR (keep the JUnit and NDJSON
+# reports there; default: removed with the run's temporary directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 bin=${1:-${CARGO_TARGET_DIR:-$root/target}/debug/anumodan}
 [ -x "$bin" ] || { echo "contract-test: no binary at $bin (build it first: cargo build)" >&2; exit 2; }
-command -v st >/dev/null || { echo "contract-test: schemathesis (st) is not installed" >&2; exit 2; }
-command -v openapi-spec-validator >/dev/null || { echo "contract-test: openapi-spec-validator is not installed" >&2; exit 2; }
+# Through python3 -m: a pip install into a pyenv Python has no `st` shim until `pyenv rehash`.
+python3 -m schemathesis.cli --version 2>/dev/null | grep -q 'version 4\.' \
+  || { echo "contract-test: schemathesis 4 is not installed (python3 -m pip install 'schemathesis==4.32.5')" >&2; exit 2; }
+python3 -c 'import openapi_spec_validator' 2>/dev/null \
+  || { echo "contract-test: openapi-spec-validator is not installed (python3 -m pip install 'openapi-spec-validator==0.9.0')" >&2; exit 2; }
 
 seed=${CONTRACT_SEED:-20250119}
 max_examples=${CONTRACT_MAX_EXAMPLES:-25}
@@ -51,21 +56,23 @@ api_key=$(grep -o 'anm_[A-Za-z0-9_-]*' "$work/demo.log" | head -n1)
 
 echo "== openapi-spec-validator $url/openapi.json"
 curl -fsS "$url/openapi.json" -o "$work/openapi.json"
-openapi-spec-validator --errors all "$work/openapi.json"
+python3 -m openapi_spec_validator "$work/openapi.json"
 
 # A principal token for /v1/me (the principal has a consent, so its routes have data).
 notice_id=$(grep -o 'notice:.*id [0-9a-f-]*' "$work/demo.log" | head -n1 | awk '{print $NF}')
-curl -fsS -X POST "$url/v1/consents" -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
-  -d "{\"principal_id\":\"citizen-42\",\"notice_id\":\"$notice_id\",\"notice_version\":1,\"language\":\"en\",\"method\":\"web\",\"decisions\":{\"property_tax\":\"granted\",\"sms_alerts\":\"granted\",\"feedback_survey\":\"denied\"}}" >/dev/null
+consent_id=$(curl -fsS -X POST "$url/v1/consents" -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
+  -d "{\"principal_id\":\"citizen-42\",\"notice_id\":\"$notice_id\",\"notice_version\":1,\"language\":\"en\",\"method\":\"web\",\"decisions\":{\"property_tax\":\"granted\",\"sms_alerts\":\"granted\",\"feedback_survey\":\"denied\"}}" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+[ -n "$consent_id" ] || { echo "contract-test: the demo consent was not collected" >&2; exit 1; }
 principal_token=$(curl -fsS -X POST "$url/v1/principal-tokens" -H "Authorization: Bearer $api_key" \
   -H 'Content-Type: application/json' -d '{"principal_id":"citizen-42"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 [ -n "$principal_token" ] || { echo "contract-test: no principal token" >&2; exit 1; }
 
 echo "== schemathesis (seed $seed, at most $max_examples examples per operation, stopped after ${max_time}s)"
-export ANUMODAN_API_KEY=$api_key ANUMODAN_PRINCIPAL_TOKEN=$principal_token
+export ANUMODAN_API_KEY=$api_key ANUMODAN_PRINCIPAL_TOKEN=$principal_token ANUMODAN_CONSENT_ID=$consent_id
 export SCHEMATHESIS_HOOKS="$root/scripts/contract_hooks.py"
-timeout --kill-after=10 "$max_time" st --config-file "$root/schemathesis.toml" --no-color run "$url/openapi.json" \
+timeout --kill-after=10 "$max_time" python3 -m schemathesis.cli --config-file "$root/schemathesis.toml" --no-color run "$url/openapi.json" \
   --checks all --seed "$seed" --max-examples "$max_examples" \
-  --workers 2 --report junit --report-dir "$work/report"
+  --workers 2 --report junit,ndjson --report-dir "${CONTRACT_REPORT_DIR:-$work/report}"
 echo "contract-test: OK"

@@ -4,8 +4,8 @@
 //! ([`crate::text::forbidden`], [`char::is_whitespace`]), so they cannot drift apart.
 //!
 //! Patterns are written for every engine that reads the document (ECMA-262, Python `re`, Rust
-//! `regex`): `\uXXXX` escapes for the Basic Multilingual Plane, the characters themselves above
-//! it, and no look-around. Fields take them with `#[schema(value_type = schema::Code)]`.
+//! `regex` with look-around): `\uXXXX` escapes for the Basic Multilingual Plane, the characters
+//! themselves above it, and look-ahead only to refuse one exact value. Fields take them with `#[schema(value_type = schema::Code)]`.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -173,7 +173,8 @@ named!(
         ))
         .min_length(Some(1))
         .max_length(Some(256))
-        .pattern(Some(format!("^[^{}]+$", line_forbidden())))
+        // The look-ahead refuses exactly the erasure marker (`crate::mask::ERASED`).
+        .pattern(Some(format!("^(?!\\[erased\\]$)[^{}]+$", line_forbidden())))
         .examples(["citizen-42"])
         .build()
 );
@@ -388,6 +389,30 @@ mod tests {
         assert!(f.starts_with("\\u0000-\\u001F\\u007F-\\u009F"), "{f}");
         assert!(f.contains("\\u202A-\\u202E"), "{f}");
         assert!(!f.contains("\\u200C") && !f.contains("\\u200D"), "{f}");
+    }
+
+    #[test]
+    fn the_erasure_marker_is_refused_by_the_principal_id_pattern() {
+        assert_eq!(crate::mask::ERASED, "[erased]");
+        let RefOr::T(Schema::Object(o)) = PrincipalId::schema() else {
+            panic!("an object schema")
+        };
+        assert!(o.pattern.unwrap().starts_with("^(?!\\[erased\\]$)"));
+    }
+
+    #[test]
+    fn request_methods_are_every_method_but_system() {
+        use crate::model::Method::*;
+        let RefOr::T(Schema::Object(o)) = RequestMethod::schema() else {
+            panic!("an object schema")
+        };
+        let listed: Vec<serde_json::Value> = o.enum_values.unwrap();
+        let all = [Web, App, Api, Assisted, Ivr, Sms, Kiosk, System];
+        for m in all {
+            let name = serde_json::to_value(m).unwrap();
+            assert_eq!(listed.contains(&name), m != System, "{name}");
+        }
+        assert_eq!(listed.len(), all.len() - 1);
     }
 
     #[test]
