@@ -154,6 +154,7 @@ pub struct CheckpointQuery {
     #[param(maximum = 9223372036854775807i64)]
     pub after: Option<u64>,
     /// At most this many: 1 to 1000 (smaller values count as 1, larger as 1000; default 100).
+    #[param(maximum = 18446744073709551615u64)]
     pub limit: Option<usize>,
 }
 
