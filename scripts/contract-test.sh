@@ -25,7 +25,7 @@ python3 -c 'import openapi_spec_validator' 2>/dev/null \
   || { echo "contract-test: openapi-spec-validator is not installed (python3 -m pip install 'openapi-spec-validator==0.9.0')" >&2; exit 2; }
 
 seed=${CONTRACT_SEED:-20250119}
-max_examples=${CONTRACT_MAX_EXAMPLES:-25}
+max_examples=${CONTRACT_MAX_EXAMPLES:-50}
 max_time=${CONTRACT_MAX_TIME:-240}
 
 work=$(mktemp -d /tmp/anumodan-contract.XXXXXX)

@@ -18,6 +18,11 @@
    float in a body or query as an integer: the value is the one generated, only its spelling
    changes. docs/api.md states the rule for clients.
 
+   Also in `before_call`: a principal's id is at most 256 bytes of UTF-8, which JSON Schema
+   cannot state (its `maxLength` counts characters: the document says 256 characters and the
+   byte limit in words). A schema-valid id drawn longer than 256 bytes is cut to fit, on a
+   character boundary: it stays schema-valid. Only requests meant to be valid are touched.
+
 3. A work-around for CPython 3.11.7 (the version on this project's machines): `ast.parse` can
    raise `SystemError: AST constructor recursion depth mismatch` (fixed in CPython 3.11.8,
    gh-106905) when Hypothesis parses a module to describe a lambda for a strategy's repr. The
@@ -82,12 +87,38 @@ def _integral_as_int(value):
     return value
 
 
+PRINCIPAL_ID_MAX_BYTES = 256
+
+
+def _fit_bytes(text, limit):
+    while len(text.encode("utf-8", "surrogatepass")) > limit:
+        text = text[:-1]
+    return text
+
+
+def _fit_principal_ids(value):
+    if isinstance(value, dict):
+        return {
+            k: _fit_bytes(v, PRINCIPAL_ID_MAX_BYTES)
+            if k == "principal_id" and isinstance(v, str)
+            else _fit_principal_ids(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_fit_principal_ids(v) for v in value]
+    return value
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     if isinstance(case.body, (dict, list, float)):
         case.body = _integral_as_int(case.body)
     if isinstance(case.query, dict):
         case.query = _integral_as_int(case.query)
+    if case.meta is not None and case.meta.generation.mode.is_positive:
+        case.body = _fit_principal_ids(case.body)
+        if isinstance(case.path_parameters, dict):
+            case.path_parameters = _fit_principal_ids(case.path_parameters)
 
 
 @schemathesis.check
