@@ -6,10 +6,11 @@
    exist, a notice purposes that exist, a consent must answer for exactly the purposes of a
    published notice version, a re-consent deadline must be in the future... A request can fit
    every schema and still break one of them, and the server then answers 422 with the rule's
-   stable `code`. schemathesis.toml lets those operations answer 422 to schema-valid requests
-   (positive_data_acceptance); this check holds each such 422 to the codes listed here for the
-   operation, so a rule the document does not state (a missing length, pattern or enum) still
-   fails the run. The same codes are documented on the operations' 422 responses.
+   stable `code`. Each such operation documents those codes on its 422 response, after the
+   words "which the schemas cannot state:". schemathesis.toml lets those operations answer 422
+   to schema-valid requests (positive_data_acceptance); this check holds each such 422 to the
+   codes its operation documents, so a rule the document does not state (a missing length,
+   pattern or enum) still fails the run.
 
 2. `before_call`: integral numbers are written as integers. JSON Schema's `integer` holds 378.0
    as well as 378 (the same number), and Schemathesis sends both; the server reads JSON with
@@ -24,57 +25,29 @@
    character boundary: it stays schema-valid. Only requests meant to be valid are touched.
 
 3. A work-around for CPython 3.11.7 (the version on this project's machines): `ast.parse` can
-   raise `SystemError: AST constructor recursion depth mismatch` (fixed in CPython 3.11.8,
-   gh-106905) when Hypothesis parses a module to describe a lambda for a strategy's repr. The
+   raise `SystemError: AST constructor recursion depth mismatch` (a CPython 3.11 bug in the AST
+   recursion-depth check) when Hypothesis parses a module to describe a lambda for a strategy's
+   repr. The
    description is cosmetic; without the work-around Schemathesis reports a runtime error on
    whichever operation first draws such a strategy.
 """
 
 import json
+import re
 
 import schemathesis
 
-# Per operation: the 422 codes a schema-valid request can get because of data the document
-# cannot describe (existence of other resources, cross-field rules, the clock, earlier requests).
-_IDEMPOTENCY = {"idempotency_key_reused"}
-_SHOWN = {
-    # The notice version and language a grant or renewal states must exist and be published.
-    "notice_version_not_published",
-    "language_not_in_notice",
-    "purpose_not_in_notice",
-    "principal_action_required",
-}
-DATA_DEPENDENT_422 = {
-    "POST /v1/purposes": {"unknown_data_item", "missing_translation", "legal_reference_required"},
-    "POST /v1/notices": {"unknown_purpose", "missing_translation"},
-    "PUT /v1/notices/{id}": {"unknown_purpose", "missing_translation", "code_immutable"},
-    "POST /v1/notices/{id}/publish": {"invalid_reconsent"},
-    "POST /v1/consents": {
-        "notice_not_found",
-        "notice_version_not_published",
-        "language_not_in_notice",
-        "unknown_purpose",
-        "missing_decision",
-        "guardian_required",
-        "child_tracking_prohibited",
-    }
-    | _IDEMPOTENCY,
-    "POST /v1/consents/validate": {"unknown_purpose"},
-    "POST /v1/consents/{id}/update": {"unknown_purpose", "child_tracking_prohibited"} | _SHOWN | _IDEMPOTENCY,
-    "POST /v1/consents/{id}/renew": {"unknown_purpose"} | _SHOWN | _IDEMPOTENCY,
-    "POST /v1/consents/{id}/withdraw": {"unknown_purpose"} | _IDEMPOTENCY,
-    "POST /v1/me/consents": {
-        "notice_version_not_published",
-        "language_not_in_notice",
-        "unknown_purpose",
-        "missing_decision",
-        "child_tracking_prohibited",
-    }
-    | _IDEMPOTENCY,
-    "POST /v1/me/consents/{id}/update": {"unknown_purpose", "child_tracking_prohibited"} | _SHOWN | _IDEMPOTENCY,
-    "POST /v1/me/consents/{id}/renew": {"unknown_purpose"} | _SHOWN | _IDEMPOTENCY,
-    "POST /v1/me/consents/{id}/withdraw": {"unknown_purpose"} | _IDEMPOTENCY,
-}
+# The 422 response of each such operation lists its data-dependent codes after this phrase.
+DATA_DEPENDENT_MARKER = "which the schemas cannot state:"
+
+
+def data_dependent_codes(operation):
+    """The codes the operation's documented 422 names as rules on other data (empty: none)."""
+    raw = getattr(operation.definition, "raw", None) or {}
+    description = ((raw.get("responses") or {}).get("422") or {}).get("description") or ""
+    if DATA_DEPENDENT_MARKER not in description:
+        return set()
+    return set(re.findall(r"`([a-z_]+)`", description.split(DATA_DEPENDENT_MARKER, 1)[1]))
 
 
 def _integral_as_int(value):
@@ -123,22 +96,20 @@ def before_call(ctx, case, **kwargs):
 
 @schemathesis.check
 def refused_only_on_the_data(ctx, response, case):
-    """A schema-valid request answered 422 names a rule that depends on data (see above)."""
+    """A schema-valid request answered 422 names a rule on other data that its operation
+    documents (see above)."""
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive or response.status_code != 422:
         return None
-    allowed = DATA_DEPENDENT_422.get(f"{case.method.upper()} {case.path}")
-    if allowed is None:
-        # positive_data_acceptance already fails it: 422 is not expected there.
-        return None
+    allowed = data_dependent_codes(case.operation)
     try:
         code = json.loads(response.content).get("code")
     except (ValueError, AttributeError):
         code = None
     if code not in allowed:
         raise AssertionError(
-            f"Schema-valid request refused with 422 `{code}`, which is not a data-dependent rule of "
-            f"{case.method.upper()} {case.path} (allowed: {', '.join(sorted(allowed))}): the "
+            f"Schema-valid request refused with 422 `{code}`, which its operation does not document "
+            f"as a rule on other data (documented: {', '.join(sorted(allowed)) or 'none'}): the "
             "document is missing a constraint"
         )
     return None

@@ -107,7 +107,7 @@ pub(crate) fn withdrawal_owner(w: &anumodan_core::lifecycle::Withdrawal) -> Stri
     params(("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
     responses(
         (status = 201, description = "The consent artefact (version 1)", body = Artefact),
-        (status = 422, description = "Missing or unknown decisions, unpublished notice, language not in the notice, an Idempotency-Key reused for another body", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `notice_not_found`, `notice_version_not_published`, `language_not_in_notice`, `unknown_purpose`, `missing_decision`, `guardian_required`, `child_tracking_prohibited`, `idempotency_key_reused`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn collect(
     State(s): State<AppState>,
@@ -133,7 +133,7 @@ pub async fn collect(
 #[utoipa::path(post, path = "/v1/consents/validate", tag = "consents", request_body = ValidateRequest,
     responses(
         (status = 200, description = "Whether processing may go ahead, and why", body = Validation),
-        (status = 422, description = "Unknown purpose", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn validate(
     State(s): State<AppState>,
@@ -181,7 +181,7 @@ pub async fn get_consent(
 }
 
 #[utoipa::path(post, path = "/v1/consents/{id}/update", tag = "consents", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")), request_body = crate::openapi::UpdateBody,
-    responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `child_tracking_prohibited`, `notice_version_not_published`, `language_not_in_notice`, `purpose_not_in_notice`, `principal_action_required`, `idempotency_key_reused`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -320,7 +320,7 @@ pub(crate) async fn optional_json<T: serde::de::DeserializeOwned + Default>(
 }
 
 #[utoipa::path(post, path = "/v1/consents/{id}/renew", tag = "consents", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")), request_body(content = Option<crate::openapi::RenewBody>, description = "Optional"),
-    responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses((status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `notice_version_not_published`, `language_not_in_notice`, `purpose_not_in_notice`, `principal_action_required`, `idempotency_key_reused`", body = Problem), (status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("api_key" = [])))]
 pub async fn renew(
     State(s): State<AppState>,
@@ -351,7 +351,7 @@ pub struct WithdrawalView {
 }
 
 #[utoipa::path(post, path = "/v1/consents/{id}/withdraw", tag = "consents", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")), request_body(content = Option<crate::openapi::WithdrawBody>, description = "Optional"),
-    responses((status = 200, description = "The new version", body = WithdrawalView), (status = 404, body = Problem), (status = 409, description = "Not active (the attempt is recorded)", body = Problem)),
+    responses((status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `idempotency_key_reused`", body = Problem), (status = 200, description = "The new version", body = WithdrawalView), (status = 404, body = Problem), (status = 409, description = "Not active (the attempt is recorded)", body = Problem)),
     security(("api_key" = [])))]
 pub async fn withdraw(
     State(s): State<AppState>,

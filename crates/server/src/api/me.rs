@@ -263,7 +263,7 @@ where
 #[utoipa::path(post, path = "/v1/me/consents", tag = "principals", request_body = usecases::SelfCollectRequest,
     params(("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
     responses((status = 201, description = "A new artefact: the principal's own decisions under the current notice version, initiator principal", body = Artefact),
-        (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, description = "Not the current notice version, or the principal is unknown", body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, description = "Not the current notice version, or the principal is unknown", body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `notice_version_not_published`, `language_not_in_notice`, `unknown_purpose`, `missing_decision`, `child_tracking_prohibited`, `idempotency_key_reused`", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn collect_mine(
     State(s): State<AppState>,
@@ -288,7 +288,7 @@ pub async fn collect_mine(
 
 #[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
     request_body(content = Option<crate::openapi::WithdrawBody>, description = "Optional: purposes, method, session_id"),
-    responses((status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses((status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `idempotency_key_reused`", body = Problem), (status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn withdraw_mine(
     State(s): State<AppState>,
@@ -313,7 +313,7 @@ pub async fn withdraw_mine(
 
 #[utoipa::path(post, path = "/v1/me/consents/{id}/update", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
     request_body(content = crate::openapi::UpdateBody, description = "decisions; optional method, session_id, notice_version, language"),
-    responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `child_tracking_prohibited`, `notice_version_not_published`, `language_not_in_notice`, `purpose_not_in_notice`, `principal_action_required`, `idempotency_key_reused`", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn update_mine(
     State(s): State<AppState>,
@@ -333,7 +333,7 @@ pub async fn update_mine(
 
 #[utoipa::path(post, path = "/v1/me/consents/{id}/renew", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
     request_body(content = Option<crate::openapi::RenewBody>, description = "Optional: purposes, method, session_id, notice_version, language"),
-    responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses((status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `notice_version_not_published`, `language_not_in_notice`, `purpose_not_in_notice`, `principal_action_required`, `idempotency_key_reused`", body = Problem), (status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn renew_mine(
     State(s): State<AppState>,
