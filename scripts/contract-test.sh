@@ -28,6 +28,11 @@ seed=${CONTRACT_SEED:-20250119}
 max_examples=${CONTRACT_MAX_EXAMPLES:-50}
 max_time=${CONTRACT_MAX_TIME:-240}
 
+fail() {
+  echo "contract-test: FAILED: $*" >&2
+  exit 1
+}
+
 work=$(mktemp -d /tmp/anumodan-contract.XXXXXX)
 server_pid=
 cleanup() {
@@ -47,32 +52,43 @@ server_pid=$!
 
 for _ in $(seq 1 100); do
   curl -fsS "$url/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "contract-test: the demo exited" >&2; cat "$work/demo.log" >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/demo.log" >&2; fail "the demo exited"; }
   sleep 0.2
 done
-curl -fsS "$url/healthz" >/dev/null || { echo "contract-test: the demo did not answer /healthz" >&2; cat "$work/demo.log" >&2; exit 1; }
+curl -fsS "$url/healthz" >/dev/null || { cat "$work/demo.log" >&2; fail "the demo did not answer /healthz"; }
 api_key=$(grep -o 'anm_[A-Za-z0-9_-]*' "$work/demo.log" | head -n1)
-[ -n "$api_key" ] || { echo "contract-test: no API key in the demo's output" >&2; cat "$work/demo.log" >&2; exit 1; }
+[ -n "$api_key" ] || fail "no API key in the demo's output"
 
 echo "== openapi-spec-validator $url/openapi.json"
-curl -fsS "$url/openapi.json" -o "$work/openapi.json"
-python3 -m openapi_spec_validator "$work/openapi.json"
+curl -fsS "$url/openapi.json" -o "$work/openapi.json" || fail "no /openapi.json"
+python3 -m openapi_spec_validator "$work/openapi.json" || fail "openapi-spec-validator found errors in the document"
 
-# A principal token for /v1/me (the principal has a consent, so its routes have data).
+# One consent of the demo's principal, and a principal token for them: the consent routes and
+# /v1/me get real data (schemathesis.toml).
 notice_id=$(grep -o 'notice:.*id [0-9a-f-]*' "$work/demo.log" | head -n1 | awk '{print $NF}')
 consent_id=$(curl -fsS -X POST "$url/v1/consents" -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
   -d "{\"principal_id\":\"citizen-42\",\"notice_id\":\"$notice_id\",\"notice_version\":1,\"language\":\"en\",\"method\":\"web\",\"decisions\":{\"property_tax\":\"granted\",\"sms_alerts\":\"granted\",\"feedback_survey\":\"denied\"}}" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-[ -n "$consent_id" ] || { echo "contract-test: the demo consent was not collected" >&2; exit 1; }
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') || fail "the demo consent was not collected"
 principal_token=$(curl -fsS -X POST "$url/v1/principal-tokens" -H "Authorization: Bearer $api_key" \
   -H 'Content-Type: application/json' -d '{"principal_id":"citizen-42"}' \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-[ -n "$principal_token" ] || { echo "contract-test: no principal token" >&2; exit 1; }
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || fail "no principal token"
 
 echo "== schemathesis (seed $seed, at most $max_examples examples per operation, stopped after ${max_time}s)"
 export ANUMODAN_API_KEY=$api_key ANUMODAN_PRINCIPAL_TOKEN=$principal_token ANUMODAN_CONSENT_ID=$consent_id
 export SCHEMATHESIS_HOOKS="$root/scripts/contract_hooks.py"
+set +e
 timeout --kill-after=10 "$max_time" python3 -m schemathesis.cli --config-file "$root/schemathesis.toml" --no-color run "$url/openapi.json" \
   --checks all --seed "$seed" --max-examples "$max_examples" \
   --workers 2 --report junit,ndjson --report-dir "${CONTRACT_REPORT_DIR:-$work/report}"
+status=$?
+set -e
+if [ "$status" -ne 0 ]; then
+  # The server's log after its banner (the banner holds the demo's API key).
+  echo "== server log" >&2
+  sed -n '/Press Ctrl-C to stop/,$p' "$work/demo.log" | tail -n 40 >&2
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    fail "Schemathesis did not finish within ${max_time}s"
+  fi
+  fail "Schemathesis found failures (exit $status; its report is above)"
+fi
 echo "contract-test: OK"
