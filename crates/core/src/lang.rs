@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use utoipa::ToSchema;
 
 /// BCP 47 codes accepted for notices, purposes and collection, in a stable order.
 pub const LANGUAGES: [&str; 23] = [
@@ -15,8 +14,7 @@ pub const LANGUAGES: [&str; 23] = [
 pub const RTL_LANGUAGES: [&str; 3] = ["ur", "ks", "sd"];
 
 /// A validated language code (one of [`LANGUAGES`]), always lower case.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
-#[schema(value_type = String, example = "hi")]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Lang(String);
 
@@ -33,6 +31,16 @@ impl Lang {
         RTL_LANGUAGES.contains(&self.0.as_str())
     }
 }
+
+/// In the OpenAPI document: a string matching one of [`LANGUAGES`] in any case
+/// ([`crate::schema::lang`]).
+impl utoipa::PartialSchema for Lang {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::schema::lang().build().into()
+    }
+}
+
+impl utoipa::ToSchema for Lang {}
 
 impl TryFrom<String> for Lang {
     type Error = String;

@@ -28,6 +28,7 @@ pub mod model;
 pub mod ports;
 pub mod principal;
 pub mod privacy;
+pub mod schema;
 pub mod staff;
 pub mod text;
 pub mod totp;

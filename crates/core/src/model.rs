@@ -86,15 +86,21 @@ pub struct Purpose {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeText {
+    #[schema(value_type = crate::schema::Text<300>)]
     pub title: String,
     /// What is collected and why, in plain words.
+    #[schema(value_type = crate::schema::Text<8000>)]
     pub summary: String,
     /// The principal's rights under the DPDP Act.
+    #[schema(value_type = crate::schema::Text<8000>)]
     pub rights: String,
+    #[schema(value_type = crate::schema::Text<8000>)]
     pub retention_policy: String,
     /// How to withdraw, and what withdrawal means.
+    #[schema(value_type = crate::schema::Text<8000>)]
     pub withdrawal_policy: String,
     /// Grievance officer or DPO contact.
+    #[schema(value_type = crate::schema::Text<1000>)]
     pub grievance_contact: String,
 }
 
@@ -336,16 +342,22 @@ pub enum Event {
 #[serde(deny_unknown_fields)]
 pub struct Guardian {
     /// The fiduciary's id for the guardian.
+    #[schema(value_type = crate::schema::PrincipalId)]
     pub principal_id: String,
     /// parent, legal_guardian
+    #[schema(value_type = crate::schema::Code)]
     pub relationship: String,
     /// How identity and age were verified: digilocker, existing_account, document, ...
+    #[schema(value_type = crate::schema::Code)]
     pub verification_method: String,
     /// Reference of that verification (token id, not the document itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::schema::Text<256>>)]
     pub verification_ref: Option<String>,
-    /// The fiduciary verified that the guardian is an adult (DPDP Rules, rule 10): required.
+    /// The fiduciary verified that the guardian is an adult (DPDP Rules, rule 10): required,
+    /// and always `true`.
     #[serde(default)]
+    #[schema(required = true, value_type = crate::schema::True)]
     pub adult: bool,
 }
 

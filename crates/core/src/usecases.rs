@@ -137,9 +137,12 @@ pub fn check_principal_id(id: &str) -> std::result::Result<(), DomainError> {
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDataItem {
+    #[schema(value_type = crate::schema::Code)]
     pub code: String,
-    #[schema(value_type = BTreeMap<String, String>)]
+    /// The item's name per language, each at most 200 characters.
+    #[schema(value_type = crate::schema::Texts<200>)]
     pub name: Texts,
+    #[schema(value_type = crate::schema::Code)]
     pub category: String,
     #[serde(default)]
     pub sensitive: bool,
@@ -174,18 +177,29 @@ pub fn create_data_item(tx: &mut dyn Tx, actor: &Actor, input: NewDataItem) -> R
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPurpose {
+    #[schema(value_type = crate::schema::Code)]
     pub code: String,
-    #[schema(value_type = BTreeMap<String, String>)]
+    /// The purpose's name per language, each at most 200 characters.
+    #[schema(value_type = crate::schema::Texts<200>)]
     pub name: Texts,
-    #[schema(value_type = BTreeMap<String, String>)]
+    /// Its description in the same languages as `name`, each at most 4000 characters.
+    #[schema(value_type = crate::schema::Texts<4000>)]
     pub description: Texts,
+    /// The codes of existing data items the purpose needs, each once.
+    #[schema(value_type = crate::schema::CodeList)]
     pub data_items: Vec<String>,
     pub mandatory: bool,
+    /// How long a grant stays valid, in days.
+    #[schema(minimum = 1, maximum = 3650)]
     pub validity_days: u32,
+    /// How long data collected for the purpose is kept after consent ends, in days.
+    #[schema(maximum = 36500)]
     pub retention_days: u32,
     #[serde(default = "default_basis")]
     pub legal_basis: LegalBasis,
+    /// The law or rule relied on: required with `legal_obligation` and `legitimate_use`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Text<500>>)]
     pub legal_reference: Option<String>,
     /// Tracking, behavioural monitoring or targeted advertising (default false): never granted
     /// for a child or a person who needs a guardian.
@@ -283,9 +297,14 @@ pub fn create_purpose(tx: &mut dyn Tx, actor: &Actor, input: NewPurpose) -> Resu
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeDraft {
+    /// Fixed once the notice exists.
+    #[schema(value_type = crate::schema::Code)]
     pub code: String,
+    /// The codes of existing purposes, each once; each must have a name (and each of its data
+    /// items a name) in every language of `texts`.
+    #[schema(value_type = crate::schema::CodeList)]
     pub purposes: Vec<String>,
-    #[schema(value_type = BTreeMap<String, NoticeText>)]
+    #[schema(value_type = crate::schema::NoticeTexts)]
     pub texts: BTreeMap<Lang, NoticeText>,
 }
 
@@ -428,6 +447,7 @@ pub struct PublishOptions {
     pub requires_reconsent: bool,
     /// RFC 3339, in the future; only with `requires_reconsent`.
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub reconsent_deadline: Option<OffsetDateTime>,
 }
 
@@ -539,15 +559,19 @@ pub fn publish_notice(
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CollectRequest {
+    #[schema(value_type = crate::schema::PrincipalId)]
     pub principal_id: String,
     pub notice_id: Uuid,
+    /// A published version of the notice.
     pub notice_version: u32,
-    #[schema(value_type = String, example = "hi")]
+    /// A language the notice version has text in.
     pub language: Lang,
     /// An explicit decision for every purpose of the notice.
     pub decisions: BTreeMap<String, Decision>,
+    #[schema(value_type = crate::schema::RequestMethod)]
     pub method: Method,
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Text<128>>)]
     pub session_id: Option<String>,
     /// True when the principal is a child or a person with a disability: consent must then come
     /// from a verified parent or lawful guardian, given in `guardian`.
@@ -864,14 +888,16 @@ pub struct SelfCollectRequest {
     /// The version shown; it must be the latest published one (the default).
     #[serde(default)]
     pub notice_version: Option<u32>,
-    #[schema(value_type = String, example = "hi")]
+    /// A language the notice version has text in.
     pub language: Lang,
     /// A decision for every purpose of the notice (nothing is decided for the principal).
     pub decisions: BTreeMap<String, Decision>,
     /// How they acted (default `web`).
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::RequestMethod>)]
     pub method: Option<Method>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Text<128>>)]
     pub session_id: Option<String>,
 }
 
@@ -1086,7 +1112,10 @@ pub fn withdraw(
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValidateRequest {
+    #[schema(value_type = crate::schema::PrincipalId)]
     pub principal_id: String,
+    /// The code of a purpose the fiduciary defined.
+    #[schema(value_type = crate::schema::Code)]
     pub purpose: String,
     /// The data items the processing will use; when given, each must be covered by the purpose.
     #[serde(default)]

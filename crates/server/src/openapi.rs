@@ -43,7 +43,9 @@ impl Modify for ApiKeyAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Anumodan", description = "Consent management for India's Digital Personal Data Protection Act, 2023. Errors are RFC 9457 problem details with a stable `code`."),
-    components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason)),
+    components(schemas(crate::error::Problem, anumodan_core::lifecycle::Reason,
+        // Referenced only from parameters, which do not collect the schemas they name.
+        ActionName, StatusFilter, anumodan_core::schema::PrincipalId)),
     modifiers(&ApiKeyAuth),
     tags(
         (name = "catalog", description = "Data items, purposes and versioned notices"),
@@ -82,4 +84,170 @@ pub async fn serve() -> impl IntoResponse {
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         body.as_str(),
     )
+}
+
+// ---------- schema-only types: request shapes the document describes more closely than the
+// types the handlers read them into (the JSON accepted is the same) ----------
+
+use anumodan_core::Lang;
+use anumodan_core::model::{Decision, Method};
+use anumodan_core::schema::{RequestMethod, Text};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
+
+/// The body of `POST /v1/consents/{id}/update` and `/v1/me/consents/{id}/update` (read as
+/// [`crate::api::consents::LifecycleRequest`]). A fiduciary reporting a grant must give `method`
+/// and `notice_version` (422 `principal_action_required` without them).
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct UpdateBody {
+    /// New decisions for the purposes named (at least one); purposes not named are untouched.
+    #[schema(value_type = DecisionMap)]
+    pub decisions: BTreeMap<String, Decision>,
+    /// How the principal acted.
+    #[schema(value_type = Option<RequestMethod>)]
+    pub method: Option<Method>,
+    /// The principal's session, when there was one.
+    #[schema(value_type = Option<Text<128>>)]
+    pub session_id: Option<String>,
+    /// The notice version the principal was shown (a published version of the artefact's
+    /// notice; default for a principal: the artefact's).
+    pub notice_version: Option<u32>,
+    /// The language it was shown in (default: the artefact's).
+    pub language: Option<Lang>,
+}
+
+/// The optional body of `POST /v1/consents/{id}/renew` and `/v1/me/consents/{id}/renew` (read
+/// as [`crate::api::consents::LifecycleRequest`]). A fiduciary reporting a renewal must give
+/// `method` and `notice_version` (422 `principal_action_required` without them).
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct RenewBody {
+    /// The purposes to renew (at least one); all eligible purposes when absent.
+    #[schema(min_items = 1)]
+    pub purposes: Option<Vec<String>>,
+    /// How the principal acted.
+    #[schema(value_type = Option<RequestMethod>)]
+    pub method: Option<Method>,
+    /// The principal's session, when there was one.
+    #[schema(value_type = Option<Text<128>>)]
+    pub session_id: Option<String>,
+    /// The notice version the principal was shown.
+    pub notice_version: Option<u32>,
+    /// The language it was shown in (default: the artefact's).
+    pub language: Option<Lang>,
+}
+
+/// The optional body of `POST /v1/consents/{id}/withdraw` and `/v1/me/consents/{id}/withdraw`
+/// (read as [`crate::api::consents::LifecycleRequest`]). A withdrawal shows no notice.
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct WithdrawBody {
+    /// The purposes to withdraw (at least one); all active purposes when absent.
+    #[schema(min_items = 1)]
+    pub purposes: Option<Vec<String>>,
+    /// How the principal acted.
+    #[schema(value_type = Option<RequestMethod>)]
+    pub method: Option<Method>,
+    /// The principal's session, when there was one.
+    #[schema(value_type = Option<Text<128>>)]
+    pub session_id: Option<String>,
+}
+
+/// A status to filter consents by.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum StatusFilter {
+    Active,
+    Expired,
+    Withdrawn,
+    Denied,
+}
+
+fn string_enum<'a>(values: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.into_iter().collect::<Vec<_>>()))
+}
+
+/// An action the ledger records (`anumodan_core::audit::Action`).
+pub struct ActionName;
+
+impl PartialSchema for ActionName {
+    fn schema() -> RefOr<Schema> {
+        string_enum(anumodan_core::audit::Action::ALL.iter().map(|a| a.as_str()))
+            .description(Some("An action the ledger records"))
+            .into()
+    }
+}
+
+impl ToSchema for ActionName {}
+
+/// The personal data fields of an artefact that can be unmasked, at least one.
+pub struct PiiFields;
+
+impl PartialSchema for PiiFields {
+    fn schema() -> RefOr<Schema> {
+        ArrayBuilder::new()
+            .items(string_enum(anumodan_core::mask::ARTEFACT_PII_FIELDS))
+            .min_items(Some(1))
+            .into()
+    }
+}
+
+impl ToSchema for PiiFields {}
+
+/// Scopes an API key may hold, at least one.
+pub struct KeyScopes;
+
+impl PartialSchema for KeyScopes {
+    fn schema() -> RefOr<Schema> {
+        use anumodan_core::authz::{Permission, key_grantable};
+        ArrayBuilder::new()
+            .items(
+                string_enum(
+                    Permission::ALL
+                        .iter()
+                        .filter(|p| key_grantable(**p))
+                        .map(|p| p.as_str()),
+                )
+                .description(Some("A permission an API key may hold")),
+            )
+            .min_items(Some(1))
+            .into()
+    }
+}
+
+impl ToSchema for KeyScopes {
+    fn name() -> Cow<'static, str> {
+        "KeyScopes".into()
+    }
+}
+
+/// Decisions per purpose code, at least one.
+pub struct DecisionMap;
+
+impl PartialSchema for DecisionMap {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(utoipa::openapi::Ref::from_schema_name(
+                Decision::name(),
+            )))
+            .min_properties(Some(1))
+            .into()
+    }
+}
+
+impl ToSchema for DecisionMap {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((Decision::name().into(), Decision::schema()));
+    }
 }

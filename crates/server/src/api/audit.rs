@@ -23,14 +23,19 @@ pub struct EntryQuery {
     pub principal_id: Option<String>,
     pub purpose: Option<String>,
     /// e.g. `consent.validated`, `consent.withdrawn`.
+    #[param(value_type = Option<crate::openapi::ActionName>)]
     pub action: Option<String>,
     /// At or after (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Before (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
+    #[param(value_type = Option<u64>, maximum = 9223372036854775807i64)]
     pub cursor: Option<String>,
 }
 
@@ -100,7 +105,7 @@ pub struct EntryView {
     pub leaf_hash: String,
 }
 
-#[utoipa::path(get, path = "/v1/audit/entries/{index}", tag = "audit", params(("index" = u64, Path)),
+#[utoipa::path(get, path = "/v1/audit/entries/{index}", tag = "audit", params(("index" = u64, Path, maximum = 9223372036854775807i64)),
     responses((status = 200, body = EntryView), (status = 404, body = Problem)), security(("api_key" = [])))]
 pub async fn entry(
     State(s): State<AppState>,
@@ -146,7 +151,10 @@ async fn own_entry(s: &AppState, c: &Caller, index: u64) -> ApiResult<(AuditEntr
 #[serde(deny_unknown_fields)]
 pub struct CheckpointQuery {
     /// Only checkpoints of a larger tree size.
+    #[param(maximum = 9223372036854775807i64)]
     pub after: Option<u64>,
+    /// At most this many: 1 to 1000 (smaller values count as 1, larger as 1000; default 100).
+    #[param(maximum = 18446744073709551615u64)]
     pub limit: Option<usize>,
 }
 
@@ -186,8 +194,10 @@ pub async fn checkpoints(
 #[serde(deny_unknown_fields)]
 pub struct InclusionQuery {
     /// The entry's ledger position (its `audit_log_id`).
+    #[param(maximum = 9223372036854775807i64)]
     pub index: u64,
     /// A checkpointed tree size; the latest checkpoint when absent.
+    #[param(maximum = 9223372036854775807i64)]
     pub tree_size: Option<u64>,
 }
 
@@ -252,8 +262,10 @@ pub async fn inclusion_proof(
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyQuery {
     /// The older checkpointed tree size.
+    #[param(maximum = 9223372036854775807i64)]
     pub from: u64,
     /// The newer checkpointed tree size; the latest when absent.
+    #[param(maximum = 9223372036854775807i64)]
     pub to: Option<u64>,
 }
 

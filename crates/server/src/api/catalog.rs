@@ -57,7 +57,7 @@ pub async fn get_data_item(
 }
 
 #[utoipa::path(post, path = "/v1/purposes", tag = "catalog", request_body = NewPurpose,
-    responses((status = 201, body = Purpose), (status = 409, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = Purpose), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_data_item`, `missing_translation`, `legal_reference_required`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn create_purpose(
     State(s): State<AppState>,
@@ -100,7 +100,7 @@ pub async fn get_purpose(
 }
 
 #[utoipa::path(post, path = "/v1/notices", tag = "catalog", request_body = NoticeDraft,
-    responses((status = 201, description = "A draft notice", body = Notice), (status = 409, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, description = "A draft notice", body = Notice), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `missing_translation`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn create_notice(
     State(s): State<AppState>,
@@ -117,7 +117,7 @@ pub async fn create_notice(
 }
 
 #[utoipa::path(put, path = "/v1/notices/{id}", tag = "catalog", request_body = NoticeDraft, params(("id" = Uuid, Path)),
-    responses((status = 200, description = "The updated draft", body = Notice), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, description = "The updated draft", body = Notice), (status = 404, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `missing_translation`, `code_immutable`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn update_notice(
     State(s): State<AppState>,
@@ -175,8 +175,8 @@ pub struct Published {
 }
 
 #[utoipa::path(post, path = "/v1/notices/{id}/publish", tag = "catalog", params(("id" = Uuid, Path)),
-    request_body(content = usecases::PublishOptions, description = "Optional: require re-consent from those who consented under earlier versions"),
-    responses((status = 201, body = Published), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    request_body(content = Option<usecases::PublishOptions>, description = "Optional: require re-consent from those who consented under earlier versions"),
+    responses((status = 201, body = Published), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_reconsent`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn publish_notice(
     State(s): State<AppState>,
@@ -235,6 +235,7 @@ pub struct ReconsentPending {
 #[serde(deny_unknown_fields)]
 pub struct PendingQuery {
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<Uuid>,
@@ -325,7 +326,6 @@ pub async fn list_notice_versions(
 pub struct VersionQuery {
     /// Render the version in this language: the answer is then exactly what the principal is
     /// shown, with its hash.
-    #[param(value_type = Option<String>)]
     pub language: Option<Lang>,
 }
 

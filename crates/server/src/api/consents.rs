@@ -104,10 +104,10 @@ pub(crate) fn withdrawal_owner(w: &anumodan_core::lifecycle::Withdrawal) -> Stri
 }
 
 #[utoipa::path(post, path = "/v1/consents", tag = "consents", request_body = CollectRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
     responses(
         (status = 201, description = "The consent artefact (version 1)", body = Artefact),
-        (status = 422, description = "Missing or unknown decisions, unpublished notice, language not in the notice, an Idempotency-Key reused for another body", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `notice_not_found`, `notice_version_not_published`, `language_not_in_notice`, `unknown_purpose`, `missing_decision`, `guardian_required`, `child_tracking_prohibited`, `idempotency_key_reused`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn collect(
     State(s): State<AppState>,
@@ -133,7 +133,7 @@ pub async fn collect(
 #[utoipa::path(post, path = "/v1/consents/validate", tag = "consents", request_body = ValidateRequest,
     responses(
         (status = 200, description = "Whether processing may go ahead, and why", body = Validation),
-        (status = 422, description = "Unknown purpose", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn validate(
     State(s): State<AppState>,
@@ -180,8 +180,8 @@ pub async fn get_consent(
     }))
 }
 
-#[utoipa::path(post, path = "/v1/consents/{id}/update", tag = "consents", params(("id" = Uuid, Path)), request_body = LifecycleRequest,
-    responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(post, path = "/v1/consents/{id}/update", tag = "consents", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")), request_body = crate::openapi::UpdateBody,
+    responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `child_tracking_prohibited`, `notice_version_not_published`, `language_not_in_notice`, `purpose_not_in_notice`, `principal_action_required`, `idempotency_key_reused`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn update(
     State(s): State<AppState>,
@@ -319,8 +319,8 @@ pub(crate) async fn optional_json<T: serde::de::DeserializeOwned + Default>(
         .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))
 }
 
-#[utoipa::path(post, path = "/v1/consents/{id}/renew", tag = "consents", params(("id" = Uuid, Path)), request_body(content = LifecycleRequest, description = "Optional"),
-    responses((status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem)),
+#[utoipa::path(post, path = "/v1/consents/{id}/renew", tag = "consents", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")), request_body(content = Option<crate::openapi::RenewBody>, description = "Optional"),
+    responses((status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `notice_version_not_published`, `language_not_in_notice`, `purpose_not_in_notice`, `principal_action_required`, `idempotency_key_reused`", body = Problem), (status = 200, description = "The new version", body = Artefact), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("api_key" = [])))]
 pub async fn renew(
     State(s): State<AppState>,
@@ -350,8 +350,8 @@ pub struct WithdrawalView {
     pub legal_exceptions: Vec<String>,
 }
 
-#[utoipa::path(post, path = "/v1/consents/{id}/withdraw", tag = "consents", params(("id" = Uuid, Path)), request_body(content = LifecycleRequest, description = "Optional"),
-    responses((status = 200, description = "The new version", body = WithdrawalView), (status = 404, body = Problem), (status = 409, description = "Not active (the attempt is recorded)", body = Problem)),
+#[utoipa::path(post, path = "/v1/consents/{id}/withdraw", tag = "consents", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")), request_body(content = Option<crate::openapi::WithdrawBody>, description = "Optional"),
+    responses((status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `idempotency_key_reused`", body = Problem), (status = 200, description = "The new version", body = WithdrawalView), (status = 404, body = Problem), (status = 409, description = "Not active (the attempt is recorded)", body = Problem)),
     security(("api_key" = [])))]
 pub async fn withdraw(
     State(s): State<AppState>,
@@ -386,16 +386,21 @@ impl From<anumodan_core::lifecycle::Withdrawal> for WithdrawalView {
 #[serde(deny_unknown_fields)]
 pub struct ConsentQuery {
     /// active, expired, withdrawn or denied: artefacts with a purpose in that status now.
+    #[param(value_type = Option<crate::openapi::StatusFilter>)]
     pub status: Option<String>,
     /// Artefacts covering this purpose (combined with `status`: that purpose has that status).
     pub purpose: Option<String>,
     /// Collected at or after (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Collected before (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
+    #[param(value_type = Option<Uuid>)]
     pub cursor: Option<String>,
 }
 
@@ -413,7 +418,7 @@ pub(crate) fn parse_time(field: &str, v: &Option<String>) -> ApiResult<Option<Of
 }
 
 #[utoipa::path(get, path = "/v1/principals/{principal_id}/consents", tag = "consents",
-    params(("principal_id" = String, Path, description = "The fiduciary's id for the principal"), ConsentQuery),
+    params(("principal_id" = anumodan_core::schema::PrincipalId, Path, description = "The fiduciary's id for the principal"), ConsentQuery),
     responses((status = 200, body = Page<Artefact>), (status = 400, body = Problem)), security(("api_key" = [])))]
 pub async fn principal_consents(
     State(s): State<AppState>,

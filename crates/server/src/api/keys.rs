@@ -17,10 +17,12 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
     /// A name to recognise the key by (1-100 characters), e.g. `billing-validator`.
+    #[schema(value_type = anumodan_core::schema::Line<1, 100>)]
     pub name: String,
     /// Permission names; default: everything an integration needs except `pii.unmask`,
     /// `principal.erase` and `keys.manage`. A key can only grant scopes it holds itself.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::KeyScopes>)]
     pub scopes: Option<Vec<String>>,
 }
 

@@ -28,9 +28,11 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The fiduciary's id for the principal (the user signed in to the fiduciary's app).
+    #[schema(value_type = anumodan_core::schema::PrincipalId)]
     pub principal_id: String,
     /// Lifetime in seconds, 60 to 3600 (default 900).
     #[serde(default)]
+    #[schema(minimum = 60, maximum = 3600)]
     pub ttl_seconds: Option<u32>,
 }
 
@@ -233,9 +235,9 @@ where
 }
 
 #[utoipa::path(post, path = "/v1/me/consents", tag = "principals", request_body = usecases::SelfCollectRequest,
-    params(("Idempotency-Key" = Option<String>, Header)),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
     responses((status = 201, description = "A new artefact: the principal's own decisions under the current notice version, initiator principal", body = Artefact),
-        (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, description = "Not the current notice version, or the principal is unknown", body = Problem), (status = 422, body = Problem)),
+        (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, description = "Not the current notice version, or the principal is unknown", body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `notice_version_not_published`, `language_not_in_notice`, `unknown_purpose`, `missing_decision`, `child_tracking_prohibited`, `idempotency_key_reused`", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn collect_mine(
     State(s): State<AppState>,
@@ -258,9 +260,9 @@ pub async fn collect_mine(
     })
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id"),
-    responses((status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+#[utoipa::path(post, path = "/v1/me/consents/{id}/withdraw", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
+    request_body(content = Option<crate::openapi::WithdrawBody>, description = "Optional: purposes, method, session_id"),
+    responses((status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `idempotency_key_reused`", body = Problem), (status = 200, body = WithdrawalView), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn withdraw_mine(
     State(s): State<AppState>,
@@ -283,9 +285,9 @@ pub async fn withdraw_mine(
     Ok(w.map(WithdrawalView::from))
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/update", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content = crate::api::consents::LifecycleRequest, description = "decisions; optional method, session_id, notice_version, language"),
-    responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(post, path = "/v1/me/consents/{id}/update", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
+    request_body(content = crate::openapi::UpdateBody, description = "decisions; optional method, session_id, notice_version, language"),
+    responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `child_tracking_prohibited`, `notice_version_not_published`, `language_not_in_notice`, `purpose_not_in_notice`, `principal_action_required`, `idempotency_key_reused`", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn update_mine(
     State(s): State<AppState>,
@@ -303,9 +305,9 @@ pub async fn update_mine(
     Ok(a.map(mask_artefact))
 }
 
-#[utoipa::path(post, path = "/v1/me/consents/{id}/renew", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content = crate::api::consents::LifecycleRequest, description = "Optional: purposes, method, session_id, notice_version, language"),
-    responses((status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+#[utoipa::path(post, path = "/v1/me/consents/{id}/renew", tag = "principals", params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Retry safely: the same key and body within 24 hours returns the first answer and writes nothing (1 to 255 visible ASCII characters)")),
+    request_body(content = Option<crate::openapi::RenewBody>, description = "Optional: purposes, method, session_id, notice_version, language"),
+    responses((status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `notice_version_not_published`, `language_not_in_notice`, `purpose_not_in_notice`, `principal_action_required`, `idempotency_key_reused`", body = Problem), (status = 200, description = "The new version, initiator principal", body = Artefact), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn renew_mine(
     State(s): State<AppState>,
@@ -327,9 +329,11 @@ pub async fn renew_mine(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequest {
+    #[schema(value_type = anumodan_core::schema::PrincipalId)]
     pub principal_id: String,
     /// A mobile number (10 digits for India, or `+` and the country code) or an e-mail address
     /// that the fiduciary has verified belongs to the principal.
+    #[schema(value_type = anumodan_core::schema::Contact)]
     pub contact: String,
 }
 
@@ -353,6 +357,7 @@ pub async fn set_contact(
 #[serde(deny_unknown_fields)]
 pub struct SignInStart {
     pub fiduciary_id: Uuid,
+    #[schema(value_type = anumodan_core::schema::Contact)]
     pub contact: String,
 }
 

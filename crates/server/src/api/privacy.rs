@@ -18,9 +18,11 @@ pub struct UnmaskRequest {
     /// Fields to reveal: `principal_id`, `source_ip`, `session_id`, `guardian.principal_id`,
     /// `guardian.verification_ref`. All of them when absent.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::PiiFields>)]
     pub fields: Option<Vec<String>>,
     /// Why the clear value is needed (5 to 500 characters); kept with the audit entry, which
     /// commits to it by hash. Do not put personal data in it.
+    #[schema(value_type = anumodan_core::schema::Line<5, 500>)]
     pub reason: String,
 }
 
@@ -64,6 +66,7 @@ pub async fn unmask(
 #[serde(deny_unknown_fields)]
 pub struct EraseRequest {
     /// The fiduciary's id for the principal.
+    #[schema(value_type = anumodan_core::schema::PrincipalId)]
     pub principal_id: String,
 }
 

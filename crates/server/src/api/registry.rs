@@ -102,6 +102,7 @@ impl Registry {
                     .get_or_insert_with(Default::default)
                     .insert(ACCESS_EXTENSION.into(), access.as_str().into());
                 document_errors(op);
+                optional_bodies(op);
                 self.routes.push(Route {
                     method,
                     path: path.clone(),
@@ -166,6 +167,29 @@ fn document_errors(op: &mut Operation) {
                     .build(),
             )
         });
+}
+
+/// A request body the handler declares as `Option<T>` may be left out (an empty body), which
+/// utoipa documents as "not required, or JSON null". The server refuses a `null` body (422
+/// `invalid_body`: the body must be an object or empty), so the document keeps only `T`.
+fn optional_bodies(op: &mut Operation) {
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::{RefOr, Required};
+    let Some(body) = op.request_body.as_mut() else {
+        return;
+    };
+    if matches!(body.required, Some(Required::True)) {
+        return;
+    }
+    let is_null = |s: &RefOr<Schema>| matches!(s, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null));
+    for content in body.content.values_mut() {
+        if let Some(RefOr::T(Schema::OneOf(one_of))) = &content.schema
+            && one_of.items.len() == 2
+            && one_of.items.iter().any(is_null)
+        {
+            content.schema = one_of.items.iter().find(|s| !is_null(s)).cloned();
+        }
+    }
 }
 
 /// The permission matrix as a Markdown table (written to `docs/routes.md` by
