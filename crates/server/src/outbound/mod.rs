@@ -1,0 +1,5 @@
+//! Outbound calls to endpoints that fiduciaries give us (webhooks).
+
+pub mod signature;
+
+pub use signature::{WebhookSecret, headers, sign};
