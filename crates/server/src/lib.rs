@@ -6,6 +6,7 @@ pub mod error;
 pub mod extract;
 pub mod jobs;
 pub mod openapi;
+pub mod outbound;
 pub mod protect;
 pub mod ratelimit;
 pub mod session;
