@@ -47,6 +47,26 @@ pub struct Config {
     /// (masked), for development. Never logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbox_webhook_url: Option<String>,
+    /// The SMTP server e-mail goes through (`ANUMODAN_SMTP_URL`): `smtp://host[:port]` (port 25
+    /// by default) upgrades to TLS with STARTTLS whenever the server offers it; add `?tls=starttls`
+    /// to require it, or `?tls=none` never to use it. `smtps://host[:port]` (port 465 by
+    /// default) speaks TLS from the first byte. `user:password@` before the host (both
+    /// percent-encoded) authenticates; credentials are sent only over TLS, except to a loopback
+    /// address, so with them `smtp://` to another host requires STARTTLS. Never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_url: Option<String>,
+    /// The `From` of every e-mail (`ANUMODAN_SMTP_FROM`), e.g.
+    /// `"Anumodan <no-reply@example.gov.in>"`; its domain also ends every `Message-ID`.
+    /// Required with `smtp_url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_from: Option<String>,
+    /// How long one e-mail's whole delivery may take (connecting, TLS, authentication and the
+    /// transfer), in ms; past it the attempt fails and is retried later.
+    pub smtp_timeout_ms: u64,
+    /// A PEM file of extra root certificates that the SMTP server's certificate may chain to
+    /// (`ANUMODAN_SMTP_CA_FILE`), for a private CA; the system's roots are trusted as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// How long a client may take to send a request's head once it starts one (and how long an
@@ -119,6 +139,10 @@ impl Default for Config {
             outbox_interval_ms: 250,
             outbox_lease_ms: 10_000,
             outbox_webhook_url: None,
+            smtp_url: None,
+            smtp_from: None,
+            smtp_timeout_ms: 10_000,
+            smtp_ca_file: None,
             max_body_bytes: 64 * 1024,
             header_read_timeout_ms: 10_000,
             body_read_timeout_ms: 30_000,

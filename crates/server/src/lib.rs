@@ -1,6 +1,7 @@
 //! Anumodan's HTTP server: the `/v1` API, OpenAPI document, health check and background jobs.
 
 pub mod api;
+pub mod channels;
 pub mod config;
 pub mod error;
 pub mod extract;

@@ -11,6 +11,7 @@
 //! - The ledger (`ledger.rs`): one set of helpers for its entries, checkpoints, proofs, key,
 //!   principal index and the `audit` commands.
 //! - The binary as a subprocess (`cli.rs`) and the outbox (`outbox.rs`).
+//! - A real SMTP server (`smtp.rs`): aiosmtpd in a process of its own, plain or with TLS.
 
 mod answers;
 mod catalog;
@@ -21,6 +22,7 @@ mod ledger;
 mod outbox;
 mod pg;
 mod server;
+mod smtp;
 mod wait;
 
 pub use answers::*;
@@ -32,4 +34,5 @@ pub use ledger::*;
 pub use outbox::*;
 pub use pg::*;
 pub use server::*;
+pub use smtp::*;
 pub use wait::*;

@@ -10,7 +10,8 @@
 //!   token, on `/v1/me/...`) and `StaffClient` (a console session: cookie and CSRF token);
 //!   the standard catalogues; one set of ledger helpers (entries, checkpoints, proofs, the
 //!   ledger key, the principal index, `anumodan audit ...`); the binary as a subprocess; the
-//!   outbox; PostgreSQL mode and direct access to a data directory's store.
+//!   outbox; a real SMTP server (aiosmtpd); PostgreSQL mode and direct access to a data
+//!   directory's store.
 //! - One module per area, named as `.ci/run` expects them (each must pass a test whose name
 //!   starts with `<area>::`). A large area is a file (`lifecycle.rs`: what the area covers, and
 //!   the helpers its files share) and a folder of small files by sub-topic
@@ -27,6 +28,7 @@ mod faults;
 mod keys;
 mod ledger;
 mod lifecycle;
+mod notifications;
 mod openapi;
 mod principals;
 mod privacy;
