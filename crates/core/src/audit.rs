@@ -54,10 +54,23 @@ pub enum Action {
     StaffPasswordChanged,
     /// A principal signed in with a one-time code.
     PrincipalSignedIn,
+    // Notifications and alerts (issue 20).
+    /// A processor confirmed it stopped processing after an alert (BRD 4.4.2).
+    AlertAcknowledged,
+    /// An alert was not confirmed in time and was escalated to the fiduciary's DPO.
+    AlertEscalated,
+    ProcessorRegistered,
+    ProcessorChanged,
+    /// A webhook endpoint registered, rotated or removed.
+    WebhookChanged,
+    NotificationSettingsChanged,
+    NotificationTemplateChanged,
+    /// A dead-lettered delivery sent again by staff.
+    DeliveryReplayed,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 43] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -93,6 +106,14 @@ impl Action {
         Action::RoleCreated,
         Action::StaffPasswordChanged,
         Action::PrincipalSignedIn,
+        Action::AlertAcknowledged,
+        Action::AlertEscalated,
+        Action::ProcessorRegistered,
+        Action::ProcessorChanged,
+        Action::WebhookChanged,
+        Action::NotificationSettingsChanged,
+        Action::NotificationTemplateChanged,
+        Action::DeliveryReplayed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -132,6 +153,14 @@ impl Action {
             Action::RoleCreated => "role.created",
             Action::StaffPasswordChanged => "staff.password_changed",
             Action::PrincipalSignedIn => "principal.signed_in",
+            Action::AlertAcknowledged => "alert.acknowledged",
+            Action::AlertEscalated => "alert.escalated",
+            Action::ProcessorRegistered => "processor.registered",
+            Action::ProcessorChanged => "processor.changed",
+            Action::WebhookChanged => "webhook.changed",
+            Action::NotificationSettingsChanged => "notification_settings.changed",
+            Action::NotificationTemplateChanged => "notification_template.changed",
+            Action::DeliveryReplayed => "delivery.replayed",
         }
     }
 

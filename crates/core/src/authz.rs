@@ -63,6 +63,11 @@ permissions! {
     StaffManage => "staff.manage": "Invite, disable and reset staff accounts.",
     RolesManage => "roles.manage": "Define custom roles and grant or revoke roles.",
     FiduciaryManage => "fiduciary.manage": "Register and manage fiduciaries (platform scope only).",
+    ProcessorsManage => "processors.manage": "Register data processors, the purposes they process, their webhook endpoints and keys.",
+    NotificationsManage => "notifications.manage": "Manage webhook endpoints, notification templates and settings; inspect and replay deliveries.",
+    AlertsRead => "alerts.read": "Read alerts to processors and whether (and when) each processor confirmed it stopped.",
+    AlertsAcknowledge => "alerts.acknowledge": "Confirm, as a processor, that processing stopped after an alert (a processor's key only).",
+    EventsRead => "events.read": "Read the fiduciary's event stream (`GET /v1/events`), to catch up on missed webhooks.",
 }
 
 impl fmt::Display for Permission {
@@ -155,6 +160,10 @@ impl BuiltinRole {
                 KeysManage,
                 StaffManage,
                 RolesManage,
+                ProcessorsManage,
+                NotificationsManage,
+                AlertsRead,
+                EventsRead,
             ]
             .into(),
             BuiltinRole::Dpo => [
@@ -164,10 +173,12 @@ impl BuiltinRole {
                 AuditRead,
                 PiiUnmask,
                 PrincipalErase,
+                AlertsRead,
+                NotificationsManage,
             ]
             .into(),
-            BuiltinRole::Auditor => [CatalogRead, AuditRead].into(),
-            BuiltinRole::Operator => [CatalogRead, CatalogWrite, ConsentRead].into(),
+            BuiltinRole::Auditor => [CatalogRead, AuditRead, AlertsRead].into(),
+            BuiltinRole::Operator => [CatalogRead, CatalogWrite, ConsentRead, AlertsRead].into(),
         };
         if self == BuiltinRole::Admin && scope == Scope::Platform {
             p.insert(FiduciaryManage);
@@ -200,16 +211,29 @@ pub fn default_key_scopes() -> BTreeSet<Permission> {
         ConsentManage,
         AuditRead,
         PrincipalToken,
+        EventsRead,
+        AlertsRead,
     ]
     .into()
 }
 
-/// Permissions an API key may carry at all (staff administration needs a signed-in person).
+/// Permissions an API key may carry at all (staff administration needs a signed-in person;
+/// acknowledging an alert is a processor's own statement, made only with a processor's key).
 pub fn key_grantable(p: Permission) -> bool {
     !matches!(
         p,
-        Permission::StaffManage | Permission::RolesManage | Permission::FiduciaryManage
+        Permission::StaffManage
+            | Permission::RolesManage
+            | Permission::FiduciaryManage
+            | Permission::AlertsAcknowledge
     )
+}
+
+/// The scopes of a processor's key: its alerts, confirming them, and the event stream that
+/// concerns it. Nothing else (BRD 4.4.2: processors get only what they need).
+pub fn processor_key_scopes() -> BTreeSet<Permission> {
+    use Permission::*;
+    [AlertsRead, AlertsAcknowledge, EventsRead].into()
 }
 
 #[cfg(test)]

@@ -37,6 +37,35 @@ pub enum DomainEvent {
     },
     /// A principal's personal data was erased (crypto-shredded).
     PrincipalErased,
+    /// Active purposes of an artefact run out within the renewal notice period (issue 20): the
+    /// principal is reminded once per artefact and expiry.
+    RenewalDue(RenewalDue),
+    /// A validation was refused (written only for fiduciaries that ask for it, off by default).
+    ValidationRefused {
+        purpose: String,
+        /// The refusal reason (`withdrawn`, `expired`, `no_consent`, ...).
+        reason: String,
+    },
+    /// A grievance or rights request changed status (the case engine of issue 21 emits it).
+    CaseStatusChanged {
+        /// The case's reference number, e.g. `GRV-2026-004217`.
+        reference: String,
+        /// `grievance` or `request`.
+        case_kind: String,
+        status: String,
+        language: Lang,
+    },
+}
+
+/// Purposes of an artefact that run out soon.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalDue {
+    pub artefact_id: Uuid,
+    pub version: u32,
+    pub language: Lang,
+    pub purposes: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
 }
 
 impl DomainEvent {
@@ -50,6 +79,9 @@ impl DomainEvent {
             DomainEvent::ConsentExpired(_) => "consent_expired",
             DomainEvent::ReconsentRequired { .. } => "reconsent_required",
             DomainEvent::PrincipalErased => "principal_erased",
+            DomainEvent::RenewalDue(_) => "renewal_due",
+            DomainEvent::ValidationRefused { .. } => "validation_refused",
+            DomainEvent::CaseStatusChanged { .. } => "case_status_changed",
         }
     }
 
@@ -62,7 +94,23 @@ impl DomainEvent {
         "consent_expired",
         "reconsent_required",
         "principal_erased",
+        "renewal_due",
+        "validation_refused",
+        "case_status_changed",
     ];
+
+    /// The artefact the event is about, if any.
+    pub fn artefact_id(&self) -> Option<Uuid> {
+        match self {
+            DomainEvent::ConsentCollected(c)
+            | DomainEvent::ConsentUpdated(c)
+            | DomainEvent::ConsentRenewed(c)
+            | DomainEvent::ConsentWithdrawn(c)
+            | DomainEvent::ConsentExpired(c) => Some(c.artefact_id),
+            DomainEvent::RenewalDue(r) => Some(r.artefact_id),
+            _ => None,
+        }
+    }
 }
 
 /// A change to a consent artefact: the version written and its purposes by status.
@@ -127,10 +175,17 @@ pub struct StoredEvent {
     pub id: i64,
     pub at: OffsetDateTime,
     pub fiduciary_id: Uuid,
-    /// Whether a principal is attached (their pseudonym stays in the store); false after the
-    /// principal's erasure.
-    pub has_principal: bool,
+    /// The principal's keyed pseudonym, when one is attached; None after the principal's
+    /// erasure. Never leaves the server.
+    pub principal: Option<crate::principal::Pseudonym>,
     pub event: DomainEvent,
+}
+
+impl StoredEvent {
+    /// Whether a principal is attached.
+    pub fn has_principal(&self) -> bool {
+        self.principal.is_some()
+    }
 }
 
 #[cfg(test)]
@@ -165,6 +220,23 @@ mod tests {
                 deadline: None,
             },
             DomainEvent::PrincipalErased,
+            DomainEvent::RenewalDue(RenewalDue {
+                artefact_id: Uuid::nil(),
+                version: 1,
+                language: Lang::parse("ta").unwrap(),
+                purposes: vec!["a".into()],
+                expires_at: OffsetDateTime::UNIX_EPOCH,
+            }),
+            DomainEvent::ValidationRefused {
+                purpose: "a".into(),
+                reason: "withdrawn".into(),
+            },
+            DomainEvent::CaseStatusChanged {
+                reference: "GRV-2026-000001".into(),
+                case_kind: "grievance".into(),
+                status: "acknowledged".into(),
+                language: Lang::parse("hi").unwrap(),
+            },
         ];
         assert_eq!(all.len(), DomainEvent::KINDS.len());
         for (e, kind) in all.iter().zip(DomainEvent::KINDS) {

@@ -12,6 +12,7 @@
 //! - [`principal`]: the policy of principal sign-in by one-time code.
 //! - [`staff`]: staff sign-in, lock-out, sessions, accounts and roles, over [`ports::StaffPort`].
 //! - [`totp`]: RFC 6238 one-time passwords for staff sign-in.
+//! - [`notify`]: notifications to principals, webhooks, processor alerts and their escalation.
 //! - [`ports`]: what the use cases need from storage, one trait per area, and [`ports::StoreError`].
 
 pub mod audit;
@@ -25,6 +26,7 @@ pub mod lang;
 pub mod lifecycle;
 pub mod mask;
 pub mod model;
+pub mod notify;
 pub mod ports;
 pub mod principal;
 pub mod privacy;

@@ -76,6 +76,10 @@ pub struct Purpose {
     /// granted for a child or a person who needs a guardian (DPDP Act s.9(3)).
     #[serde(default)]
     pub tracking: bool,
+    /// Days before a grant runs out that the principal is reminded to renew; None: the
+    /// fiduciary's default (`NotifySettings::renewal_notice_days`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_notice_days: Option<u32>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }

@@ -86,7 +86,11 @@ pub fn check_code(field: &str, code: &str) -> std::result::Result<(), DomainErro
     }
 }
 
-fn check_text(field: &str, text: &str, max: usize) -> std::result::Result<(), DomainError> {
+pub(crate) fn check_text(
+    field: &str,
+    text: &str,
+    max: usize,
+) -> std::result::Result<(), DomainError> {
     if text.trim().is_empty()
         || text.chars().count() > max
         || text.chars().any(|c| crate::text::forbidden(c, true))
@@ -205,6 +209,11 @@ pub struct NewPurpose {
     /// for a child or a person who needs a guardian.
     #[serde(default)]
     pub tracking: bool,
+    /// Days before a grant runs out that the principal is reminded to renew it (at most
+    /// `validity_days`); default: the fiduciary's notification setting (30 days).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub renewal_notice_days: Option<u32>,
 }
 
 fn default_basis() -> LegalBasis {
@@ -246,6 +255,15 @@ pub fn create_purpose(tx: &mut dyn Tx, actor: &Actor, input: NewPurpose) -> Resu
     if let Some(r) = &input.legal_reference {
         check_text("legal_reference", r, 500)?;
     }
+    if let Some(n) = input.renewal_notice_days
+        && !(1..=input.validity_days).contains(&n)
+    {
+        return Err(DomainError::invalid(
+            "invalid_renewal_notice",
+            "renewal_notice_days must be between 1 and validity_days",
+        )
+        .into());
+    }
     if input.legal_basis.survives_withdrawal() && input.legal_reference.is_none() {
         return Err(DomainError::invalid("legal_reference_required", "legal_obligation and legitimate_use purposes must cite the law relied on in legal_reference").into());
     }
@@ -285,6 +303,7 @@ pub fn create_purpose(tx: &mut dyn Tx, actor: &Actor, input: NewPurpose) -> Resu
         legal_basis: input.legal_basis,
         legal_reference: input.legal_reference,
         tracking: input.tracking,
+        renewal_notice_days: input.renewal_notice_days,
         created_at: tx.now(),
     };
     tx.insert_purpose(fid, &p)?;
@@ -1215,6 +1234,16 @@ pub fn validate(tx: &mut dyn Tx, actor: &Actor, req: &ValidateRequest) -> Result
         ..actor.record(Action::ConsentValidated)
     };
     let audit_log_id = tx.append_audit(&rec)?;
+    if !valid && tx.wants_refusal_events(fid)? {
+        tx.emit(
+            fid,
+            Some(&req.principal_id),
+            &crate::events::DomainEvent::ValidationRefused {
+                purpose: req.purpose.clone(),
+                reason: reason.as_str().to_string(),
+            },
+        )?;
+    }
     Ok(Validation {
         valid,
         reason,

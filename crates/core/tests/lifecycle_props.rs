@@ -67,6 +67,7 @@ fn notice(validity: &[u32]) -> NoticeVersion {
             legal_basis: basis,
             legal_reference: basis.survives_withdrawal().then(|| "Some Act".into()),
             tracking: false,
+            renewal_notice_days: None,
             created_at: T0,
         })
         .collect();

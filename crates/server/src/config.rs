@@ -123,6 +123,19 @@ pub struct Config {
     /// at least one. Further sign-ins wait up to `password_hash_wait_ms`, then get 429.
     pub password_hash_concurrency: usize,
     pub password_hash_wait_ms: u64,
+    /// How often the notification fan-out and the delivery of webhooks run, in ms.
+    pub notify_interval_ms: u64,
+    /// How often unconfirmed alerts are checked for escalation, and renewal reminders for
+    /// being due, in ms.
+    pub escalation_interval_ms: u64,
+    /// How long one webhook or e-mail delivery may take, in ms.
+    pub delivery_timeout_ms: u64,
+    /// Waits between delivery attempts, in ms; after the last one a delivery is dead-lettered
+    /// (default: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 12 h, each with jitter).
+    pub delivery_retry_schedule_ms: Vec<u64>,
+    /// Allows webhook endpoints on loopback addresses (and plain http to them), for tests and
+    /// local development. Off by default; it relaxes nothing else.
+    pub allow_loopback_endpoints: bool,
 }
 
 impl Default for Config {
@@ -166,6 +179,11 @@ impl Default for Config {
             signin_rate_limit_burst: 10,
             password_hash_concurrency: 0,
             password_hash_wait_ms: 2_000,
+            notify_interval_ms: 100,
+            escalation_interval_ms: 60_000,
+            delivery_timeout_ms: 10_000,
+            delivery_retry_schedule_ms: anumodan_core::notify::route::RETRY_SCHEDULE_MS.to_vec(),
+            allow_loopback_endpoints: false,
         }
     }
 }

@@ -95,6 +95,8 @@ pub struct Caller {
     /// What the caller may do (the key's scopes, or the staff member's permissions there).
     pub scopes: std::collections::BTreeSet<anumodan_core::authz::Permission>,
     pub source_ip: Option<String>,
+    /// The processor a processor's key belongs to (it acts only for that processor).
+    pub processor: Option<Uuid>,
 }
 
 impl Caller {
@@ -287,9 +289,13 @@ impl Caller {
         Ok(Caller {
             fiduciary_id: auth.fiduciary_id,
             key_id: auth.key_id,
-            initiator: format!("fiduciary:{}", auth.key_id),
+            initiator: match auth.processor {
+                Some(p) => format!("processor:{p}"),
+                None => format!("fiduciary:{}", auth.key_id),
+            },
             scopes: auth.scopes,
             source_ip,
+            processor: auth.processor,
         })
     }
 }
@@ -362,5 +368,6 @@ async fn staff_caller(parts: &mut Parts, state: &AppState) -> Result<Caller, Api
         initiator: session.initiator(),
         scopes,
         source_ip: session.source_ip.clone(),
+        processor: None,
     })
 }

@@ -33,6 +33,8 @@ pub struct AppState {
     pub limits: Arc<ratelimit::RateLimits>,
     /// Staff sessions and sign-in (see `session`).
     pub staff: Arc<session::StaffSettings>,
+    /// Which webhook endpoints fiduciaries may register (see `outbound`).
+    pub outbound: outbound::OutboundPolicy,
 }
 
 /// Recently seen valid API keys (by SHA-256), so the hot path does not read the key table on
@@ -170,16 +172,32 @@ pub async fn start_with_store(
         tracing::debug!(open_files = n, "open-file limit");
     }
     let outbox_lease = Duration::from_millis(cfg.outbox_lease_ms.max(100));
-    let delivery: Arc<dyn jobs::outbox::Delivery> = match &cfg.outbox_webhook_url {
+    let gateway: Arc<dyn jobs::outbox::Delivery> = match &cfg.outbox_webhook_url {
         Some(url) => Arc::new(jobs::outbox::WebhookDelivery::new(url, outbox_lease / 2)?),
         None => Arc::new(jobs::outbox::LogDelivery),
     };
+    let delivery_timeout = Duration::from_millis(cfg.delivery_timeout_ms.max(100));
+    let email = channels::email::EmailSender::from_settings(cfg)?.map(Arc::new);
+    let delivery: Arc<dyn jobs::outbox::Delivery> = Arc::new(jobs::outbox::RoutedDelivery {
+        gateway,
+        email: email.clone(),
+    });
+    let policy = outbound::OutboundPolicy {
+        allow_loopback: cfg.allow_loopback_endpoints,
+    };
+    let deliverers = Arc::new(jobs::notify::Deliverers {
+        http: outbound::OutboundClient::new(policy, delivery_timeout)?,
+        email,
+        retry_schedule_ms: cfg.delivery_retry_schedule_ms.clone(),
+        round: Default::default(),
+    });
     let state = AppState {
         store,
         clock,
         auth_cache: Arc::default(),
         limits: Arc::new(ratelimit::RateLimits::new(cfg)),
         staff: Arc::new(session::StaffSettings::from_config(cfg)),
+        outbound: policy,
     };
     // A store from before rule 1 is brought up to it before anything is answered.
     jobs::expiry::upgrade_index(&state).await?;
@@ -211,7 +229,7 @@ pub async fn start_with_store(
             let _ = rx.await;
         }
     }));
-    let jobs = jobs::standard(cfg, delivery, Vec::new());
+    let jobs = jobs::standard(cfg, delivery, deliverers, Vec::new());
     let workers = jobs.spawn(&state);
     Ok(Running {
         addr,

@@ -294,6 +294,11 @@ impl Tx for WriteTx<'_> {
         Ok(Some(a.principal_id))
     }
 
+    fn wants_refusal_events(&mut self, fid: Uuid) -> StoreResult<bool> {
+        use anumodan_core::ports::NotifyPort;
+        Ok(self.notify_settings(fid)?.notify_validation_refused)
+    }
+
     fn emit(
         &mut self,
         fid: Uuid,

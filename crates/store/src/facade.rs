@@ -63,6 +63,8 @@ pub struct Store {
 }
 
 pub(crate) struct Inner {
+    /// Wake-ups after commits (see [`crate::writer::Signals`]).
+    pub(crate) signals: Arc<crate::writer::Signals>,
     pub(crate) jobs: Mutex<Option<Sender<Msg>>>,
     pub(crate) writer: Mutex<Option<JoinHandle<()>>>,
     pub(crate) wal: Mutex<Option<(Sender<()>, JoinHandle<()>)>>,
@@ -148,6 +150,11 @@ impl Store {
         .await
     }
 
+    /// Wake-ups after commits that wrote domain events or queued messages.
+    pub fn signals(&self) -> Arc<crate::writer::Signals> {
+        self.inner.signals.clone()
+    }
+
     pub fn keys(&self) -> &Keys {
         &self.inner.keys
     }
@@ -166,6 +173,17 @@ impl Store {
     ) -> StoreResult<Vec<crate::principal::OutboxMessage>> {
         let keys = self.inner.keys.clone();
         self.read_conn(move |c| crate::principal::pending(c, &keys, limit, now))
+            .await
+    }
+
+    /// Webhooks and staff e-mails due at `now`, oldest first, opened (see [`crate::notify`]).
+    pub async fn due_deliveries(
+        &self,
+        now: OffsetDateTime,
+        limit: usize,
+    ) -> StoreResult<Vec<anumodan_core::notify::model::DueDelivery>> {
+        let keys = self.inner.keys.clone();
+        self.read_conn(move |c| crate::notify::due_deliveries(c, &keys, now, limit))
             .await
     }
 

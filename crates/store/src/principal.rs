@@ -349,6 +349,7 @@ impl PrincipalPort for WriteTx<'_> {
         let mut vault = Vault::new(self.conn, self.keys, f, fid);
         let destination = vault.seal_for(to, "outbox.destination", destination, now)?;
         let body = vault.seal_for(to, "outbox.body", body, now)?;
+        self.wrote.outbox = true;
         self.conn
             .query_row(
                 "INSERT INTO outbox (created_at, fiduciary, pseudonym, channel, destination, body)
@@ -384,11 +385,22 @@ impl PrincipalPort for WriteTx<'_> {
 #[derive(Clone, Debug)]
 pub struct OutboxMessage {
     pub id: i64,
+    /// The message id (`msg_...`): the idempotency key receivers drop a copy by (sign-in
+    /// codes from before it existed get `msg_<row>`).
+    pub message_id: String,
     pub fiduciary: Uuid,
     pub channel: String,
     pub destination: String,
     pub body: String,
+    /// For an e-mail notification: its subject and HTML body (a sign-in code has neither).
+    pub subject: Option<String>,
+    pub html: Option<String>,
+    /// What it reports (`consent_withdrawn`, ...); None for a sign-in code.
+    pub kind: Option<String>,
+    pub language: Option<String>,
+    pub attempts: u32,
     pub sent: bool,
+    pub dead: bool,
 }
 
 /// Messages not yet sent, oldest first, opened (for the dispatcher).
@@ -401,7 +413,8 @@ pub fn pending(
     messages(
         conn,
         keys,
-        "o.sent_at IS NULL AND o.next_attempt_at <= ?2 ORDER BY o.id LIMIT ?1",
+        "o.sent_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= ?2
+         ORDER BY o.next_attempt_at, o.id LIMIT ?1",
         params![limit as i64, ms(now)],
     )
 }
@@ -412,21 +425,51 @@ pub const RETRY_MAX: time::Duration = time::Duration::minutes(10);
 
 /// A delivery failed: the message waits before its next try, twice as long after each
 /// failure (1 s, 2 s, 4 s, ... up to 10 minutes), so a gateway that is down is not hammered.
+/// A sign-in code is retried while it can still be used; a notification after
+/// [`NOTIFICATION_ATTEMPTS`] attempts (or a permanent refusal) is dead-lettered for staff to
+/// replay. `error` is kept for staff (no destination or body in it).
 pub fn delivery_failed(tx: &mut WriteTx<'_>, id: i64) -> StoreResult<()> {
+    outbox_failed(tx, id, "delivery failed", false)
+}
+
+/// Attempts after which a notification to a principal is dead-lettered.
+pub const NOTIFICATION_ATTEMPTS: i64 = 10;
+
+/// See [`delivery_failed`]; `permanent` dead-letters a notification at once.
+pub fn outbox_failed(
+    tx: &mut WriteTx<'_>,
+    id: i64,
+    error: &str,
+    permanent: bool,
+) -> StoreResult<()> {
     let now = tx.now;
-    let attempts: i64 = tx
+    let row: Option<(i64, Option<String>)> = tx
         .conn()
-        .query_row("SELECT attempts FROM outbox WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT attempts, kind FROM outbox WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()
-        .map_err(db_err)?
-        .unwrap_or(0);
+        .map_err(db_err)?;
+    let (attempts, kind) = row.unwrap_or((0, None));
+    let error: String = error.chars().take(500).collect();
+    if kind.is_some() && (permanent || attempts + 1 >= NOTIFICATION_ATTEMPTS) {
+        tx.conn()
+            .execute(
+                "UPDATE outbox SET attempts = attempts + 1, dead_at = ?2, last_error = ?3
+                 WHERE id = ?1",
+                params![id, ms(now), error],
+            )
+            .map_err(db_err)?;
+        return Ok(());
+    }
     let wait = (RETRY_FIRST * (1i32 << attempts.clamp(0, 20))).min(RETRY_MAX);
     tx.conn()
         .execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1",
-            params![id, ms(now + wait)],
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+             WHERE id = ?1",
+            params![id, ms(now + wait), error],
         )
         .map_err(db_err)?;
     Ok(())
@@ -449,51 +492,108 @@ fn messages(
 ) -> StoreResult<Vec<OutboxMessage>> {
     let mut stmt = conn
         .prepare(&format!(
-            "SELECT o.id, o.fiduciary, f.uuid, o.channel, o.destination, o.body, o.sent_at IS NOT NULL
+            "SELECT o.id, o.fiduciary, f.uuid, o.channel, o.destination, o.body,
+                    o.sent_at IS NOT NULL, o.uuid, o.subject, o.html, o.kind, o.language,
+                    o.attempts, o.dead_at IS NOT NULL
              FROM outbox o JOIN fiduciaries f ON f.id = o.fiduciary WHERE {clause}"
         ))
         .map_err(db_err)?;
-    let rows: Vec<(i64, i64, String, String, String, String, bool)> = stmt
+    type Row = (
+        (i64, i64, String, String, String, String, bool),
+        (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ),
+        (i64, bool),
+    );
+    let rows: Vec<Row> = stmt
         .query_map(args, |r| {
             Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
+                (
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ),
+                (r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
+                (r.get(12)?, r.get(13)?),
             ))
         })
         .map_err(db_err)?
         .collect::<Result<_, _>>()
         .map_err(db_err)?;
     let mut out = Vec::new();
-    for (id, f, fid, channel, dest, body, sent) in rows {
+    for ((id, f, fid, channel, dest, body, sent), (uuid, subject, html, kind, lang), (n, dead)) in
+        rows
+    {
         let fid = Uuid::parse_str(&fid).map_err(|e| StoreError::corrupt(e.to_string()))?;
         let mut vault = Vault::new(conn, keys, f, fid);
         out.push(OutboxMessage {
             id,
+            message_id: uuid.unwrap_or_else(|| format!("msg_{id}")),
             fiduciary: fid,
             channel,
             destination: vault.open_field("outbox.destination", &dest)?,
             body: vault.open_field("outbox.body", &body)?,
+            subject: subject
+                .map(|s| vault.open_field("outbox.subject", &s))
+                .transpose()?,
+            html: html
+                .map(|h| vault.open_field("outbox.html", &h))
+                .transpose()?,
+            kind,
+            language: lang,
+            attempts: n.max(0) as u32,
             sent,
+            dead: dead,
         });
     }
     Ok(out)
 }
 
-/// Marks messages sent.
+/// Marks messages sent; a notification's sending is recorded in the ledger
+/// (`notification.sent`, naming the principal by pseudonym).
 pub fn mark_sent(tx: &mut WriteTx<'_>, ids: &[i64]) -> StoreResult<()> {
     let now = ms(tx.now);
     for id in ids {
-        tx.conn()
+        let n = tx
+            .conn()
             .execute(
                 "UPDATE outbox SET sent_at = ?1 WHERE id = ?2 AND sent_at IS NULL",
                 params![now, id],
             )
             .map_err(db_err)?;
+        if n == 0 {
+            continue;
+        }
+        let row: Option<(String, Vec<u8>, String, Option<String>, Option<String>)> = tx
+            .conn()
+            .query_row(
+                "SELECT f.uuid, o.pseudonym, o.channel, o.kind, o.uuid FROM outbox o
+                 JOIN fiduciaries f ON f.id = o.fiduciary WHERE o.id = ?1",
+                [*id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(db_err)?;
+        if let Some((fid, p, channel, Some(kind), Some(uuid))) = row
+            && let Ok(p) = Pseudonym::try_from(&p[..])
+        {
+            let fid = Uuid::parse_str(&fid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+            let rec = AuditRecord::admin(
+                anumodan_core::audit::Action::NotificationSent,
+                fid,
+                format!("{channel} {kind} {uuid}"),
+                "system",
+            );
+            PrincipalPort::record_for(tx, &rec, &p)?;
+        }
     }
     Ok(())
 }

@@ -59,7 +59,11 @@ impl PrivacyPort for WriteTx<'_> {
                 "DELETE FROM principal_otps WHERE fiduciary = ?1 AND lookup IN
                    (SELECT lookup FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2)",
                 "DELETE FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2",
-                "DELETE FROM outbox WHERE fiduciary = ?1 AND pseudonym = ?2 AND sent_at IS NULL",
+                // Every message to them, sent or not, and their inbox and preferences: nothing
+                // keyed by their pseudonym is left to link a message back to them.
+                "DELETE FROM outbox WHERE fiduciary = ?1 AND pseudonym = ?2",
+                "DELETE FROM inbox WHERE fiduciary = ?1 AND pseudonym = ?2",
+                "DELETE FROM principal_prefs WHERE fiduciary = ?1 AND pseudonym = ?2",
             ],
             f,
             &p,

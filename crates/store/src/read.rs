@@ -21,6 +21,8 @@ pub struct KeyAuth {
     pub fiduciary_id: Uuid,
     pub key_id: Uuid,
     pub scopes: std::collections::BTreeSet<anumodan_core::authz::Permission>,
+    /// The processor whose key this is (a processor's key acts only for it).
+    pub processor: Option<Uuid>,
 }
 
 /// Filter of `GET /v1/audit/entries`.
@@ -280,21 +282,26 @@ impl<'a> Reader<'a> {
 impl Reads for Reader<'_> {
     /// The fiduciary and key behind an API key's SHA-256, if the key exists and is not revoked.
     fn api_key(&self, key_hash: &[u8; 32]) -> StoreResult<Option<KeyAuth>> {
-        let row: Option<(String, String, String)> = self
+        type Row = (String, String, String, Option<String>);
+        let row: Option<Row> = self
             .conn
             .prepare_cached(
-                "SELECT f.uuid, k.uuid, k.scopes FROM api_keys k JOIN fiduciaries f ON f.id = k.fiduciary
+                "SELECT f.uuid, k.uuid, k.scopes, k.processor FROM api_keys k
+                 JOIN fiduciaries f ON f.id = k.fiduciary
                  WHERE k.key_hash = ?1 AND k.revoked_at IS NULL",
             )
             .map_err(db_err)?
-            .query_row([&key_hash[..]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row([&key_hash[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()
             .map_err(db_err)?;
-        row.map(|(f, k, scopes)| {
+        row.map(|(f, k, scopes, processor)| {
             Ok(KeyAuth {
                 fiduciary_id: parse_uuid(&f)?,
                 key_id: parse_uuid(&k)?,
                 scopes: crate::admin::parse_scopes(&scopes),
+                processor: processor.as_deref().map(parse_uuid).transpose()?,
             })
         })
         .transpose()

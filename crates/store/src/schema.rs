@@ -362,4 +362,135 @@ CREATE TABLE event_cursors (
     updated_at INTEGER NOT NULL
 );
 "#,
+    // Issue 20: notifications and alerts. Processors and webhook endpoints (secrets sealed under
+    // the master key); alerts to processors with their confirmation and escalation; the
+    // principal's inbox (sealed under their data key); deliveries of webhooks and staff e-mails
+    // (bodies sealed under the master key, dropped once sent); principal e-mails and SMS stay in
+    // the outbox, which gains what a notification needs; settings, templates, language
+    // preferences and planned renewal reminders.
+    r#"
+CREATE TABLE processors (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    name TEXT NOT NULL,
+    purposes TEXT NOT NULL,
+    webhook TEXT,
+    created_at INTEGER NOT NULL,
+    disabled_at INTEGER
+);
+CREATE INDEX processors_by_fiduciary ON processors (fiduciary);
+CREATE TABLE webhook_endpoints (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    processor TEXT,
+    url TEXT NOT NULL,
+    event_types TEXT NOT NULL,
+    secret BLOB NOT NULL,
+    previous_secret BLOB,
+    previous_until INTEGER,
+    created_at INTEGER NOT NULL,
+    rotated_at INTEGER
+);
+CREATE INDEX webhook_endpoints_by_fiduciary ON webhook_endpoints (fiduciary);
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    processor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    artefact TEXT NOT NULL,
+    purposes TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    acknowledged_at INTEGER,
+    note TEXT,
+    escalation INTEGER NOT NULL DEFAULT 0,
+    escalates_at INTEGER,
+    UNIQUE (event_id, processor)
+);
+CREATE INDEX alerts_by_fiduciary ON alerts (fiduciary, id);
+CREATE INDEX alerts_by_artefact ON alerts (fiduciary, artefact);
+CREATE INDEX alerts_escalation ON alerts (escalates_at)
+    WHERE acknowledged_at IS NULL AND escalates_at IS NOT NULL;
+CREATE TABLE inbox (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    pseudonym BLOB NOT NULL,
+    event_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    artefact TEXT,
+    created_at INTEGER NOT NULL,
+    acknowledged_at INTEGER,
+    UNIQUE (fiduciary, pseudonym, event_id)
+);
+CREATE INDEX inbox_by_principal ON inbox (fiduciary, pseudonym, id);
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    channel TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    endpoint TEXT,
+    alert TEXT,
+    event_id INTEGER,
+    dedup TEXT NOT NULL UNIQUE,
+    destination BLOB,
+    payload BLOB,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_by_fiduciary ON deliveries (fiduciary, status, id);
+ALTER TABLE outbox ADD COLUMN uuid TEXT;
+ALTER TABLE outbox ADD COLUMN kind TEXT;
+ALTER TABLE outbox ADD COLUMN subject TEXT;
+ALTER TABLE outbox ADD COLUMN html TEXT;
+ALTER TABLE outbox ADD COLUMN language TEXT;
+ALTER TABLE outbox ADD COLUMN event_id INTEGER;
+ALTER TABLE outbox ADD COLUMN dedup BLOB;
+ALTER TABLE outbox ADD COLUMN dead_at INTEGER;
+ALTER TABLE outbox ADD COLUMN last_error TEXT;
+CREATE UNIQUE INDEX outbox_dedup ON outbox (dedup);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL AND dead_at IS NULL;
+CREATE TABLE notify_settings (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary)
+);
+CREATE TABLE notification_templates (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    event TEXT NOT NULL,
+    language TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (fiduciary, event, language)
+) WITHOUT ROWID;
+CREATE TABLE principal_prefs (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    pseudonym BLOB NOT NULL,
+    language TEXT,
+    PRIMARY KEY (fiduciary, pseudonym)
+) WITHOUT ROWID;
+CREATE TABLE renewal_plans (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    artefact TEXT NOT NULL,
+    remind_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (fiduciary, artefact)
+) WITHOUT ROWID;
+CREATE INDEX renewal_plans_due ON renewal_plans (remind_at);
+CREATE INDEX principal_contacts_by_pseudonym ON principal_contacts (fiduciary, pseudonym);
+ALTER TABLE api_keys ADD COLUMN processor TEXT;
+CREATE INDEX domain_events_by_fiduciary ON domain_events (fiduciary, id);
+"#,
 ];

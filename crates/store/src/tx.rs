@@ -22,6 +22,8 @@ pub struct WriteTx<'a> {
     pub(crate) reconsents: &'a mut HashMap<(Uuid, Uuid), Option<Reconsent>>,
     pub(crate) keys: &'a Keys,
     pub(crate) now: OffsetDateTime,
+    /// What this job wrote that a job waits for (set by the writes themselves).
+    pub(crate) wrote: &'a mut crate::writer::Wrote,
 }
 
 impl WriteTx<'_> {

@@ -122,7 +122,7 @@ async fn every_consent_change_emits_its_event_in_order_and_refusals_emit_none() 
     let f: uuid::Uuid = s.fiduciary_id.parse().unwrap();
     for e in &seen {
         assert_eq!(e.fiduciary_id, f);
-        assert!(e.has_principal);
+        assert!(e.has_principal());
         // No personal data in the event: the principal's id is nowhere in it.
         let body = serde_json::to_string(&e.event).unwrap();
         assert!(!body.contains("P-events"), "{body}");
@@ -258,7 +258,7 @@ async fn expiry_reconsent_and_erasure_emit_events_and_erasure_unlinks_them() {
     deliver_events_once(s.state(), &rec).await.unwrap();
     let re = rec.take();
     assert_eq!(kinds(&re), ["reconsent_required"]);
-    assert!(!re[0].has_principal, "a notice event names no principal");
+    assert!(!re[0].has_principal(), "a notice event names no principal");
     let DomainEvent::ReconsentRequired {
         notice_id,
         notice_version,
@@ -285,12 +285,12 @@ async fn expiry_reconsent_and_erasure_emit_events_and_erasure_unlinks_them() {
         every.last().map(|e| e.event.kind()),
         Some("principal_erased")
     );
-    assert!(!every.last().unwrap().has_principal);
+    assert!(!every.last().unwrap().has_principal());
     // P-exp's collection and expiry keep their link; P-erase's collection and expiry lost it.
     let linked: Vec<(&str, bool)> = every
         .iter()
         .filter(|e| e.event.kind() != "reconsent_required")
-        .map(|e| (e.event.kind(), e.has_principal))
+        .map(|e| (e.event.kind(), e.has_principal()))
         .collect();
     assert_eq!(
         linked,
@@ -316,7 +316,11 @@ async fn the_runner_drives_every_background_job_and_runs_them_on_demand() {
             "rewrap",
             "checkpoint",
             "principal-index",
-            "forget-idle-clients"
+            "forget-idle-clients",
+            "notify",
+            "deliveries",
+            "escalation",
+            "renewals"
         ]
     );
     s.collect_ok(&cat, "P-jobs", all_granted()).await;

@@ -10,7 +10,8 @@
 //!   (`answers.rs`), bounded polling (`wait.rs`).
 //! - The ledger (`ledger.rs`): one set of helpers for its entries, checkpoints, proofs, key,
 //!   principal index and the `audit` commands.
-//! - The binary as a subprocess (`cli.rs`) and the outbox (`outbox.rs`).
+//! - The binary as a subprocess (`cli.rs`), the outbox (`outbox.rs`) and a webhook receiver
+//!   (`receiver.rs`).
 //! - A real SMTP server (`smtp.rs`): aiosmtpd in a process of its own, plain or with TLS.
 
 mod answers;
@@ -21,6 +22,7 @@ mod db;
 mod ledger;
 mod outbox;
 mod pg;
+mod receiver;
 mod server;
 mod smtp;
 mod wait;
@@ -33,6 +35,7 @@ pub use db::*;
 pub use ledger::*;
 pub use outbox::*;
 pub use pg::*;
+pub use receiver::*;
 pub use server::*;
 pub use smtp::*;
 pub use wait::*;

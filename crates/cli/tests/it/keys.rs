@@ -136,6 +136,9 @@ pub(crate) struct Targets {
     checkpoint_size: u64,
     rotate_key: String,
     revoke_key: String,
+    processor_id: String,
+    rotate_endpoint: String,
+    delete_endpoint: String,
 }
 
 pub(crate) async fn prepare(s: &TestServer, cat: &Catalog) -> Targets {
@@ -158,7 +161,41 @@ pub(crate) async fn prepare(s: &TestServer, cat: &Catalog) -> Targets {
     let checkpoint_size = s.wait_checkpoint(entry_index + 1).await["size"]
         .as_u64()
         .unwrap();
+    let (st, p) = s
+        .post(
+            "/v1/processors",
+            json!({"name": "matrix-target", "purposes": ["marketing"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+    // Endpoints at a public address literal (no lookup), subscribed to an event these tests
+    // never cause, so nothing is ever sent to them.
+    let endpoint = || async {
+        let (st, e) = s
+            .post(
+                "/v1/webhooks",
+                json!({"url": "https://203.0.113.7/hook", "event_types": ["case.status_changed"]}),
+            )
+            .await;
+        assert_eq!(
+            st,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a documentation address is refused: {e}"
+        );
+        let (st, e) = s
+            .post(
+                "/v1/webhooks",
+                json!({"url": "https://8.8.8.8/hook", "event_types": ["case.status_changed"]}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{e}");
+        e["endpoint"]["id"].as_str().unwrap().to_string()
+    };
+    let (rotate_endpoint, delete_endpoint) = (endpoint().await, endpoint().await);
     Targets {
+        processor_id: p["processor"]["id"].as_str().unwrap().to_string(),
+        rotate_endpoint,
+        delete_endpoint,
         notice_id: cat.notice_id.clone(),
         draft_id: id_of(&draft),
         consent_id,
@@ -241,6 +278,40 @@ pub(crate) fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
             Some(json!({"name": "matrix-made", "scopes": ["keys.manage"]})), KeysManage, created),
         route(M::POST, "/v1/keys/{id}/rotate", format!("/v1/keys/{}/rotate", t.rotate_key), None, KeysManage, ok),
         route(M::DELETE, "/v1/keys/{id}", format!("/v1/keys/{}", t.revoke_key), None, KeysManage, no_content),
+        // processors, webhooks, alerts and notifications
+        route(M::GET, "/v1/processors", "/v1/processors", None, ProcessorsManage, ok),
+        route(M::POST, "/v1/processors", "/v1/processors",
+            Some(json!({"name": "matrix-made", "purposes": ["analytics"]})), ProcessorsManage, created),
+        route(M::PATCH, "/v1/processors/{id}", format!("/v1/processors/{}", t.processor_id),
+            Some(json!({"purposes": ["marketing", "analytics"]})), ProcessorsManage, ok),
+        route(M::POST, "/v1/processors/{id}/keys", format!("/v1/processors/{}/keys", t.processor_id),
+            Some(json!({"name": "matrix"})), ProcessorsManage, created),
+        route(M::GET, "/v1/webhooks", "/v1/webhooks", None, NotificationsManage, ok),
+        route(M::POST, "/v1/webhooks", "/v1/webhooks",
+            Some(json!({"url": "https://8.8.4.4/matrix", "event_types": ["case.status_changed"]})), NotificationsManage, created),
+        route(M::POST, "/v1/webhooks/{id}/rotate", format!("/v1/webhooks/{}/rotate", t.rotate_endpoint),
+            Some(json!({"overlap_hours": 1})), NotificationsManage, ok),
+        route(M::DELETE, "/v1/webhooks/{id}", format!("/v1/webhooks/{}", t.delete_endpoint), None, NotificationsManage, no_content),
+        route(M::GET, "/v1/notification-settings", "/v1/notification-settings", None, NotificationsManage, ok),
+        route(M::PUT, "/v1/notification-settings", "/v1/notification-settings",
+            Some(json!({"renewal_notice_days": 20})), NotificationsManage, ok),
+        route(M::GET, "/v1/notification-templates/{event}/{language}", "/v1/notification-templates/consent_collected/hi",
+            None, NotificationsManage, ok),
+        route(M::PUT, "/v1/notification-templates/{event}/{language}", "/v1/notification-templates/consent_collected/hi",
+            Some(json!({"subject": "{{ fiduciary }}", "text": "{{ granted | join(', ') }}", "sms": "{{ fiduciary }}"})),
+            NotificationsManage, no_content),
+        route(M::DELETE, "/v1/notification-templates/{event}/{language}", "/v1/notification-templates/consent_collected/hi",
+            None, NotificationsManage, no_content),
+        route(M::GET, "/v1/deliveries", "/v1/deliveries", None, NotificationsManage, ok),
+        // No dead delivery: the permission lets the request through to a 404.
+        route(M::POST, "/v1/deliveries/{id}/replay", "/v1/deliveries/msg_none/replay", None, NotificationsManage,
+            StatusCode::NOT_FOUND),
+        route(M::GET, "/v1/alerts", "/v1/alerts", None, AlertsRead, ok),
+        route(M::GET, "/v1/events", "/v1/events", None, EventsRead, ok),
+        // Only a processor's key holds alerts.acknowledge (notifications::alerts tests it): here
+        // every other key is refused.
+        route(M::POST, "/v1/alerts/{id}/acknowledge", format!("/v1/alerts/{}/acknowledge", uuid::Uuid::now_v7()),
+            Some(json!({})), AlertsAcknowledge, StatusCode::NOT_FOUND),
     ]
 }
 
@@ -351,13 +422,20 @@ async fn every_route_answers_403_unless_the_key_holds_its_permission() {
         }
     }
 
-    // Every grantable permission guards some route, and every route needs a grantable one.
+    // Every grantable permission guards some route, and every route needs a grantable one
+    // (or one of a processor's own: a processor's key is the only key that holds it).
     let perms = grantable();
     for p in &perms {
         assert!(routes.iter().any(|r| r.needs == *p), "no route needs {p}");
     }
+    let processor_only = anumodan_core::authz::processor_key_scopes();
     for r in &routes {
-        assert!(perms.contains(&r.needs), "{} {}", r.method, r.path);
+        assert!(
+            perms.contains(&r.needs) || processor_only.contains(&r.needs),
+            "{} {}",
+            r.method,
+            r.path
+        );
     }
 
     // Without a key, every route answers 401.

@@ -75,6 +75,10 @@ pub trait Tx: crate::idempotency::IdempotencyStore {
     /// Appends an audit entry in this transaction; returns its ledger position (log id).
     fn append_audit(&mut self, record: &AuditRecord) -> StoreResult<u64>;
 
+    /// Whether the fiduciary asked for a `validation_refused` event on each refused validation
+    /// (its notification settings; off by default).
+    fn wants_refusal_events(&mut self, fid: Uuid) -> StoreResult<bool>;
+
     /// Writes a domain event to the event outbox in this transaction: it commits with the change
     /// it reports, or not at all. `principal_id` (clear) is kept only as the store's keyed
     /// pseudonym beside the event.

@@ -9,6 +9,8 @@
 //! - [`privacy`]: [`PrivacyPort`], the steps of erasing a principal, and [`UnmaskPort`],
 //!   an artefact's opened personal data and the reasons given for unmasking it.
 //! - [`keys`]: [`KeysPort`], a fiduciary's API keys.
+//! - [`notify`]: [`NotifyPort`], processors, webhook endpoints, alerts, the principal's inbox,
+//!   deliveries, notification settings and templates.
 //!
 //! The ports other than [`Tx`] share [`Recorder`]: the transaction's time and the ledger.
 //!
@@ -17,12 +19,14 @@
 
 pub mod consent;
 pub mod keys;
+pub mod notify;
 pub mod principal;
 pub mod privacy;
 pub mod staff;
 
 pub use consent::{IndexedConsent, Tx};
 pub use keys::{KeysPort, LiveKey};
+pub use notify::NotifyPort;
 pub use principal::{OfferedCode, PrincipalPort};
 pub use privacy::{PrivacyPort, UnmaskPort};
 pub use staff::{StaffPort, StaffReads};

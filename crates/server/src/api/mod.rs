@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod consents;
 pub mod keys;
 pub mod me;
+pub mod notify;
 pub mod privacy;
 pub mod registry;
 pub mod staff;
@@ -65,6 +66,32 @@ pub fn registry() -> Registry {
         .add(routes!(me::withdraw_mine), Principal)
         .add(routes!(me::update_mine), Principal)
         .add(routes!(me::renew_mine), Principal)
+        .add(routes!(notify::my_notifications), Principal)
+        .add(routes!(notify::acknowledge_notification), Principal)
+        .add(routes!(notify::my_preferences), Principal)
+        .add(routes!(notify::set_my_preferences), Principal)
+        // notifications, processors and alerts
+        .add(routes!(notify::create_processor), Needs(ProcessorsManage))
+        .add(routes!(notify::list_processors), Needs(ProcessorsManage))
+        .add(routes!(notify::update_processor), Needs(ProcessorsManage))
+        .add(
+            routes!(notify::create_processor_key),
+            Needs(ProcessorsManage),
+        )
+        .add(routes!(notify::create_endpoint), Needs(NotificationsManage))
+        .add(routes!(notify::list_endpoints), Needs(NotificationsManage))
+        .add(routes!(notify::rotate_endpoint), Needs(NotificationsManage))
+        .add(routes!(notify::delete_endpoint), Needs(NotificationsManage))
+        .add(routes!(notify::list_alerts), Needs(AlertsRead))
+        .add(routes!(notify::acknowledge_alert), Needs(AlertsAcknowledge))
+        .add(routes!(notify::list_events), Needs(EventsRead))
+        .add(routes!(notify::get_settings), Needs(NotificationsManage))
+        .add(routes!(notify::put_settings), Needs(NotificationsManage))
+        .add(routes!(notify::get_template), Needs(NotificationsManage))
+        .add(routes!(notify::put_template), Needs(NotificationsManage))
+        .add(routes!(notify::delete_template), Needs(NotificationsManage))
+        .add(routes!(notify::list_deliveries), Needs(NotificationsManage))
+        .add(routes!(notify::replay_delivery), Needs(NotificationsManage))
         // keys
         .add(routes!(keys::list), Needs(KeysManage))
         .add(routes!(keys::create), Needs(KeysManage))

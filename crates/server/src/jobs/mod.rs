@@ -10,6 +10,7 @@
 
 pub mod events;
 pub mod expiry;
+pub mod notify;
 pub mod outbox;
 
 use crate::AppState;
@@ -33,6 +34,17 @@ pub enum Schedule {
     Every(Duration),
 }
 
+/// A wake-up a job may wait on besides its interval (see `anumodan_store::Signals`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wake {
+    /// A commit wrote domain events.
+    Events,
+    /// A commit queued webhooks or staff e-mails.
+    Deliveries,
+    /// A commit queued a message to a principal.
+    Outbox,
+}
+
 /// One background job.
 pub trait Job: Send + Sync {
     /// A short stable name (`expiry`, `outbox`, ...): logs, leases and [`Runner::run_once`].
@@ -40,6 +52,10 @@ pub trait Job: Send + Sync {
     fn schedule(&self) -> Schedule;
     /// `Some(ttl)`: only the node holding the lease named after the job runs it.
     fn lease(&self) -> Option<Duration> {
+        None
+    }
+    /// Also run (before the interval is up) when this happens.
+    fn wake(&self) -> Option<Wake> {
         None
     }
     fn run<'a>(&'a self, state: &'a AppState) -> JobFuture<'a>;
@@ -100,8 +116,24 @@ impl Runner {
                         Schedule::Every(every) => {
                             let mut tick = tokio::time::interval(every);
                             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                            let signals = state.store.signals();
                             loop {
-                                tick.tick().await;
+                                match job.wake() {
+                                    None => {
+                                        tick.tick().await;
+                                    }
+                                    Some(w) => {
+                                        let woken = match w {
+                                            Wake::Events => signals.events.notified(),
+                                            Wake::Deliveries => signals.deliveries.notified(),
+                                            Wake::Outbox => signals.outbox.notified(),
+                                        };
+                                        tokio::select! {
+                                            _ = tick.tick() => {}
+                                            _ = woken => {}
+                                        }
+                                    }
+                                }
                                 report(job.as_ref(), run_job(job.as_ref(), &state).await);
                             }
                         }
@@ -149,6 +181,12 @@ where
             run,
         }
     }
+
+    /// Runs only on the node holding the lease named after the job.
+    pub fn leased(mut self, ttl: Duration) -> Self {
+        self.lease = Some(ttl);
+        self
+    }
 }
 
 impl<F> Job for FnJob<F>
@@ -173,6 +211,7 @@ where
 pub fn standard(
     cfg: &crate::config::Config,
     delivery: Arc<dyn outbox::Delivery>,
+    deliverers: Arc<notify::Deliverers>,
     subscribers: Vec<Arc<dyn events::Subscriber>>,
 ) -> Runner {
     let ms = |v: u64| Duration::from_millis(v.max(10));
@@ -217,6 +256,30 @@ pub fn standard(
                 })
             },
         ));
+    let notify_every = ms(cfg.notify_interval_ms);
+    let escalation_every = ms(cfg.escalation_interval_ms);
+    let lease = |every: Duration| Duration::from_secs(30).max(every * 4);
+    runner = runner
+        .with(notify::FanOutJob {
+            every: notify_every,
+            lock: Default::default(),
+        })
+        .with(notify::DeliveriesJob {
+            via: deliverers,
+            every: notify_every,
+        })
+        .with(
+            FnJob::new("escalation", Schedule::Every(escalation_every), |s| {
+                Box::pin(notify::escalate_once(s))
+            })
+            .leased(lease(escalation_every)),
+        )
+        .with(
+            FnJob::new("renewals", Schedule::Every(escalation_every), |s| {
+                Box::pin(notify::remind_once(s))
+            })
+            .leased(lease(escalation_every)),
+        );
     for sub in subscribers {
         runner = runner.with(events::EventsJob {
             subscriber: sub,

@@ -1,5 +1,6 @@
-//! The message outbox (sign-in codes, and the notifications to come): delivery to the
-//! operator's gateway by the node holding the `outbox` lease.
+//! The message outbox: sign-in codes and notifications to principals (e-mail and SMS),
+//! delivered by the node holding the `outbox` lease: e-mail over SMTP when `smtp_url` is set,
+//! everything else (and e-mail without SMTP) to the operator's gateway.
 
 use crate::AppState;
 use anumodan_store::principal::OutboxMessage;
@@ -36,7 +37,8 @@ impl Delivery for LogDelivery {
 }
 
 /// POSTs each message as JSON to the operator's gateway (`outbox_webhook_url`):
-/// `{"id", "fiduciary_id", "channel", "destination", "body"}`, with the message id also in the
+/// `{"id", "message_id", "fiduciary_id", "channel", "kind", "language", "destination",
+/// "subject", "body"}`, with the message id also in the
 /// `Idempotency-Key` header. A 2xx answer means the gateway took it; anything else, or no
 /// answer within the timeout, leaves it for the next round. The same message may arrive twice
 /// (see [`dispatch_outbox_once`]): the gateway drops a copy by its id.
@@ -90,9 +92,14 @@ impl Delivery for WebhookDelivery {
                 .header("Idempotency-Key", m.id.to_string())
                 .json(&serde_json::json!({
                     "id": m.id,
+                    "message_id": m.message_id,
                     "fiduciary_id": m.fiduciary,
                     "channel": m.channel,
+                    // `sign_in_code`, or the event a notification reports.
+                    "kind": m.kind.as_deref().unwrap_or("sign_in_code"),
+                    "language": m.language,
                     "destination": m.destination,
+                    "subject": m.subject,
                     "body": m.body,
                 }))
                 .send()
@@ -105,6 +112,36 @@ impl Delivery for WebhookDelivery {
                 Err(format!("gateway answered {}", res.status()))
             }
         })
+    }
+}
+
+/// E-mail notifications over SMTP (when configured); every other message to `gateway`.
+pub struct RoutedDelivery {
+    pub gateway: Arc<dyn Delivery>,
+    pub email: Option<Arc<crate::channels::email::EmailSender>>,
+}
+
+impl Delivery for RoutedDelivery {
+    fn deliver<'a>(&'a self, m: &'a OutboxMessage) -> Delivered<'a> {
+        match (&self.email, m.channel.as_str()) {
+            (Some(smtp), "email") => Box::pin(async move {
+                let email = crate::channels::email::Email {
+                    to: m.destination.clone(),
+                    // A sign-in code has no subject of its own.
+                    subject: m
+                        .subject
+                        .clone()
+                        .unwrap_or_else(|| "Your sign-in code".to_string()),
+                    text: m.body.clone(),
+                    html: m.html.clone(),
+                    language: m.language.clone().unwrap_or_else(|| "en".into()),
+                    message_id: m.message_id.clone(),
+                    reply_to: None,
+                };
+                smtp.send(&email).await.map_err(|e| e.to_string())
+            }),
+            _ => self.gateway.deliver(m),
+        }
     }
 }
 
@@ -137,7 +174,7 @@ pub async fn dispatch_outbox_once(
             let id = m.id;
             state
                 .store
-                .write_raw(move |tx| anumodan_store::principal::delivery_failed(tx, id))
+                .write_raw(move |tx| anumodan_store::principal::outbox_failed(tx, id, &e, false))
                 .await?;
             continue;
         }

@@ -293,7 +293,9 @@ pub(crate) fn open(
         readers.push(connect(url)?);
     }
     let (tx, rx) = mpsc::channel::<Msg>();
+    let signals = Arc::new(crate::writer::Signals::default());
     let mut writer = Writer {
+        signals: signals.clone(),
         conn,
         frontier: Frontier::new(),
         symbols: HashMap::new(),
@@ -320,6 +322,7 @@ pub(crate) fn open(
 
     Ok(Store {
         inner: Arc::new(Inner {
+            signals,
             jobs: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(handle)),
             wal: Mutex::new(None),

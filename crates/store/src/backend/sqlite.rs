@@ -166,7 +166,9 @@ pub(crate) fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>, keys: Keys) -> Stor
     // What is in the database at start is on disk.
     recent_roots.push_back((frontier.size(), frontier.root()));
     let (tx, rx) = mpsc::channel::<Msg>();
+    let signals = Arc::new(crate::writer::Signals::default());
     let mut writer = Writer {
+        signals: signals.clone(),
         conn,
         frontier,
         symbols: HashMap::new(),
@@ -212,6 +214,7 @@ pub(crate) fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>, keys: Keys) -> Stor
         .map_err(|e| StoreError::internal(format!("WAL thread: {e}")))?;
     Ok(Store {
         inner: Arc::new(Inner {
+            signals,
             jobs: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(handle)),
             wal: Mutex::new(Some((stop_tx, wal_thread))),

@@ -50,7 +50,27 @@ pub(crate) enum Msg {
     Checkpoint,
 }
 
+/// Wake-ups for the jobs that read what a commit wrote: the notification fan-out after a commit
+/// that wrote domain events, the deliveries after one that queued webhooks or staff e-mails,
+/// the outbox after one that queued a message to a principal. Each has one waiter (its job); a
+/// job still runs on its interval, a wake-up only makes it run sooner.
+#[derive(Default)]
+pub struct Signals {
+    pub events: tokio::sync::Notify,
+    pub deliveries: tokio::sync::Notify,
+    pub outbox: tokio::sync::Notify,
+}
+
+/// What the jobs of one transaction wrote that someone waits for (see [`Signals`]).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Wrote {
+    pub(crate) events: bool,
+    pub(crate) deliveries: bool,
+    pub(crate) outbox: bool,
+}
+
 pub(crate) struct Writer {
+    pub(crate) signals: Arc<Signals>,
     pub(crate) conn: Connection,
     pub(crate) frontier: Frontier,
     /// Interned audit strings: value -> id (cleared whenever a rollback could make it stale).
@@ -204,7 +224,9 @@ impl Writer {
         // released together with the next job's savepoint, in one message.
         let pg = self.conn.is_postgres();
         let mut open_savepoint = false;
+        let mut wrote = Wrote::default();
         for job in batch {
+            let mut job_wrote = Wrote::default();
             let saved = self.frontier.clone();
             let _ = if open_savepoint {
                 self.conn.execute_batch("RELEASE job; SAVEPOINT job")
@@ -222,9 +244,15 @@ impl Writer {
                     reconsents: &mut self.reconsents,
                     keys: &self.keys,
                     now,
+                    wrote: &mut job_wrote,
                 };
                 job(&mut stx)
             };
+            if commit {
+                wrote.events |= job_wrote.events;
+                wrote.deliveries |= job_wrote.deliveries;
+                wrote.outbox |= job_wrote.outbox;
+            }
             if commit && pg {
                 open_savepoint = true;
             } else if commit {
@@ -249,6 +277,15 @@ impl Writer {
             Ok(()) => {
                 if cp.is_some() {
                     self.last_cp_at = Instant::now();
+                }
+                if wrote.events {
+                    self.signals.events.notify_one();
+                }
+                if wrote.deliveries {
+                    self.signals.deliveries.notify_one();
+                }
+                if wrote.outbox {
+                    self.signals.outbox.notify_one();
                 }
                 let size = self.frontier.size();
                 match (&mut self.backend, syncer) {

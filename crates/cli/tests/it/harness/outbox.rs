@@ -16,6 +16,15 @@ pub async fn queue_sign_in_codes(
     prefix: &str,
     n: usize,
 ) -> Vec<i64> {
+    // Only sign-in codes in the outbox: the fiduciary tells its principals of consent changes
+    // in the app alone (no e-mail or SMS notifications).
+    let (st, v) = s
+        .put(
+            "/v1/notification-settings",
+            serde_json::json!({"principal_channels": []}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
     let mut ids = Vec::new();
     for i in 0..n {
         let principal = format!("{prefix}-{i}");
@@ -35,19 +44,22 @@ pub async fn queue_sign_in_codes(
     ids
 }
 
-/// The id of the newest outbox message, if any.
+/// The id of the newest sign-in code in the outbox, if any (notifications of consent changes,
+/// which the outbox also carries, are not counted).
 pub async fn newest_outbox_id(s: &TestServer) -> Option<i64> {
     s.state()
         .store
         .read_conn(|c| {
-            c.query_row("SELECT MAX(id) FROM outbox", (), |r| r.get(0))
-                .map_err(|e| anumodan_core::ports::StoreError::internal(e.to_string()))
+            c.query_row("SELECT MAX(id) FROM outbox WHERE kind IS NULL", (), |r| {
+                r.get(0)
+            })
+            .map_err(|e| anumodan_core::ports::StoreError::internal(e.to_string()))
         })
         .await
         .unwrap()
 }
 
-/// The newest outbox message, opened (what the SMS or e-mail gateway would send).
+/// The newest sign-in code message, opened (what the SMS or e-mail gateway would send).
 pub async fn last_message(s: &TestServer) -> Option<OutboxMessage> {
     match newest_outbox_id(s).await {
         Some(id) => s.state().store.outbox_message(id).await.unwrap(),

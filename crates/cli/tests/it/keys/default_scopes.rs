@@ -21,6 +21,8 @@ async fn a_key_created_without_scopes_gets_the_default_scopes() {
         "consent.manage",
         "audit.read",
         "principal.token",
+        "events.read",
+        "alerts.read",
     ]);
     assert_eq!(
         default_key_scopes()

@@ -95,6 +95,14 @@ async fn a_node_killed_mid_outbox_round_sends_again_only_the_message_in_flight()
     p.wait_healthy(&url).await;
     let api = FiduciaryClient::new(http(), &url, &key);
     let notice = api.seed_small().await;
+    // Only sign-in codes in the outbox (no e-mail or SMS notifications of consent changes).
+    let (st, v) = api
+        .put(
+            "/v1/notification-settings",
+            json!({"principal_channels": []}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
 
     // Four principals, each with a mobile number, ask for a sign-in code: four messages.
     let mut contacts = Vec::new();

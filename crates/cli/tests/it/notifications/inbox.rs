@@ -1,0 +1,161 @@
+//! The principal's in-app inbox (BRD 4.4.1): every consent change is told to them, in the
+//! language they consented in unless they chose another, newest first, paginated; an
+//! acknowledgement is in the ledger; someone else's message does not exist for them.
+
+use super::*;
+
+async fn collect_in(s: &TestServer, cat: &Catalog, principal: &str, lang: &str) -> String {
+    let (st, v) = s
+        .post(
+            "/v1/consents",
+            json!({"principal_id": principal, "notice_id": cat.notice_id, "notice_version": 1,
+                   "language": lang, "decisions": all_granted(), "method": "web", "session_id": "s-1"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    v["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_principal_is_told_of_each_change_in_their_language_and_acknowledges() {
+    let s = start().await;
+    let cat = s.seed().await;
+    let id = collect_in(&s, &cat, "ravi", "hi").await;
+    s.act_ok(&id, "withdraw", json!({"purposes": ["marketing"]}))
+        .await;
+    s.notify_now().await;
+    let (me, _) = s.principal_token("ravi", None).await;
+    let (st, inbox) = me.get("/v1/me/notifications").await;
+    assert_eq!(st, StatusCode::OK, "{inbox}");
+    let items = inbox["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{inbox}");
+    // Newest first: the withdrawal, then the collection; in Hindi, naming the purpose in Hindi.
+    assert_eq!(items[0]["kind"], "consent_withdrawn");
+    assert_eq!(items[1]["kind"], "consent_collected");
+    for it in items {
+        assert_eq!(it["language"], "hi");
+        assert_eq!(it["artefact_id"], id.as_str());
+        assert!(it["acknowledged_at"].is_null());
+        let text = format!("{}{}", it["title"], it["body"]);
+        assert!(
+            text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)),
+            "not Hindi: {text}"
+        );
+    }
+    assert!(
+        items[0]["body"].as_str().unwrap().contains("विपणन"),
+        "{}",
+        items[0]["body"]
+    );
+
+    // Pages of one, newest first.
+    let (_, p1) = me.get("/v1/me/notifications?limit=1").await;
+    assert_eq!(p1["items"][0]["kind"], "consent_withdrawn");
+    let cursor = p1["next_cursor"].as_str().unwrap();
+    let (_, p2) = me
+        .get(&format!("/v1/me/notifications?limit=1&cursor={cursor}"))
+        .await;
+    assert_eq!(p2["items"][0]["kind"], "consent_collected");
+
+    let nid = items[0]["id"].as_str().unwrap();
+    let (st, v) = me
+        .call(
+            reqwest::Method::POST,
+            &format!("/v1/me/notifications/{nid}/acknowledge"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert!(v["acknowledged_at"].is_string());
+    let acked = s.audit_entries("notification.acknowledged").await;
+    assert_eq!(acked.len(), 1);
+    assert_eq!(acked[0]["initiator"], "principal");
+    let (_, unread) = me.get("/v1/me/notifications?unread=true").await;
+    assert_eq!(unread["items"].as_array().unwrap().len(), 1);
+
+    // Another principal cannot see or acknowledge it.
+    collect_in(&s, &cat, "asha", "en").await;
+    let (other, _) = s.principal_token("asha", None).await;
+    let (st, v) = other
+        .call(
+            reqwest::Method::POST,
+            &format!("/v1/me/notifications/{nid}/acknowledge"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    assert_eq!(v["code"], "notification_not_found");
+    assert_eq!(s.audit_entries("notification.acknowledged").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_principal_who_chose_another_language_gets_their_messages_in_it() {
+    let s = start().await;
+    let cat = s.seed().await;
+    let id = collect_in(&s, &cat, "ravi", "hi").await;
+    s.notify_now().await;
+    let (me, _) = s.principal_token("ravi", None).await;
+    let (st, v) = me
+        .call(
+            reqwest::Method::PUT,
+            "/v1/me/preferences",
+            Some(json!({"language": "ta"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    s.act_ok(&id, "withdraw", json!({"purposes": ["analytics"]}))
+        .await;
+    s.notify_now().await;
+    let (_, inbox) = me.get("/v1/me/notifications").await;
+    assert_eq!(inbox["items"][0]["language"], "ta");
+    let title = inbox["items"][0]["title"].as_str().unwrap();
+    assert!(
+        title
+            .chars()
+            .any(|c| ('\u{0B80}'..='\u{0BFF}').contains(&c)),
+        "not Tamil: {title}"
+    );
+    // The earlier message stays as it was sent.
+    assert_eq!(inbox["items"][1]["language"], "hi");
+    let (st, v) = me
+        .call(
+            reqwest::Method::PUT,
+            "/v1/me/preferences",
+            Some(json!({"language": "xx"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+}
+
+#[tokio::test]
+async fn renewal_is_reminded_before_expiry_once() {
+    let s = start().await;
+    let cat = s.seed().await;
+    // marketing runs 30 days: with the default notice of 30 days the reminder is due at once;
+    // analytics (90 days) at day 60.
+    let (st, v) = s
+        .put(
+            "/v1/notification-settings",
+            json!({"renewal_notice_days": 10}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    collect_in(&s, &cat, "ravi", "en").await;
+    s.notify_now().await;
+    let remind = || async { s.jobs().run_once(s.state(), "renewals").await.unwrap() };
+    assert_eq!(remind().await, 0);
+    s.advance_days(21);
+    assert_eq!(remind().await, 1);
+    assert_eq!(remind().await, 0, "once");
+    s.notify_now().await;
+    let (me, _) = s.principal_token("ravi", None).await;
+    let (_, inbox) = me.get("/v1/me/notifications").await;
+    assert_eq!(inbox["items"][0]["kind"], "renewal_due", "{inbox}");
+    assert!(
+        inbox["items"][0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Marketing"),
+        "{inbox}"
+    );
+}
