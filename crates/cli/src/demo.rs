@@ -20,6 +20,9 @@ pub struct Seeded {
     pub fiduciary_id: Uuid,
     pub api_key: String,
     pub notice_id: Uuid,
+    /// A processor of `sms_alerts` (alerted when a citizen withdraws it), and its key.
+    pub processor_id: Uuid,
+    pub processor_key: String,
 }
 
 /// Seeds a demo fiduciary: a municipal corporation with data items, purposes (one mandatory,
@@ -116,10 +119,34 @@ pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
     store
         .write(move |tx| usecases::publish_notice(tx, &a, id, &Default::default()))
         .await?;
+    // The vendor that sends the SMS alerts: told when a citizen withdraws them, and asked to
+    // confirm it stopped.
+    let a = actor.clone();
+    let (processor, _) = store
+        .transact(move |tx| {
+            anumodan_core::notify::usecases::register_processor(
+                tx,
+                &a,
+                anumodan_core::notify::usecases::NewProcessor {
+                    name: "Demo SMS vendor".into(),
+                    purposes: vec!["sms_alerts".into()],
+                    webhook: None,
+                },
+            )
+        })
+        .await?;
+    let pid = processor.id;
+    let pkey = store
+        .write_raw(move |tx| {
+            anumodan_store::notify::create_processor_key(tx, f.id, pid, "demo", "demo")
+        })
+        .await?;
     Ok(Seeded {
         fiduciary_id: f.id,
         api_key: key.api_key,
         notice_id: notice.id,
+        processor_id: processor.id,
+        processor_key: pkey.api_key,
     })
 }
 
@@ -158,6 +185,8 @@ Anumodan demo is running at {url}
   fiduciary:       Demo Nagar Nigam (Municipal Corporation), id {fid}
   API key:         {key}
   notice:          property-registration, id {notice}, version 1 (English and Hindi)
+  processor:       Demo SMS vendor, id {pid}, processes sms_alerts
+  processor key:   {pkey}
   OpenAPI:         {url}/openapi.json
   ledger key:      {url}/.well-known/anumodan/ledger-key
 
@@ -179,7 +208,19 @@ withdraw their own consents: ask for a token for them, then call /v1/me with it:
     -d '{{"principal_id":"citizen-42"}}'
   curl -s -H 'Authorization: Bearer anp_...' {url}/v1/me/consents
 
+Withdraw the SMS alerts (id: the "id" the collection answered); the citizen is told in their
+inbox, in Hindi, and the SMS vendor gets an alert it confirms with its own key:
+  curl -s -X POST {url}/v1/consents/<id>/withdraw -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \
+    -d '{{"purposes":["sms_alerts"]}}'
+  curl -s -H 'Authorization: Bearer anp_...' {url}/v1/me/notifications
+  curl -s -H 'Authorization: Bearer {pkey}' {url}/v1/alerts
+  curl -s -X POST -H 'Authorization: Bearer {pkey}' {url}/v1/alerts/<alert id>/acknowledge
+Webhooks (signed per Standard Webhooks), templates in 23 languages and escalation to the DPO:
+see docs/notifications.md.
+
 Press Ctrl-C to stop.{temp_note}"#,
+        pid = seeded.processor_id,
+        pkey = seeded.processor_key,
         data = cfg.data_dir.display(),
         fid = seeded.fiduciary_id,
         temp_note = if temp.is_some() {

@@ -61,8 +61,8 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
         .collect();
     assert_eq!(
         bodies.len(),
-        3,
-        "a collect, a validate and a principal token example:\n{out}"
+        4,
+        "a collect, a validate, a principal token and a withdrawal example:\n{out}"
     );
     assert!(out.contains(&format!(
         "curl -s -X POST {url}/v1/consents -H 'Authorization: Bearer {key}'"
@@ -90,6 +90,38 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
     assert_eq!(st, StatusCode::OK, "{mine}");
     assert_eq!(mine["items"][0]["id"], a["id"]);
     assert_eq!(mine["items"][0]["principal_id"], "******n-42");
+    // The withdrawal example: the citizen is told, the processor alerted, and it confirms.
+    let id = a["id"].as_str().unwrap();
+    assert!(out.contains("/v1/consents/<id>/withdraw"), "{out}");
+    let (st, w) = api
+        .post(&format!("/v1/consents/{id}/withdraw"), bodies[3].clone())
+        .await;
+    assert_eq!(st, StatusCode::OK, "{w}");
+    let pkey = field("processor key:");
+    let processor = FiduciaryClient::new(http(), &url, &pkey);
+    let deadline = Deadline::after(std::time::Duration::from_secs(10));
+    let alert = loop {
+        let (st, alerts) = processor.get("/v1/alerts").await;
+        assert_eq!(st, StatusCode::OK, "{alerts}");
+        if let Some(a) = alerts["items"].as_array().and_then(|i| i.first()) {
+            break a.clone();
+        }
+        deadline
+            .tick(std::time::Duration::from_millis(50), || "no alert".into())
+            .await;
+    };
+    assert_eq!(alert["purposes"], serde_json::json!(["sms_alerts"]));
+    let (st, acked) = processor
+        .post(
+            &format!("/v1/alerts/{}/acknowledge", alert["id"].as_str().unwrap()),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{acked}");
+    let (st, inbox) = me.get("/v1/me/notifications").await;
+    assert_eq!(st, StatusCode::OK, "{inbox}");
+    assert_eq!(inbox["items"][0]["kind"], "consent_withdrawn", "{inbox}");
+    assert_eq!(inbox["items"][0]["language"], "hi", "{inbox}");
     // The notice example (Hindi).
     let notice_url = out
         .split('\'')
