@@ -392,7 +392,10 @@ struct LangFile {
 }
 
 /// The built-in files, by language code.
-const FILES: &[(&str, &str)] = &[("en", include_str!("../../templates/notify/en.toml"))];
+const FILES: &[(&str, &str)] = &[
+    ("en", include_str!("../../templates/notify/en.toml")),
+    ("hi", include_str!("../../templates/notify/hi.toml")),
+];
 
 static BUILTINS: LazyLock<BTreeMap<&'static str, LangFile>> = LazyLock::new(|| {
     FILES

@@ -707,3 +707,91 @@ fn a_template_source_is_read_as_a_fiduciary_sends_it() {
         .is_err()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The translations
+// ---------------------------------------------------------------------------------------------
+
+/// The Unicode block of the script each language's file is written in.
+fn script(code: &str) -> (&'static str, std::ops::RangeInclusive<char>) {
+    match code {
+        "hi" | "mr" | "ne" | "sa" | "kok" | "mai" | "doi" | "brx" => {
+            ("Devanagari", '\u{0900}'..='\u{097F}')
+        }
+        "bn" | "as" | "mni" => ("Bengali", '\u{0980}'..='\u{09FF}'),
+        "pa" => ("Gurmukhi", '\u{0A00}'..='\u{0A7F}'),
+        "gu" => ("Gujarati", '\u{0A80}'..='\u{0AFF}'),
+        "or" => ("Oriya", '\u{0B00}'..='\u{0B7F}'),
+        "ta" => ("Tamil", '\u{0B80}'..='\u{0BFF}'),
+        "te" => ("Telugu", '\u{0C00}'..='\u{0C7F}'),
+        "kn" => ("Kannada", '\u{0C80}'..='\u{0CFF}'),
+        "ml" => ("Malayalam", '\u{0D00}'..='\u{0D7F}'),
+        "ur" | "ks" | "sd" => ("Arabic", '\u{0600}'..='\u{06FF}'),
+        "sat" => ("Ol Chiki", '\u{1C50}'..='\u{1C7F}'),
+        other => panic!("no script for {other}"),
+    }
+}
+
+/// A template's own words: what is left once `{{ … }}`, `{% … %}` and `{# … #}` are removed.
+fn own_words(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find(['{']) {
+        let close = match rest[start..].chars().nth(1) {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            Some('#') => "#}",
+            _ => {
+                out.push_str(&rest[..=start]);
+                rest = &rest[start + 1..];
+                continue;
+            }
+        };
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find(close).expect("closed tag") + start + 2;
+        out.push(' ');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn own_words_leave_out_the_template_syntax() {
+    assert_eq!(
+        own_words("a {{ b }}c{% if d %}e{% endif %}{# f #} {x}"),
+        "a  c e   {x}"
+    );
+}
+
+#[test]
+fn every_translation_is_written_in_its_own_script() {
+    for l in built_in_languages() {
+        if l.as_str() == "en" {
+            continue;
+        }
+        let (name, block) = script(l.as_str());
+        for &event in EVENTS {
+            let english = builtin(event, &en()).unwrap();
+            let ours = builtin(event, &l).unwrap();
+            for ((field, part), (_, english_part)) in parts(ours).into_iter().zip(parts(english)) {
+                assert_ne!(part, english_part, "{l} {event} {field} is the English one");
+                let words = own_words(part);
+                let letters: Vec<char> = words.chars().filter(|c| c.is_alphabetic()).collect();
+                let in_script = letters.iter().filter(|c| block.contains(c)).count();
+                assert!(in_script > 0, "{l} {event} {field} has no {name} letters: {part}");
+                // Latin letters and letters of other scripts stay rare (an abbreviation at most).
+                assert!(
+                    in_script * 100 >= letters.len() * 95,
+                    "{l} {event} {field}: {in_script} of {} letters in {name}: {words}",
+                    letters.len()
+                );
+            }
+        }
+        for status in CASE_STATUSES {
+            let words = &BUILTINS[l.as_str()].status_text[*status];
+            assert!(words.chars().any(|c| block.contains(&c)), "{l} status {status}: {words}");
+            assert_ne!(words, &BUILTINS["en"].status_text[*status], "{l} status {status}");
+        }
+    }
+}
