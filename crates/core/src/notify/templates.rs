@@ -394,6 +394,8 @@ struct LangFile {
 /// The built-in files, by language code.
 const FILES: &[(&str, &str)] = &[
     ("en", include_str!("../../templates/notify/en.toml")),
+    ("as", include_str!("../../templates/notify/as.toml")),
+    ("bn", include_str!("../../templates/notify/bn.toml")),
     ("hi", include_str!("../../templates/notify/hi.toml")),
 ];
 
