@@ -396,7 +396,11 @@ const FILES: &[(&str, &str)] = &[
     ("en", include_str!("../../templates/notify/en.toml")),
     ("as", include_str!("../../templates/notify/as.toml")),
     ("bn", include_str!("../../templates/notify/bn.toml")),
+    ("gu", include_str!("../../templates/notify/gu.toml")),
     ("hi", include_str!("../../templates/notify/hi.toml")),
+    ("mr", include_str!("../../templates/notify/mr.toml")),
+    ("ne", include_str!("../../templates/notify/ne.toml")),
+    ("pa", include_str!("../../templates/notify/pa.toml")),
 ];
 
 static BUILTINS: LazyLock<BTreeMap<&'static str, LangFile>> = LazyLock::new(|| {
