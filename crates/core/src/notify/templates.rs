@@ -398,9 +398,14 @@ const FILES: &[(&str, &str)] = &[
     ("bn", include_str!("../../templates/notify/bn.toml")),
     ("gu", include_str!("../../templates/notify/gu.toml")),
     ("hi", include_str!("../../templates/notify/hi.toml")),
+    ("kn", include_str!("../../templates/notify/kn.toml")),
+    ("ml", include_str!("../../templates/notify/ml.toml")),
     ("mr", include_str!("../../templates/notify/mr.toml")),
     ("ne", include_str!("../../templates/notify/ne.toml")),
+    ("or", include_str!("../../templates/notify/or.toml")),
     ("pa", include_str!("../../templates/notify/pa.toml")),
+    ("ta", include_str!("../../templates/notify/ta.toml")),
+    ("te", include_str!("../../templates/notify/te.toml")),
 ];
 
 static BUILTINS: LazyLock<BTreeMap<&'static str, LangFile>> = LazyLock::new(|| {
