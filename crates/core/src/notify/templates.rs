@@ -399,13 +399,16 @@ const FILES: &[(&str, &str)] = &[
     ("gu", include_str!("../../templates/notify/gu.toml")),
     ("hi", include_str!("../../templates/notify/hi.toml")),
     ("kn", include_str!("../../templates/notify/kn.toml")),
+    ("ks", include_str!("../../templates/notify/ks.toml")),
     ("ml", include_str!("../../templates/notify/ml.toml")),
     ("mr", include_str!("../../templates/notify/mr.toml")),
     ("ne", include_str!("../../templates/notify/ne.toml")),
     ("or", include_str!("../../templates/notify/or.toml")),
     ("pa", include_str!("../../templates/notify/pa.toml")),
+    ("sd", include_str!("../../templates/notify/sd.toml")),
     ("ta", include_str!("../../templates/notify/ta.toml")),
     ("te", include_str!("../../templates/notify/te.toml")),
+    ("ur", include_str!("../../templates/notify/ur.toml")),
 ];
 
 static BUILTINS: LazyLock<BTreeMap<&'static str, LangFile>> = LazyLock::new(|| {
