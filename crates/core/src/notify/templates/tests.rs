@@ -9,9 +9,12 @@ fn en() -> Lang {
     lang("en")
 }
 
-/// The languages that have a built-in file.
+/// Every language a notice may be written in: each has a built-in file.
 fn built_in_languages() -> Vec<Lang> {
-    FILES.iter().map(|(code, _)| lang(code)).collect()
+    crate::lang::LANGUAGES
+        .iter()
+        .map(|code| lang(code))
+        .collect()
 }
 
 fn source(subject: &str, text: &str, sms: &str) -> TemplateSource {
@@ -86,6 +89,18 @@ fn every_event_exists_validates_and_renders_in_every_built_in_language() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn there_is_one_file_per_language() {
+    let codes: Vec<&str> = FILES.iter().map(|(code, _)| *code).collect();
+    assert_eq!(codes, crate::lang::LANGUAGES);
+    for l in built_in_languages() {
+        assert!(
+            BUILTINS.contains_key(l.as_str()),
+            "templates/notify/{l}.toml"
+        );
     }
 }
 
@@ -779,7 +794,10 @@ fn every_translation_is_written_in_its_own_script() {
                 let words = own_words(part);
                 let letters: Vec<char> = words.chars().filter(|c| c.is_alphabetic()).collect();
                 let in_script = letters.iter().filter(|c| block.contains(c)).count();
-                assert!(in_script > 0, "{l} {event} {field} has no {name} letters: {part}");
+                assert!(
+                    in_script > 0,
+                    "{l} {event} {field} has no {name} letters: {part}"
+                );
                 // Latin letters and letters of other scripts stay rare (an abbreviation at most).
                 assert!(
                     in_script * 100 >= letters.len() * 95,
@@ -790,8 +808,14 @@ fn every_translation_is_written_in_its_own_script() {
         }
         for status in CASE_STATUSES {
             let words = &BUILTINS[l.as_str()].status_text[*status];
-            assert!(words.chars().any(|c| block.contains(&c)), "{l} status {status}: {words}");
-            assert_ne!(words, &BUILTINS["en"].status_text[*status], "{l} status {status}");
+            assert!(
+                words.chars().any(|c| block.contains(&c)),
+                "{l} status {status}: {words}"
+            );
+            assert_ne!(
+                words, &BUILTINS["en"].status_text[*status],
+                "{l} status {status}"
+            );
         }
     }
 }
