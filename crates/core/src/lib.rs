@@ -7,6 +7,7 @@
 //! - [`events`]: the domain events use cases emit into the outbox with their change.
 //! - [`authz`]: permissions, staff roles and API key scopes.
 //! - [`mask`]: masking personal data on the way out.
+//! - [`notify`]: notification templates in English and the 22 languages of the Eighth Schedule.
 //! - [`keys`]: API key scopes and names, and who may manage which key.
 //! - [`privacy`]: unmasking with a reason, and its ledger entry.
 //! - [`principal`]: the policy of principal sign-in by one-time code.

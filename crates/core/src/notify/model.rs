@@ -160,13 +160,16 @@ pub struct NotifySettings {
     pub dpo_language: Lang,
     /// Hours after which an unconfirmed alert escalates the first time (default 24).
     #[serde(default = "first_escalation")]
+    #[schema(minimum = 1, maximum = 720)]
     pub escalate_after_hours: u32,
-    /// Hours after the alert at which it escalates again (default 72).
+    /// Hours after the alert at which it escalates again (default 72; not before the first).
     #[serde(default = "second_escalation")]
+    #[schema(minimum = 1, maximum = 2160)]
     pub escalate_again_after_hours: u32,
     /// Days before expiry that principals are reminded to renew, for purposes that do not set
     /// their own (default 30).
     #[serde(default = "renewal_days")]
+    #[schema(minimum = 1, maximum = 365)]
     pub renewal_notice_days: u32,
     /// Send a `validation.refused` event for each refused validation (off by default).
     #[serde(default)]

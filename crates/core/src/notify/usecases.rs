@@ -75,7 +75,6 @@ fn principal_vars<T: NotifyPort + ?Sized>(
     let mut v = json!({
         "fiduciary": fiduciary,
         "dashboard_url": settings.dashboard_url,
-        "language": lang.as_str(),
     });
     let extra = match &e.event {
         DomainEvent::ConsentCollected(c) => json!({
@@ -168,10 +167,14 @@ fn render<T: NotifyPort + ?Sized>(
     {
         return Ok(r);
     }
+    // A built-in template that does not render is a bug: the event is skipped (and logged by
+    // the fan-out) rather than blocking every event after it.
     templates::render(event, lang, vars, None).map_err(|e| {
-        crate::Error::Store(crate::ports::StoreError::internal(format!(
-            "the built-in template {event}/{lang} does not render: {e}"
-        )))
+        DomainError::invalid(
+            "template_failed",
+            format!("the built-in template {event}/{lang} does not render: {e}"),
+        )
+        .into()
     })
 }
 
@@ -535,7 +538,6 @@ pub fn escalate_due<T: NotifyPort + ?Sized>(tx: &mut T, limit: usize) -> Result<
             let vars = json!({
                 "fiduciary": fiduciary,
                 "dashboard_url": settings.dashboard_url,
-                "language": lang.as_str(),
                 "processor": alert.processor_name,
                 "purposes": names(tx, fid, &alert.purposes, &lang)?,
                 "alert_id": alert.id.to_string(),

@@ -57,7 +57,7 @@ pub async fn get_data_item(
 }
 
 #[utoipa::path(post, path = "/v1/purposes", tag = "catalog", request_body = NewPurpose,
-    responses((status = 201, body = Purpose), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_data_item`, `missing_translation`, `legal_reference_required`", body = Problem)),
+    responses((status = 201, body = Purpose), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_data_item`, `missing_translation`, `legal_reference_required`, `invalid_renewal_notice`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn create_purpose(
     State(s): State<AppState>,

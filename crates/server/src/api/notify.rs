@@ -67,7 +67,7 @@ pub struct RegisteredProcessor {
 }
 
 #[utoipa::path(post, path = "/v1/processors", tag = "notifications", request_body = NewProcessorRequest,
-    responses((status = 201, body = RegisteredProcessor), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = RegisteredProcessor), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `endpoint_refused`, `unknown_purpose`, `invalid_purposes`, `already_exists`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn create_processor(
     State(s): State<AppState>,
@@ -121,7 +121,7 @@ pub async fn list_processors(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProcessorRequest {
     /// The purposes it processes from now on.
@@ -135,14 +135,16 @@ pub struct UpdateProcessorRequest {
 
 #[utoipa::path(patch, path = "/v1/processors/{id}", tag = "notifications", params(("id" = Uuid, Path)),
     request_body = UpdateProcessorRequest,
-    responses((status = 200, body = Processor), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = Processor), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_purpose`, `invalid_purposes`, `invalid_body`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn update_processor(
     State(s): State<AppState>,
     c: Caller,
     Path(id): Path<Uuid>,
-    Json(body): Json<UpdateProcessorRequest>,
+    req: axum::extract::Request,
 ) -> ApiResult<axum::Json<Processor>> {
+    // A JSON object (an array or a bare value is refused, as everywhere).
+    let body: UpdateProcessorRequest = crate::api::consents::optional_json(req).await?;
     let actor = c.actor();
     Ok(axum::Json(
         s.store
@@ -163,7 +165,7 @@ pub struct ProcessorKeyRequest {
 
 #[utoipa::path(post, path = "/v1/processors/{id}/keys", tag = "notifications", params(("id" = Uuid, Path)),
     request_body = ProcessorKeyRequest,
-    responses((status = 201, description = "A key for the processor, with only `alerts.read`, `alerts.acknowledge` and `events.read`; shown once", body = crate::api::keys::NewKey), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, description = "A key for the processor, with only `alerts.read`, `alerts.acknowledge` and `events.read`; shown once", body = crate::api::keys::NewKey), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `processor_disabled`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn create_processor_key(
     State(s): State<AppState>,
@@ -208,7 +210,7 @@ pub struct NewEndpointRequest {
 }
 
 #[utoipa::path(post, path = "/v1/webhooks", tag = "notifications", request_body = NewEndpointRequest,
-    responses((status = 201, body = EndpointWithSecret), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = EndpointWithSecret), (status = 403, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `endpoint_refused`, `invalid_event_types`, `too_many_endpoints`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn create_endpoint(
     State(s): State<AppState>,
@@ -486,7 +488,7 @@ pub async fn get_settings(
 }
 
 #[utoipa::path(put, path = "/v1/notification-settings", tag = "notifications", request_body = NotifySettings,
-    responses((status = 200, body = NotifySettings), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = NotifySettings), (status = 403, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_settings`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn put_settings(
     State(s): State<AppState>,
@@ -554,6 +556,7 @@ pub async fn get_template(
     };
     Ok(axum::Json(TemplateView {
         variables: templates::variables(&event)
+            .unwrap_or_default()
             .iter()
             .map(|v| v.to_string())
             .collect(),
@@ -566,7 +569,7 @@ pub async fn get_template(
 
 #[utoipa::path(put, path = "/v1/notification-templates/{event}/{language}", tag = "notifications",
     params(("event" = String, Path), ("language" = String, Path)), request_body = TemplateSource,
-    responses((status = 204, description = "Saved: used from the next message on"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 204, description = "Saved: used from the next message on"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_template`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn put_template(
     State(s): State<AppState>,
@@ -630,6 +633,12 @@ pub async fn list_deliveries(
             ApiError::unprocessable("invalid_query", "status must be pending, sent or dead")
         })?),
     };
+    if q.cursor.as_ref().is_some_and(|c| c.len() > 64) {
+        return Err(ApiError::unprocessable(
+            "invalid_query",
+            "cursor is at most 64 characters",
+        ));
+    }
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     let fid = c.fiduciary_id;
     let cursor = q.cursor;

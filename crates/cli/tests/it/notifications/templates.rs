@@ -57,7 +57,7 @@ async fn a_fiduciary_overrides_a_template_which_is_checked_when_saved() {
         "Thank you from Test Municipal Corporation"
     );
     assert_eq!(
-        inbox["items"][0]["body"],
+        inbox["items"][0]["body"].as_str().unwrap().trim_end(),
         "You agreed to: Account, Marketing, Analytics, Tax records."
     );
     assert_eq!(
