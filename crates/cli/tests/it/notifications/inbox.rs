@@ -159,3 +159,113 @@ async fn renewal_is_reminded_before_expiry_once() {
         "{inbox}"
     );
 }
+
+/// A server whose e-mail goes to a real SMTP server (aiosmtpd).
+async fn start_with_smtp(smtp: &SmtpServer) -> TestServer {
+    let url = smtp.url();
+    TestServer::start_with(move |c| {
+        c.allow_loopback_endpoints = true;
+        c.notify_interval_ms = 3_600_000;
+        c.outbox_interval_ms = 3_600_000;
+        c.smtp_url = Some(url);
+        c.smtp_from = Some("Anumodan <no-reply@example.gov.in>".into());
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_principal_with_an_email_address_is_told_by_smtp_in_their_language() {
+    let smtp = SmtpServer::start().await;
+    let s = start_with_smtp(&smtp).await;
+    let cat = s.seed().await;
+    let id = collect_in(&s, &cat, "ravi", "hi").await;
+    let (st, v) = s.add_contact("ravi", "Ravi@Example.in").await;
+    assert!(st.is_success(), "{v}");
+    s.act_ok(&id, "withdraw", json!({"purposes": ["marketing"]}))
+        .await;
+    s.notify_now().await;
+    s.jobs().run_once(s.state(), "outbox").await.unwrap();
+    let got = smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
+    // The collection came before the address was known: only the withdrawal is e-mailed.
+    let withdrawal: Vec<_> = got
+        .iter()
+        .filter(|d| {
+            d.message()
+                .subject()
+                .is_some_and(|s| s.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)))
+        })
+        .collect();
+    assert!(
+        !withdrawal.is_empty(),
+        "no Hindi e-mail among {}",
+        got.len()
+    );
+    let d = withdrawal.last().unwrap();
+    assert_eq!(d.rcpt_tos, ["ravi@example.in"]);
+    assert_eq!(d.header("Content-Language").as_deref(), Some("hi"));
+    let msg = d.message();
+    let text = msg.body_text(0).unwrap().to_string();
+    assert!(text.contains("विपणन"), "the purpose's Hindi name: {text}");
+    let html = msg.body_html(0).unwrap().to_string();
+    assert!(html.contains("lang=\"hi\""), "{html}");
+    let mid = msg.message_id().unwrap().to_string();
+    assert!(
+        mid.starts_with("msg_") && mid.ends_with("@example.gov.in"),
+        "{mid}"
+    );
+    // Sent once, recorded once; sending again sends nothing more.
+    let n = smtp.messages().len();
+    s.jobs().run_once(s.state(), "outbox").await.unwrap();
+    assert_eq!(smtp.messages().len(), n);
+    let sent = s.audit_entries("notification.sent").await;
+    assert!(
+        sent.iter().any(|e| e["outcome"]
+            .as_str()
+            .unwrap()
+            .starts_with("email consent_withdrawn")),
+        "{sent:?}"
+    );
+    // No address in the ledger.
+    assert!(!format!("{sent:?}").contains("example.in"));
+}
+
+#[tokio::test]
+async fn an_escalation_reaches_the_dpo_by_smtp() {
+    let smtp = SmtpServer::start().await;
+    let s = start_with_smtp(&smtp).await;
+    let cat = s.seed().await;
+    let rx = Receiver::start().await;
+    s.processor("Mailer", &["marketing"], &rx.url("/m")).await;
+    let (st, v) = s
+        .put(
+            "/v1/notification-settings",
+            json!({"dpo_email": "dpo@example.gov.in", "dpo_language": "ta"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let id = collect_in(&s, &cat, "ravi", "en").await;
+    s.act_ok(&id, "withdraw", json!({"purposes": ["marketing"]}))
+        .await;
+    s.notify_now().await;
+    s.clock.advance(time::Duration::hours(25));
+    assert_eq!(s.jobs().run_once(s.state(), "escalation").await.unwrap(), 1);
+    s.notify_now().await;
+    let got = smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
+    let d = &got[0];
+    assert_eq!(d.rcpt_tos, ["dpo@example.gov.in"]);
+    assert_eq!(d.header("Content-Language").as_deref(), Some("ta"));
+    let msg = d.message();
+    assert!(
+        msg.body_text(0).unwrap().contains("Mailer"),
+        "the processor is named"
+    );
+    let (_, sent) = s.get("/v1/deliveries?status=sent").await;
+    assert!(
+        sent["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["channel"] == "email"),
+        "{sent}"
+    );
+}
