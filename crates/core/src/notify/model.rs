@@ -181,11 +181,29 @@ pub struct NotifySettings {
     /// `email` and `sms` by default. A fiduciary that sends its own messages, or whose
     /// principals pay for SMS, narrows it.
     #[serde(default = "principal_channels")]
-    pub principal_channels: Vec<Channel>,
+    #[schema(max_items = 2)]
+    pub principal_channels: Vec<PrincipalChannel>,
 }
 
-fn principal_channels() -> Vec<Channel> {
-    vec![Channel::Email, Channel::Sms]
+/// A channel to principals besides the in-app inbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalChannel {
+    Email,
+    Sms,
+}
+
+impl PrincipalChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalChannel::Email => "email",
+            PrincipalChannel::Sms => "sms",
+        }
+    }
+}
+
+fn principal_channels() -> Vec<PrincipalChannel> {
+    vec![PrincipalChannel::Email, PrincipalChannel::Sms]
 }
 
 fn english() -> Lang {

@@ -178,17 +178,23 @@ fn render<T: NotifyPort + ?Sized>(
     })
 }
 
+/// What telling principals of one event takes: its template, the fiduciary's name and settings.
+struct Telling<'a> {
+    template: &'a str,
+    fiduciary: &'a str,
+    settings: &'a NotifySettings,
+}
+
 /// Tells one principal of `e`: an inbox message, and an e-mail or SMS to each verified contact.
 fn notify_principal<T: NotifyPort + ?Sized>(
     tx: &mut T,
     e: &StoredEvent,
     p: &Pseudonym,
     consented_in: &Lang,
-    template: &str,
-    fiduciary: &str,
-    settings: &NotifySettings,
+    how: &Telling<'_>,
     out: &mut FanOut,
 ) -> Result<()> {
+    let (template, fiduciary, settings) = (how.template, how.fiduciary, how.settings);
     let fid = e.fiduciary_id;
     let lang = tx
         .preferred_language(fid, p)?
@@ -215,8 +221,8 @@ fn notify_principal<T: NotifyPort + ?Sized>(
     out.inbox += 1;
     for (kind, value) in tx.contacts_of(fid, p)? {
         let channel = match kind.as_str() {
-            "email" => Channel::Email,
-            "mobile" => Channel::Sms,
+            "email" => PrincipalChannel::Email,
+            "mobile" => PrincipalChannel::Sms,
             _ => continue,
         };
         if !settings.principal_channels.contains(&channel) {
@@ -349,6 +355,11 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
 
     // The principal (or, for a notice change, every principal holding consent under it).
     if let Some(template) = route::principal_template(&e.event) {
+        let how = Telling {
+            template,
+            fiduciary: &fiduciary,
+            settings: &settings,
+        };
         match (&e.event, &e.principal) {
             (
                 DomainEvent::ReconsentRequired {
@@ -359,7 +370,7 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
                 _,
             ) => {
                 for (p, lang) in tx.holders_of_notice(fid, *notice_id, *notice_version)? {
-                    notify_principal(tx, e, &p, &lang, template, &fiduciary, &settings, &mut out)?;
+                    notify_principal(tx, e, &p, &lang, &how, &mut out)?;
                 }
             }
             (ev, Some(p)) => {
@@ -373,7 +384,7 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
                     DomainEvent::CaseStatusChanged { language, .. } => language.clone(),
                     _ => Lang::parse("en").expect("en"),
                 };
-                notify_principal(tx, e, p, &lang, template, &fiduciary, &settings, &mut out)?;
+                notify_principal(tx, e, p, &lang, &how, &mut out)?;
             }
             _ => {}
         }
@@ -883,8 +894,9 @@ pub fn save_settings<T: NotifyPort + ?Sized>(
     if !(1..=365).contains(&s.renewal_notice_days) {
         return Err(invalid("renewal_notice_days must be 1-365"));
     }
-    if s.principal_channels.contains(&Channel::Webhook) {
-        return Err(invalid("principal_channels may hold email and sms"));
+    let mut seen = BTreeSet::new();
+    if !s.principal_channels.iter().all(|c| seen.insert(c.as_str())) {
+        return Err(invalid("principal_channels lists a channel twice"));
     }
     if let Some(u) = &s.dashboard_url
         && (!u.starts_with("https://") || u.len() > 500 || crate::text::has_forbidden(u))

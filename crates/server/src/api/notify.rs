@@ -121,7 +121,7 @@ pub async fn list_processors(
     ))
 }
 
-#[derive(Default, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProcessorRequest {
     /// The purposes it processes from now on.
@@ -141,10 +141,17 @@ pub async fn update_processor(
     State(s): State<AppState>,
     c: Caller,
     Path(id): Path<Uuid>,
-    req: axum::extract::Request,
+    Json(body): Json<serde_json::Value>,
 ) -> ApiResult<axum::Json<Processor>> {
-    // A JSON object (an array or a bare value is refused, as everywhere).
-    let body: UpdateProcessorRequest = crate::api::consents::optional_json(req).await?;
+    // A JSON object: serde would read an array into the struct's fields.
+    if !body.is_object() {
+        return Err(ApiError::unprocessable(
+            "invalid_body",
+            "the body must be a JSON object",
+        ));
+    }
+    let body: UpdateProcessorRequest = serde_json::from_value(body)
+        .map_err(|e| ApiError::unprocessable("invalid_body", e.to_string()))?;
     let actor = c.actor();
     Ok(axum::Json(
         s.store
