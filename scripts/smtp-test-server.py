@@ -14,6 +14,10 @@ Both files appear whole (written under tmp/, then renamed), the .json last.
 
 Recipients whose local part starts with `refuse-5` are refused with 550, `refuse-4` with 451;
 the reply text repeats the address, as real servers' replies often do.
+
+  --hold N   the N-th message (counting from 1) is kept like the others, with "held": true in
+             its .json, but its DATA is never answered: the client is stuck mid-transaction
+             (for a test that kills it there). Every other message is answered as usual.
 """
 
 import argparse
@@ -30,8 +34,9 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 class Keep:
     """Keeps every message it is handed, as described above."""
 
-    def __init__(self, maildir):
+    def __init__(self, maildir, hold=None):
         self.maildir = maildir
+        self.hold = hold
         self.count = 0
         for sub in ("tmp", "new"):
             os.makedirs(os.path.join(maildir, sub), exist_ok=True)
@@ -54,6 +59,7 @@ class Keep:
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
         stem = f"{self.count:06d}"
+        held = self.count == self.hold
         tls = server.transport.get_extra_info("ssl_object")
         auth = session.auth_data.login.decode() if session.authenticated else None
         meta = {
@@ -62,9 +68,13 @@ class Keep:
             "tls": tls is not None,
             "tls_version": tls.version() if tls is not None else None,
             "auth": auth,
+            "held": held,
         }
         self._put(stem + ".eml", envelope.original_content)
         self._put(stem + ".json", json.dumps(meta).encode())
+        if held:
+            # Kept, never answered: wait until the session ends (the client gave up or died).
+            await asyncio.get_running_loop().create_future()
         return "250 2.0.0 OK: queued"
 
 
@@ -76,6 +86,7 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--auth", help="USER:PASSWORD that AUTH must be given")
+    p.add_argument("--hold", type=int, help="never answer the DATA of the N-th message")
     args = p.parse_args()
 
     context = None
@@ -97,7 +108,7 @@ def main():
             )
             return AuthResult(success=ok, handled=False, auth_data=data if ok else None)
 
-    handler = Keep(args.maildir)
+    handler = Keep(args.maildir, args.hold)
 
     def protocol():
         kwargs = {"hostname": "smtp.test", "timeout": 30}

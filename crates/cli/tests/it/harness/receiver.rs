@@ -1,8 +1,9 @@
 //! A webhook receiver on a loopback port: a real HTTP/1.1 server that records each request
-//! (path, headers, body, arrival time) and answers with the status the test sets.
+//! (path, headers, body) and answers with the status the test sets, or holds requests
+//! unanswered (a receiver stuck mid-request, for a sender killed while it waits).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -29,11 +30,21 @@ impl Received {
     }
 }
 
+/// What came, and which of it is held.
+#[derive(Default)]
+struct Log {
+    got: Vec<Received>,
+    /// Positions in `got` of the requests held (never answered).
+    held: Vec<usize>,
+}
+
 /// The receiver: `url(path)` is where to send; `received()` what came.
 pub struct Receiver {
     pub port: u16,
-    got: Arc<Mutex<Vec<Received>>>,
+    log: Arc<Mutex<Log>>,
     status: Arc<AtomicU16>,
+    /// Requests from this one on (counting from 1) are held; `usize::MAX`: none.
+    hold_from: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -47,15 +58,16 @@ impl Receiver {
     pub async fn start() -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let got = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::new(Mutex::new(Log::default()));
         let status = Arc::new(AtomicU16::new(200));
-        let (g, st) = (got.clone(), status.clone());
+        let hold_from = Arc::new(AtomicUsize::new(usize::MAX));
+        let (g, st, hf) = (log.clone(), status.clone(), hold_from.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((mut sock, _)) = listener.accept().await else {
                     return;
                 };
-                let (g, st) = (g.clone(), st.clone());
+                let (g, st, hf) = (g.clone(), st.clone(), hf.clone());
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
                     let mut chunk = [0u8; 8192];
@@ -96,11 +108,27 @@ impl Receiver {
                         buf.extend_from_slice(&chunk[..n]);
                     }
                     let body = buf[head_end..head_end + len].to_vec();
-                    g.lock().unwrap().push(Received {
-                        path,
-                        headers,
-                        body,
-                    });
+                    let held = {
+                        let mut log = g.lock().unwrap();
+                        log.got.push(Received {
+                            path,
+                            headers,
+                            body,
+                        });
+                        let n = log.got.len();
+                        let held = n >= hf.load(Ordering::SeqCst);
+                        if held {
+                            log.held.push(n - 1);
+                        }
+                        held
+                    };
+                    if held {
+                        // Never answered: the connection stays open until the sender gives
+                        // up or dies.
+                        let mut rest = Vec::new();
+                        let _ = sock.read_to_end(&mut rest).await;
+                        return;
+                    }
                     let code = st.load(Ordering::SeqCst);
                     let reply = format!(
                         "HTTP/1.1 {code} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
@@ -112,8 +140,9 @@ impl Receiver {
         });
         Receiver {
             port,
-            got,
+            log,
             status,
+            hold_from,
             task,
         }
     }
@@ -127,9 +156,26 @@ impl Receiver {
         self.status.store(code, Ordering::SeqCst);
     }
 
-    /// What came so far, in order.
+    /// Holds the `n`-th request (counting from 1, since the start) and every one after it:
+    /// each is recorded, then never answered.
+    pub fn hold_from(&self, n: usize) {
+        self.hold_from.store(n, Ordering::SeqCst);
+    }
+
+    /// Answers every new request again (those held so far stay unanswered).
+    pub fn stop_holding(&self) {
+        self.hold_from.store(usize::MAX, Ordering::SeqCst);
+    }
+
+    /// The requests held so far (received, never answered), in order.
+    pub fn held(&self) -> Vec<Received> {
+        let log = self.log.lock().unwrap();
+        log.held.iter().map(|&i| log.got[i].clone()).collect()
+    }
+
+    /// What came so far, in order (held requests included).
     pub fn received(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
+        self.log.lock().unwrap().got.clone()
     }
 
     /// What came to `path`.

@@ -2,8 +2,9 @@
 //! (`scripts/smtp-test-server.py`), on a free loopback port, plain, with STARTTLS or with TLS
 //! from the first byte (a self-signed certificate made here), optionally requiring AUTH. It keeps
 //! each message as it arrived, with its envelope and whether the session was encrypted, in a
-//! temporary maildir; [`SmtpServer::messages`] reads them back. The process is killed when the
-//! server is dropped.
+//! temporary maildir; [`SmtpServer::messages`] reads them back. [`SmtpServer::start_holding`]
+//! never answers one message's DATA, to leave its sender stuck mid-transaction. The process is
+//! killed when the server is dropped.
 
 use super::cli::{PROCESS_WAIT, Proc};
 use super::wait::Deadline;
@@ -78,6 +79,9 @@ pub struct Delivered {
     pub tls_version: Option<String>,
     /// The user the session authenticated as.
     pub auth: Option<String>,
+    /// Kept, but never answered (see [`SmtpServer::start_holding`]): the sender was not told
+    /// the server took it.
+    pub held: bool,
 }
 
 impl Delivered {
@@ -114,9 +118,20 @@ impl SmtpServer {
         SmtpServer::start_with(SmtpTls::None, None).await
     }
 
+    /// A plain server that never answers the DATA of the `n`-th message (counting from 1): it
+    /// keeps that message (`held` in [`SmtpServer::messages`]) but its sender waits for ever,
+    /// mid-transaction. Every other message is taken as usual.
+    pub async fn start_holding(n: usize) -> SmtpServer {
+        SmtpServer::spawn(SmtpTls::None, None, Some(n)).await
+    }
+
     /// A server with `tls` and, with `auth` (user, password), AUTH required before `MAIL`
     /// (offered only once the session is encrypted). Returns once it accepts connections.
     pub async fn start_with(tls: SmtpTls, auth: Option<(&str, &str)>) -> SmtpServer {
+        SmtpServer::spawn(tls, auth, None).await
+    }
+
+    async fn spawn(tls: SmtpTls, auth: Option<(&str, &str)>, hold: Option<usize>) -> SmtpServer {
         let dir = tempfile::Builder::new()
             .prefix("anumodan-smtp-")
             .tempdir()
@@ -148,6 +163,9 @@ impl SmtpServer {
         }
         if let Some((user, password)) = auth {
             c.arg("--auth").arg(format!("{user}:{password}"));
+        }
+        if let Some(n) = hold {
+            c.arg("--hold").arg(n.to_string());
         }
         let mut proc = Proc::spawn(c, dir.path(), "smtpd");
         // The script writes its port once it listens.
@@ -232,6 +250,7 @@ impl SmtpServer {
                     tls: v["tls"].as_bool().unwrap(),
                     tls_version: v["tls_version"].as_str().map(str::to_string),
                     auth: v["auth"].as_str().map(str::to_string),
+                    held: v["held"].as_bool().unwrap(),
                 }
             })
             .collect()
