@@ -128,6 +128,10 @@ pub struct Config {
     /// How often unconfirmed alerts are checked for escalation, and renewal reminders for
     /// being due, in ms.
     pub escalation_interval_ms: u64,
+    /// How long the node running the notification fan-out and deliveries keeps them to itself
+    /// after its last round, in ms: when that node dies, another takes over once this has
+    /// passed (PostgreSQL clusters).
+    pub notify_lease_ms: u64,
     /// How long one webhook or e-mail delivery may take, in ms.
     pub delivery_timeout_ms: u64,
     /// Waits between delivery attempts, in ms; after the last one a delivery is dead-lettered
@@ -181,6 +185,7 @@ impl Default for Config {
             password_hash_wait_ms: 2_000,
             notify_interval_ms: 100,
             escalation_interval_ms: 60_000,
+            notify_lease_ms: 20_000,
             delivery_timeout_ms: 10_000,
             delivery_retry_schedule_ms: anumodan_core::notify::route::RETRY_SCHEDULE_MS.to_vec(),
             allow_loopback_endpoints: false,

@@ -257,16 +257,19 @@ pub fn standard(
             },
         ));
     let notify_every = ms(cfg.notify_interval_ms);
+    let notify_lease = Duration::from_millis(cfg.notify_lease_ms.max(100));
     let escalation_every = ms(cfg.escalation_interval_ms);
     let lease = |every: Duration| Duration::from_secs(30).max(every * 4);
     runner = runner
         .with(notify::FanOutJob {
             every: notify_every,
+            lease: notify_lease,
             lock: Default::default(),
         })
         .with(notify::DeliveriesJob {
             via: deliverers,
             every: notify_every,
+            lease: notify_lease,
         })
         .with(
             FnJob::new("escalation", Schedule::Every(escalation_every), |s| {

@@ -69,6 +69,8 @@ pub async fn fan_out_once(state: &AppState) -> anyhow::Result<usize> {
 /// waits for the scheduled one).
 pub struct FanOutJob {
     pub every: Duration,
+    /// How long a node keeps the job to itself after its last run (`notify_lease_ms`).
+    pub lease: Duration,
     pub lock: tokio::sync::Mutex<()>,
 }
 
@@ -80,7 +82,7 @@ impl super::Job for FanOutJob {
         super::Schedule::Every(self.every)
     }
     fn lease(&self) -> Option<Duration> {
-        Some(Duration::from_secs(30).max(self.every * 4))
+        Some(self.lease.max(self.every * 4))
     }
     fn wake(&self) -> Option<super::Wake> {
         Some(super::Wake::Events)
@@ -237,6 +239,10 @@ async fn record(
 pub struct DeliveriesJob {
     pub via: Arc<Deliverers>,
     pub every: Duration,
+    /// How long a node keeps the job to itself after its last round began
+    /// (`notify_lease_ms`): when it dies, another node sends once this has passed. A round
+    /// longer than the lease may overlap with the next node's: a copy, never a loss.
+    pub lease: Duration,
 }
 
 impl super::Job for DeliveriesJob {
@@ -247,7 +253,7 @@ impl super::Job for DeliveriesJob {
         super::Schedule::Every(self.every)
     }
     fn lease(&self) -> Option<Duration> {
-        Some(Duration::from_secs(60).max(self.every * 4))
+        Some(self.lease.max(self.every * 4))
     }
     fn wake(&self) -> Option<super::Wake> {
         Some(super::Wake::Deliveries)

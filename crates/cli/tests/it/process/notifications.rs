@@ -64,7 +64,9 @@ async fn a_node_killed_mid_webhook_round_sends_again_only_the_requests_in_flight
         c.env("ANUMODAN_ALLOW_LOOPBACK_ENDPOINTS", "true")
             .env("ANUMODAN_NOTIFY_INTERVAL_MS", "50")
             // A held request never times out (and goes again) before the kill.
-            .env("ANUMODAN_DELIVERY_TIMEOUT_MS", "120000");
+            .env("ANUMODAN_DELIVERY_TIMEOUT_MS", "120000")
+            // On PostgreSQL the restarted node is a new holder: it waits for the dead one's lease.
+            .env("ANUMODAN_NOTIFY_LEASE_MS", "2000");
         Proc::spawn(c, t.path(), name)
     };
     let mut p = node("serve-1");
@@ -153,12 +155,8 @@ async fn a_node_killed_mid_webhook_round_sends_again_only_the_requests_in_flight
     assert!(before < expected, "some never sent before the kill");
 
     // A new process on the same store. On PostgreSQL it is a new node: it first waits for the
-    // dead node's `deliveries` lease to pass (60 s).
-    let finish = if pg_base().is_some() {
-        Duration::from_secs(120)
-    } else {
-        PROCESS_WAIT
-    };
+    // dead node's `deliveries` lease to pass (2 s here).
+    let finish = PROCESS_WAIT;
     let mut p2 = node("serve-2");
     p2.wait_healthy(&url).await;
     let deadline = Deadline::after(finish);
