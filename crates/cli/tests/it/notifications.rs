@@ -6,6 +6,7 @@
 
 mod alerts;
 mod email;
+mod events;
 mod inbox;
 mod templates;
 mod webhooks;
