@@ -415,10 +415,13 @@ type DeliveryRow = (
     Option<i64>,
 );
 
-/// A fiduciary's deliveries, newest first, optionally of one status (no bodies).
+/// A fiduciary's deliveries, newest first, optionally of one status (no bodies, no
+/// destinations): webhooks and staff e-mails, or (`to_principals`) the e-mails and SMS to
+/// principals that the outbox carries (sign-in codes excepted).
 pub fn deliveries(
     conn: &Connection,
     fid: Uuid,
+    to_principals: bool,
     status: Option<DeliveryStatus>,
     before: Option<&str>,
     limit: usize,
@@ -426,18 +429,33 @@ pub fn deliveries(
     let Some(f) = fiduciary_row(conn, fid)? else {
         return Ok(vec![]);
     };
-    let sql = format!(
-        "SELECT uuid, channel, kind, endpoint, status, attempts, last_error, created_at,
-                next_attempt_at, sent_at
-         FROM deliveries WHERE fiduciary = ?1 {}
-           AND id < COALESCE((SELECT id FROM deliveries WHERE uuid = ?3), 9223372036854775807)
-         ORDER BY id DESC LIMIT ?4",
-        if status.is_some() {
-            "AND status = ?2"
-        } else {
-            "AND ?2 = ?2"
-        }
-    );
+    let with_status = if status.is_some() {
+        "AND status = ?2"
+    } else {
+        "AND ?2 = ?2"
+    };
+    let sql = if to_principals {
+        format!(
+            "SELECT uuid, channel, kind, NULL, status, attempts, last_error, created_at,
+                    next_attempt_at, sent_at FROM (
+               SELECT id, uuid, channel, kind, attempts, last_error, created_at, next_attempt_at,
+                      sent_at, fiduciary,
+                      CASE WHEN sent_at IS NOT NULL THEN 'sent'
+                           WHEN dead_at IS NOT NULL THEN 'dead' ELSE 'pending' END AS status
+               FROM outbox WHERE kind IS NOT NULL AND uuid IS NOT NULL) o
+             WHERE fiduciary = ?1 {with_status}
+               AND id < COALESCE((SELECT id FROM outbox WHERE uuid = ?3), 9223372036854775807)
+             ORDER BY id DESC LIMIT ?4"
+        )
+    } else {
+        format!(
+            "SELECT uuid, channel, kind, endpoint, status, attempts, last_error, created_at,
+                    next_attempt_at, sent_at
+             FROM deliveries WHERE fiduciary = ?1 {with_status}
+               AND id < COALESCE((SELECT id FROM deliveries WHERE uuid = ?3), 9223372036854775807)
+             ORDER BY id DESC LIMIT ?4"
+        )
+    };
     let mut stmt = conn.prepare_cached(&sql).map_err(db_err)?;
     let rows: Vec<DeliveryRow> = stmt
         .query_map(
@@ -1176,9 +1194,18 @@ impl NotifyPort for WriteTx<'_> {
     fn replay_delivery(&mut self, fid: Uuid, id: &str) -> StoreResult<bool> {
         let f = self.fid(fid)?;
         self.wrote.deliveries = true;
-        Ok(self.exec(
+        if self.exec(
             "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?3
              WHERE fiduciary = ?1 AND uuid = ?2 AND status = 'dead' AND payload IS NOT NULL",
+            params![f, id, ms(self.now)],
+        )? == 1
+        {
+            return Ok(true);
+        }
+        // A dead e-mail or SMS to a principal (never a sign-in code: it has expired).
+        Ok(self.exec(
+            "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ?3
+             WHERE fiduciary = ?1 AND uuid = ?2 AND dead_at IS NOT NULL AND kind IS NOT NULL",
             params![f, id, ms(self.now)],
         )? == 1)
     }

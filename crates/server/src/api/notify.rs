@@ -618,6 +618,10 @@ pub struct DeliveryQuery {
     /// `pending`, `sent` or `dead` (the dead-letter list).
     #[param(pattern = "^(pending|sent|dead)$")]
     pub status: Option<String>,
+    /// `endpoints` (default): webhooks and e-mails to staff; `principals`: the e-mails and SMS
+    /// that tell principals of consent changes.
+    #[param(pattern = "^(endpoints|principals)$")]
+    pub to: Option<String>,
     /// The `next_cursor` of the previous page.
     #[param(max_length = 64)]
     pub cursor: Option<String>,
@@ -627,7 +631,7 @@ pub struct DeliveryQuery {
 }
 
 #[utoipa::path(get, path = "/v1/deliveries", tag = "notifications", params(DeliveryQuery),
-    responses((status = 200, description = "Webhook and staff e-mail deliveries, newest first, with attempts and the last error (no bodies)", body = Page<DeliveryInfo>), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, description = "Deliveries, newest first, with attempts and the last error (no bodies, no addresses)", body = Page<DeliveryInfo>), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("api_key" = [])))]
 pub async fn list_deliveries(
     State(s): State<AppState>,
@@ -639,6 +643,16 @@ pub async fn list_deliveries(
         Some(v) => Some(DeliveryStatus::parse(v).ok_or_else(|| {
             ApiError::unprocessable("invalid_query", "status must be pending, sent or dead")
         })?),
+    };
+    let to_principals = match q.to.as_deref() {
+        None | Some("endpoints") => false,
+        Some("principals") => true,
+        Some(_) => {
+            return Err(ApiError::unprocessable(
+                "invalid_query",
+                "to must be endpoints or principals",
+            ));
+        }
     };
     if q.cursor.as_ref().is_some_and(|c| c.len() > 64) {
         return Err(ApiError::unprocessable(
@@ -652,7 +666,14 @@ pub async fn list_deliveries(
     let items = s
         .store
         .read_conn(move |conn| {
-            anumodan_store::notify::deliveries(conn, fid, status, cursor.as_deref(), limit)
+            anumodan_store::notify::deliveries(
+                conn,
+                fid,
+                to_principals,
+                status,
+                cursor.as_deref(),
+                limit,
+            )
         })
         .await?;
     let next_cursor = (items.len() == limit)

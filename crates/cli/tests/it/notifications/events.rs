@@ -26,7 +26,13 @@ async fn an_expiry_tells_the_principal_and_alerts_the_processors_of_the_purpose(
     let (me, _) = s.principal_token("ravi", None).await;
     let (_, inbox) = me.get("/v1/me/notifications").await;
     assert_eq!(inbox["items"][0]["kind"], "consent_expired", "{inbox}");
-    assert!(inbox["items"][0]["body"].as_str().unwrap().contains("Marketing"), "{inbox}");
+    assert!(
+        inbox["items"][0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Marketing"),
+        "{inbox}"
+    );
 }
 
 #[tokio::test]
@@ -57,14 +63,20 @@ async fn a_notice_that_requires_reconsent_tells_every_holder_in_their_language()
         .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     s.notify_now().await;
-    for (who, lang, title) in [("ravi", "hi", "Registration notice (hi)"), ("asha", "en", "Registration notice (en)")] {
+    for (who, lang, title) in [
+        ("ravi", "hi", "Registration notice (hi)"),
+        ("asha", "en", "Registration notice (en)"),
+    ] {
         let (me, _) = s.principal_token(who, None).await;
         let (_, inbox) = me.get("/v1/me/notifications").await;
         let item = &inbox["items"][0];
         assert_eq!(item["kind"], "reconsent_required", "{who}: {inbox}");
         assert_eq!(item["language"], lang, "{who}: {inbox}");
         let text = format!("{}{}", item["title"], item["body"]);
-        assert!(text.contains(title), "{who}: the notice's title in their language: {text}");
+        assert!(
+            text.contains(title),
+            "{who}: the notice's title in their language: {text}"
+        );
     }
 }
 
@@ -74,20 +86,35 @@ async fn refused_validations_are_events_only_for_a_fiduciary_that_asks() {
     let cat = s.seed().await;
     let rx = Receiver::start().await;
     let (st, _) = s
-        .post("/v1/webhooks", json!({"url": rx.url("/f"), "event_types": ["validation.refused"]}))
+        .post(
+            "/v1/webhooks",
+            json!({"url": rx.url("/f"), "event_types": ["validation.refused"]}),
+        )
         .await;
     assert_eq!(st, StatusCode::CREATED);
-    s.collect_ok(&cat, "ravi", decisions("granted", "denied", "granted", "granted")).await;
+    s.collect_ok(
+        &cat,
+        "ravi",
+        decisions("granted", "denied", "granted", "granted"),
+    )
+    .await;
     let v = s.validate("ravi", "marketing").await;
     assert_eq!(v["valid"], false);
     s.notify_now().await;
     let (_, events) = s.get("/v1/events").await;
     assert!(
-        events["items"].as_array().unwrap().iter().all(|e| e["type"] != "validation.refused"),
+        events["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["type"] != "validation.refused"),
         "off by default: {events}"
     );
     let (st, v) = s
-        .put("/v1/notification-settings", json!({"notify_validation_refused": true}))
+        .put(
+            "/v1/notification-settings",
+            json!({"notify_validation_refused": true}),
+        )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     s.validate("ravi", "marketing").await;
@@ -116,8 +143,12 @@ async fn a_principal_with_a_mobile_number_is_told_by_sms_through_the_gateway() {
     let a = s.collect_ok(&cat, "ravi", all_granted()).await;
     let (st, v) = s.add_contact("ravi", "98765 43210").await;
     assert!(st.is_success(), "{v}");
-    s.act_ok(a["id"].as_str().unwrap(), "withdraw", json!({"purposes": ["analytics"]}))
-        .await;
+    s.act_ok(
+        a["id"].as_str().unwrap(),
+        "withdraw",
+        json!({"purposes": ["analytics"]}),
+    )
+    .await;
     s.notify_now().await;
     s.jobs().run_once(s.state(), "outbox").await.unwrap();
     let got = gw.wait_for("/gateway", 1).await;
@@ -135,6 +166,65 @@ async fn a_principal_with_a_mobile_number_is_told_by_sms_through_the_gateway() {
     assert!(body.contains("Test Municipal Corporation"), "{body}");
     assert!(!body.contains('\n'), "one line: {body}");
     // The gateway's idempotency key is the message id.
-    let r = got.iter().find(|r| r.json()["kind"] == "consent_withdrawn").unwrap();
+    let r = got
+        .iter()
+        .find(|r| r.json()["kind"] == "consent_withdrawn")
+        .unwrap();
     assert_eq!(r.header("idempotency-key"), sms[0]["id"].to_string());
+}
+
+#[tokio::test]
+async fn an_sms_the_gateway_keeps_refusing_is_dead_lettered_listed_and_replayed() {
+    let gw = Receiver::start().await;
+    gw.answer(500);
+    let url = gw.url("/gateway");
+    let s = TestServer::start_with(move |c| {
+        c.outbox_webhook_url = Some(url);
+        c.notify_interval_ms = 3_600_000;
+        c.outbox_interval_ms = 3_600_000;
+    })
+    .await;
+    let cat = s.seed().await;
+    let a = s.collect_ok(&cat, "ravi", all_granted()).await;
+    let (st, v) = s.add_contact("ravi", "9876543210").await;
+    assert!(st.is_success(), "{v}");
+    s.act_ok(
+        a["id"].as_str().unwrap(),
+        "withdraw",
+        json!({"purposes": ["analytics"]}),
+    )
+    .await;
+    s.notify_now().await;
+    for _ in 0..10 {
+        s.jobs().run_once(s.state(), "outbox").await.unwrap();
+        s.clock.advance(time::Duration::minutes(11));
+    }
+    let (st, dead) = s.get("/v1/deliveries?to=principals&status=dead").await;
+    assert_eq!(st, StatusCode::OK, "{dead}");
+    let items = dead["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{dead}");
+    assert_eq!(items[0]["channel"], "sms");
+    assert_eq!(items[0]["kind"], "consent_withdrawn");
+    assert_eq!(items[0]["attempts"], 10);
+    assert!(
+        !dead.to_string().contains("98765"),
+        "no number in the list: {dead}"
+    );
+    let tries = gw.at("/gateway").len();
+    s.jobs().run_once(s.state(), "outbox").await.unwrap();
+    assert_eq!(
+        gw.at("/gateway").len(),
+        tries,
+        "a dead message is not tried again"
+    );
+    gw.answer(200);
+    let id = items[0]["id"].as_str().unwrap();
+    let (st, v) = s
+        .post(&format!("/v1/deliveries/{id}/replay"), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{v}");
+    s.jobs().run_once(s.state(), "outbox").await.unwrap();
+    assert_eq!(gw.at("/gateway").len(), tries + 1);
+    let (_, sent) = s.get("/v1/deliveries?to=principals&status=sent").await;
+    assert_eq!(sent["items"][0]["id"], id, "{sent}");
 }
