@@ -178,29 +178,38 @@ async fn a_principal_with_an_email_address_is_told_by_smtp_in_their_language() {
     let smtp = SmtpServer::start().await;
     let s = start_with_smtp(&smtp).await;
     let cat = s.seed().await;
-    let id = collect_in(&s, &cat, "ravi", "hi").await;
     let (st, v) = s.add_contact("ravi", "Ravi@Example.in").await;
     assert!(st.is_success(), "{v}");
+    let id = collect_in(&s, &cat, "ravi", "hi").await;
     s.act_ok(&id, "withdraw", json!({"purposes": ["marketing"]}))
         .await;
     s.notify_now().await;
     s.jobs().run_once(s.state(), "outbox").await.unwrap();
-    let got = smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
-    // The collection came before the address was known: only the withdrawal is e-mailed.
-    let withdrawal: Vec<_> = got
+    // Two e-mails, in Hindi: the collection's, then the withdrawal's.
+    let got = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 2);
+    let (_, listed) = s.get("/v1/deliveries?to=principals&status=sent").await;
+    let kinds: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
         .iter()
-        .filter(|d| {
-            d.message()
-                .subject()
-                .is_some_and(|s| s.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)))
-        })
+        .map(|d| d["kind"].as_str().unwrap())
         .collect();
-    assert!(
-        !withdrawal.is_empty(),
-        "no Hindi e-mail among {}",
-        got.len()
+    assert_eq!(
+        kinds,
+        ["consent_withdrawn", "consent_collected"],
+        "{listed}"
     );
-    let d = withdrawal.last().unwrap();
+    for d in &got {
+        let subject = d.message().subject().unwrap().to_string();
+        assert!(
+            subject
+                .chars()
+                .any(|c| ('\u{0900}'..='\u{097F}').contains(&c)),
+            "in Hindi: {subject}"
+        );
+    }
+    let d = &got[1];
     assert_eq!(d.rcpt_tos, ["ravi@example.in"]);
     assert_eq!(d.header("Content-Language").as_deref(), Some("hi"));
     let msg = d.message();
