@@ -65,6 +65,19 @@ impl TestServer {
     }
 }
 
+/// Collects consent to every purpose for `principal`, in `lang`: the artefact's id.
+pub async fn collect_in(s: &TestServer, cat: &Catalog, principal: &str, lang: &str) -> String {
+    let (st, v) = s
+        .post(
+            "/v1/consents",
+            json!({"principal_id": principal, "notice_id": cat.notice_id, "notice_version": 1,
+                   "language": lang, "decisions": all_granted(), "method": "web", "session_id": "s-1"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    v["id"].as_str().unwrap().to_string()
+}
+
 /// Verifies a received webhook with the reference library (`standardwebhooks` from PyPI), not
 /// with our own code: true when it accepts the signature.
 pub fn verified_by_standardwebhooks(secret: &str, r: &Received) -> bool {

@@ -40,14 +40,7 @@ async fn a_notice_that_requires_reconsent_tells_every_holder_in_their_language()
     let s = start().await;
     let cat = s.seed().await;
     for (who, lang) in [("ravi", "hi"), ("asha", "en")] {
-        let (st, v) = s
-            .post(
-                "/v1/consents",
-                json!({"principal_id": who, "notice_id": cat.notice_id, "notice_version": 1, "language": lang,
-                       "decisions": all_granted(), "method": "web", "session_id": "s-1"}),
-            )
-            .await;
-        assert_eq!(st, StatusCode::CREATED, "{v}");
+        collect_in(&s, &cat, who, lang).await;
     }
     s.notify_now().await;
     let (st, v) = s
@@ -129,8 +122,9 @@ async fn refused_validations_are_events_only_for_a_fiduciary_that_asks() {
     assert_eq!(body["data"]["principal_id"], "ravi");
 }
 
-#[tokio::test]
-async fn a_principal_with_a_mobile_number_is_told_by_sms_through_the_gateway() {
+/// A server whose SMS (and e-mail, without SMTP) go to a gateway receiver at `/gateway`; the
+/// tests run the jobs themselves.
+async fn start_with_gateway() -> (Receiver, TestServer) {
     let gw = Receiver::start().await;
     let url = gw.url("/gateway");
     let s = TestServer::start_with(move |c| {
@@ -139,6 +133,12 @@ async fn a_principal_with_a_mobile_number_is_told_by_sms_through_the_gateway() {
         c.outbox_interval_ms = 3_600_000;
     })
     .await;
+    (gw, s)
+}
+
+#[tokio::test]
+async fn a_principal_with_a_mobile_number_is_told_by_sms_through_the_gateway() {
+    let (gw, s) = start_with_gateway().await;
     let cat = s.seed().await;
     // The contact first: every message to ravi, the collection's too, goes by SMS.
     let (st, v) = s.add_contact("ravi", "98765 43210").await;
@@ -176,15 +176,8 @@ async fn a_principal_with_a_mobile_number_is_told_by_sms_through_the_gateway() {
 
 #[tokio::test]
 async fn an_sms_the_gateway_keeps_refusing_is_dead_lettered_listed_and_replayed() {
-    let gw = Receiver::start().await;
+    let (gw, s) = start_with_gateway().await;
     gw.answer(500);
-    let url = gw.url("/gateway");
-    let s = TestServer::start_with(move |c| {
-        c.outbox_webhook_url = Some(url);
-        c.notify_interval_ms = 3_600_000;
-        c.outbox_interval_ms = 3_600_000;
-    })
-    .await;
     let cat = s.seed().await;
     let (st, v) = s.add_contact("ravi", "9876543210").await;
     assert!(st.is_success(), "{v}");

@@ -4,18 +4,6 @@
 
 use super::*;
 
-async fn collect_in(s: &TestServer, cat: &Catalog, principal: &str, lang: &str) -> String {
-    let (st, v) = s
-        .post(
-            "/v1/consents",
-            json!({"principal_id": principal, "notice_id": cat.notice_id, "notice_version": 1,
-                   "language": lang, "decisions": all_granted(), "method": "web", "session_id": "s-1"}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{v}");
-    v["id"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn the_principal_is_told_of_each_change_in_their_language_and_acknowledges() {
     let s = start().await;
