@@ -617,7 +617,7 @@ fn endpoint_target(
 pub fn delivery_sent(tx: &mut WriteTx<'_>, d: &DueDelivery) -> StoreResult<()> {
     let n = tx.exec(
         "UPDATE deliveries SET status = 'sent', sent_at = ?2, payload = NULL, destination = NULL,
-                attempts = attempts + 1, last_error = NULL
+                pseudonym = NULL, attempts = attempts + 1, last_error = NULL
          WHERE id = ?1 AND status = 'pending'",
         params![d.row, ms(tx.now)],
     )?;
@@ -1025,8 +1025,9 @@ impl NotifyPort for WriteTx<'_> {
         self.wrote.deliveries = true;
         Ok(self.exec(
             "INSERT INTO deliveries (uuid, fiduciary, channel, kind, endpoint, alert, event_id, dedup,
-                                     destination, payload, status, next_attempt_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11)
+                                     destination, payload, status, next_attempt_at, created_at,
+                                     pseudonym)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11, ?12)
              ON CONFLICT (dedup) DO NOTHING",
             params![
                 id,
@@ -1039,7 +1040,8 @@ impl NotifyPort for WriteTx<'_> {
                 dedup,
                 destination,
                 payload,
-                now
+                now,
+                d.principal.as_ref().map(|p| &p[..])
             ],
         )? == 1)
     }

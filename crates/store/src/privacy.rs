@@ -64,6 +64,11 @@ impl PrivacyPort for WriteTx<'_> {
                 "DELETE FROM outbox WHERE fiduciary = ?1 AND pseudonym = ?2",
                 "DELETE FROM inbox WHERE fiduciary = ?1 AND pseudonym = ?2",
                 "DELETE FROM principal_prefs WHERE fiduciary = ?1 AND pseudonym = ?2",
+                // Webhooks that name them: those still on their way go (they tell processors to
+                // stop, and drop their body once sent); dead ones lose their body (no replay).
+                "UPDATE deliveries SET payload = NULL, pseudonym = NULL,
+                        last_error = 'the principal was erased'
+                 WHERE fiduciary = ?1 AND pseudonym = ?2 AND status = 'dead'",
             ],
             f,
             &p,

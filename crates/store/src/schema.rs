@@ -440,6 +440,9 @@ CREATE TABLE deliveries (
     alert TEXT,
     event_id INTEGER,
     dedup TEXT NOT NULL UNIQUE,
+    -- The principal the body names, if any (their keyed pseudonym): erasure drops the bodies
+    -- of their deliveries that are no longer on their way.
+    pseudonym BLOB,
     destination BLOB,
     payload BLOB,
     status TEXT NOT NULL,
@@ -451,6 +454,7 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX deliveries_by_fiduciary ON deliveries (fiduciary, status, id);
+CREATE INDEX deliveries_by_principal ON deliveries (fiduciary, pseudonym) WHERE pseudonym IS NOT NULL;
 ALTER TABLE outbox ADD COLUMN uuid TEXT;
 ALTER TABLE outbox ADD COLUMN kind TEXT;
 ALTER TABLE outbox ADD COLUMN subject TEXT;

@@ -333,6 +333,8 @@ pub struct NewDelivery {
     pub dedup_key: String,
     /// The alert it carries, if any.
     pub alert_id: Option<Uuid>,
+    /// The principal its body names (their pseudonym), if any.
+    pub principal: Option<crate::principal::Pseudonym>,
 }
 
 /// A delivery due, opened for the dispatcher.

@@ -292,6 +292,7 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
             event_id: Some(e.id),
             dedup_key: format!("endpoint:{}", ep.id),
             alert_id: None,
+            principal: e.principal,
         };
         if tx.insert_delivery(fid, &d)? {
             out.webhooks += 1;
@@ -345,6 +346,7 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
                     event_id: Some(e.id),
                     dedup_key: format!("alert:{}", p.id),
                     alert_id: Some(alert.id),
+                    principal: e.principal,
                 };
                 if tx.insert_delivery(fid, &d)? {
                     out.webhooks += 1;
@@ -540,6 +542,7 @@ pub fn escalate_due<T: NotifyPort + ?Sized>(tx: &mut T, limit: usize) -> Result<
                     event_id: None,
                     dedup_key: format!("escalation:{}:{level}:{}", alert.id, ep.id),
                     alert_id: Some(alert.id),
+                    principal: None,
                 },
             )?;
         }
@@ -571,6 +574,7 @@ pub fn escalate_due<T: NotifyPort + ?Sized>(tx: &mut T, limit: usize) -> Result<
                     event_id: None,
                     dedup_key: format!("escalation:{}:{level}:dpo", alert.id),
                     alert_id: Some(alert.id),
+                    principal: None,
                 },
             )?;
         }

@@ -281,3 +281,62 @@ async fn a_dead_endpoint_does_not_slow_consent_writes() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn an_erasure_leaves_no_message_that_names_the_principal() {
+    let s = start().await;
+    let cat = s.seed().await;
+    let rx = Receiver::start().await;
+    rx.answer(410);
+    let (_, ep) = s
+        .post(
+            "/v1/webhooks",
+            json!({"url": rx.url("/gone"), "event_types": ["consent.collected"]}),
+        )
+        .await;
+    assert!(ep["secret"].is_string(), "{ep}");
+    let (st, v) = s.add_contact("ravi", "ravi@example.in").await;
+    assert!(st.is_success(), "{v}");
+    collect_in(&s, &cat, "ravi", "hi").await;
+    s.notify_now().await;
+    rx.wait_for("/gone", 1).await;
+    // 410: refused for good, dead at once.
+    let (_, dead) = s.get("/v1/deliveries?status=dead").await;
+    let id = dead["items"][0]["id"].as_str().unwrap().to_string();
+    let store = s.state().store.clone();
+    let count = |sql: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .read_conn(move |c| {
+                    c.query_row(sql, (), |r| r.get::<_, i64>(0))
+                        .map_err(|e| anumodan_core::ports::StoreError::internal(e.to_string()))
+                })
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM inbox").await, 1);
+    assert!(count("SELECT COUNT(*) FROM outbox WHERE kind IS NOT NULL").await >= 1);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM deliveries WHERE payload IS NOT NULL").await,
+        1
+    );
+
+    let (st, v) = s.erase("ravi").await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(count("SELECT COUNT(*) FROM inbox").await, 0);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outbox WHERE kind IS NOT NULL").await,
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM deliveries WHERE payload IS NOT NULL OR pseudonym IS NOT NULL")
+            .await,
+        0
+    );
+    let (st, v) = s
+        .post(&format!("/v1/deliveries/{id}/replay"), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "nothing left to send: {v}");
+}
