@@ -330,3 +330,58 @@ async fn an_outbox_round_cut_short_is_finished_by_another_node() {
     assert_eq!(d(&b).await, 0);
     drop(a);
 }
+
+/// Notifications on several nodes: every node runs the fan-out and the deliveries in the
+/// background (woken by every commit), and each webhook still leaves once, from the one node
+/// holding the leases.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL"]
+async fn each_webhook_is_sent_by_one_node() {
+    assert!(pg_base().is_some(), "{NEEDS_PG}");
+    let a = TestServer::start_with(|c| {
+        c.allow_loopback_endpoints = true;
+        c.notify_interval_ms = 50;
+    })
+    .await;
+    let cat = a.seed().await;
+    let b = a.join().await;
+    let c = a.join().await;
+    let rx = Receiver::start().await;
+    for name in ["one", "two"] {
+        let (st, v) = a
+            .post(
+                "/v1/processors",
+                serde_json::json!({"name": name, "purposes": ["marketing"], "webhook_url": rx.url(&format!("/{name}"))}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+    }
+    // Writes spread over the three nodes.
+    let nodes = [&a, &b, &c];
+    for i in 0..9 {
+        let node = nodes[i % 3];
+        let art = node
+            .collect_ok(&cat, &format!("w-{i}"), all_granted())
+            .await;
+        node.act_ok(
+            art["id"].as_str().unwrap(),
+            "withdraw",
+            serde_json::json!({"purposes": ["marketing"]}),
+        )
+        .await;
+    }
+    let one = rx.wait_for("/one", 9).await;
+    let two = rx.wait_for("/two", 9).await;
+    // A while longer: nothing more comes.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(rx.at("/one").len(), 9);
+    assert_eq!(rx.at("/two").len(), 9);
+    let mut ids: Vec<String> = one
+        .iter()
+        .chain(two.iter())
+        .map(|r| r.header("webhook-id").to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 18, "no webhook twice");
+}
