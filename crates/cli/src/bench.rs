@@ -15,6 +15,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod webhooks;
+
 #[derive(Args, Clone)]
 pub struct BenchArgs {
     /// Seconds per measured phase.
@@ -44,6 +46,15 @@ pub struct BenchArgs {
     /// Local server nodes on the one PostgreSQL database (connections are spread over them).
     #[arg(long, default_value_t = 1, requires = "database_url")]
     pub nodes: usize,
+    /// Also run the webhook phases: withdrawals at --webhook-rate with three processors per
+    /// withdrawn purpose, each webhook's time from the withdrawal's answer to its arrival at a
+    /// loopback receiver, and validation throughput with and without webhooks flowing. A
+    /// server given by --url must allow loopback endpoints (allow_loopback_endpoints = true).
+    #[arg(long)]
+    pub webhooks: bool,
+    /// Withdrawals per second in the webhook phases.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub webhook_rate: u32,
 }
 
 /// Names used by one run, tagged so that runs against the same server do not collide.
@@ -106,7 +117,7 @@ impl Phase {
     }
     fn print(&self) {
         println!(
-            "{:<28} {:>8.0} ops/s   p50 {:>6.2} ms   p99 {:>6.2} ms   p99.9 {:>6.2} ms   CPU {:>4.0}% {:>5.0} us/op   ({} ok, {} errors)",
+            "{:<30} {:>8.0} ops/s   p50 {:>6.2} ms   p99 {:>6.2} ms   p99.9 {:>6.2} ms   CPU {:>4.0}% {:>5.0} us/op   ({} ok, {} errors)",
             self.name,
             self.rate(),
             self.pct(0.50),
@@ -150,9 +161,59 @@ impl Req {
     }
 }
 
+/// One keep-alive HTTP/1.1 connection of the load generator.
+type Conn = hyper::client::conn::http1::SendRequest<http_body_util::Full<bytes::Bytes>>;
+
+/// Opens `n` connections, spread over `addrs`. The client is a bare hyper connection so that
+/// the load generator takes as little of the machine as it can.
+async fn connect(addrs: &[std::net::SocketAddr], n: usize) -> anyhow::Result<Vec<Conn>> {
+    let mut senders = Vec::with_capacity(n);
+    for c in 0..n {
+        let stream = tokio::net::TcpStream::connect(addrs[c % addrs.len()]).await?;
+        stream.set_nodelay(true)?;
+        let (sender, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        senders.push(sender);
+    }
+    Ok(senders)
+}
+
+/// Why a request got no status.
+enum SendError {
+    /// It could not be built: count it and go on.
+    Request,
+    /// The connection broke: count it and stop using the connection.
+    Connection,
+}
+
+/// Sends `r` on `sender` and reads the whole answer; returns its status.
+async fn send(sender: &mut Conn, auth: &str, r: Req) -> Result<hyper::StatusCode, SendError> {
+    use http_body_util::{BodyExt, Full};
+    let mut b = hyper::Request::builder()
+        .method(r.method)
+        .uri(r.path)
+        .header(hyper::header::HOST, "bench")
+        .header(hyper::header::AUTHORIZATION, auth);
+    if r.body.is_some() {
+        b = b.header(hyper::header::CONTENT_TYPE, "application/json");
+    }
+    let req = b
+        .body(Full::new(bytes::Bytes::from(r.body.unwrap_or_default())))
+        .map_err(|_| SendError::Request)?;
+    sender.ready().await.map_err(|_| SendError::Connection)?;
+    let res = sender
+        .send_request(req)
+        .await
+        .map_err(|_| SendError::Connection)?;
+    let status = res.status();
+    let _ = res.into_body().collect().await;
+    Ok(status)
+}
+
 /// Sends `make(i)` requests from `conns` tasks, each owning one keep-alive HTTP/1.1 connection,
-/// until `dur` has passed or `limit` requests were sent. The client is a bare hyper connection so
-/// that the load generator takes as little of the machine as it can.
+/// until `dur` has passed or `limit` requests were sent (a closed loop: each connection sends
+/// its next request when the previous one is answered).
 async fn drive<F>(
     name: &'static str,
     addrs: &[std::net::SocketAddr],
@@ -165,21 +226,10 @@ async fn drive<F>(
 where
     F: Fn(usize) -> Req + Send + Sync + 'static,
 {
-    use http_body_util::{BodyExt, Full};
     let make = Arc::new(make);
     let auth = Arc::new(format!("Bearer {key}"));
     let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut senders = Vec::new();
-    for c in 0..conns {
-        let stream = tokio::net::TcpStream::connect(addrs[c % addrs.len()]).await?;
-        stream.set_nodelay(true)?;
-        let (sender, conn) = hyper::client::conn::http1::handshake::<_, Full<bytes::Bytes>>(
-            hyper_util::rt::TokioIo::new(stream),
-        )
-        .await?;
-        tokio::spawn(conn);
-        senders.push(sender);
-    }
+    let senders = connect(addrs, conns).await?;
     let cpu0 = process_cpu();
     let start = Instant::now();
     let deadline = start + dur;
@@ -195,38 +245,17 @@ where
                 if limit.is_some_and(|l| i >= l) || Instant::now() >= deadline {
                     break;
                 }
-                let r = make(i);
-                let mut b = hyper::Request::builder()
-                    .method(r.method)
-                    .uri(r.path)
-                    .header(hyper::header::HOST, "bench")
-                    .header(hyper::header::AUTHORIZATION, auth.as_str());
-                if r.body.is_some() {
-                    b = b.header(hyper::header::CONTENT_TYPE, "application/json");
-                }
-                let Ok(req) = b.body(Full::new(bytes::Bytes::from(r.body.unwrap_or_default())))
-                else {
-                    errors += 1;
-                    continue;
-                };
                 let t = Instant::now();
-                if sender.ready().await.is_err() {
-                    errors += 1;
-                    break;
-                }
-                match sender.send_request(req).await {
-                    Ok(res) => {
-                        let status = res.status();
-                        let _ = res.into_body().collect().await;
-                        if status.is_success() {
-                            lat.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
-                        } else {
-                            errors += 1;
-                            throttled +=
-                                usize::from(status == hyper::StatusCode::TOO_MANY_REQUESTS);
-                        }
+                match send(&mut sender, &auth, make(i)).await {
+                    Ok(status) if status.is_success() => {
+                        lat.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
                     }
-                    Err(_) => {
+                    Ok(status) => {
+                        errors += 1;
+                        throttled += usize::from(status == hyper::StatusCode::TOO_MANY_REQUESTS);
+                    }
+                    Err(SendError::Request) => errors += 1,
+                    Err(SendError::Connection) => {
                         errors += 1;
                         break;
                     }
@@ -256,6 +285,20 @@ where
         elapsed,
         lat_us,
     })
+}
+
+/// The median of `v` (which it sorts); 0 when empty.
+fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len().is_multiple_of(2) {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    }
 }
 
 /// User and system CPU time of this process so far (Linux `/proc/self/stat`; zero elsewhere).
@@ -366,6 +409,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 rate_limit_per_ip_burst: 10_000_000,
                 rate_limit_per_key: 10_000_000,
                 rate_limit_per_key_burst: 10_000_000,
+                // The webhook phases' receiver is on this machine.
+                allow_loopback_endpoints: args.webhooks,
                 ..Config::default()
             };
             let clock = Arc::new(SystemClock);
@@ -495,7 +540,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let (health, validate) = (Phase::merge(health), Phase::merge(validate));
 
     // Withdraw marketing from the collected artefacts, each once.
-    let ids = Arc::new(collected_ids(&client, &url, &key, &names, args.principals).await?);
+    let ids = Arc::new(collected_ids(&client, &url, &key, &names, 0..args.principals, c).await?);
     let (ids2, marketing) = (ids.clone(), names.code("marketing"));
     let withdraw = drive(
         "withdraw",
@@ -531,14 +576,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     );
     if ratios.len() > 1 {
         let each: Vec<String> = ratios.iter().map(|r| format!("{r:.0}%")).collect();
-        ratios.sort_by(f64::total_cmp);
-        let mid = ratios.len() / 2;
-        let median = if ratios.len().is_multiple_of(2) {
-            (ratios[mid - 1] + ratios[mid]) / 2.0
-        } else {
-            ratios[mid]
-        };
-        println!("  per round: {} (median {median:.0}%)", each.join(" "));
+        println!(
+            "  per round: {} (median {:.0}%)",
+            each.join(" "),
+            median(&mut ratios)
+        );
     }
     println!(
         "bytes on disk per audited validation: {per} ({})",
@@ -548,6 +590,24 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             "database pages in use, WAL checkpointed"
         }
     );
+    if args.webhooks {
+        webhooks::run(&webhooks::Ctx {
+            addrs: addr,
+            key: &key,
+            url: &url,
+            client: &client,
+            names: &names,
+            notice: &notice,
+            conns: c,
+            dur,
+            rounds: args.rounds,
+            rate: args.webhook_rate,
+            first_principal: args.principals,
+            validation,
+            running: &running,
+        })
+        .await?;
+    }
     for r in running {
         r.stop().await;
     }
@@ -611,28 +671,50 @@ async fn setup_catalogue(
     Ok(id)
 }
 
+/// The artefact ids of principals `from..to` (each holds one), in order, fetched over `conns`
+/// connections at once. Principals without an artefact are left out.
 async fn collected_ids(
     client: &reqwest::Client,
     url: &str,
     key: &str,
     names: &Names,
-    n: usize,
+    range: std::ops::Range<usize>,
+    conns: usize,
 ) -> anyhow::Result<Vec<String>> {
-    let mut ids = Vec::with_capacity(n);
-    for i in 0..n {
-        let v: Value = client
-            .get(format!(
-                "{url}/v1/principals/{}/consents?limit=1",
-                names.principal(i)
-            ))
-            .bearer_auth(key)
-            .send()
-            .await?
-            .json()
-            .await?;
-        if let Some(id) = v["items"][0]["id"].as_str() {
-            ids.push(id.to_string());
-        }
+    let conns = conns.max(1);
+    let mut tasks = Vec::with_capacity(conns);
+    for c in 0..conns {
+        let (client, url, key, names) = (
+            client.clone(),
+            url.to_string(),
+            key.to_string(),
+            names.clone(),
+        );
+        let mine: Vec<usize> = range.clone().skip(c).step_by(conns).collect();
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::with_capacity(mine.len());
+            for i in mine {
+                let v: Value = client
+                    .get(format!(
+                        "{url}/v1/principals/{}/consents?limit=1",
+                        names.principal(i)
+                    ))
+                    .bearer_auth(&key)
+                    .send()
+                    .await?
+                    .json()
+                    .await?;
+                if let Some(id) = v["items"][0]["id"].as_str() {
+                    ids.push((i, id.to_string()));
+                }
+            }
+            Ok::<_, anyhow::Error>(ids)
+        }));
     }
-    Ok(ids)
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    all.sort_unstable();
+    Ok(all.into_iter().map(|(_, id)| id).collect())
 }

@@ -170,66 +170,86 @@ async fn attempt(d: &DueDelivery, via: &Deliverers) -> Outcome {
     }
 }
 
-/// Sends the deliveries due now, up to [`ROUND`] at once, each marked (sent, to retry, or
-/// dead) in its own commit as soon as its attempt ends: a node killed mid-round sends again only
-/// the deliveries that were in flight. With several nodes only the holder of the `deliveries`
-/// lease sends (the job's lease). Returns how many were sent.
+/// Sends the deliveries due now, up to [`ROUND`] at once, and marks each (sent, to retry, or
+/// dead) as soon as its attempt ends: the outcomes are written as they come, each write taking
+/// every attempt that ended while the previous write was committing (one commit for one
+/// outcome when they trickle in, a few per round when they arrive together, instead of one per
+/// delivery). A node killed mid-round sends again only the deliveries not yet marked. With
+/// several nodes only the holder of the `deliveries` lease sends (the job's lease). Returns how
+/// many were sent.
 pub async fn deliver_once(state: &AppState, via: &Arc<Deliverers>) -> anyhow::Result<usize> {
     let _one = via.round.lock().await;
     let now = state.clock.now();
     let due = state.store.due_deliveries(now, ROUND).await?;
+    let (done, mut outcomes) = tokio::sync::mpsc::unbounded_channel();
     let mut set = tokio::task::JoinSet::new();
     for d in due {
-        let (via, state) = (via.clone(), state.clone());
+        let (via, done) = (via.clone(), done.clone());
         set.spawn(async move {
             let outcome = attempt(&d, &via).await;
-            record(&state, &via, d, outcome).await
+            let _ = done.send((d, outcome));
         });
     }
+    drop(done);
     let mut sent = 0;
-    while let Some(r) = set.join_next().await {
-        if r?? {
-            sent += 1;
+    while let Some(first) = outcomes.recv().await {
+        let mut ended = vec![first];
+        while let Ok(more) = outcomes.try_recv() {
+            ended.push(more);
         }
+        sent += record(state, via, ended).await?;
+    }
+    while let Some(r) = set.join_next().await {
+        r?;
     }
     Ok(sent)
 }
 
-/// Records one attempt's outcome; true when it was sent.
+/// Records the outcomes of attempts in one commit; returns how many were sent.
 async fn record(
     state: &AppState,
     via: &Deliverers,
-    d: DueDelivery,
-    outcome: Outcome,
-) -> anyhow::Result<bool> {
+    ended: Vec<(DueDelivery, Outcome)>,
+) -> anyhow::Result<usize> {
     let now = state.clock.now();
-    let retry = match &outcome {
-        Outcome::Failed(_) => route::next_retry(
-            &via.retry_schedule_ms,
-            d.attempts + 1,
-            rand::random::<f64>(),
-        )
-        .map(|wait| now + wait),
-        _ => None,
-    };
-    match &outcome {
-        Outcome::Sent => {}
-        Outcome::Failed(why) if retry.is_some() => {
-            tracing::debug!(delivery = %d.id, kind = %d.kind, error = %why, "delivery failed; will retry")
+    let mut marks = Vec::with_capacity(ended.len());
+    let mut sent = 0;
+    for (d, outcome) in ended {
+        let retry = match &outcome {
+            Outcome::Failed(_) => route::next_retry(
+                &via.retry_schedule_ms,
+                d.attempts + 1,
+                rand::random::<f64>(),
+            )
+            .map(|wait| now + wait),
+            _ => None,
+        };
+        match &outcome {
+            Outcome::Sent => sent += 1,
+            Outcome::Failed(why) if retry.is_some() => {
+                tracing::debug!(delivery = %d.id, kind = %d.kind, error = %why, "delivery failed; will retry")
+            }
+            Outcome::Failed(why) | Outcome::Permanent(why) => tracing::warn!(
+                delivery = %d.id, kind = %d.kind, error = %why, "delivery dead-lettered"
+            ),
         }
-        Outcome::Failed(why) | Outcome::Permanent(why) => tracing::warn!(
-            delivery = %d.id, kind = %d.kind, error = %why, "delivery dead-lettered"
-        ),
+        marks.push((d, outcome, retry));
     }
-    let sent = matches!(outcome, Outcome::Sent);
     state
         .store
-        .write_raw(move |tx| match &outcome {
-            Outcome::Sent => anumodan_store::notify::delivery_sent(tx, &d),
-            Outcome::Failed(why) => anumodan_store::notify::delivery_failed(tx, d.row, why, retry),
-            Outcome::Permanent(why) => {
-                anumodan_store::notify::delivery_failed(tx, d.row, why, None)
+        .write_raw(move |tx| {
+            for (d, outcome, retry) in &marks {
+                match outcome {
+                    Outcome::Sent => anumodan_store::notify::delivery_sent(tx, d)?,
+                    Outcome::Failed(why) => {
+                        anumodan_store::notify::delivery_failed(tx, d.row, why, *retry)?
+                    }
+                    Outcome::Permanent(why) => {
+                        anumodan_store::notify::delivery_failed(tx, d.row, why, None)?
+                    }
+                }
             }
+            Ok(())
         })
         .await?;
     Ok(sent)

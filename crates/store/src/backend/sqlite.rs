@@ -23,6 +23,13 @@ use uuid::Uuid;
 /// The page cache of a read-write connection (`cache_size`: a negative value counts KiB).
 const WRITER_CACHE_SIZE: i64 = -64 * 1024;
 
+/// Prepared statements kept per connection. rusqlite keeps 16 by default, fewer than one
+/// mixed workload uses: the writer runs a validation's, a withdrawal's, the notification
+/// fan-out's and a delivery's statements in turn, and with 16 it parsed most of them again at
+/// each use (a quarter of the writer's CPU with webhooks flowing; docs/benchmarks.md, "Webhooks
+/// (issue 20)"). The store has about 250 distinct statements.
+const STATEMENT_CACHE: usize = 512;
+
 fn open_conn(path: &Path, read_only: bool) -> StoreResult<rusqlite::Connection> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -33,6 +40,7 @@ fn open_conn(path: &Path, read_only: bool) -> StoreResult<rusqlite::Connection> 
     };
     let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(db_err)?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db_err)?;
