@@ -551,7 +551,7 @@ fn messages(
             language: lang,
             attempts: n.max(0) as u32,
             sent,
-            dead: dead,
+            dead,
         });
     }
     Ok(out)
@@ -572,7 +572,8 @@ pub fn mark_sent(tx: &mut WriteTx<'_>, ids: &[i64]) -> StoreResult<()> {
         if n == 0 {
             continue;
         }
-        let row: Option<(String, Vec<u8>, String, Option<String>, Option<String>)> = tx
+        type Sent = (String, Vec<u8>, String, Option<String>, Option<String>);
+        let row: Option<Sent> = tx
             .conn()
             .query_row(
                 "SELECT f.uuid, o.pseudonym, o.channel, o.kind, o.uuid FROM outbox o

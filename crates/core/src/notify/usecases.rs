@@ -176,6 +176,7 @@ fn render<T: NotifyPort + ?Sized>(
 }
 
 /// Tells one principal of `e`: an inbox message, and an e-mail or SMS to each verified contact.
+#[allow(clippy::too_many_arguments)]
 fn notify_principal<T: NotifyPort + ?Sized>(
     tx: &mut T,
     e: &StoredEvent,
