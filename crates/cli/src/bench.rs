@@ -52,6 +52,10 @@ pub struct BenchArgs {
     /// server given by --url must allow loopback endpoints (allow_loopback_endpoints = true).
     #[arg(long)]
     pub webhooks: bool,
+    /// Log the local server's events at this level or filter (e.g. `warn`, or
+    /// `anumodan_server=debug`) on stderr; by default it logs nothing.
+    #[arg(long, value_name = "FILTER")]
+    pub log: Option<String>,
     /// Withdrawals per second in the webhook phases.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub webhook_rate: u32,
@@ -187,8 +191,12 @@ enum SendError {
     Connection,
 }
 
-/// Sends `r` on `sender` and reads the whole answer; returns its status.
-async fn send(sender: &mut Conn, auth: &str, r: Req) -> Result<hyper::StatusCode, SendError> {
+/// Sends `r` on `sender` and reads the whole answer; returns its status and body.
+async fn send(
+    sender: &mut Conn,
+    auth: &str,
+    r: Req,
+) -> Result<(hyper::StatusCode, bytes::Bytes), SendError> {
     use http_body_util::{BodyExt, Full};
     let mut b = hyper::Request::builder()
         .method(r.method)
@@ -207,8 +215,11 @@ async fn send(sender: &mut Conn, auth: &str, r: Req) -> Result<hyper::StatusCode
         .await
         .map_err(|_| SendError::Connection)?;
     let status = res.status();
-    let _ = res.into_body().collect().await;
-    Ok(status)
+    let body = match res.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => bytes::Bytes::new(),
+    };
+    Ok((status, body))
 }
 
 /// Sends `make(i)` requests from `conns` tasks, each owning one keep-alive HTTP/1.1 connection,
@@ -246,7 +257,7 @@ where
                     break;
                 }
                 let t = Instant::now();
-                match send(&mut sender, &auth, make(i)).await {
+                match send(&mut sender, &auth, make(i)).await.map(|(s, _)| s) {
                     Ok(status) if status.is_success() => {
                         lat.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
                     }
@@ -402,7 +413,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 listen: "127.0.0.1:0".parse()?,
                 data_dir: temp.path().to_path_buf(),
                 database_url: database_url.clone(),
-                log: "warn".into(),
+                log: args.log.clone().unwrap_or_else(|| "warn".into()),
                 // Limits far above what one machine can send: the limiter runs on every request,
                 // so its cost is measured, but it never throttles the load generator.
                 rate_limit_per_ip: 10_000_000,
@@ -413,6 +424,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 allow_loopback_endpoints: args.webhooks,
                 ..Config::default()
             };
+            if args.log.is_some() {
+                crate::init_logging(&cfg);
+            }
             let clock = Arc::new(SystemClock);
             let store = anumodan_server::open_store(&cfg, clock.clone())?;
             let (_, key) = store

@@ -233,7 +233,7 @@ async fn paced_withdrawals(
                 let t = Instant::now();
                 behind = behind.max(t.saturating_duration_since(due));
                 let r = Req::post(format!("/v1/consents/{}/withdraw", ids[i]), &body);
-                match send(&mut sender, &auth, r).await {
+                match send(&mut sender, &auth, r).await.map(|(s, _)| s) {
                     Ok(status) if status.is_success() => {
                         let (at, wall) = (Instant::now(), OffsetDateTime::now_utc());
                         lat.push((at - t).as_micros().min(u128::from(u32::MAX)) as u32);
@@ -452,6 +452,64 @@ enum Kind {
     Webhooks,
 }
 
+/// Collects consents for `n` new principals, all three purposes granted, over the validation
+/// connections; returns the artefacts' ids in the principals' order, and how many failed.
+async fn collect(cx: &Ctx<'_>, n: usize) -> anyhow::Result<(Vec<String>, usize)> {
+    let senders = connect(cx.addrs, cx.conns).await?;
+    let auth = Arc::new(format!("Bearer {}", cx.key));
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::with_capacity(senders.len());
+    for mut sender in senders {
+        let (auth, next, names) = (auth.clone(), next.clone(), cx.names.clone());
+        let (notice, first) = (cx.notice.to_string(), cx.first_principal);
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            let mut errors = 0usize;
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let mut decisions = serde_json::Map::new();
+                for p in ["service", "marketing", "analytics"] {
+                    decisions.insert(names.code(p), json!("granted"));
+                }
+                let r = Req::post(
+                    "/v1/consents",
+                    &json!({
+                        "principal_id": names.principal(first + i), "notice_id": notice,
+                        "notice_version": 1, "language": "en", "method": "api",
+                        "decisions": decisions
+                    }),
+                );
+                match send(&mut sender, &auth, r).await {
+                    Ok((status, body)) if status.is_success() => {
+                        let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                        match v["id"].as_str() {
+                            Some(id) => ids.push((i, id.to_string())),
+                            None => errors += 1,
+                        }
+                    }
+                    Ok(_) | Err(SendError::Request) => errors += 1,
+                    Err(SendError::Connection) => {
+                        errors += 1;
+                        break;
+                    }
+                }
+            }
+            (ids, errors)
+        }));
+    }
+    let (mut ids, mut errors) = (Vec::with_capacity(n), 0);
+    for t in tasks {
+        let (i, e) = t.await?;
+        ids.extend(i);
+        errors += e;
+    }
+    ids.sort_unstable();
+    Ok((ids.into_iter().map(|(_, id)| id).collect(), errors))
+}
+
 pub(super) async fn run(cx: &Ctx<'_>) -> anyhow::Result<()> {
     let per = ((f64::from(cx.rate) * cx.dur.as_secs_f64()).round() as usize).max(1);
     let sets = 1 + cx.rounds as usize;
@@ -460,44 +518,14 @@ pub(super) async fn run(cx: &Ctx<'_>) -> anyhow::Result<()> {
     let wconns = (cx.rate as usize).div_ceil(10).clamp(2, 256);
 
     // Principals with all three purposes granted, a set of `per` per phase that withdraws.
-    let (nm, notice, first) = (cx.names.clone(), cx.notice.to_string(), cx.first_principal);
-    let collect = drive(
-        "webhooks: collect",
-        cx.addrs,
-        cx.key,
-        cx.conns,
-        Duration::from_secs(3600),
-        Some(total),
-        move |i| {
-            let mut decisions = serde_json::Map::new();
-            for p in ["service", "marketing", "analytics"] {
-                decisions.insert(nm.code(p), json!("granted"));
-            }
-            Req::post(
-                "/v1/consents",
-                &json!({
-                    "principal_id": nm.principal(first + i), "notice_id": notice, "notice_version": 1,
-                    "language": "en", "method": "api", "decisions": decisions
-                }),
-            )
-        },
-    )
-    .await?;
-    let ids = super::collected_ids(
-        cx.client,
-        cx.url,
-        cx.key,
-        cx.names,
-        first..first + total,
-        cx.conns,
-    )
-    .await?;
+    // Progress on stderr: this part takes a while (and a profiler can be started on cue).
+    eprintln!("webhooks: collecting {total} consents");
+    let (ids, errors) = collect(cx, total).await?;
     let sets: Vec<&[String]> = ids.chunks(per).collect();
     anyhow::ensure!(
         sets.len() > cx.rounds as usize,
-        "only {} of {total} consents for the webhook phases were collected ({} errors)",
-        ids.len(),
-        collect.errors
+        "only {} of {total} consents for the webhook phases were collected ({errors} errors)",
+        ids.len()
     );
 
     let receiver = Receiver::start().await?;
@@ -527,6 +555,7 @@ pub(super) async fn run(cx: &Ctx<'_>) -> anyhow::Result<()> {
     }
 
     // Withdrawals alone, at the rate.
+    eprintln!("webhooks: withdraw -> webhooks, alone");
     let alone = paced_withdrawals(
         "withdraw -> webhooks, alone",
         cx,
@@ -562,6 +591,7 @@ pub(super) async fn run(cx: &Ctx<'_>) -> anyhow::Result<()> {
             };
             // Same validation connections and duration in all three; the withdrawals, if any,
             // over connections of their own.
+            eprintln!("webhooks: round {}: {name}", round + 1);
             let v = drive(name, cx.addrs, cx.key, cx.conns, cx.dur, None, move |i| {
                 make(i)
             });

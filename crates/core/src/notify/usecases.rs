@@ -186,6 +186,7 @@ struct Telling<'a> {
 }
 
 /// Tells one principal of `e`: an inbox message, and an e-mail or SMS to each verified contact.
+#[allow(clippy::too_many_arguments)]
 fn notify_principal<T: NotifyPort + ?Sized>(
     tx: &mut T,
     e: &StoredEvent,

@@ -254,7 +254,8 @@ async fn configuration_comes_from_flags_then_environment_then_file() {
 
 /// `anumodan bench` runs every phase over real HTTP and prints its figures (a smoke test of the
 /// command, in a debug build: the figures themselves are not asserted, only that they exist and
-/// that nothing failed).
+/// that nothing failed). With `--webhooks`, also the webhook phases: every webhook arrives
+/// signed, and the latencies and validation ratios are printed.
 #[test]
 fn bench_prints_every_figure() {
     let o = anumodan(&[
@@ -267,6 +268,9 @@ fn bench_prints_every_figure() {
         "3",
         "--principals",
         "30",
+        "--webhooks",
+        "--webhook-rate",
+        "20",
     ]);
     let text = out_text(&o);
     assert!(o.status.success(), "{text}");
@@ -323,4 +327,61 @@ fn bench_prints_every_figure() {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("bytes figure not a number: {bytes_line}"));
     assert!(bytes > 0.0, "{bytes_line}");
+
+    // The webhook phases: 20 withdrawals in the phase alone, 20 per round with webhooks (three
+    // rounds), three processors each.
+    let webhooks = stdout
+        .split_once("\nwebhooks: ")
+        .map(|(_, w)| w)
+        .unwrap_or_else(|| panic!("no webhook section:\n{text}"));
+    for phase in [
+        "withdraw -> webhooks, alone",
+        "validate alone",
+        "validate + withdraw",
+        "  its withdrawals",
+        "validate + withdraw + webhooks",
+        "  its withdrawals -> webhooks",
+    ] {
+        let line = webhooks
+            .lines()
+            .find(|l| l.starts_with(phase))
+            .unwrap_or_else(|| panic!("no {phase} line:\n{text}"));
+        assert!(
+            line.contains("ops/s") && line.contains("p99.9") && line.contains(", 0 errors)"),
+            "{line}"
+        );
+    }
+    let received: Vec<&str> = webhooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("webhooks, 2xx -> received: "))
+        .collect();
+    assert_eq!(received.len(), 2, "{text}");
+    for (line, n) in received.iter().zip([60, 180]) {
+        assert!(
+            line.starts_with(&format!("{n} of {n} received, {n} signed")),
+            "every webhook arrives, signed: {line}"
+        );
+        for figure in ["p50", "p99", "p99.9", "max"] {
+            assert!(line.contains(&format!(" {figure} ")), "{figure}: {line}");
+        }
+    }
+    assert_eq!(
+        webhooks
+            .matches("2xx -> queued by the fan-out: p50")
+            .count(),
+        2,
+        "{text}"
+    );
+    let ratios = webhooks
+        .lines()
+        .find_map(|l| l.strip_prefix("validations with webhooks / without: "))
+        .unwrap_or_else(|| panic!("no validation ratio:\n{text}"));
+    assert!(
+        ratios.contains("%; with webhooks / validations alone: "),
+        "{ratios}"
+    );
+    assert!(
+        webhooks.contains("(medians "),
+        "three rounds, their medians:\n{text}"
+    );
 }
