@@ -176,6 +176,14 @@ impl Store {
             .await
     }
 
+    /// Returns once every transaction committed before the call is durable. Readers see a
+    /// commit a moment before its fsync (decision 2); what leaves the system because of a
+    /// commit (a webhook, an e-mail) waits for this first, so nobody hears of a change that a
+    /// crash could still undo. One empty job in the next group commit.
+    pub async fn durable_barrier(&self) -> StoreResult<()> {
+        self.write_raw(|_| Ok(())).await
+    }
+
     /// Webhooks and staff e-mails due at `now`, oldest first, opened (see [`crate::notify`]).
     pub async fn due_deliveries(
         &self,

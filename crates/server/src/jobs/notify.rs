@@ -181,6 +181,10 @@ pub async fn deliver_once(state: &AppState, via: &Arc<Deliverers>) -> anyhow::Re
     let _one = via.round.lock().await;
     let now = state.clock.now();
     let due = state.store.due_deliveries(now, ROUND).await?;
+    if !due.is_empty() {
+        // What they report was committed before they were read: wait until it is durable.
+        state.store.durable_barrier().await?;
+    }
     let (done, mut outcomes) = tokio::sync::mpsc::unbounded_channel();
     let mut set = tokio::task::JoinSet::new();
     for d in due {

@@ -163,6 +163,10 @@ pub async fn dispatch_outbox_once(
         return Ok(0);
     }
     let pending = state.store.outbox_pending(100, state.clock.now()).await?;
+    if !pending.is_empty() {
+        // What they report (a code issued, a consent change) is durable before it is told.
+        state.store.durable_barrier().await?;
+    }
     let mut sent = 0;
     for (i, m) in pending.iter().enumerate() {
         if i > 0 && !state.store.take_lease("outbox", lease).await? {
