@@ -32,3 +32,17 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
 pub fn hex(bytes: &[u8]) -> String {
     anumodan_core::model::hex_lower(bytes)
 }
+
+/// The row id of the fiduciary with this uuid, if there is one (the one lookup every read and
+/// write of the store uses; `WriteTx::fid` keeps the answers of a transaction).
+pub(crate) fn fiduciary_row(
+    conn: &crate::db::Connection,
+    fid: uuid::Uuid,
+) -> StoreResult<Option<i64>> {
+    use crate::db::OptionalExtension;
+    conn.prepare_cached("SELECT id FROM fiduciaries WHERE uuid = ?1")
+        .map_err(db_err)?
+        .query_row([fid.to_string()], |r| r.get(0))
+        .optional()
+        .map_err(db_err)
+}

@@ -109,13 +109,7 @@ pub fn of_fiduciary(
     after: i64,
     limit: usize,
 ) -> StoreResult<(Vec<StoredEvent>, i64)> {
-    let Some(f): Option<i64> = conn
-        .prepare_cached("SELECT id FROM fiduciaries WHERE uuid = ?1")
-        .map_err(db_err)?
-        .query_row([fid.to_string()], |r| r.get(0))
-        .optional()
-        .map_err(db_err)?
-    else {
+    let Some(f) = crate::conv::fiduciary_row(conn, fid)? else {
         return Ok((vec![], after));
     };
     let mut stmt = conn

@@ -6,7 +6,7 @@
 //! addresses under the master key (`MasterKeys::seal_secret`, bound to the row's id). A sent
 //! delivery keeps no body.
 
-use crate::conv::{db_err, from_ms, ms, to_json};
+use crate::conv::{db_err, fiduciary_row, from_ms, ms, to_json};
 use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::Keys;
 use crate::read::parse_uuid;
@@ -376,14 +376,6 @@ fn inbox_where(
             })
         })
         .collect()
-}
-
-fn fiduciary_row(conn: &Connection, fid: Uuid) -> StoreResult<Option<i64>> {
-    conn.prepare_cached("SELECT id FROM fiduciaries WHERE uuid = ?1")
-        .map_err(db_err)?
-        .query_row([fid.to_string()], |r| r.get(0))
-        .optional()
-        .map_err(db_err)
 }
 
 /// The processors of a fiduciary (for the API).

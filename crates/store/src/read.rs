@@ -194,12 +194,7 @@ impl<'a> Reader<'a> {
     }
 
     fn fid(&self, fid: Uuid) -> StoreResult<Option<i64>> {
-        self.conn
-            .prepare_cached("SELECT id FROM fiduciaries WHERE uuid = ?1")
-            .map_err(db_err)?
-            .query_row([fid.to_string()], |r| r.get(0))
-            .optional()
-            .map_err(db_err)
+        crate::conv::fiduciary_row(self.conn, fid)
     }
 
     fn bodies<T: serde::de::DeserializeOwned>(

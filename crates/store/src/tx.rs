@@ -40,13 +40,7 @@ impl WriteTx<'_> {
         if let Some(id) = self.fids.get(&fid) {
             return Ok(*id);
         }
-        let id: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT id FROM fiduciaries WHERE uuid = ?1")
-            .map_err(db_err)?
-            .query_row([fid.to_string()], |r| r.get(0))
-            .optional()
-            .map_err(db_err)?;
+        let id = crate::conv::fiduciary_row(self.conn, fid)?;
         let id =
             id.ok_or_else(|| StoreError::not_found(format!("fiduciary {fid} does not exist")))?;
         self.fids.insert(fid, id);
