@@ -378,6 +378,121 @@ fn inbox_where(
         .collect()
 }
 
+fn body_of<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    args: impl crate::db::Params,
+) -> StoreResult<Option<T>> {
+    let body: Option<String> = conn
+        .prepare_cached(sql)
+        .map_err(db_err)?
+        .query_row(args, |r| r.get(0))
+        .optional()
+        .map_err(db_err)?;
+    body.map(|b| serde_json::from_str(&b).map_err(crate::conv::json_err))
+        .transpose()
+}
+
+/// Fiduciary row `f`'s notification settings (the defaults when it never saved any).
+fn settings(conn: &Connection, f: i64) -> StoreResult<NotifySettings> {
+    Ok(body_of(
+        conn,
+        "SELECT body FROM notify_settings WHERE fiduciary = ?1",
+        [f],
+    )?
+    .unwrap_or_default())
+}
+
+fn preferred_language(conn: &Connection, f: i64, p: &Pseudonym) -> StoreResult<Option<Lang>> {
+    let lang: Option<Option<String>> = conn
+        .prepare_cached(
+            "SELECT language FROM principal_prefs WHERE fiduciary = ?1 AND pseudonym = ?2",
+        )
+        .map_err(db_err)?
+        .query_row(params![f, &p[..]], |r| r.get(0))
+        .optional()
+        .map_err(db_err)?;
+    Ok(lang.flatten().and_then(|l| Lang::parse(&l)))
+}
+
+fn custom_template(
+    conn: &Connection,
+    f: i64,
+    event: &str,
+    lang: &Lang,
+) -> StoreResult<Option<TemplateSource>> {
+    body_of(
+        conn,
+        "SELECT body FROM notification_templates
+         WHERE fiduciary = ?1 AND event = ?2 AND language = ?3",
+        params![f, event, lang.as_str()],
+    )
+}
+
+/// A fiduciary's notification settings (for the API: a read, off the writer).
+pub fn settings_of(conn: &Connection, fid: Uuid) -> StoreResult<NotifySettings> {
+    match fiduciary_row(conn, fid)? {
+        Some(f) => settings(conn, f),
+        None => Ok(NotifySettings::default()),
+    }
+}
+
+/// The language a principal chose for their messages (for the API).
+pub fn preferred_language_of(
+    conn: &Connection,
+    fid: Uuid,
+    p: &Pseudonym,
+) -> StoreResult<Option<Lang>> {
+    match fiduciary_row(conn, fid)? {
+        Some(f) => preferred_language(conn, f, p),
+        None => Ok(None),
+    }
+}
+
+/// A fiduciary's own template for an event and language (for the API).
+pub fn custom_template_of(
+    conn: &Connection,
+    fid: Uuid,
+    event: &str,
+    lang: &Lang,
+) -> StoreResult<Option<TemplateSource>> {
+    match fiduciary_row(conn, fid)? {
+        Some(f) => custom_template(conn, f, event, lang),
+        None => Ok(None),
+    }
+}
+
+/// Events, each with the fiduciary's id for its principal; and the position reached.
+pub type EventPage = (
+    Vec<(anumodan_core::events::StoredEvent, Option<String>)>,
+    i64,
+);
+
+/// A page of a fiduciary's events after `after` (see `events::of_fiduciary`), each with the
+/// fiduciary's id for its principal, opened, when one is attached and kept on their row.
+pub fn events_of(
+    conn: &Connection,
+    keys: &Keys,
+    fid: Uuid,
+    after: i64,
+    limit: usize,
+) -> StoreResult<EventPage> {
+    let (events, reached) = crate::events::of_fiduciary(conn, fid, after, limit)?;
+    let Some(f) = fiduciary_row(conn, fid)? else {
+        return Ok((vec![], reached));
+    };
+    let mut vault = Vault::new(conn, keys, f, fid);
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        let principal = match &e.principal {
+            Some(p) => vault.identity(p)?,
+            None => None,
+        };
+        out.push((e, principal));
+    }
+    Ok((out, reached))
+}
+
 /// The processors of a fiduciary (for the API).
 pub fn processors_of(conn: &Connection, fid: Uuid) -> StoreResult<Vec<Processor>> {
     match fiduciary_row(conn, fid)? {
@@ -652,9 +767,7 @@ pub fn delivery_failed(
 impl NotifyPort for WriteTx<'_> {
     fn notify_settings(&mut self, fid: Uuid) -> StoreResult<NotifySettings> {
         let f = self.fid(fid)?;
-        Ok(self
-            .get_body("SELECT body FROM notify_settings WHERE fiduciary = ?1", [f])?
-            .unwrap_or_default())
+        settings(self.conn, f)
     }
 
     fn save_notify_settings(&mut self, fid: Uuid, s: &NotifySettings) -> StoreResult<()> {
@@ -816,16 +929,7 @@ impl NotifyPort for WriteTx<'_> {
 
     fn preferred_language(&mut self, fid: Uuid, p: &Pseudonym) -> StoreResult<Option<Lang>> {
         let f = self.fid(fid)?;
-        let lang: Option<Option<String>> = self
-            .conn
-            .prepare_cached(
-                "SELECT language FROM principal_prefs WHERE fiduciary = ?1 AND pseudonym = ?2",
-            )
-            .map_err(db_err)?
-            .query_row(params![f, &p[..]], |r| r.get(0))
-            .optional()
-            .map_err(db_err)?;
-        Ok(lang.flatten().and_then(|l| Lang::parse(&l)))
+        preferred_language(self.conn, f, p)
     }
 
     fn set_preferred_language(
@@ -885,11 +989,7 @@ impl NotifyPort for WriteTx<'_> {
         lang: &Lang,
     ) -> StoreResult<Option<TemplateSource>> {
         let f = self.fid(fid)?;
-        self.get_body(
-            "SELECT body FROM notification_templates
-             WHERE fiduciary = ?1 AND event = ?2 AND language = ?3",
-            params![f, event, lang.as_str()],
-        )
+        custom_template(self.conn, f, event, lang)
     }
 
     fn save_template(

@@ -437,43 +437,44 @@ pub async fn list_events(
     let after = q.after.unwrap_or(0).max(0);
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let (fid, processor) = (c.fiduciary_id, c.processor);
-    let page = s
+    // A read: processors poll it, so it stays off the single writer.
+    let store = s.store.clone();
+    let (events, reached, processes) = s
         .store
-        .transact(move |tx| {
-            let processes = match processor {
+        .read_conn(move |conn| {
+            let processes: Option<std::collections::BTreeSet<String>> = match processor {
                 Some(p) => Some(
-                    tx.processor(fid, p)?
-                        .map(|p| p.purposes.into_iter().collect())
+                    anumodan_store::notify::processors_of(conn, fid)?
+                        .into_iter()
+                        .find(|x| x.id == p)
+                        .map(|x| x.purposes.into_iter().collect())
                         .unwrap_or_default(),
                 ),
                 None => None,
             };
             let (events, reached) =
-                anumodan_store::events::of_fiduciary(tx.conn(), fid, after, limit)?;
-            let mut items = Vec::new();
-            for e in events {
-                if let Some(processes) = &processes
-                    && route::alert_for(&e.event, processes).is_none()
-                {
-                    continue;
-                }
-                let principal = match &e.principal {
-                    Some(p) => anumodan_core::ports::Tx::principal_of(tx, fid, p)?,
-                    None => None,
-                };
-                items.push(EventItem {
-                    id: e.id,
-                    kind: route::webhook_type(&e.event).to_string(),
-                    timestamp: e.at,
-                    data: route::event_data(&e, principal.as_deref()),
-                });
-            }
-            Ok(EventPage {
-                items,
-                next_after: reached.max(after),
-            })
+                anumodan_store::notify::events_of(conn, store.keys(), fid, after, limit)?;
+            Ok((events, reached, processes))
         })
         .await?;
+    let items = events
+        .into_iter()
+        .filter(|(e, _)| {
+            processes
+                .as_ref()
+                .is_none_or(|p| route::alert_for(&e.event, p).is_some())
+        })
+        .map(|(e, principal)| EventItem {
+            id: e.id,
+            kind: route::webhook_type(&e.event).to_string(),
+            timestamp: e.at,
+            data: route::event_data(&e, principal.as_deref()),
+        })
+        .collect();
+    let page = EventPage {
+        items,
+        next_after: reached.max(after),
+    };
     Ok(axum::Json(page))
 }
 
@@ -489,7 +490,7 @@ pub async fn get_settings(
     let fid = c.fiduciary_id;
     Ok(axum::Json(
         s.store
-            .transact(move |tx| Ok(tx.notify_settings(fid)?))
+            .read_conn(move |conn| anumodan_store::notify::settings_of(conn, fid))
             .await?,
     ))
 }
@@ -550,7 +551,7 @@ pub async fn get_template(
     let (fid, ev, l) = (c.fiduciary_id, event.clone(), language.clone());
     let custom = s
         .store
-        .transact(move |tx| Ok(tx.custom_template(fid, &ev, &l)?))
+        .read_conn(move |conn| anumodan_store::notify::custom_template_of(conn, fid, &ev, &l))
         .await?;
     let (is_custom, template) = match custom {
         Some(t) => (true, t),
@@ -780,7 +781,7 @@ pub async fn my_preferences(
     let (fid, pseudonym) = (p.fiduciary_id, p.pseudonym);
     let language = s
         .store
-        .transact(move |tx| Ok(tx.preferred_language(fid, &pseudonym)?))
+        .read_conn(move |conn| anumodan_store::notify::preferred_language_of(conn, fid, &pseudonym))
         .await?;
     Ok(axum::Json(Preferences { language }))
 }
