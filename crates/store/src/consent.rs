@@ -296,7 +296,12 @@ impl Tx for WriteTx<'_> {
 
     fn wants_refusal_events(&mut self, fid: Uuid) -> StoreResult<bool> {
         use anumodan_core::ports::NotifyPort;
-        Ok(self.notify_settings(fid)?.notify_validation_refused)
+        if let Some(wants) = self.refusal_events.get(&fid) {
+            return Ok(*wants);
+        }
+        let wants = self.notify_settings(fid)?.notify_validation_refused;
+        self.refusal_events.insert(fid, wants);
+        Ok(wants)
     }
 
     fn emit(

@@ -772,6 +772,7 @@ impl NotifyPort for WriteTx<'_> {
 
     fn save_notify_settings(&mut self, fid: Uuid, s: &NotifySettings) -> StoreResult<()> {
         let f = self.fid(fid)?;
+        self.refusal_events.insert(fid, s.notify_validation_refused);
         self.exec(
             "INSERT INTO notify_settings (fiduciary, body) VALUES (?1, ?2)
              ON CONFLICT (fiduciary) DO UPDATE SET body = excluded.body",

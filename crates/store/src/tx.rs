@@ -20,6 +20,7 @@ pub struct WriteTx<'a> {
     pub(crate) symbols: &'a mut HashMap<String, i64>,
     pub(crate) fids: &'a mut HashMap<Uuid, i64>,
     pub(crate) reconsents: &'a mut HashMap<(Uuid, Uuid), Option<Reconsent>>,
+    pub(crate) refusal_events: &'a mut HashMap<Uuid, bool>,
     pub(crate) keys: &'a Keys,
     pub(crate) now: OffsetDateTime,
     /// What this job wrote that a job waits for (set by the writes themselves).

@@ -301,6 +301,7 @@ pub(crate) fn open(
         symbols: HashMap::new(),
         fids: HashMap::new(),
         reconsents: HashMap::new(),
+        refusal_events: HashMap::new(),
         keys: keys.clone(),
         clock,
         last_ts: 0,

@@ -182,6 +182,7 @@ pub(crate) fn open(cfg: &StoreConfig, clock: Arc<dyn Clock>, keys: Keys) -> Stor
         symbols: HashMap::new(),
         fids: HashMap::new(),
         reconsents: HashMap::new(),
+        refusal_events: HashMap::new(),
         keys: keys.clone(),
         clock,
         last_ts,

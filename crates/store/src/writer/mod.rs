@@ -80,6 +80,9 @@ pub(crate) struct Writer {
     /// Notices' re-consent requirements read in the current transaction (cleared at each
     /// begin): a batch of validations reads each once.
     pub(crate) reconsents: HashMap<(Uuid, Uuid), Option<Reconsent>>,
+    /// Whether each fiduciary asked for refused-validation events, read once per batch (a
+    /// batch of refused validations reads its settings once).
+    pub(crate) refusal_events: HashMap<Uuid, bool>,
     pub(crate) keys: Arc<Keys>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) last_ts: i64,
@@ -218,6 +221,7 @@ impl Writer {
             return;
         }
         self.reconsents.clear();
+        self.refusal_events.clear();
         let before = self.frontier.clone();
         let last_cp_before = self.last_cp_size;
         // On PostgreSQL every statement is a round trip: a committed job's savepoint is
@@ -242,6 +246,7 @@ impl Writer {
                     symbols: &mut self.symbols,
                     fids: &mut self.fids,
                     reconsents: &mut self.reconsents,
+                    refusal_events: &mut self.refusal_events,
                     keys: &self.keys,
                     now,
                     wrote: &mut job_wrote,
@@ -263,6 +268,7 @@ impl Writer {
                 self.symbols.clear();
                 self.fids.clear();
                 self.reconsents.clear();
+                self.refusal_events.clear();
             }
             replies.push(reply);
         }
