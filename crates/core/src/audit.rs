@@ -67,10 +67,13 @@ pub enum Action {
     NotificationTemplateChanged,
     /// A dead-lettered delivery sent again by staff.
     DeliveryReplayed,
+    // Rights requests (issue 21); grievances use `GrievanceAction`.
+    /// An action on a rights request (access, correction, erasure, nomination) or a nomination.
+    RequestAction,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -114,6 +117,7 @@ impl Action {
         Action::NotificationSettingsChanged,
         Action::NotificationTemplateChanged,
         Action::DeliveryReplayed,
+        Action::RequestAction,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -161,6 +165,7 @@ impl Action {
             Action::NotificationSettingsChanged => "notification_settings.changed",
             Action::NotificationTemplateChanged => "notification_template.changed",
             Action::DeliveryReplayed => "delivery.replayed",
+            Action::RequestAction => "request.action",
         }
     }
 
@@ -213,6 +218,11 @@ impl AuditRecord {
             artefact_version: None,
             artefact_sha256: None,
         }
+    }
+
+    /// The same entry with the caller's address.
+    pub fn with_ip(self, source_ip: Option<String>) -> Self {
+        AuditRecord { source_ip, ..self }
     }
 }
 

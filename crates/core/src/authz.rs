@@ -68,6 +68,8 @@ permissions! {
     AlertsRead => "alerts.read": "Read alerts to processors and whether (and when) each processor confirmed it stopped.",
     AlertsAcknowledge => "alerts.acknowledge": "Confirm, as a processor, that processing stopped after an alert (a processor's key only).",
     EventsRead => "events.read": "Read the fiduciary's event stream (`GET /v1/events`), to catch up on missed webhooks.",
+    CasesRead => "cases.read": "Read grievances and rights requests: the queue with SLA state, and each case with its description and history.",
+    CasesManage => "cases.manage": "Work grievances and rights requests: record them for a principal, acknowledge, assign, resolve (carrying out the right), close; activate nominations; set categories, routing and deadlines.",
 }
 
 impl fmt::Display for Permission {
@@ -164,6 +166,7 @@ impl BuiltinRole {
                 NotificationsManage,
                 AlertsRead,
                 EventsRead,
+                CasesRead,
             ]
             .into(),
             BuiltinRole::Dpo => [
@@ -175,10 +178,20 @@ impl BuiltinRole {
                 PrincipalErase,
                 AlertsRead,
                 NotificationsManage,
+                CasesRead,
+                CasesManage,
             ]
             .into(),
-            BuiltinRole::Auditor => [CatalogRead, AuditRead, AlertsRead].into(),
-            BuiltinRole::Operator => [CatalogRead, CatalogWrite, ConsentRead, AlertsRead].into(),
+            BuiltinRole::Auditor => [CatalogRead, AuditRead, AlertsRead, CasesRead].into(),
+            BuiltinRole::Operator => [
+                CatalogRead,
+                CatalogWrite,
+                ConsentRead,
+                AlertsRead,
+                CasesRead,
+                CasesManage,
+            ]
+            .into(),
         };
         if self == BuiltinRole::Admin && scope == Scope::Platform {
             p.insert(FiduciaryManage);

@@ -13,6 +13,10 @@ pub enum ErrorKind {
     Conflict,
     /// The caller may not do this (403 `forbidden`), e.g. give a key a scope it lacks itself.
     Forbidden,
+    /// The content is larger than allowed (413), e.g. an attachment.
+    TooLarge,
+    /// The content's type is not accepted (415), e.g. an attachment's.
+    UnsupportedMediaType,
 }
 
 #[derive(Clone, Debug, Error, PartialEq, Eq)]

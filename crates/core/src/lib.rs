@@ -18,6 +18,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod cases;
 pub mod clock;
 pub mod error;
 pub mod events;

@@ -210,13 +210,21 @@ pub struct PrincipalCaller {
     pub fiduciary_id: Uuid,
     pub pseudonym: [u8; anumodan_store::keys::PSEUDONYM_LEN],
     pub source_ip: Option<String>,
+    /// The nomination under which a nominee acts for the principal (DPDP Act s.14), when the
+    /// token is a nominee's: their actions are recorded with initiator `nominee`.
+    pub nominee: Option<Uuid>,
 }
 
 impl PrincipalCaller {
     pub fn actor(&self) -> anumodan_core::usecases::Actor {
         anumodan_core::usecases::Actor {
             fiduciary_id: self.fiduciary_id,
-            initiator: "principal".into(),
+            initiator: if self.nominee.is_some() {
+                "nominee"
+            } else {
+                "principal"
+            }
+            .into(),
             source_ip: self.source_ip.clone(),
         }
     }
@@ -239,6 +247,7 @@ impl FromRequestParts<AppState> for PrincipalCaller {
             fiduciary_id: claim.fiduciary_id,
             pseudonym: claim.pseudonym,
             source_ip: source_ip(parts),
+            nominee: claim.nominee,
         })
     }
 }

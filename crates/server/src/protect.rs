@@ -68,11 +68,24 @@ pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Respon
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        declared.filter(|n| *n > p.max_body as u64).map(|_| {
+        // A case's attachment (`POST .../attachments`) has its own, larger limit; the handler
+        // enforces it again while reading a body sent without a length.
+        let attachment = req.method() == axum::http::Method::POST
+            && (path.starts_with("/v1/me/cases/") || path.starts_with("/v1/cases/"))
+            && path.ends_with("/attachments");
+        let (limit, code) = if attachment {
+            (
+                anumodan_core::cases::usecases::ATTACHMENT_MAX_BYTES,
+                "attachment_too_large",
+            )
+        } else {
+            (p.max_body, "body_too_large")
+        };
+        declared.filter(|n| *n > limit as u64).map(|_| {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!("the request body is larger than {} bytes", p.max_body),
+                code,
+                format!("the request body is larger than {limit} bytes"),
             )
         })
     })

@@ -105,6 +105,9 @@ pub struct PrincipalClaim {
     pub pseudonym: [u8; PSEUDONYM_LEN],
     /// Unix seconds after which the token is refused.
     pub expires: i64,
+    /// The active nomination (DPDP Act s.14) under which a nominee acts for the principal;
+    /// None when the principal acts themself.
+    pub nominee: Option<Uuid>,
 }
 
 impl Keys {
@@ -124,6 +127,9 @@ impl Keys {
         payload.extend_from_slice(claim.fiduciary_id.as_bytes());
         payload.extend_from_slice(&claim.pseudonym);
         payload.extend_from_slice(&claim.expires.to_be_bytes());
+        if let Some(n) = claim.nominee {
+            payload.extend_from_slice(n.as_bytes());
+        }
         let mut nonce = [0u8; 8];
         rand::thread_rng().fill_bytes(&mut nonce);
         payload.extend_from_slice(&nonce);
@@ -172,7 +178,8 @@ impl Keys {
             .split_once('.')?;
         let payload = b64.decode(payload).ok()?;
         let tag = b64.decode(tag).ok()?;
-        if payload.len() != 48 {
+        // 48 bytes for the principal, 64 for a nominee (the nomination's id before the nonce).
+        if payload.len() != 48 && payload.len() != 64 {
             return None;
         }
         // Constant-time comparison.
@@ -181,6 +188,11 @@ impl Keys {
             fiduciary_id: Uuid::from_slice(&payload[..16]).ok()?,
             pseudonym: payload[16..32].try_into().ok()?,
             expires: i64::from_be_bytes(payload[32..40].try_into().ok()?),
+            nominee: if payload.len() == 64 {
+                Some(Uuid::from_slice(&payload[40..56]).ok()?)
+            } else {
+                None
+            },
         };
         (claim.expires > now).then_some(claim)
     }

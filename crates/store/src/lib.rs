@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod backend;
+pub mod cases;
 mod consent;
 pub(crate) mod conv;
 pub mod db;

@@ -83,6 +83,7 @@ impl PrincipalPort for WriteTx<'_> {
             fiduciary_id: fid,
             pseudonym: *principal,
             expires: expires_at.unix_timestamp(),
+            nominee: None,
         }))
     }
 

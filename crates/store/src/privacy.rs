@@ -78,7 +78,17 @@ impl PrivacyPort for WriteTx<'_> {
     fn unlink_events(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<()> {
         let (f, p) = self.whose(fid, principal_id)?;
         self.run_each(
-            &["UPDATE domain_events SET principal = NULL WHERE fiduciary = ?1 AND principal = ?2"],
+            &[
+                "UPDATE domain_events SET principal = NULL WHERE fiduciary = ?1 AND principal = ?2",
+                // Cases keep their columns (reference, kind, status, deadlines: no personal
+                // data) for reports; their bodies and attachments were sealed under the key.
+                "DELETE FROM case_attachments WHERE case_id IN
+                   (SELECT id FROM cases WHERE fiduciary = ?1 AND pseudonym = ?2)",
+                "UPDATE cases SET pseudonym = NULL
+                 WHERE fiduciary = ?1 AND pseudonym = ?2",
+                "UPDATE nominations SET pseudonym = NULL, status = 'revoked'
+                 WHERE fiduciary = ?1 AND pseudonym = ?2",
+            ],
             f,
             &p,
         )

@@ -497,4 +497,66 @@ CREATE INDEX principal_contacts_by_pseudonym ON principal_contacts (fiduciary, p
 ALTER TABLE api_keys ADD COLUMN processor TEXT;
 CREATE INDEX domain_events_by_fiduciary ON domain_events (fiduciary, id);
 "#,
+    r#"
+-- Grievances and rights requests (issue 21). The columns are what the queue, the clock and
+-- reports read, none of them personal data; `body` is the whole case as JSON, sealed under
+-- the principal's data key (erasure makes it unreadable, and `pseudonym` is then cleared).
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    reference TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    pseudonym BLOB,
+    kind TEXT NOT NULL,
+    category TEXT,
+    status TEXT NOT NULL,
+    escalation INTEGER NOT NULL,
+    assignee_role TEXT,
+    assignee_staff TEXT,
+    language TEXT NOT NULL,
+    outcome TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    acknowledge_by INTEGER NOT NULL,
+    respond_by INTEGER NOT NULL,
+    acknowledged_at INTEGER,
+    resolved_at INTEGER,
+    closed_at INTEGER,
+    -- When the clock job must next look at the case; NULL when it never needs to.
+    next_check INTEGER,
+    body TEXT NOT NULL,
+    UNIQUE (fiduciary, reference),
+    UNIQUE (fiduciary, prefix, year, seq)
+);
+CREATE INDEX cases_of_principal ON cases (fiduciary, pseudonym, id);
+CREATE INDEX cases_queue ON cases (fiduciary, status, respond_by);
+CREATE INDEX cases_clock ON cases (next_check) WHERE next_check IS NOT NULL;
+-- Attachments: the bytes (base64) sealed under the principal's data key.
+CREATE TABLE case_attachments (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    data TEXT NOT NULL
+);
+CREATE INDEX case_attachments_of ON case_attachments (case_id);
+CREATE TABLE case_settings (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary)
+);
+-- Nominations (DPDP Act s.14): `body` (the nominee) sealed under the principal's data key.
+CREATE TABLE nominations (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    pseudonym BLOB,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX nominations_of ON nominations (fiduciary, pseudonym);
+"#,
 ];

@@ -20,6 +20,7 @@
 mod harness;
 
 mod attacks;
+mod cases;
 mod cluster;
 mod consent_model;
 mod errors;

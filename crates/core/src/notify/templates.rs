@@ -35,6 +35,7 @@ pub const EVENTS: &[&str] = &[
     "reconsent_required",
     "case_status",
     "alert_escalated",
+    "case_escalated",
 ];
 
 /// Status codes of a grievance or request that every language names in its `[status_text]`
@@ -47,6 +48,9 @@ pub const CASE_STATUSES: &[&str] = &[
     "resolved",
     "rejected",
     "closed",
+    "submitted",
+    "escalated",
+    "reopened",
 ];
 
 /// Longest subject template, in characters.
@@ -135,6 +139,18 @@ pub fn variables(event: &str) -> Option<&'static [&'static str]> {
             "status",
             "status_text",
         ],
+        "case_escalated" => &[
+            "fiduciary",
+            "dashboard_url",
+            "language",
+            "reference",
+            "case_kind",
+            "status",
+            "status_text",
+            "level",
+            "due",
+            "overdue",
+        ],
         "alert_escalated" => &[
             "fiduciary",
             "dashboard_url",
@@ -198,6 +214,14 @@ pub fn sample_vars(event: &str) -> Option<Value> {
             "case_kind": "grievance",
             "status": "acknowledged",
         }),
+        "case_escalated" => json!({
+            "reference": "GRV-2026-004217",
+            "case_kind": "grievance",
+            "status": "escalated",
+            "level": 1,
+            "due": "2027-01-15",
+            "overdue": false,
+        }),
         "alert_escalated" => json!({
             "processor": "Acme Mailing Services",
             "purposes": ["Offers by e-mail"],
@@ -231,6 +255,7 @@ fn sparse_vars(event: &str) -> Option<Value> {
         ("level", json!(2)),
         ("days_left", json!(1)),
         ("overdue_hours", json!(1)),
+        ("overdue", json!(true)),
     ];
     for (name, value) in changes {
         if let Some(slot) = map.get_mut(name) {

@@ -9,6 +9,7 @@
 //! - [`privacy`]: [`PrivacyPort`], the steps of erasing a principal, and [`UnmaskPort`],
 //!   an artefact's opened personal data and the reasons given for unmasking it.
 //! - [`keys`]: [`KeysPort`], a fiduciary's API keys.
+//! - [`cases`]: [`CasePort`], grievances, rights requests, attachments and nominations.
 //! - [`notify`]: [`NotifyPort`], processors, webhook endpoints, alerts, the principal's inbox,
 //!   deliveries, notification settings and templates.
 //!
@@ -17,6 +18,7 @@
 //! Every port method fails with a [`StoreError`], whose [`StoreErrorKind`] says what went wrong
 //! so that "not found" and "the database is down" are never confused.
 
+pub mod cases;
 pub mod consent;
 pub mod keys;
 pub mod notify;
@@ -24,6 +26,7 @@ pub mod principal;
 pub mod privacy;
 pub mod staff;
 
+pub use cases::CasePort;
 pub use consent::{IndexedConsent, Tx};
 pub use keys::{KeysPort, LiveKey};
 pub use notify::NotifyPort;

@@ -1,6 +1,7 @@
 //! The HTTP routes.
 
 pub mod audit;
+pub mod cases;
 pub mod catalog;
 pub mod consents;
 pub mod keys;
@@ -70,6 +71,31 @@ pub fn registry() -> Registry {
         .add(routes!(notify::acknowledge_notification), Principal)
         .add(routes!(notify::my_preferences), Principal)
         .add(routes!(notify::set_my_preferences), Principal)
+        // grievances and rights requests: the principal's own
+        .add(routes!(cases::file_grievance), Principal)
+        .add(routes!(cases::my_grievances), Principal)
+        .add(routes!(cases::file_request), Principal)
+        .add(routes!(cases::my_requests), Principal)
+        .add(routes!(cases::my_case), Principal)
+        .add(routes!(cases::give_feedback), Principal)
+        .add(routes!(cases::reopen_mine), Principal)
+        .add(routes!(cases::attach_mine), Principal)
+        .add(routes!(cases::my_attachment), Principal)
+        .add(routes!(cases::my_access_document), Principal)
+        .add(routes!(cases::my_nominations), Principal)
+        // grievances and rights requests: the queue
+        .add(routes!(cases::record_case), Needs(CasesManage))
+        .add(routes!(cases::queue), Needs(CasesRead))
+        .add(routes!(cases::get_case), Needs(CasesRead))
+        .add(routes!(cases::transition), Needs(CasesManage))
+        .add(routes!(cases::assign), Needs(CasesManage))
+        .add(routes!(cases::attach), Needs(CasesManage))
+        .add(routes!(cases::case_attachment), Needs(CasesRead))
+        .add(routes!(cases::get_settings), Needs(CasesRead))
+        .add(routes!(cases::put_settings), Needs(CasesManage))
+        .add(routes!(cases::principal_nominations), Needs(CasesRead))
+        .add(routes!(cases::activate_nomination), Needs(CasesManage))
+        .add(routes!(cases::nominee_token), Needs(PrincipalToken))
         // notifications, processors and alerts
         .add(routes!(notify::create_processor), Needs(ProcessorsManage))
         .add(routes!(notify::list_processors), Needs(ProcessorsManage))

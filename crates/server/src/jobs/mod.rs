@@ -8,6 +8,7 @@
 //! due jobs on demand with [`Runner::run_once`] and [`Runner::run_all_once`], with the manual
 //! clock, instead of waiting for the timers.
 
+pub mod cases;
 pub mod events;
 pub mod expiry;
 pub mod notify;
@@ -274,6 +275,12 @@ pub fn standard(
         .with(
             FnJob::new("escalation", Schedule::Every(escalation_every), |s| {
                 Box::pin(notify::escalate_once(s))
+            })
+            .leased(lease(escalation_every)),
+        )
+        .with(
+            FnJob::new("case-clock", Schedule::Every(escalation_every), |s| {
+                Box::pin(cases::escalate_once(s))
             })
             .leased(lease(escalation_every)),
         )
