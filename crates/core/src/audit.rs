@@ -67,10 +67,13 @@ pub enum Action {
     NotificationTemplateChanged,
     /// A dead-lettered delivery sent again by staff.
     DeliveryReplayed,
+    /// A retention policy saved, a legal hold placed or released, an erasure scheduled or
+    /// held back (issue 21); the outcome says which.
+    RetentionChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -114,6 +117,7 @@ impl Action {
         Action::NotificationSettingsChanged,
         Action::NotificationTemplateChanged,
         Action::DeliveryReplayed,
+        Action::RetentionChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -161,6 +165,7 @@ impl Action {
             Action::NotificationSettingsChanged => "notification_settings.changed",
             Action::NotificationTemplateChanged => "notification_template.changed",
             Action::DeliveryReplayed => "delivery.replayed",
+            Action::RetentionChanged => "retention.changed",
         }
     }
 

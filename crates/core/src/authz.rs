@@ -68,6 +68,8 @@ permissions! {
     AlertsRead => "alerts.read": "Read alerts to processors and whether (and when) each processor confirmed it stopped.",
     AlertsAcknowledge => "alerts.acknowledge": "Confirm, as a processor, that processing stopped after an alert (a processor's key only).",
     EventsRead => "events.read": "Read the fiduciary's event stream (`GET /v1/events`), to catch up on missed webhooks.",
+    RetentionRead => "retention.read": "Read retention policies, legal holds and upcoming deletions.",
+    RetentionManage => "retention.manage": "Save retention policies (within the floors) and place or release legal holds (audited).",
 }
 
 impl fmt::Display for Permission {
@@ -164,6 +166,8 @@ impl BuiltinRole {
                 NotificationsManage,
                 AlertsRead,
                 EventsRead,
+                RetentionRead,
+                RetentionManage,
             ]
             .into(),
             BuiltinRole::Dpo => [
@@ -175,9 +179,11 @@ impl BuiltinRole {
                 PrincipalErase,
                 AlertsRead,
                 NotificationsManage,
+                RetentionRead,
+                RetentionManage,
             ]
             .into(),
-            BuiltinRole::Auditor => [CatalogRead, AuditRead, AlertsRead].into(),
+            BuiltinRole::Auditor => [CatalogRead, AuditRead, AlertsRead, RetentionRead].into(),
             BuiltinRole::Operator => [CatalogRead, CatalogWrite, ConsentRead, AlertsRead].into(),
         };
         if self == BuiltinRole::Admin && scope == Scope::Platform {
