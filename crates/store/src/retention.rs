@@ -5,7 +5,7 @@
 //! A principal is kept only as their keyed pseudonym: a hold on one principal stores it beside
 //! the hold (the body names no one), an erasure plan is keyed by it.
 
-use crate::conv::{db_err, from_ms, fiduciary_row, json_err, ms, to_json};
+use crate::conv::{db_err, fiduciary_row, from_ms, json_err, ms, to_json};
 use crate::db::{Connection, OptionalExtension, params};
 use crate::keys::{Keys, PSEUDONYM_LEN};
 use crate::tx::WriteTx;
@@ -251,11 +251,7 @@ impl RetentionPort for WriteTx<'_> {
         )? > 0)
     }
 
-    fn erasure_plan(
-        &mut self,
-        fid: Uuid,
-        principal_id: &str,
-    ) -> StoreResult<Option<ErasurePlan>> {
+    fn erasure_plan(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<Option<ErasurePlan>> {
         let f = self.fid(fid)?;
         let p = self.pseudonym(fid, principal_id);
         self.get_body(
@@ -332,10 +328,7 @@ impl RetentionPort for WriteTx<'_> {
 // ---------------------------------------------------------------------------------------------
 
 /// The floors and the fiduciary's category policies.
-pub fn read_policies(
-    conn: &Connection,
-    fid: Uuid,
-) -> StoreResult<(Floors, Vec<RetentionPolicy>)> {
+pub fn read_policies(conn: &Connection, fid: Uuid) -> StoreResult<(Floors, Vec<RetentionPolicy>)> {
     let Some(f) = fiduciary_row(conn, fid)? else {
         return Ok((floors(conn)?, Vec::new()));
     };

@@ -38,8 +38,7 @@ pub trait RetentionPort: Tx + PrivacyPort {
     fn release_hold(&mut self, fid: Uuid, id: Uuid, at: OffsetDateTime) -> StoreResult<bool>;
 
     /// The principal's erasure plan, if one is kept.
-    fn erasure_plan(&mut self, fid: Uuid, principal_id: &str)
-    -> StoreResult<Option<ErasurePlan>>;
+    fn erasure_plan(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<Option<ErasurePlan>>;
     /// Writes (or, with None, deletes) the principal's erasure plan.
     fn set_erasure_plan(
         &mut self,
@@ -56,9 +55,6 @@ pub trait RetentionPort: Tx + PrivacyPort {
     ) -> StoreResult<Vec<(Uuid, String)>>;
     /// Plans whose erasure is due (`erase_at <= now`, told at least 48 hours ago), oldest
     /// first, at most `limit`.
-    fn due_purges(
-        &mut self,
-        now: OffsetDateTime,
-        limit: usize,
-    ) -> StoreResult<Vec<(Uuid, String)>>;
+    fn due_purges(&mut self, now: OffsetDateTime, limit: usize)
+    -> StoreResult<Vec<(Uuid, String)>>;
 }

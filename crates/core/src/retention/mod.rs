@@ -516,7 +516,11 @@ fn hold_back<P: RetentionPort + ?Sized>(
     p.set_erasure_plan(fid, principal_id, Some(&held))?;
     p.record(&AuditRecord {
         principal_id: Some(principal_id.to_string()),
-        outcome: format!("erasure_held hold={} until={}", latest.id, rfc3339(held.erase_at)),
+        outcome: format!(
+            "erasure_held hold={} until={}",
+            latest.id,
+            rfc3339(held.erase_at)
+        ),
         ..Actor::system(fid).record(Action::RetentionChanged)
     })?;
     Ok(true)
@@ -733,10 +737,7 @@ pub fn place_hold<P: RetentionPort + ?Sized>(
     };
     let audit_log_id = p.record(&AuditRecord {
         principal_id: principal,
-        outcome: format!(
-            "hold_placed id={id} scope={kind} until={}",
-            rfc3339(until)
-        ),
+        outcome: format!("hold_placed id={id} scope={kind} until={}", rfc3339(until)),
         ..actor.record(Action::RetentionChanged)
     })?;
     let hold = LegalHold {

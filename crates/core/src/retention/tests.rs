@@ -67,10 +67,18 @@ fn artefact(purposes: Vec<PurposeState>) -> Artefact {
 fn catalogue(floors: Floors, policies: &[(&str, u32, Option<&str>)]) -> Catalogue {
     Catalogue {
         purposes: [
-            ("marketing".to_string(), purpose("marketing", 30, LegalBasis::Consent, None)),
+            (
+                "marketing".to_string(),
+                purpose("marketing", 30, LegalBasis::Consent, None),
+            ),
             (
                 "tax".to_string(),
-                purpose("tax", 2920, LegalBasis::LegalObligation, Some("Income-tax Act, 1961")),
+                purpose(
+                    "tax",
+                    2920,
+                    LegalBasis::LegalObligation,
+                    Some("Income-tax Act, 1961"),
+                ),
             ),
         ]
         .into(),
@@ -101,7 +109,10 @@ fn nothing_is_planned_while_a_purpose_is_in_force() {
         state("tax", Status::Active, LegalBasis::LegalObligation),
     ]);
     let cat = catalogue(Floors::default(), &[]);
-    assert_eq!(erase_after(&[a.clone()], &cat, T0 + Duration::days(2)), None);
+    assert_eq!(
+        erase_after(&[a.clone()], &cat, T0 + Duration::days(2)),
+        None
+    );
     // Once the active grant runs out (day 30), the tax purpose keeps the data 2920 days.
     let at = T0 + Duration::days(31);
     let (until, law) = erase_after(&[a], &cat, at).unwrap();
@@ -112,7 +123,11 @@ fn nothing_is_planned_while_a_purpose_is_in_force() {
 
 #[test]
 fn the_latest_keep_wins_category_policies_lengthen_and_the_consent_manager_floor_applies() {
-    let a = artefact(vec![state("marketing", Status::Withdrawn, LegalBasis::Consent)]);
+    let a = artefact(vec![state(
+        "marketing",
+        Status::Withdrawn,
+        LegalBasis::Consent,
+    )]);
     let now = T0 + Duration::days(2);
     let withdrawn = T0 + Duration::days(1);
     let cat = catalogue(Floors::default(), &[]);
@@ -120,17 +135,26 @@ fn the_latest_keep_wins_category_policies_lengthen_and_the_consent_manager_floor
         erase_after(&[a.clone()], &cat, now),
         Some((withdrawn + Duration::days(30), None))
     );
-    let cat = catalogue(Floors::default(), &[("financial", 400, Some("RBI KYC Directions"))]);
+    let cat = catalogue(
+        Floors::default(),
+        &[("financial", 400, Some("RBI KYC Directions"))],
+    );
     assert_eq!(
         erase_after(&[a.clone()], &cat, now),
-        Some((withdrawn + Duration::days(400), Some("RBI KYC Directions".into())))
+        Some((
+            withdrawn + Duration::days(400),
+            Some("RBI KYC Directions".into())
+        ))
     );
     let cm = Floors {
         consent_manager: true,
         ..Floors::default()
     };
     let (until, law) = erase_after(&[a], &catalogue(cm, &[]), now).unwrap();
-    assert_eq!(until, withdrawn + Duration::days(CONSENT_MANAGER_DAYS as i64));
+    assert_eq!(
+        until,
+        withdrawn + Duration::days(CONSENT_MANAGER_DAYS as i64)
+    );
     assert_eq!(law.as_deref(), Some(CONSENT_MANAGER_LAW));
 }
 

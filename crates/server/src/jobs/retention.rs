@@ -56,7 +56,10 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<Pass> {
             .transact(move |tx| {
                 let mut planned = 0;
                 for e in &events {
-                    let Some(p) = e.principal.as_ref().filter(|_| PLANNED.contains(&e.event.kind()))
+                    let Some(p) = e
+                        .principal
+                        .as_ref()
+                        .filter(|_| PLANNED.contains(&e.event.kind()))
                     else {
                         continue;
                     };
