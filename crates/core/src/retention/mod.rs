@@ -3,7 +3,7 @@
 //! more, the 48-hour notice before it, legal holds that stop it, and the floors a retention
 //! policy cannot go under. The SQL is the store's ([`RetentionPort`]); see `docs/retention.md`.
 //!
-//! What is erased (docs/architecture.md, decision 48): everything Anumodan keeps about a
+//! What is erased (docs/architecture.md, decision 37): everything Anumodan keeps about a
 //! principal at a fiduciary (the sealed fields of their artefacts, their contacts, their
 //! inbox) serves all of their purposes there and sits under one data key. So the unit of
 //! erasure is the principal: once none of their purposes is in force and the retention of each
