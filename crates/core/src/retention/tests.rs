@@ -110,7 +110,7 @@ fn nothing_is_planned_while_a_purpose_is_in_force() {
     ]);
     let cat = catalogue(Floors::default(), &[]);
     assert_eq!(
-        erase_after(&[a.clone()], &cat, T0 + Duration::days(2)),
+        erase_after(std::slice::from_ref(&a), &cat, T0 + Duration::days(2)),
         None
     );
     // Once the active grant runs out (day 30), the tax purpose keeps the data 2920 days.
@@ -132,7 +132,7 @@ fn the_latest_keep_wins_category_policies_lengthen_and_the_consent_manager_floor
     let withdrawn = T0 + Duration::days(1);
     let cat = catalogue(Floors::default(), &[]);
     assert_eq!(
-        erase_after(&[a.clone()], &cat, now),
+        erase_after(std::slice::from_ref(&a), &cat, now),
         Some((withdrawn + Duration::days(30), None))
     );
     let cat = catalogue(
@@ -140,7 +140,7 @@ fn the_latest_keep_wins_category_policies_lengthen_and_the_consent_manager_floor
         &[("financial", 400, Some("RBI KYC Directions"))],
     );
     assert_eq!(
-        erase_after(&[a.clone()], &cat, now),
+        erase_after(std::slice::from_ref(&a), &cat, now),
         Some((
             withdrawn + Duration::days(400),
             Some("RBI KYC Directions".into())
@@ -164,7 +164,7 @@ fn a_refused_purpose_keeps_nothing_but_its_record() {
     s.decision = Decision::Denied;
     let a = artefact(vec![s]);
     let cat = catalogue(Floors::default(), &[]);
-    let (until, law) = erase_after(&[a.clone()], &cat, T0 + Duration::days(2)).unwrap();
+    let (until, law) = erase_after(std::slice::from_ref(&a), &cat, T0 + Duration::days(2)).unwrap();
     assert_eq!((until, law), (T0 + Duration::days(1), None));
     let cat = catalogue(Floors::default(), &[(CONSENT_RECORDS, 90, None)]);
     assert_eq!(
