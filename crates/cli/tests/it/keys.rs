@@ -312,6 +312,19 @@ pub(crate) fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
         // every other key is refused.
         route(M::POST, "/v1/alerts/{id}/acknowledge", format!("/v1/alerts/{}/acknowledge", uuid::Uuid::now_v7()),
             Some(json!({})), AlertsAcknowledge, StatusCode::NOT_FOUND),
+        // retention (no hold with a random id: the permission lets the request through to a 404)
+        route(M::GET, "/v1/retention/policies", "/v1/retention/policies", None, RetentionRead, ok),
+        route(M::PUT, "/v1/retention/policies/{category}", "/v1/retention/policies/contact",
+            Some(json!({"retention_days": 400})), RetentionManage, ok),
+        route(M::POST, "/v1/retention/holds", "/v1/retention/holds",
+            Some(json!({"scope": {"kind": "fiduciary"}, "reason": "scope matrix check", "until": "2030-01-01T00:00:00Z"})),
+            RetentionManage, created),
+        route(M::GET, "/v1/retention/holds", "/v1/retention/holds", None, RetentionRead, ok),
+        route(M::GET, "/v1/retention/holds/{id}", format!("/v1/retention/holds/{}", uuid::Uuid::now_v7()), None,
+            RetentionRead, StatusCode::NOT_FOUND),
+        route(M::POST, "/v1/retention/holds/{id}/release", format!("/v1/retention/holds/{}/release", uuid::Uuid::now_v7()),
+            Some(json!({})), RetentionManage, StatusCode::NOT_FOUND),
+        route(M::GET, "/v1/retention/upcoming", "/v1/retention/upcoming", None, RetentionRead, ok),
     ]
 }
 
