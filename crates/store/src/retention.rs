@@ -43,13 +43,16 @@ fn floors(conn: &Connection) -> StoreResult<Floors> {
     }
 }
 
-fn policies(conn: &Connection, f: i64) -> StoreResult<Vec<RetentionPolicy>> {
+/// The JSON bodies `sql` selects (one column), read back.
+fn bodies<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    p: impl crate::db::Params,
+) -> StoreResult<Vec<T>> {
     let bodies: Vec<String> = conn
-        .prepare_cached(
-            "SELECT body FROM retention_policies WHERE fiduciary = ?1 ORDER BY category",
-        )
+        .prepare_cached(sql)
         .map_err(db_err)?
-        .query_map(params![f], |r| r.get(0))
+        .query_map(p, |r| r.get(0))
         .map_err(db_err)?
         .collect::<Result<_, _>>()
         .map_err(db_err)?;
@@ -57,6 +60,14 @@ fn policies(conn: &Connection, f: i64) -> StoreResult<Vec<RetentionPolicy>> {
         .iter()
         .map(|b| serde_json::from_str(b).map_err(json_err))
         .collect()
+}
+
+fn policies(conn: &Connection, f: i64) -> StoreResult<Vec<RetentionPolicy>> {
+    bodies(
+        conn,
+        "SELECT body FROM retention_policies WHERE fiduciary = ?1 ORDER BY category",
+        params![f],
+    )
 }
 
 /// A stored hold, its principal (if any) found again from the pseudonym kept beside it.
@@ -152,23 +163,14 @@ impl RetentionPort for WriteTx<'_> {
     fn live_artefacts(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<Vec<Artefact>> {
         let f = self.fid(fid)?;
         let p = self.pseudonym(fid, principal_id);
-        let bodies: Vec<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT a.body FROM artefact_heads h JOIN artefacts a
-                   ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
-                 WHERE h.fiduciary = ?1 AND h.principal = ?2",
-            )
-            .map_err(db_err)?
-            .query_map(params![f, &p[..]], |r| r.get(0))
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
         // The rules read purposes, dates and the language: the sealed fields stay sealed.
-        bodies
-            .iter()
-            .map(|b| serde_json::from_str(b).map_err(json_err))
-            .collect()
+        bodies(
+            self.conn,
+            "SELECT a.body FROM artefact_heads h JOIN artefacts a
+               ON a.fiduciary = h.fiduciary AND a.uuid = h.uuid AND a.version = h.version
+             WHERE h.fiduciary = ?1 AND h.principal = ?2",
+            params![f, &p[..]],
+        )
     }
 
     fn category_policies(&mut self, fid: Uuid) -> StoreResult<Vec<RetentionPolicy>> {

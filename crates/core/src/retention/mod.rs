@@ -197,6 +197,20 @@ fn days(d: u32) -> Duration {
     Duration::days(d as i64)
 }
 
+/// What a category policy keeps, counted `from` a date: a legal obligation when it names a
+/// law.
+fn policy_keep(policy: &RetentionPolicy, from: OffsetDateTime) -> Keep {
+    Keep {
+        until: from + days(policy.retention_days),
+        law: policy.legal_reference.clone(),
+        reason: if policy.legal_reference.is_some() {
+            "legal_obligation"
+        } else {
+            "retention"
+        },
+    }
+}
+
 /// When each ended purpose ended (None: a purpose still in force), and the keeps it implies.
 /// `now_ends` treats purposes in force as ending now (an erasure request).
 pub fn keeps(
@@ -244,28 +258,11 @@ pub fn keeps(
                 else {
                     continue;
                 };
-                out.push(Keep {
-                    until: ended + days(policy.retention_days),
-                    law: policy.legal_reference.clone(),
-                    reason: if policy.legal_reference.is_some() {
-                        "legal_obligation"
-                    } else {
-                        "retention"
-                    },
-                });
+                out.push(policy_keep(policy, ended));
             }
         }
-        let records = cat.policies.get(CONSENT_RECORDS);
-        if let Some(policy) = records {
-            out.push(Keep {
-                until: last_change + days(policy.retention_days),
-                law: policy.legal_reference.clone(),
-                reason: if policy.legal_reference.is_some() {
-                    "legal_obligation"
-                } else {
-                    "retention"
-                },
-            });
+        if let Some(policy) = cat.policies.get(CONSENT_RECORDS) {
+            out.push(policy_keep(policy, last_change));
         }
         if cat.floors.consent_manager {
             out.push(Keep {
