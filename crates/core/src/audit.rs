@@ -70,10 +70,13 @@ pub enum Action {
     // Rights requests (issue 21); grievances use `GrievanceAction`.
     /// An action on a rights request (access, correction, erasure, nomination) or a nomination.
     RequestAction,
+    /// A retention policy saved, a legal hold placed or released, an erasure scheduled or
+    /// held back (issue 21); the outcome says which.
+    RetentionChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::ConsentCollected,
         Action::ConsentValidated,
         Action::ConsentUpdated,
@@ -118,6 +121,7 @@ impl Action {
         Action::NotificationTemplateChanged,
         Action::DeliveryReplayed,
         Action::RequestAction,
+        Action::RetentionChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -166,6 +170,7 @@ impl Action {
             Action::NotificationTemplateChanged => "notification_template.changed",
             Action::DeliveryReplayed => "delivery.replayed",
             Action::RequestAction => "request.action",
+            Action::RetentionChanged => "retention.changed",
         }
     }
 

@@ -70,6 +70,8 @@ permissions! {
     EventsRead => "events.read": "Read the fiduciary's event stream (`GET /v1/events`), to catch up on missed webhooks.",
     CasesRead => "cases.read": "Read grievances and rights requests: the queue with SLA state, and each case with its description and history.",
     CasesManage => "cases.manage": "Work grievances and rights requests: record them for a principal, acknowledge, assign, resolve (carrying out the right), close; activate nominations; set categories, routing and deadlines.",
+    RetentionRead => "retention.read": "Read retention policies, legal holds and upcoming deletions.",
+    RetentionManage => "retention.manage": "Save retention policies (within the floors) and place or release legal holds (audited).",
 }
 
 impl fmt::Display for Permission {
@@ -167,6 +169,8 @@ impl BuiltinRole {
                 AlertsRead,
                 EventsRead,
                 CasesRead,
+                RetentionRead,
+                RetentionManage,
             ]
             .into(),
             BuiltinRole::Dpo => [
@@ -180,9 +184,13 @@ impl BuiltinRole {
                 NotificationsManage,
                 CasesRead,
                 CasesManage,
+                RetentionRead,
+                RetentionManage,
             ]
             .into(),
-            BuiltinRole::Auditor => [CatalogRead, AuditRead, AlertsRead, CasesRead].into(),
+            BuiltinRole::Auditor => {
+                [CatalogRead, AuditRead, AlertsRead, CasesRead, RetentionRead].into()
+            }
             BuiltinRole::Operator => [
                 CatalogRead,
                 CatalogWrite,

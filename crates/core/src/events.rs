@@ -55,6 +55,13 @@ pub enum DomainEvent {
         status: String,
         language: Lang,
     },
+    /// The principal's personal data will be erased at `erase_at` because nothing needs it any
+    /// more (the retention engine; DPDP Rules 2025 rule 8(2): told at least 48 hours before).
+    ErasureDue {
+        #[serde(with = "time::serde::rfc3339")]
+        erase_at: OffsetDateTime,
+        language: Lang,
+    },
 }
 
 /// Purposes of an artefact that run out soon.
@@ -82,6 +89,7 @@ impl DomainEvent {
             DomainEvent::RenewalDue(_) => "renewal_due",
             DomainEvent::ValidationRefused { .. } => "validation_refused",
             DomainEvent::CaseStatusChanged { .. } => "case_status_changed",
+            DomainEvent::ErasureDue { .. } => "erasure_due",
         }
     }
 
@@ -97,6 +105,7 @@ impl DomainEvent {
         "renewal_due",
         "validation_refused",
         "case_status_changed",
+        "erasure_due",
     ];
 
     /// The artefact the event is about, if any.
@@ -236,6 +245,10 @@ mod tests {
                 case_kind: "grievance".into(),
                 status: "acknowledged".into(),
                 language: Lang::parse("hi").unwrap(),
+            },
+            DomainEvent::ErasureDue {
+                erase_at: OffsetDateTime::UNIX_EPOCH,
+                language: Lang::parse("ta").unwrap(),
             },
         ];
         assert_eq!(all.len(), DomainEvent::KINDS.len());

@@ -10,6 +10,8 @@
 //! - [`notify`]: notification templates in English and the 22 languages of the Eighth Schedule.
 //! - [`keys`]: API key scopes and names, and who may manage which key.
 //! - [`privacy`]: unmasking with a reason, and its ledger entry.
+//! - [`retention`]: the retention engine: erasure when nothing needs the data, its 48-hour
+//!   notice, legal holds and the floors of retention policies.
 //! - [`principal`]: the policy of principal sign-in by one-time code.
 //! - [`staff`]: staff sign-in, lock-out, sessions, accounts and roles, over [`ports::StaffPort`].
 //! - [`totp`]: RFC 6238 one-time passwords for staff sign-in.
@@ -32,6 +34,7 @@ pub mod notify;
 pub mod ports;
 pub mod principal;
 pub mod privacy;
+pub mod retention;
 pub mod schema;
 pub mod staff;
 pub mod text;

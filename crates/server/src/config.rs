@@ -140,6 +140,14 @@ pub struct Config {
     /// Allows webhook endpoints on loopback addresses (and plain http to them), for tests and
     /// local development. Off by default; it relaxes nothing else.
     pub allow_loopback_endpoints: bool,
+    /// How often the retention engine plans, gives 48-hour notices and purges, in ms.
+    pub retention_interval_ms: u64,
+    /// The deployment acts as a Consent Manager (DPDP Act s.2(g)): consent records are kept at
+    /// least seven years, and no policy may keep them less (docs/retention.md).
+    pub retention_consent_manager: bool,
+    /// The least an `audit_logs` retention policy may keep, in days (never under 366: DPDP
+    /// Rules 2025, rule 6(1)(e)).
+    pub retention_audit_log_days: u32,
 }
 
 impl Default for Config {
@@ -189,6 +197,9 @@ impl Default for Config {
             delivery_timeout_ms: 10_000,
             delivery_retry_schedule_ms: anumodan_core::notify::route::RETRY_SCHEDULE_MS.to_vec(),
             allow_loopback_endpoints: false,
+            retention_interval_ms: 60_000,
+            retention_consent_manager: false,
+            retention_audit_log_days: anumodan_core::retention::AUDIT_LOG_DAYS,
         }
     }
 }

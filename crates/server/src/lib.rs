@@ -206,6 +206,17 @@ pub async fn start_with_store(
         .store
         .write_raw(anumodan_store::admin::record_current_master_key)
         .await?;
+    // The retention floors every node applies (the configuration; see docs/retention.md).
+    let floors = anumodan_core::retention::Floors {
+        consent_manager: cfg.retention_consent_manager,
+        audit_log_days: cfg
+            .retention_audit_log_days
+            .max(anumodan_core::retention::AUDIT_LOG_DAYS),
+    };
+    state
+        .store
+        .write_raw(move |tx| anumodan_store::retention::set_floors(tx, floors))
+        .await?;
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
     let app = router(state.clone(), cfg);

@@ -458,6 +458,17 @@ impl Store {
 }
 
 impl Store {
+    /// Like [`Store::read_conn`], with the keys that open sealed fields (for reads that name
+    /// principals found by pseudonym).
+    pub async fn read_keyed<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &Keys) -> StoreResult<T> + Send + 'static,
+    {
+        let keys = self.inner.keys.clone();
+        self.read_conn(move |c| f(c, &keys)).await
+    }
+
     /// Runs `f` on a read-only connection of the pool (in a blocking thread), for store-level
     /// queries that are not part of [`crate::Reads`] (staff accounts and sessions).
     pub async fn read_conn<T, F>(&self, f: F) -> StoreResult<T>

@@ -23,6 +23,7 @@ pub mod principal;
 mod principal_index;
 mod privacy;
 pub mod read;
+pub mod retention;
 mod schema;
 pub mod staff;
 mod tx;

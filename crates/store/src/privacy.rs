@@ -64,6 +64,8 @@ impl PrivacyPort for WriteTx<'_> {
                 "DELETE FROM outbox WHERE fiduciary = ?1 AND pseudonym = ?2",
                 "DELETE FROM inbox WHERE fiduciary = ?1 AND pseudonym = ?2",
                 "DELETE FROM principal_prefs WHERE fiduciary = ?1 AND pseudonym = ?2",
+                // Nothing is left for the retention engine to erase.
+                "DELETE FROM erasure_plans WHERE fiduciary = ?1 AND pseudonym = ?2",
                 // Webhooks that name them: those still on their way go (they tell processors to
                 // stop, and drop their body once sent); dead ones lose their body (no replay).
                 "UPDATE deliveries SET payload = NULL, pseudonym = NULL,

@@ -559,4 +559,43 @@ CREATE TABLE nominations (
 );
 CREATE INDEX nominations_of ON nominations (fiduciary, pseudonym);
 "#,
+    // Issue 21, item 5: the retention engine. The deployment's floors (one row, written from
+    // the configuration at start), policies per data category, legal holds, and the erasure
+    // plans: one row per principal due for erasure, derived from their consents and written
+    // only when a change about them is handled (see anumodan_core::retention).
+    r#"
+CREATE TABLE retention_settings (
+    id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+);
+CREATE TABLE retention_policies (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    category TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, category)
+) WITHOUT ROWID;
+CREATE TABLE legal_holds (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    -- The principal a principal-scoped hold covers (their keyed pseudonym), else NULL.
+    pseudonym BLOB,
+    body TEXT NOT NULL,
+    until_at INTEGER NOT NULL,
+    released_at INTEGER
+);
+CREATE INDEX legal_holds_by_fiduciary ON legal_holds (fiduciary, id);
+CREATE TABLE erasure_plans (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    pseudonym BLOB NOT NULL,
+    erase_at INTEGER NOT NULL,
+    notify_at INTEGER NOT NULL,
+    notified_at INTEGER,
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, pseudonym)
+) WITHOUT ROWID;
+CREATE INDEX erasure_plans_notice ON erasure_plans (notify_at) WHERE notified_at IS NULL;
+CREATE INDEX erasure_plans_purge ON erasure_plans (erase_at) WHERE notified_at IS NOT NULL;
+CREATE INDEX erasure_plans_by_fiduciary ON erasure_plans (fiduciary, erase_at);
+"#,
 ];

@@ -320,7 +320,9 @@ async fn the_runner_drives_every_background_job_and_runs_them_on_demand() {
             "notify",
             "deliveries",
             "escalation",
-            "renewals"
+            "case-clock",
+            "renewals",
+            "retention"
         ]
     );
     s.collect_ok(&cat, "P-jobs", all_granted()).await;

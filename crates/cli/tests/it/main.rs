@@ -34,6 +34,7 @@ mod openapi;
 mod principals;
 mod privacy;
 mod process;
+mod retention;
 mod staff;
 mod transport;
 mod upgrade;

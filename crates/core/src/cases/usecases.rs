@@ -508,15 +508,27 @@ pub fn transition<T: CasePort + ?Sized>(
                     resolution.applied =
                         apply_corrections(tx, actor, p, pid, &c.changes, outcome, &t.apply)?;
                 }
-                (CaseKind::Erasure, Some(_), Some(pid)) => match legal_retention(tx, fid, pid)? {
-                    Some((law, until)) => {
-                        resolution.deferred_erasure = Some(DeferredErasure {
-                            law,
-                            erasure_on: until,
-                        });
+                // A legal retention (a law, the Consent Manager's floor, a legal hold) defers
+                // the erasure: the retention engine carries it out on that date, and the
+                // answer names the law and the date.
+                (CaseKind::Erasure, Some(_), Some(pid)) => {
+                    match crate::retention::legal_retention(tx, fid, pid)? {
+                        Some(lr) => {
+                            crate::retention::schedule_erasure(
+                                tx,
+                                actor,
+                                pid,
+                                lr.until,
+                                "erasure_request",
+                            )?;
+                            resolution.deferred_erasure = Some(DeferredErasure {
+                                law: lr.law,
+                                erasure_on: lr.until,
+                            });
+                        }
+                        None => erase_after = true,
                     }
-                    None => erase_after = true,
-                },
+                }
                 (CaseKind::Nomination, Some(p), _) => {
                     let n = c.nominee.clone().ok_or_else(|| {
                         DomainError::invalid("invalid_nominee", "the request names no nominee")
@@ -586,16 +598,6 @@ pub fn transition<T: CasePort + ?Sized>(
         let _ = e;
     }
     Ok(c)
-}
-
-/// Whether a legal retention keeps the principal's data, and until when (the law, the date).
-/// The retention engine answers this (issue 21, item 5).
-fn legal_retention<T: CasePort + ?Sized>(
-    _tx: &mut T,
-    _fid: Uuid,
-    _principal_id: &str,
-) -> Result<Option<(String, OffsetDateTime)>> {
-    Ok(None)
 }
 
 fn apply_corrections<T: CasePort + ?Sized>(

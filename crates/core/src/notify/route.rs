@@ -23,6 +23,7 @@ pub fn webhook_type(e: &DomainEvent) -> &'static str {
         DomainEvent::RenewalDue(_) => "renewal.due",
         DomainEvent::ValidationRefused { .. } => "validation.refused",
         DomainEvent::CaseStatusChanged { .. } => "case.status_changed",
+        DomainEvent::ErasureDue { .. } => "retention.erasure_due",
     }
 }
 
@@ -39,6 +40,7 @@ pub const WEBHOOK_TYPES: &[&str] = &[
     "renewal.due",
     "validation.refused",
     "case.status_changed",
+    "retention.erasure_due",
     "alert.created",
     "alert.escalated",
 ];
@@ -54,6 +56,7 @@ pub fn principal_template(e: &DomainEvent) -> Option<&'static str> {
         DomainEvent::RenewalDue(_) => "renewal_due",
         DomainEvent::ReconsentRequired { .. } => "reconsent_required",
         DomainEvent::CaseStatusChanged { .. } => "case_status",
+        DomainEvent::ErasureDue { .. } => "erasure_due",
         // The principal asked for the erasure and is told by the fiduciary; a refused
         // validation is the fiduciary's business.
         DomainEvent::PrincipalErased | DomainEvent::ValidationRefused { .. } => return None,

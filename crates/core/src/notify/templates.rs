@@ -36,6 +36,7 @@ pub const EVENTS: &[&str] = &[
     "case_status",
     "alert_escalated",
     "case_escalated",
+    "erasure_due",
 ];
 
 /// Status codes of a grievance or request that every language names in its `[status_text]`
@@ -161,6 +162,7 @@ pub fn variables(event: &str) -> Option<&'static [&'static str]> {
             "overdue_hours",
             "level",
         ],
+        "erasure_due" => &["fiduciary", "dashboard_url", "language", "erase_at"],
         _ => return None,
     })
 }
@@ -229,6 +231,7 @@ pub fn sample_vars(event: &str) -> Option<Value> {
             "overdue_hours": 36,
             "level": 1,
         }),
+        "erasure_due" => json!({ "erase_at": "2027-01-31 10:00 UTC" }),
         _ => return None,
     };
     merge(&mut vars, own);

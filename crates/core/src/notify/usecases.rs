@@ -145,6 +145,9 @@ fn principal_vars<T: NotifyPort + ?Sized>(
             status,
             ..
         } => json!({ "reference": reference, "case_kind": case_kind, "status": status }),
+        DomainEvent::ErasureDue { erase_at, .. } => json!({
+            "erase_at": format!("{} {:02}:{:02} UTC", date(*erase_at), erase_at.hour(), erase_at.minute()),
+        }),
         DomainEvent::PrincipalErased | DomainEvent::ValidationRefused { .. } => json!({}),
     };
     if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
@@ -385,6 +388,7 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
                     | DomainEvent::ConsentExpired(c) => c.language.clone(),
                     DomainEvent::RenewalDue(r) => r.language.clone(),
                     DomainEvent::CaseStatusChanged { language, .. } => language.clone(),
+                    DomainEvent::ErasureDue { language, .. } => language.clone(),
                     _ => Lang::parse("en").expect("en"),
                 };
                 notify_principal(tx, e, p, &lang, &how, &mut out)?;

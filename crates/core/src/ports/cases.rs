@@ -4,14 +4,14 @@
 //! columns the queue and the clock read (reference, kind, category, status, deadlines) are not
 //! personal data and outlive an erasure.
 
-use super::{NotifyPort, PrincipalPort, PrivacyPort, StoreResult};
+use super::{NotifyPort, PrincipalPort, PrivacyPort, RetentionPort, StoreResult};
 use crate::cases::model::*;
 use crate::principal::Pseudonym;
 use std::collections::BTreeSet;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub trait CasePort: NotifyPort + PrivacyPort + PrincipalPort {
+pub trait CasePort: NotifyPort + PrivacyPort + PrincipalPort + RetentionPort {
     /// The fiduciary's case settings (the defaults when it never set any).
     fn case_settings(&mut self, fid: Uuid) -> StoreResult<CaseSettings>;
     fn save_case_settings(&mut self, fid: Uuid, s: &CaseSettings) -> StoreResult<()>;

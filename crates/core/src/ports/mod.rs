@@ -8,6 +8,8 @@
 //!   counts, the message outbox and principal tokens.
 //! - [`privacy`]: [`PrivacyPort`], the steps of erasing a principal, and [`UnmaskPort`],
 //!   an artefact's opened personal data and the reasons given for unmasking it.
+//! - [`retention`]: [`RetentionPort`], floors, category policies, legal holds and erasure
+//!   plans.
 //! - [`keys`]: [`KeysPort`], a fiduciary's API keys.
 //! - [`cases`]: [`CasePort`], grievances, rights requests, attachments and nominations.
 //! - [`notify`]: [`NotifyPort`], processors, webhook endpoints, alerts, the principal's inbox,
@@ -24,6 +26,7 @@ pub mod keys;
 pub mod notify;
 pub mod principal;
 pub mod privacy;
+pub mod retention;
 pub mod staff;
 
 pub use cases::CasePort;
@@ -32,6 +35,7 @@ pub use keys::{KeysPort, LiveKey};
 pub use notify::NotifyPort;
 pub use principal::{OfferedCode, PrincipalPort};
 pub use privacy::{PrivacyPort, UnmaskPort};
+pub use retention::RetentionPort;
 pub use staff::{StaffPort, StaffReads};
 
 use crate::audit::AuditRecord;

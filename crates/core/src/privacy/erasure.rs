@@ -34,6 +34,18 @@ pub fn erase_principal<P: PrivacyPort + ?Sized>(
     actor: &Actor,
     principal_id: &str,
 ) -> Result<Erasure> {
+    shred(p, actor, principal_id, Action::PrincipalErased, "")
+}
+
+/// The steps of erasure, recorded as `action` (`principal.erased` on request,
+/// `retention.purged` by the retention engine) with `note` after the outcome.
+pub(crate) fn shred<P: PrivacyPort + ?Sized>(
+    p: &mut P,
+    actor: &Actor,
+    principal_id: &str,
+    action: Action,
+    note: &str,
+) -> Result<Erasure> {
     check_principal_id(principal_id)?;
     let fid = actor.fiduciary_id;
     let erased = p.destroy_data_key(fid, principal_id)?;
@@ -42,15 +54,20 @@ pub fn erase_principal<P: PrivacyPort + ?Sized>(
     p.unlink_events(fid, principal_id)?;
     let artefacts = p.tombstone_artefacts(fid, principal_id)?;
     p.scrub_sealed_fields(fid, principal_id)?;
+    let mut outcome = if erased {
+        "key_destroyed"
+    } else {
+        "nothing_to_erase"
+    }
+    .to_string();
+    if !note.is_empty() {
+        outcome.push(' ');
+        outcome.push_str(note);
+    }
     let audit_log_id = p.record(&AuditRecord {
         principal_id: Some(principal_id.to_string()),
-        outcome: if erased {
-            "key_destroyed"
-        } else {
-            "nothing_to_erase"
-        }
-        .into(),
-        ..actor.record(Action::PrincipalErased)
+        outcome,
+        ..actor.record(action)
     })?;
     if erased {
         p.emit_event(fid, None, &DomainEvent::PrincipalErased)?;

@@ -378,6 +378,11 @@ pub async fn attach_mine(
     Query(q): Query<AttachQuery>,
     req: axum::extract::Request,
 ) -> ApiResult<(StatusCode, axum::Json<Attachment>)> {
+    // The case first (404), then the body (413, 415), read only for a case that exists.
+    match read_case(&s, p.fiduciary_id, reference.clone()).await? {
+        Some((Some(owner), _)) if owner == p.pseudonym => {}
+        _ => return Err(not_found()),
+    }
     let (ct, bytes) = attachment_bytes(req).await?;
     usecases::check_attachment(&ct, &bytes).map_err(ApiError::from)?;
     let actor = p.actor();
@@ -745,6 +750,9 @@ pub async fn attach(
     Query(q): Query<AttachQuery>,
     req: axum::extract::Request,
 ) -> ApiResult<(StatusCode, axum::Json<Attachment>)> {
+    if read_case(&s, c.fiduciary_id, reference.clone()).await?.is_none() {
+        return Err(not_found());
+    }
     let (ct, bytes) = attachment_bytes(req).await?;
     usecases::check_attachment(&ct, &bytes).map_err(ApiError::from)?;
     let actor = c.actor();

@@ -9,6 +9,7 @@ pub mod me;
 pub mod notify;
 pub mod privacy;
 pub mod registry;
+pub mod retention;
 pub mod staff;
 
 use crate::AppState;
@@ -118,6 +119,14 @@ pub fn registry() -> Registry {
         .add(routes!(notify::delete_template), Needs(NotificationsManage))
         .add(routes!(notify::list_deliveries), Needs(NotificationsManage))
         .add(routes!(notify::replay_delivery), Needs(NotificationsManage))
+        // retention
+        .add(routes!(retention::get_policies), Needs(RetentionRead))
+        .add(routes!(retention::put_policy), Needs(RetentionManage))
+        .add(routes!(retention::place_hold), Needs(RetentionManage))
+        .add(routes!(retention::list_holds), Needs(RetentionRead))
+        .add(routes!(retention::get_hold), Needs(RetentionRead))
+        .add(routes!(retention::release_hold), Needs(RetentionManage))
+        .add(routes!(retention::upcoming), Needs(RetentionRead))
         // keys
         .add(routes!(keys::list), Needs(KeysManage))
         .add(routes!(keys::create), Needs(KeysManage))

@@ -13,6 +13,7 @@ pub mod events;
 pub mod expiry;
 pub mod notify;
 pub mod outbox;
+pub mod retention;
 
 use crate::AppState;
 use std::future::Future;
@@ -290,6 +291,13 @@ pub fn standard(
             })
             .leased(lease(escalation_every)),
         );
+    let retention_every = ms(cfg.retention_interval_ms);
+    runner = runner.with(
+        FnJob::new("retention", Schedule::Every(retention_every), |s| {
+            Box::pin(retention::run_once(s))
+        })
+        .leased(lease(retention_every)),
+    );
     for sub in subscribers {
         runner = runner.with(events::EventsJob {
             subscriber: sub,

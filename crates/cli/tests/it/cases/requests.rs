@@ -214,7 +214,17 @@ async fn a_correction_is_applied_only_when_accepted() {
 async fn an_accepted_erasure_shreds_the_principal_and_the_case_keeps_only_its_columns() {
     let s = start().await;
     let cat = s.seed().await;
-    let (me, _) = principal_in(&s, &cat, "ravi", "en").await;
+    // No purpose under a legal obligation: nothing keeps the data.
+    let (st, v) = s
+        .post(
+            "/v1/consents",
+            json!({"principal_id": "ravi", "notice_id": cat.notice_id, "notice_version": 1,
+                   "language": "en", "decisions": decisions("granted", "granted", "granted", "denied"),
+                   "method": "web", "session_id": "s-1"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (me, _) = s.principal_token("ravi", Some(3600)).await;
     assert_eq!(s.validate("ravi", "marketing").await["valid"], true);
     let c = request(
         &me,
@@ -369,5 +379,45 @@ async fn a_nominee_acts_for_the_principal_only_once_the_nomination_is_active() {
         entries.iter().any(|e| e["initiator"] == "nominee"
             && e["outcome"].as_str().unwrap().ends_with("submitted")),
         "{entries:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_erasure_kept_back_by_a_law_names_the_law_and_the_date_and_is_scheduled() {
+    let s = start().await;
+    let cat = s.seed().await;
+    // tax_records is kept under the Income-tax Act after consent ends.
+    let (me, _) = principal_in(&s, &cat, "ravi", "en").await;
+    let c = request(&me, json!({"kind": "erasure"})).await;
+    let r = c["reference"].as_str().unwrap();
+    let done = s
+        .move_case_ok(
+            r,
+            json!({"to": "resolved", "outcome": "accepted",
+                   "summary": "Your data will be erased when the law allows."}),
+        )
+        .await;
+    let deferred = &done["resolution"]["deferred_erasure"];
+    assert!(
+        deferred["law"].as_str().unwrap().contains("Income-tax"),
+        "{done}"
+    );
+    let on = time::OffsetDateTime::parse(
+        deferred["erasure_on"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!(on > T0 + time::Duration::days(365), "{on}");
+    // Not erased now: the principal still sees the answer, and the erasure is scheduled.
+    assert_eq!(s.audit_entries("principal.erased").await.len(), 0);
+    let (st, mine) = me.get(&format!("/v1/me/cases/{r}")).await;
+    assert_eq!(st, StatusCode::OK, "{mine}");
+    assert_eq!(mine["resolution"]["deferred_erasure"], *deferred);
+    let scheduled = s.audit_entries("retention.changed").await;
+    assert!(
+        scheduled
+            .iter()
+            .any(|e| e["outcome"].as_str().unwrap().contains("erasure_request")),
+        "{scheduled:?}"
     );
 }

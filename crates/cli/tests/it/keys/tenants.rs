@@ -87,12 +87,14 @@ async fn another_fiduciary_gets_404_on_every_route_and_never_sees_the_first_ones
         }
         // A principal id is the fiduciary's own name for a person: B's principal "P-main" is
         // someone else, with no consents (an empty list, as for any unknown principal).
-        // Templates are named by event and language, not by one of A's ids (B's are its own);
+        // Templates are named by event and language, retention policies by category, not by
+        // one of A's ids (B's are its own);
         // confirming an alert takes a processor's key, which B's root key is not (403).
         let names_a_resource = r.template.contains('{')
             && !r.template.starts_with("/v1/audit/")
             && !r.template.starts_with("/v1/principals/{principal_id}")
             && !r.template.starts_with("/v1/notification-templates/")
+            && !r.template.starts_with("/v1/retention/policies/")
             && r.template != "/v1/alerts/{id}/acknowledge";
         if names_a_resource {
             assert_eq!(st, StatusCode::NOT_FOUND, "{what}: {v}");
