@@ -661,9 +661,19 @@ pub fn due_deliveries(
         .collect::<Result<_, _>>()
         .map_err(db_err)?;
     let mut out = Vec::with_capacity(rows.len());
+    // A round's deliveries mostly go to a few endpoints: each is read and opened once.
+    let mut targets: std::collections::HashMap<String, Option<EndpointTarget>> =
+        std::collections::HashMap::new();
     for (row, id, fid, channel, kind, attempts, endpoint, dest, payload, created) in rows {
         let endpoint = match endpoint {
-            Some(e) => endpoint_target(conn, keys, &e, now)?,
+            Some(e) => match targets.get(&e) {
+                Some(t) => t.clone(),
+                None => {
+                    let t = endpoint_target(conn, keys, &e, now)?;
+                    targets.insert(e, t.clone());
+                    t
+                }
+            },
             None => None,
         };
         out.push(DueDelivery {
@@ -719,20 +729,54 @@ fn endpoint_target(
     }))
 }
 
-/// A delivery went through: marked sent, its body dropped, and (for a principal-facing or
-/// processor-facing message) `notification.sent` in the ledger.
-pub fn delivery_sent(tx: &mut WriteTx<'_>, d: &DueDelivery) -> StoreResult<()> {
-    let n = tx.exec(
-        "UPDATE deliveries SET status = 'sent', sent_at = ?2, payload = NULL, destination = NULL,
-                pseudonym = NULL, attempts = attempts + 1, last_error = NULL
-         WHERE id = ?1 AND status = 'pending'",
-        params![d.row, ms(tx.now)],
-    )?;
-    if n == 1 {
+/// Deliveries that went through: marked sent in one statement (their bodies dropped), and recorded in the ledger with one
+/// `notification.sent` entry per fiduciary, channel and kind naming every delivery of the batch
+/// that this call marked (architecture decision 31): `webhook alert.created msg_a msg_b`. A
+/// delivery another node marked first is in its entry, not in this one.
+pub fn deliveries_sent(tx: &mut WriteTx<'_>, ds: &[&DueDelivery]) -> StoreResult<()> {
+    use crate::db::Arg;
+    use std::collections::{BTreeMap, HashSet};
+    if ds.is_empty() {
+        return Ok(());
+    }
+    let mut marked: HashSet<i64> = HashSet::with_capacity(ds.len());
+    // The list is padded to a power of two (repeating its last row) so that a handful of
+    // statements serve every batch size.
+    for chunk in ds.chunks(64) {
+        let n = chunk.len().next_power_of_two();
+        let mut args = vec![Arg::Int(ms(tx.now))];
+        args.extend((0..n).map(|i| Arg::Int(chunk[i.min(chunk.len() - 1)].row)));
+        let list = (2..n + 2)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE deliveries SET status = 'sent', sent_at = ?1, payload = NULL,
+                    destination = NULL, pseudonym = NULL, attempts = attempts + 1, last_error = NULL
+             WHERE id IN ({list}) AND status = 'pending' RETURNING id"
+        );
+        let rows: Vec<i64> = tx
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db_err)?
+            .query_map(args, |r| r.get(0))
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?;
+        marked.extend(rows);
+    }
+    let mut entries: BTreeMap<(Uuid, &str, &str), Vec<&str>> = BTreeMap::new();
+    for d in ds.iter().filter(|d| marked.remove(&d.row)) {
+        entries
+            .entry((d.fiduciary_id, d.channel.as_str(), d.kind.as_str()))
+            .or_default()
+            .push(d.id.as_str());
+    }
+    for ((fid, channel, kind), ids) in entries {
         let mut rec = AuditRecord::admin(
             anumodan_core::audit::Action::NotificationSent,
-            d.fiduciary_id,
-            format!("{} {} {}", d.channel.as_str(), d.kind, d.id),
+            fid,
+            format!("{channel} {kind} {}", ids.join(" ")),
             "system",
         );
         rec.source_ip = None;

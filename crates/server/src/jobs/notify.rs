@@ -242,9 +242,15 @@ async fn record(
     state
         .store
         .write_raw(move |tx| {
+            let sent: Vec<&DueDelivery> = marks
+                .iter()
+                .filter(|(_, o, _)| matches!(o, Outcome::Sent))
+                .map(|(d, _, _)| d)
+                .collect();
+            anumodan_store::notify::deliveries_sent(tx, &sent)?;
             for (d, outcome, retry) in &marks {
                 match outcome {
-                    Outcome::Sent => anumodan_store::notify::delivery_sent(tx, d)?,
+                    Outcome::Sent => {}
                     Outcome::Failed(why) => {
                         anumodan_store::notify::delivery_failed(tx, d.row, why, *retry)?
                     }
