@@ -42,8 +42,10 @@ pub async fn fan_out_once(state: &AppState) -> anyhow::Result<usize> {
         state
             .store
             .transact(move |tx| {
+                // Each fiduciary's settings, endpoints and processors, read once per batch.
+                let mut cache = usecases::FanOutCache::default();
                 for e in &events {
-                    match usecases::fan_out(tx, e) {
+                    match usecases::fan_out_cached(tx, e, &mut cache) {
                         Ok(_) => {}
                         Err(anumodan_core::Error::Store(s)) => return Err(s.into()),
                         // A rule refusing one event must not block every later one.
