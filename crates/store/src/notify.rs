@@ -7,7 +7,7 @@
 //! delivery keeps no body.
 
 use crate::conv::{db_err, fiduciary_row, from_ms, ms, to_json};
-use crate::db::{Connection, OptionalExtension, params};
+use crate::db::{Connection, OptionalExtension, Param, params};
 use crate::keys::Keys;
 use crate::read::parse_uuid;
 use crate::tx::WriteTx;
@@ -661,9 +661,19 @@ pub fn due_deliveries(
         .collect::<Result<_, _>>()
         .map_err(db_err)?;
     let mut out = Vec::with_capacity(rows.len());
+    // A round's deliveries mostly go to a few endpoints: each is read and opened once.
+    let mut targets: std::collections::HashMap<String, Option<EndpointTarget>> =
+        std::collections::HashMap::new();
     for (row, id, fid, channel, kind, attempts, endpoint, dest, payload, created) in rows {
         let endpoint = match endpoint {
-            Some(e) => endpoint_target(conn, keys, &e, now)?,
+            Some(e) => match targets.get(&e) {
+                Some(t) => t.clone(),
+                None => {
+                    let t = endpoint_target(conn, keys, &e, now)?;
+                    targets.insert(e, t.clone());
+                    t
+                }
+            },
             None => None,
         };
         out.push(DueDelivery {
@@ -719,20 +729,54 @@ fn endpoint_target(
     }))
 }
 
-/// A delivery went through: marked sent, its body dropped, and (for a principal-facing or
-/// processor-facing message) `notification.sent` in the ledger.
-pub fn delivery_sent(tx: &mut WriteTx<'_>, d: &DueDelivery) -> StoreResult<()> {
-    let n = tx.exec(
-        "UPDATE deliveries SET status = 'sent', sent_at = ?2, payload = NULL, destination = NULL,
-                pseudonym = NULL, attempts = attempts + 1, last_error = NULL
-         WHERE id = ?1 AND status = 'pending'",
-        params![d.row, ms(tx.now)],
-    )?;
-    if n == 1 {
+/// Deliveries that went through: marked sent in one statement (their bodies dropped), and recorded in the ledger with one
+/// `notification.sent` entry per fiduciary, channel and kind naming every delivery of the batch
+/// that this call marked (architecture decision 31): `webhook alert.created msg_a msg_b`. A
+/// delivery another node marked first is in its entry, not in this one.
+pub fn deliveries_sent(tx: &mut WriteTx<'_>, ds: &[&DueDelivery]) -> StoreResult<()> {
+    use crate::db::Arg;
+    use std::collections::{BTreeMap, HashSet};
+    if ds.is_empty() {
+        return Ok(());
+    }
+    let mut marked: HashSet<i64> = HashSet::with_capacity(ds.len());
+    // The list is padded to a power of two (repeating its last row) so that a handful of
+    // statements serve every batch size.
+    for chunk in ds.chunks(64) {
+        let n = chunk.len().next_power_of_two();
+        let mut args = vec![Arg::Int(ms(tx.now))];
+        args.extend((0..n).map(|i| Arg::Int(chunk[i.min(chunk.len() - 1)].row)));
+        let list = (2..n + 2)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE deliveries SET status = 'sent', sent_at = ?1, payload = NULL,
+                    destination = NULL, pseudonym = NULL, attempts = attempts + 1, last_error = NULL
+             WHERE id IN ({list}) AND status = 'pending' RETURNING id"
+        );
+        let rows: Vec<i64> = tx
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db_err)?
+            .query_map(args, |r| r.get(0))
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?;
+        marked.extend(rows);
+    }
+    let mut entries: BTreeMap<(Uuid, &str, &str), Vec<&str>> = BTreeMap::new();
+    for d in ds.iter().filter(|d| marked.remove(&d.row)) {
+        entries
+            .entry((d.fiduciary_id, d.channel.as_str(), d.kind.as_str()))
+            .or_default()
+            .push(d.id.as_str());
+    }
+    for ((fid, channel, kind), ids) in entries {
         let mut rec = AuditRecord::admin(
             anumodan_core::audit::Action::NotificationSent,
-            d.fiduciary_id,
-            format!("{} {} {}", d.channel.as_str(), d.kind, d.id),
+            fid,
+            format!("{channel} {kind} {}", ids.join(" ")),
             "system",
         );
         rec.source_ip = None;
@@ -1137,6 +1181,139 @@ impl NotifyPort for WriteTx<'_> {
                 d.principal.as_ref().map(|p| &p[..])
             ],
         )? == 1)
+    }
+
+    fn insert_deliveries(&mut self, fid: Uuid, ds: &[NewDelivery]) -> StoreResult<Vec<bool>> {
+        if ds.len() < 2 {
+            return ds.iter().map(|d| self.insert_delivery(fid, d)).collect();
+        }
+        let f = self.fid(fid)?;
+        let now = ms(self.now);
+        let mut args: Vec<Box<dyn Param>> = Vec::with_capacity(ds.len() * 12);
+        let mut ids = Vec::with_capacity(ds.len());
+        for d in ds {
+            let id = message_id();
+            let dedup = match d.event_id {
+                Some(e) => format!("e{e}:{}", d.dedup_key),
+                None => d.dedup_key.clone(),
+            };
+            let payload = seal_master(self.keys, PAYLOAD, &id, d.payload.as_bytes())?;
+            let destination = d
+                .destination
+                .as_ref()
+                .map(|x| seal_master(self.keys, DESTINATION, &id, x.as_bytes()))
+                .transpose()?;
+            args.push(Box::new(id.clone()));
+            args.push(Box::new(f));
+            args.push(Box::new(d.channel.as_str()));
+            args.push(Box::new(d.kind.clone()));
+            args.push(Box::new(d.endpoint_id.map(|e| e.to_string())));
+            args.push(Box::new(d.alert_id.map(|a| a.to_string())));
+            args.push(Box::new(d.event_id));
+            args.push(Box::new(dedup));
+            args.push(Box::new(destination));
+            args.push(Box::new(payload));
+            args.push(Box::new(now));
+            args.push(Box::new(d.principal.map(|p| p.to_vec())));
+            ids.push(id);
+        }
+        let rows = (0..ds.len())
+            .map(|r| {
+                let a = r * 12;
+                format!(
+                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, 'pending', ?{}, ?{}, ?{})",
+                    a + 1,
+                    a + 2,
+                    a + 3,
+                    a + 4,
+                    a + 5,
+                    a + 6,
+                    a + 7,
+                    a + 8,
+                    a + 9,
+                    a + 10,
+                    a + 11,
+                    a + 11,
+                    a + 12
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO deliveries (uuid, fiduciary, channel, kind, endpoint, alert, event_id, dedup,
+                                     destination, payload, status, next_attempt_at, created_at,
+                                     pseudonym)
+             VALUES {rows}
+             ON CONFLICT (dedup) DO NOTHING RETURNING uuid"
+        );
+        self.wrote.deliveries = true;
+        let refs: Vec<&dyn Param> = args.iter().map(|a| a.as_ref()).collect();
+        let queued: std::collections::HashSet<String> = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db_err)?
+            .query_map(&refs[..], |r| r.get(0))
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?;
+        Ok(ids.iter().map(|id| queued.contains(id)).collect())
+    }
+
+    fn insert_alerts(&mut self, fid: Uuid, alerts: &[NewAlert]) -> StoreResult<Vec<bool>> {
+        if alerts.len() < 2 {
+            return alerts.iter().map(|a| self.insert_alert(fid, a)).collect();
+        }
+        let f = self.fid(fid)?;
+        let now = ms(self.now);
+        let mut args: Vec<Box<dyn Param>> = Vec::with_capacity(alerts.len() * 9);
+        for a in alerts {
+            args.push(Box::new(a.id.to_string()));
+            args.push(Box::new(f));
+            args.push(Box::new(a.processor_id.to_string()));
+            args.push(Box::new(a.kind.as_str()));
+            args.push(Box::new(a.artefact_id.to_string()));
+            args.push(Box::new(a.purposes.join(" ")));
+            args.push(Box::new(a.event_id));
+            args.push(Box::new(now));
+            args.push(Box::new(ms(a.escalates_at)));
+        }
+        let rows = (0..alerts.len())
+            .map(|r| {
+                let a = r * 9;
+                format!(
+                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                    a + 1,
+                    a + 2,
+                    a + 3,
+                    a + 4,
+                    a + 5,
+                    a + 6,
+                    a + 7,
+                    a + 8,
+                    a + 9
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO alerts (uuid, fiduciary, processor, kind, artefact, purposes, event_id,
+                                 created_at, escalates_at)
+             VALUES {rows}
+             ON CONFLICT (event_id, processor) DO NOTHING RETURNING uuid"
+        );
+        let refs: Vec<&dyn Param> = args.iter().map(|a| a.as_ref()).collect();
+        let written: std::collections::HashSet<String> = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db_err)?
+            .query_map(&refs[..], |r| r.get(0))
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?;
+        Ok(alerts
+            .iter()
+            .map(|a| written.contains(&a.id.to_string()))
+            .collect())
     }
 
     fn insert_alert(&mut self, fid: Uuid, a: &NewAlert) -> StoreResult<bool> {

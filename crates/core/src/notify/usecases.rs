@@ -9,13 +9,14 @@ use super::templates::{self, TemplateSource};
 use crate::audit::{Action, AuditRecord};
 use crate::events::{DomainEvent, RenewalDue, StoredEvent};
 use crate::lang::Lang;
-use crate::model::Status;
+use crate::model::{Purpose, Status};
 use crate::ports::NotifyPort;
 use crate::principal::Pseudonym;
 use crate::usecases::Actor;
 use crate::{DomainError, Result};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -35,11 +36,12 @@ fn date(t: OffsetDateTime) -> String {
 /// A purpose's name in `lang` (else English, else any, else its code).
 fn purpose_name<T: NotifyPort + ?Sized>(
     tx: &mut T,
+    cache: &mut FanOutCache,
     fid: Uuid,
     code: &str,
     lang: &Lang,
 ) -> Result<String> {
-    let Some(p) = tx.purpose(fid, code)? else {
+    let Some(p) = cache.purpose(tx, fid, code)? else {
         return Ok(code.to_string());
     };
     let en = Lang::parse("en").expect("en");
@@ -53,19 +55,21 @@ fn purpose_name<T: NotifyPort + ?Sized>(
 
 fn names<T: NotifyPort + ?Sized>(
     tx: &mut T,
+    cache: &mut FanOutCache,
     fid: Uuid,
     codes: &[String],
     lang: &Lang,
 ) -> Result<Vec<String>> {
     codes
         .iter()
-        .map(|c| purpose_name(tx, fid, c, lang))
+        .map(|c| purpose_name(tx, cache, fid, c, lang))
         .collect()
 }
 
 /// The template variables of an event for a principal reading `lang`.
 fn principal_vars<T: NotifyPort + ?Sized>(
     tx: &mut T,
+    cache: &mut FanOutCache,
     e: &StoredEvent,
     lang: &Lang,
     fiduciary: &str,
@@ -78,8 +82,8 @@ fn principal_vars<T: NotifyPort + ?Sized>(
     });
     let extra = match &e.event {
         DomainEvent::ConsentCollected(c) => json!({
-            "granted": names(tx, fid, &c.active, lang)?,
-            "denied": names(tx, fid, &c.denied, lang)?,
+            "granted": names(tx, cache, fid, &c.active, lang)?,
+            "denied": names(tx, cache, fid, &c.denied, lang)?,
             "expires_at": c.expires_at.map(date),
             "artefact_id": c.artefact_id.to_string(),
         }),
@@ -92,24 +96,24 @@ fn principal_vars<T: NotifyPort + ?Sized>(
                     .collect()
             };
             json!({
-                "granted": names(tx, fid, &of(&c.active), lang)?,
-                "denied": names(tx, fid, &of(&c.denied), lang)?,
-                "withdrawn": names(tx, fid, &of(&c.withdrawn), lang)?,
+                "granted": names(tx, cache, fid, &of(&c.active), lang)?,
+                "denied": names(tx, cache, fid, &of(&c.denied), lang)?,
+                "withdrawn": names(tx, cache, fid, &of(&c.withdrawn), lang)?,
                 "artefact_id": c.artefact_id.to_string(),
             })
         }
         DomainEvent::ConsentRenewed(c) => json!({
-            "purposes": names(tx, fid, &c.changed, lang)?,
+            "purposes": names(tx, cache, fid, &c.changed, lang)?,
             "expires_at": c.expires_at.map(date),
             "artefact_id": c.artefact_id.to_string(),
         }),
         DomainEvent::ConsentWithdrawn(c) => json!({
-            "purposes": names(tx, fid, &c.changed, lang)?,
-            "continuing": names(tx, fid, &c.continuing, lang)?,
+            "purposes": names(tx, cache, fid, &c.changed, lang)?,
+            "continuing": names(tx, cache, fid, &c.continuing, lang)?,
             "artefact_id": c.artefact_id.to_string(),
         }),
         DomainEvent::ConsentExpired(c) => json!({
-            "purposes": names(tx, fid, &c.changed, lang)?,
+            "purposes": names(tx, cache, fid, &c.changed, lang)?,
             "artefact_id": c.artefact_id.to_string(),
         }),
         DomainEvent::RenewalDue(r) => {
@@ -117,7 +121,7 @@ fn principal_vars<T: NotifyPort + ?Sized>(
                 .ceil()
                 .max(0.0) as i64;
             json!({
-                "purposes": names(tx, fid, &r.purposes, lang)?,
+                "purposes": names(tx, cache, fid, &r.purposes, lang)?,
                 "expires_at": date(r.expires_at),
                 "days_left": days,
                 "artefact_id": r.artefact_id.to_string(),
@@ -192,6 +196,7 @@ struct Telling<'a> {
 #[allow(clippy::too_many_arguments)]
 fn notify_principal<T: NotifyPort + ?Sized>(
     tx: &mut T,
+    cache: &mut FanOutCache,
     e: &StoredEvent,
     p: &Pseudonym,
     consented_in: &Lang,
@@ -203,7 +208,7 @@ fn notify_principal<T: NotifyPort + ?Sized>(
     let lang = tx
         .preferred_language(fid, p)?
         .unwrap_or_else(|| consented_in.clone());
-    let vars = principal_vars(tx, e, &lang, fiduciary, settings)?;
+    let vars = principal_vars(tx, cache, e, &lang, fiduciary, settings)?;
     let r = render(tx, fid, template, &lang, &vars)?;
     let item = InboxItem {
         id: Uuid::now_v7(),
@@ -262,17 +267,81 @@ fn notify_principal<T: NotifyPort + ?Sized>(
     Ok(())
 }
 
+/// What the fan-out reads once per batch of events rather than once per event: per fiduciary
+/// its name, notification settings, endpoints and processors; per purpose its row. A batch is
+/// one transaction in which the fan-out writes none of these, so what it reads at the batch's
+/// first event is what it would read at the last (an event is fanned out with the settings of
+/// its fan-out, not of its emission, as before).
+#[derive(Default)]
+pub struct FanOutCache {
+    fiduciaries: HashMap<Uuid, Option<Arc<Fiduciary>>>,
+    purposes: HashMap<(Uuid, String), Option<Purpose>>,
+}
+
+struct Fiduciary {
+    name: String,
+    settings: NotifySettings,
+    endpoints: Vec<Endpoint>,
+    processors: Vec<Processor>,
+}
+
+impl FanOutCache {
+    fn fiduciary<T: NotifyPort + ?Sized>(
+        &mut self,
+        tx: &mut T,
+        fid: Uuid,
+    ) -> Result<Option<Arc<Fiduciary>>> {
+        if let Some(f) = self.fiduciaries.get(&fid) {
+            return Ok(f.clone());
+        }
+        let f = match tx.fiduciary_name(fid)? {
+            Some(name) => Some(Arc::new(Fiduciary {
+                name,
+                settings: tx.notify_settings(fid)?,
+                endpoints: tx.endpoints(fid)?,
+                processors: tx.processors(fid)?,
+            })),
+            None => None,
+        };
+        self.fiduciaries.insert(fid, f.clone());
+        Ok(f)
+    }
+
+    fn purpose<T: NotifyPort + ?Sized>(
+        &mut self,
+        tx: &mut T,
+        fid: Uuid,
+        code: &str,
+    ) -> Result<Option<Purpose>> {
+        if let Some(p) = self.purposes.get(&(fid, code.to_string())) {
+            return Ok(p.clone());
+        }
+        let p = tx.purpose(fid, code)?;
+        self.purposes.insert((fid, code.to_string()), p.clone());
+        Ok(p)
+    }
+}
+
 /// Turns one domain event into what it notifies, in one transaction: the principal's inbox,
 /// e-mails and SMS; webhooks to the fiduciary's endpoints; alerts (and their webhooks) to the
 /// processors of the purposes it ended; the renewal reminder it plans. Idempotent: handling the
 /// same event again writes nothing new.
 pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<FanOut> {
+    fan_out_cached(tx, e, &mut FanOutCache::default())
+}
+
+/// [`fan_out`] for one of a batch of events, reading through the batch's `cache`.
+pub fn fan_out_cached<T: NotifyPort + ?Sized>(
+    tx: &mut T,
+    e: &StoredEvent,
+    cache: &mut FanOutCache,
+) -> Result<FanOut> {
     let fid = e.fiduciary_id;
     let mut out = FanOut::default();
-    let Some(fiduciary) = tx.fiduciary_name(fid)? else {
+    let Some(f) = cache.fiduciary(tx, fid)? else {
         return Ok(out);
     };
-    let settings = tx.notify_settings(fid)?;
+    let (fiduciary, settings) = (&f.name, &f.settings);
     let now = tx.now();
     let kind = route::webhook_type(&e.event);
     let principal_id = match &e.principal {
@@ -280,14 +349,14 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
         None => None,
     };
 
-    // Webhooks to the fiduciary's own endpoints.
-    let endpoints = tx.endpoints(fid)?;
+    // Webhooks to the fiduciary's own endpoints, and (below) to its processors'.
+    let mut deliveries = Vec::new();
     let body = route::envelope(kind, e.at, route::event_data(e, principal_id.as_deref()));
-    for ep in endpoints.iter().filter(|ep| ep.processor_id.is_none()) {
+    for ep in f.endpoints.iter().filter(|ep| ep.processor_id.is_none()) {
         if !ep.event_types.is_empty() && !ep.event_types.iter().any(|t| t == kind) {
             continue;
         }
-        let d = NewDelivery {
+        deliveries.push(NewDelivery {
             channel: Channel::Webhook,
             kind: kind.to_string(),
             endpoint_id: Some(ep.id),
@@ -297,15 +366,18 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
             dedup_key: format!("endpoint:{}", ep.id),
             alert_id: None,
             principal: e.principal,
-        };
-        if tx.insert_delivery(fid, &d)? {
-            out.webhooks += 1;
-        }
+        });
     }
 
-    // Alerts to the processors of the purposes the event ended.
+    // Alerts to the processors of the purposes the event ended, written together.
     if let Some(artefact_id) = e.event.artefact_id() {
-        for p in tx.processors(fid)? {
+        let (first, _) = route::escalation_times(
+            now,
+            settings.escalate_after_hours,
+            settings.escalate_again_after_hours,
+        );
+        let mut alerts = Vec::new();
+        for p in &f.processors {
             if p.disabled_at.is_some() {
                 continue;
             }
@@ -313,35 +385,41 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
             let Some((akind, purposes)) = route::alert_for(&e.event, &processes) else {
                 continue;
             };
-            let (first, _) = route::escalation_times(
-                now,
-                settings.escalate_after_hours,
-                settings.escalate_again_after_hours,
-            );
-            let alert = NewAlert {
-                id: Uuid::now_v7(),
-                processor_id: p.id,
-                kind: akind,
-                artefact_id,
-                purposes: purposes.clone(),
-                event_id: e.id,
-                escalates_at: first,
-            };
-            if !tx.insert_alert(fid, &alert)? {
+            alerts.push((
+                p,
+                NewAlert {
+                    id: Uuid::now_v7(),
+                    processor_id: p.id,
+                    kind: akind,
+                    artefact_id,
+                    purposes,
+                    event_id: e.id,
+                    escalates_at: first,
+                },
+            ));
+        }
+        let new: Vec<NewAlert> = alerts.iter().map(|(_, a)| a.clone()).collect();
+        let written = if new.is_empty() {
+            vec![]
+        } else {
+            tx.insert_alerts(fid, &new)?
+        };
+        for ((p, alert), written) in alerts.iter().zip(written) {
+            if !written {
                 continue;
             }
             out.alerts += 1;
             if let Some(webhook) = p.webhook_id {
                 let data = route::alert_data(
                     alert.id,
-                    akind,
+                    alert.kind,
                     e,
                     artefact_id,
-                    &purposes,
+                    &alert.purposes,
                     principal_id.as_deref(),
                     first,
                 );
-                let d = NewDelivery {
+                deliveries.push(NewDelivery {
                     channel: Channel::Webhook,
                     kind: "alert.created".into(),
                     endpoint_id: Some(webhook),
@@ -351,20 +429,24 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
                     dedup_key: format!("alert:{}", p.id),
                     alert_id: Some(alert.id),
                     principal: e.principal,
-                };
-                if tx.insert_delivery(fid, &d)? {
-                    out.webhooks += 1;
-                }
+                });
             }
         }
+    }
+    if !deliveries.is_empty() {
+        out.webhooks += tx
+            .insert_deliveries(fid, &deliveries)?
+            .into_iter()
+            .filter(|q| *q)
+            .count();
     }
 
     // The principal (or, for a notice change, every principal holding consent under it).
     if let Some(template) = route::principal_template(&e.event) {
         let how = Telling {
             template,
-            fiduciary: &fiduciary,
-            settings: &settings,
+            fiduciary,
+            settings,
         };
         match (&e.event, &e.principal) {
             (
@@ -376,7 +458,7 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
                 _,
             ) => {
                 for (p, lang) in tx.holders_of_notice(fid, *notice_id, *notice_version)? {
-                    notify_principal(tx, e, &p, &lang, &how, &mut out)?;
+                    notify_principal(tx, cache, e, &p, &lang, &how, &mut out)?;
                 }
             }
             (ev, Some(p)) => {
@@ -391,14 +473,14 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
                     DomainEvent::ErasureDue { language, .. } => language.clone(),
                     _ => Lang::parse("en").expect("en"),
                 };
-                notify_principal(tx, e, p, &lang, &how, &mut out)?;
+                notify_principal(tx, cache, e, p, &lang, &how, &mut out)?;
             }
             _ => {}
         }
     }
 
     // The renewal reminder a consent change plans (or cancels).
-    plan_renewal(tx, e, &settings)?;
+    plan_renewal(tx, cache, e, settings)?;
     Ok(out)
 }
 
@@ -407,6 +489,7 @@ pub fn fan_out<T: NotifyPort + ?Sized>(tx: &mut T, e: &StoredEvent) -> Result<Fa
 /// fiduciary's default for purposes without one). Without an active expiry, drops the plan.
 fn plan_renewal<T: NotifyPort + ?Sized>(
     tx: &mut T,
+    cache: &mut FanOutCache,
     e: &StoredEvent,
     settings: &NotifySettings,
 ) -> Result<()> {
@@ -442,8 +525,8 @@ fn plan_renewal<T: NotifyPort + ?Sized>(
         .iter()
         .filter(|p| p.status == Status::Active && p.expires_at == Some(expires_at))
     {
-        if let Some(n) = tx
-            .purpose(fid, &p.purpose)?
+        if let Some(n) = cache
+            .purpose(tx, fid, &p.purpose)?
             .and_then(|p| p.renewal_notice_days)
         {
             days = days.min(n);
@@ -558,7 +641,7 @@ pub fn escalate_due<T: NotifyPort + ?Sized>(tx: &mut T, limit: usize) -> Result<
                 "fiduciary": fiduciary,
                 "dashboard_url": settings.dashboard_url,
                 "processor": alert.processor_name,
-                "purposes": names(tx, fid, &alert.purposes, &lang)?,
+                "purposes": names(tx, &mut FanOutCache::default(), fid, &alert.purposes, &lang)?,
                 "alert_id": alert.id.to_string(),
                 "overdue_hours": overdue_hours,
                 "level": level,

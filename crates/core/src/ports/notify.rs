@@ -107,6 +107,15 @@ pub trait NotifyPort: Tx {
     fn insert_delivery(&mut self, fid: Uuid, d: &NewDelivery) -> StoreResult<bool>;
     /// Writes an alert, unless the processor already has one for the event: then false.
     fn insert_alert(&mut self, fid: Uuid, a: &NewAlert) -> StoreResult<bool>;
+    /// [`Self::insert_delivery`] for several (a store may write them in one statement): for
+    /// each, in order, whether it was queued.
+    fn insert_deliveries(&mut self, fid: Uuid, ds: &[NewDelivery]) -> StoreResult<Vec<bool>> {
+        ds.iter().map(|d| self.insert_delivery(fid, d)).collect()
+    }
+    /// [`Self::insert_alert`] for several: for each, in order, whether it was written.
+    fn insert_alerts(&mut self, fid: Uuid, alerts: &[NewAlert]) -> StoreResult<Vec<bool>> {
+        alerts.iter().map(|a| self.insert_alert(fid, a)).collect()
+    }
 
     /// A principal's inbox message.
     fn inbox_item(&mut self, fid: Uuid, p: &Pseudonym, id: Uuid) -> StoreResult<Option<InboxItem>>;

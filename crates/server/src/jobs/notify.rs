@@ -42,8 +42,10 @@ pub async fn fan_out_once(state: &AppState) -> anyhow::Result<usize> {
         state
             .store
             .transact(move |tx| {
+                // Each fiduciary's settings, endpoints and processors, read once per batch.
+                let mut cache = usecases::FanOutCache::default();
                 for e in &events {
-                    match usecases::fan_out(tx, e) {
+                    match usecases::fan_out_cached(tx, e, &mut cache) {
                         Ok(_) => {}
                         Err(anumodan_core::Error::Store(s)) => return Err(s.into()),
                         // A rule refusing one event must not block every later one.
@@ -242,9 +244,15 @@ async fn record(
     state
         .store
         .write_raw(move |tx| {
+            let sent: Vec<&DueDelivery> = marks
+                .iter()
+                .filter(|(_, o, _)| matches!(o, Outcome::Sent))
+                .map(|(d, _, _)| d)
+                .collect();
+            anumodan_store::notify::deliveries_sent(tx, &sent)?;
             for (d, outcome, retry) in &marks {
                 match outcome {
-                    Outcome::Sent => anumodan_store::notify::delivery_sent(tx, d)?,
+                    Outcome::Sent => {}
                     Outcome::Failed(why) => {
                         anumodan_store::notify::delivery_failed(tx, d.row, why, *retry)?
                     }

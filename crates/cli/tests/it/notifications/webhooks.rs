@@ -66,15 +66,33 @@ async fn a_withdrawal_reaches_the_fiduciary_and_each_processor_signed_as_standar
     s.notify_now().await;
     assert_eq!(rx.at("/mailer").len(), 1);
     assert_eq!(rx.at("/fiduciary").len(), 1);
-    // Each delivery is in the ledger.
+    // Each delivery is in the ledger, named by its message id in exactly one entry (the
+    // deliveries sent together share an entry per kind: `webhook alert.created msg_a msg_b`).
     let sent = s.audit_entries("notification.sent").await;
-    assert!(
-        sent.iter()
-            .filter(|e| e["outcome"].as_str().unwrap().starts_with("webhook"))
-            .count()
-            >= 3,
-        "{sent:?}"
-    );
+    for path in ["/fiduciary", "/mailer", "/crm"] {
+        let got = rx.at(path);
+        let id = got[0].header("webhook-id");
+        let naming: Vec<&serde_json::Value> = sent
+            .iter()
+            .filter(|e| {
+                let o = e["outcome"].as_str().unwrap();
+                o.starts_with("webhook ") && o.split(' ').any(|w| w == id)
+            })
+            .collect();
+        assert_eq!(naming.len(), 1, "{id}: {sent:?}");
+        let kind = if path == "/fiduciary" {
+            "consent.withdrawn"
+        } else {
+            "alert.created"
+        };
+        assert!(
+            naming[0]["outcome"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("webhook {kind} ")),
+            "{naming:?}"
+        );
+    }
     let _ = mailer;
 }
 
