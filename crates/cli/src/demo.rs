@@ -218,6 +218,21 @@ inbox, in Hindi, and the SMS vendor gets an alert it confirms with its own key:
 Webhooks (signed per Standard Webhooks), templates in 23 languages and escalation to the DPO:
 see docs/notifications.md.
 
+The citizen files a grievance (categorised from its words; a reference such as GRV-2026-000001
+comes back, and they are told in Hindi) and a rights request (access, correction, erasure or
+nomination); staff see the queue with each case's deadline state and answer; an accepted access
+request gives the citizen a summary to download:
+  curl -s -X POST {url}/v1/me/grievances -H 'Authorization: Bearer anp_...' -H 'Content-Type: application/json' \
+    -d '{{"description":"I withdrew SMS alerts but the messages keep coming","language":"hi"}}'
+  curl -s -X POST {url}/v1/me/requests -H 'Authorization: Bearer anp_...' -H 'Content-Type: application/json' \
+    -d '{{"kind":"access"}}'
+  curl -s -H 'Authorization: Bearer {key}' {url}/v1/cases
+  curl -s -X POST {url}/v1/cases/<reference>/transition -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \
+    -d '{{"to":"resolved","outcome":"accepted","summary":"Your summary is ready to download."}}'
+  curl -s -H 'Authorization: Bearer anp_...' {url}/v1/me/requests/<reference>/document
+Deadlines escalate on their own to the DPO (docs/cases.md). Erasure on schedule, legal holds and
+the erasures coming up: {url}/v1/retention/upcoming (docs/retention.md).
+
 Press Ctrl-C to stop.{temp_note}"#,
         pid = seeded.processor_id,
         pkey = seeded.processor_key,

@@ -61,8 +61,9 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
         .collect();
     assert_eq!(
         bodies.len(),
-        4,
-        "a collect, a validate, a principal token and a withdrawal example:\n{out}"
+        7,
+        "a collect, a validate, a principal token, a withdrawal, a grievance, a request and a \
+         resolution example:\n{out}"
     );
     assert!(out.contains(&format!(
         "curl -s -X POST {url}/v1/consents -H 'Authorization: Bearer {key}'"
@@ -122,6 +123,47 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
     assert_eq!(st, StatusCode::OK, "{inbox}");
     assert_eq!(inbox["items"][0]["kind"], "consent_withdrawn", "{inbox}");
     assert_eq!(inbox["items"][0]["language"], "hi", "{inbox}");
+    // The grievance and request examples: filed by the citizen, answered by staff, the
+    // summary downloaded.
+    let (st, g) = me
+        .call(
+            reqwest::Method::POST,
+            "/v1/me/grievances",
+            Some(bodies[4].clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{g}");
+    assert!(g["reference"].as_str().unwrap().starts_with("GRV-"), "{g}");
+    assert_eq!(g["category"], "consent_misuse", "{g}");
+    let (st, r) = me
+        .call(
+            reqwest::Method::POST,
+            "/v1/me/requests",
+            Some(bodies[5].clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let reference = r["reference"].as_str().unwrap();
+    let (st, queue) = api.get("/v1/cases").await;
+    assert_eq!(st, StatusCode::OK, "{queue}");
+    assert_eq!(queue["items"].as_array().unwrap().len(), 2, "{queue}");
+    assert!(out.contains("/v1/cases/<reference>/transition"), "{out}");
+    let (st, done) = api
+        .post(
+            &format!("/v1/cases/{reference}/transition"),
+            bodies[6].clone(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{done}");
+    let (st, doc) = me
+        .get(&format!("/v1/me/requests/{reference}/document"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{doc}");
+    assert_eq!(doc["processing"][0]["artefact_id"], a["id"]);
+    assert!(
+        out.contains(&format!("{url}/v1/retention/upcoming")),
+        "{out}"
+    );
     // The notice example (Hindi).
     let notice_url = out
         .split('\'')
