@@ -300,32 +300,37 @@ pub fn queue(
     let s = settings(conn, f)?;
     let mut sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.fiduciary = ?1");
     let mut args = vec![Arg::Int(f)];
+    // `{}` in a clause is its own parameter's placeholder (`?1` is the fiduciary).
     let mut add = |clause: &str, v: Arg, sql: &mut String| {
         args.push(v);
-        sql.push_str(&clause.replace("?", &format!("?{}", args.len())));
+        sql.push_str(&clause.replace("{}", &format!("?{}", args.len())));
     };
     if let Some(k) = q.kind {
-        add(" AND c.kind = ?", Arg::Text(k.as_str().into()), &mut sql);
+        add(" AND c.kind = {}", Arg::Text(k.as_str().into()), &mut sql);
     }
     if let Some(c) = &q.category {
-        add(" AND c.category = ?", Arg::Text(c.clone()), &mut sql);
+        add(" AND c.category = {}", Arg::Text(c.clone()), &mut sql);
     }
     if let Some(st) = q.status {
-        add(" AND c.status = ?", Arg::Text(st.as_str().into()), &mut sql);
+        add(
+            " AND c.status = {}",
+            Arg::Text(st.as_str().into()),
+            &mut sql,
+        );
     }
     if q.overdue {
         add(
-            " AND c.status NOT IN ('resolved', 'closed') AND c.respond_by <= ?",
+            " AND c.status NOT IN ('resolved', 'closed') AND c.respond_by <= {}",
             Arg::Int(ms(now)),
             &mut sql,
         );
     }
     if let Some(r) = &q.assignee_role {
-        add(" AND c.assignee_role = ?", Arg::Text(r.clone()), &mut sql);
+        add(" AND c.assignee_role = {}", Arg::Text(r.clone()), &mut sql);
     }
     if let Some(after) = &q.after {
         add(
-            " AND c.id > COALESCE((SELECT id FROM cases WHERE fiduciary = ?1 AND reference = ?), 0)",
+            " AND c.id > COALESCE((SELECT id FROM cases WHERE fiduciary = ?1 AND reference = {}), 0)",
             Arg::Text(after.clone()),
             &mut sql,
         );

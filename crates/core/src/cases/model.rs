@@ -196,8 +196,10 @@ pub struct Feedback {
 #[serde(deny_unknown_fields)]
 pub struct FieldChange {
     /// `email`, `mobile` (the principal's verified contacts) or `language` (of messages).
+    #[schema(max_length = 64)]
     pub field: String,
     /// The value it should have.
+    #[schema(max_length = 254)]
     pub value: String,
 }
 
@@ -209,11 +211,14 @@ pub const CORRECTABLE: &[&str] = &["email", "mobile", "language"];
 #[serde(deny_unknown_fields)]
 pub struct Nominee {
     /// Their name, 1-200 characters.
+    #[schema(value_type = crate::schema::Line<1, 200>)]
     pub name: String,
     /// Their mobile number or e-mail address.
+    #[schema(value_type = crate::schema::Contact)]
     pub contact: String,
     /// How they are related to the principal (optional, up to 100 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::schema::Line<1, 100>>)]
     pub relationship: Option<String>,
 }
 
@@ -389,8 +394,10 @@ pub struct CategoryRule {
 #[serde(deny_unknown_fields)]
 pub struct Deadlines {
     /// Days to acknowledge (1-30).
+    #[schema(minimum = 1, maximum = 30)]
     pub acknowledge_days: u32,
     /// Days to answer (1-90: rule 14(3) of the DPDP Rules caps the period at 90 days).
+    #[schema(minimum = 1, maximum = 90)]
     pub respond_days: u32,
 }
 

@@ -352,6 +352,8 @@ pub fn file_case<T: CasePort + ?Sized>(
     let mut nominee = input.nominee;
     if let Some(n) = &mut nominee {
         n.contact = normalise(&n.contact).map(|(_, v)| v).unwrap_or_default();
+        n.name = n.name.trim().to_string();
+        n.relationship = n.relationship.as_deref().map(|r| r.trim().to_string());
     }
     let mut c = Case {
         id: Uuid::now_v7(),
@@ -913,7 +915,7 @@ pub fn attach<T: CasePort + ?Sized>(
     let s = tx.case_settings(fid)?;
     let a = Attachment {
         id: Uuid::now_v7(),
-        name: name.to_string(),
+        name: name.trim().to_string(),
         content_type: content_type.to_string(),
         size: bytes.len() as u64,
         added_by: actor.initiator.clone(),
@@ -1133,7 +1135,7 @@ pub fn activate_nomination<T: CasePort + ?Sized>(
     }
     n.status = "active".into();
     n.activated_at = Some(Tx::now(tx));
-    n.evidence = Some(evidence);
+    n.evidence = Some(evidence.trim().to_string());
     tx.update_nomination(fid, &n)?;
     let principal_id = Tx::principal_of(tx, fid, &p)?;
     Tx::append_audit(

@@ -132,10 +132,12 @@ fn code_ok(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
-/// A one-line text of 1 to `max` characters, without surrounding blanks or forbidden ones.
+/// A one-line text of 1 to `max` characters once trimmed (as it is kept), without forbidden
+/// characters.
 pub(crate) fn line_ok(s: &str, max: usize) -> bool {
+    let s = s.trim();
     let n = s.chars().count();
-    n >= 1 && n <= max && s.trim() == s && !crate::text::has_forbidden(s)
+    n >= 1 && n <= max && !crate::text::has_forbidden(s)
 }
 
 fn bad(message: impl Into<String>) -> DomainError {

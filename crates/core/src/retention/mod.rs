@@ -645,15 +645,14 @@ pub fn save_policy<P: RetentionPort + ?Sized>(
         )
         .into());
     }
-    let legal_reference = legal_reference
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty());
+    // Given, it names a law: blank is refused like any other malformed one.
+    let legal_reference = legal_reference.map(|r| r.trim().to_string());
     if let Some(r) = &legal_reference
-        && (r.chars().count() > 300 || crate::text::has_forbidden(r))
+        && (r.is_empty() || r.chars().count() > 300 || crate::text::has_forbidden(r))
     {
         return Err(DomainError::invalid(
             "invalid_legal_reference",
-            "legal_reference must be one line of at most 300 characters",
+            "legal_reference must be one line of 1 to 300 characters",
         )
         .into());
     }

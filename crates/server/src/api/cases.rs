@@ -34,6 +34,17 @@ fn created(c: Case, location: String) -> Response {
     r
 }
 
+/// A cursor is a case's reference (at most 32 characters).
+fn check_cursor(cursor: &Option<String>) -> ApiResult<()> {
+    match cursor {
+        Some(c) if c.chars().count() > 32 => Err(ApiError::bad_request(
+            "invalid_query",
+            "cursor is the next_cursor of a previous page",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn page_limit(limit: Option<usize>) -> ApiResult<usize> {
     let limit = limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -62,9 +73,10 @@ pub struct GrievanceRequest {
     /// One of the fiduciary's categories; left out, the categorisation rules choose from the
     /// text (the rule that fired is recorded on the case).
     #[serde(default)]
+    #[schema(value_type = Option<anumodan_core::schema::Code>)]
     pub category: Option<String>,
     /// What happened, in any of the 23 languages (1-5000 characters).
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(value_type = anumodan_core::schema::Text<5000>)]
     pub description: String,
     /// The language to answer in (default: the principal's chosen language, else English).
     #[serde(default)]
@@ -82,7 +94,7 @@ pub struct RightsRequestBody {
     pub kind: String,
     /// Anything the principal wants to add (up to 5000 characters).
     #[serde(default)]
-    #[schema(max_length = 5000)]
+    #[schema(value_type = Option<anumodan_core::schema::Text<5000>>)]
     pub description: Option<String>,
     #[serde(default)]
     pub language: Option<Lang>,
@@ -149,7 +161,7 @@ async fn file_mine(s: AppState, p: PrincipalCaller, input: NewCase) -> ApiResult
 #[utoipa::path(post, path = "/v1/me/grievances", tag = "cases", request_body = GrievanceRequest,
     responses((status = 201, description = "Filed: the case with its `reference`; the principal is told it was received", body = Case),
         (status = 401, body = Problem),
-        (status = 422, description = "The request does not fit the schemas (`invalid_body`), or breaks a rule: `invalid_description`, `unknown_category`, `unknown_artefact`, `invalid_artefacts`", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_category`, `unknown_artefact`", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn file_grievance(
     State(s): State<AppState>,
@@ -163,7 +175,7 @@ pub async fn file_grievance(
     responses((status = 201, description = "Filed: the case with its `reference`", body = Case),
         (status = 401, body = Problem), (status = 403, description = "A nominee cannot nominate", body = Problem),
         (status = 409, description = "`too_many_nominations`", body = Problem),
-        (status = 422, description = "The request does not fit the schemas (`invalid_body`), or breaks a rule: `unknown_kind`, `invalid_description`, `invalid_changes`, `invalid_nominee`, `unknown_artefact`, `invalid_artefacts`", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_kind`, `invalid_changes`, `invalid_nominee`, `unknown_artefact`, `invalid_body` (a field of another kind of request)", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn file_request(
     State(s): State<AppState>,
@@ -193,6 +205,7 @@ async fn list_mine(
     q: MineQuery,
 ) -> ApiResult<axum::Json<Page<Case>>> {
     let limit = page_limit(q.limit)?;
+    check_cursor(&q.cursor)?;
     let keys = s.store.clone();
     let fid = p.fiduciary_id;
     let items = s
@@ -269,7 +282,7 @@ pub struct FeedbackBody {
     #[schema(minimum = 1, maximum = 5)]
     pub rating: u8,
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(value_type = Option<anumodan_core::schema::Text<2000>>)]
     pub comment: Option<String>,
 }
 
@@ -277,7 +290,7 @@ pub struct FeedbackBody {
     request_body = FeedbackBody,
     responses((status = 200, body = Case), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`case_not_resolved`, `feedback_given`", body = Problem),
-        (status = 422, description = "`invalid_rating`, `invalid_note`", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_rating`, `invalid_note`", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn give_feedback(
     State(s): State<AppState>,
@@ -306,7 +319,7 @@ pub async fn give_feedback(
 #[serde(deny_unknown_fields)]
 pub struct ReopenBody {
     /// Why the answer did not settle it (1-2000 characters).
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(value_type = anumodan_core::schema::Text<2000>)]
     pub reason: String,
 }
 
@@ -314,7 +327,7 @@ pub struct ReopenBody {
     request_body = ReopenBody,
     responses((status = 200, description = "Reopened: its clocks start again", body = Case), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`reopen_window_passed`, `case_final`", body = Problem),
-        (status = 422, description = "`invalid_transition` (the case is still open), `invalid_note`", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_transition` (the case is still open), `invalid_note`", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn reopen_mine(
     State(s): State<AppState>,
@@ -334,8 +347,8 @@ pub async fn reopen_mine(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AttachQuery {
-    /// The file's name (1-200 characters, no `/` or `\`).
-    #[param(min_length = 1, max_length = 200)]
+    /// The file's name (1-200 characters, one line, no `/` or `\`).
+    #[param(value_type = anumodan_core::schema::Line<1, 200>)]
     pub name: String,
 }
 
@@ -364,12 +377,12 @@ async fn attachment_bytes(req: axum::extract::Request) -> ApiResult<(String, axu
 
 #[utoipa::path(post, path = "/v1/me/cases/{reference}/attachments", tag = "cases",
     params(("reference" = String, Path, max_length = 32), AttachQuery),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file's bytes, with its type as Content-Type: application/pdf, image/png, image/jpeg or text/plain (checked against the bytes); at most 2 MiB"),
+    request_body(content = String, content_type = "text/plain", description = "The file's bytes, with its type as Content-Type: `application/pdf`, `image/png`, `image/jpeg` or `text/plain` (checked against the bytes: 415 otherwise); at most 2 MiB"),
     responses((status = 201, body = Attachment), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`case_not_open`, `too_many_attachments`", body = Problem),
         (status = 413, description = "`attachment_too_large`", body = Problem),
         (status = 415, description = "`attachment_type_refused`", body = Problem),
-        (status = 422, description = "`invalid_name`", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_name`", body = Problem)),
     security(("principal_token" = [])))]
 pub async fn attach_mine(
     State(s): State<AppState>,
@@ -530,9 +543,10 @@ pub struct RecordCaseBody {
     /// `grievance`, `access`, `correction`, `erasure` or `nomination`.
     pub kind: String,
     #[serde(default)]
+    #[schema(value_type = Option<anumodan_core::schema::Code>)]
     pub category: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 5000)]
+    #[schema(value_type = Option<anumodan_core::schema::Text<5000>>)]
     pub description: Option<String>,
     #[serde(default)]
     pub language: Option<Lang>,
@@ -549,7 +563,7 @@ pub struct RecordCaseBody {
 #[utoipa::path(post, path = "/v1/cases", tag = "cases", request_body = RecordCaseBody,
     responses((status = 201, description = "Recorded on the principal's behalf (e.g. a complaint by phone); the principal is told it was received", body = Case),
         (status = 403, body = Problem), (status = 409, description = "`too_many_nominations`", body = Problem),
-        (status = 422, description = "The request does not fit the schemas (`invalid_body`), or breaks a rule: `unknown_kind`, `invalid_principal_id`, `invalid_description`, `unknown_category`, `invalid_changes`, `invalid_nominee`, `unknown_artefact`, `invalid_artefacts`", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `unknown_kind`, `unknown_category`, `invalid_description` (a grievance needs one), `invalid_changes`, `invalid_nominee`, `unknown_artefact`, `invalid_body` (a field of another kind of case)", body = Problem)),
     security(("api_key" = [])))]
 pub async fn record_case(
     State(s): State<AppState>,
@@ -591,10 +605,12 @@ pub async fn record_case(
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// `grievance`, `access`, `correction`, `erasure` or `nomination`.
+    #[param(value_type = Option<CaseKind>)]
     pub kind: Option<String>,
     #[param(max_length = 64)]
     pub category: Option<String>,
     /// `submitted`, `acknowledged`, `in_progress`, `escalated`, `resolved`, `closed`, `reopened`.
+    #[param(value_type = Option<CaseStatus>)]
     pub status: Option<String>,
     /// Only open cases past their deadline.
     pub overdue: Option<bool>,
@@ -618,6 +634,7 @@ pub async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> ApiResult<axum::Json<Page<CaseSummary>>> {
     let limit = page_limit(q.limit)?;
+    check_cursor(&q.cursor)?;
     let bad = |m: &str| ApiError::bad_request("invalid_query", m.to_string());
     let kind = q
         .kind
@@ -668,14 +685,14 @@ pub struct TransitionBody {
     pub to: String,
     /// A note for the history (1-2000 characters).
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(value_type = Option<anumodan_core::schema::Text<2000>>)]
     pub note: Option<String>,
     /// To resolve: `accepted`, `partly_accepted` or `refused`.
     #[serde(default)]
     pub outcome: Option<Outcome>,
     /// To resolve: what was done and why, for the principal (1-2000 characters).
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(value_type = Option<anumodan_core::schema::Text<2000>>)]
     pub summary: Option<String>,
     /// To resolve a correction `partly_accepted`: the requested fields applied.
     #[serde(default)]
@@ -687,7 +704,7 @@ pub struct TransitionBody {
     request_body = TransitionBody,
     responses((status = 200, description = "Moved on; resolving an accepted request carries it out (a correction applied, an erasure done or deferred by a legal retention, a nomination registered)", body = Case),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "`principal_erased`", body = Problem),
-        (status = 422, description = "`invalid_transition`, `resolution_required`, `invalid_note`, `invalid_changes`, `invalid_body`", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_transition`, `resolution_required`, `invalid_changes`, `invalid_body`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn transition(
     State(s): State<AppState>,
@@ -718,7 +735,7 @@ pub async fn transition(
 
 #[utoipa::path(post, path = "/v1/cases/{reference}/assign", tag = "cases", params(("reference" = String, Path, max_length = 32)),
     request_body = Assignee,
-    responses((status = 200, body = Case), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, description = "`invalid_assignee`", body = Problem)),
+    responses((status = 200, body = Case), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_assignee`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn assign(
     State(s): State<AppState>,
@@ -736,12 +753,12 @@ pub async fn assign(
 
 #[utoipa::path(post, path = "/v1/cases/{reference}/attachments", tag = "cases",
     params(("reference" = String, Path, max_length = 32), AttachQuery),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file's bytes, with its type as Content-Type: application/pdf, image/png, image/jpeg or text/plain; at most 2 MiB"),
+    request_body(content = String, content_type = "text/plain", description = "The file's bytes, with its type as Content-Type: `application/pdf`, `image/png`, `image/jpeg` or `text/plain` (checked against the bytes: 415 otherwise); at most 2 MiB"),
     responses((status = 201, body = Attachment), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`case_not_open`, `too_many_attachments`, `principal_erased`", body = Problem),
         (status = 413, description = "`attachment_too_large`", body = Problem),
         (status = 415, description = "`attachment_type_refused`", body = Problem),
-        (status = 422, description = "`invalid_name`", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_name`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn attach(
     State(s): State<AppState>,
@@ -790,7 +807,7 @@ pub async fn case_attachment(
 #[utoipa::path(get, path = "/v1/case-settings", tag = "cases",
     responses((status = 200, body = CaseSettings), (status = 403, body = Problem)),
     security(("api_key" = [])))]
-pub async fn get_settings(
+pub async fn get_case_settings(
     State(s): State<AppState>,
     c: Caller,
 ) -> ApiResult<axum::Json<CaseSettings>> {
@@ -804,9 +821,9 @@ pub async fn get_settings(
 
 #[utoipa::path(put, path = "/v1/case-settings", tag = "cases", request_body = CaseSettings,
     responses((status = 200, body = CaseSettings), (status = 403, body = Problem),
-        (status = 422, description = "`invalid_body`, `invalid_case_settings`, `deadline_too_long` (over the 90 days of rule 14(3))", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_case_settings`, `deadline_too_long` (over the 90 days of rule 14(3)), `invalid_body` (a deadline for an unknown kind, a name in an unknown language)", body = Problem)),
     security(("api_key" = [])))]
-pub async fn put_settings(
+pub async fn put_case_settings(
     State(s): State<AppState>,
     c: Caller,
     Json(body): Json<CaseSettings>,
@@ -820,7 +837,7 @@ pub async fn put_settings(
 }
 
 #[utoipa::path(get, path = "/v1/principals/{principal_id}/nominations", tag = "cases",
-    params(("principal_id" = String, Path, max_length = 256)),
+    params(("principal_id" = anumodan_core::schema::PrincipalId, Path, description = "The fiduciary's id for the principal")),
     responses((status = 200, body = Vec<Nomination>), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("api_key" = [])))]
 pub async fn principal_nominations(
@@ -846,14 +863,14 @@ pub async fn principal_nominations(
 pub struct ActivateBody {
     /// The evidence checked of the principal's death or incapacity (1-300 characters), e.g. a
     /// death certificate's registration number.
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(value_type = anumodan_core::schema::Line<1, 300>)]
     pub evidence: String,
 }
 
 #[utoipa::path(post, path = "/v1/nominations/{id}/activate", tag = "cases", params(("id" = Uuid, Path)),
     request_body = ActivateBody,
     responses((status = 200, description = "Active: the nominee may act for the principal (`POST /v1/nominee-tokens`)", body = Nomination), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, description = "`nomination_not_registered`", body = Problem), (status = 422, description = "`invalid_evidence`", body = Problem)),
+        (status = 409, description = "`nomination_not_registered`", body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_evidence`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn activate_nomination(
     State(s): State<AppState>,

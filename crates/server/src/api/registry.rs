@@ -269,6 +269,26 @@ mod tests {
         }
     }
 
+    /// Every operation has its own `operationId` (OpenAPI requires it; clients name their
+    /// methods after it).
+    #[test]
+    fn operation_ids_are_unique() {
+        let (_, doc, _) = crate::api::registry().split();
+        let v = serde_json::to_value(&doc).unwrap();
+        let mut seen = std::collections::BTreeMap::new();
+        for (path, item) in v["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                if let Some(id) = op.get("operationId").and_then(|i| i.as_str()) {
+                    let here = format!("{method} {path}");
+                    if let Some(first) = seen.insert(id.to_string(), here.clone()) {
+                        panic!("operationId {id} is used by {first} and {here}");
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 50);
+    }
+
     /// docs/routes.md holds the matrix as the registry produces it.
     #[test]
     fn the_matrix_in_the_docs_is_the_registrys() {

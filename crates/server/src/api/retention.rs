@@ -94,11 +94,11 @@ pub struct PolicyRequest {
 }
 
 #[utoipa::path(put, path = "/v1/retention/policies/{category}", tag = "retention",
-    params(("category" = String, Path, description = "A data item category, `consent_records` or `audit_logs`")),
+    params(("category" = anumodan_core::schema::Code, Path, description = "A data item category, `consent_records` or `audit_logs`")),
     request_body = PolicyRequest,
     responses((status = 200, description = "Saved (recorded as `retention.changed`)", body = RetentionPolicy),
         (status = 403, body = Problem),
-        (status = 422, description = "Under a floor (`retention_below_floor`), or invalid; nothing changed", body = Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `retention_below_floor` (under a floor), `invalid_retention`, `invalid_legal_reference`, `unknown_category`; nothing changed", body = Problem)),
     security(("api_key" = [])))]
 pub async fn put_policy(
     State(s): State<AppState>,
@@ -159,7 +159,7 @@ pub struct HoldRequest {
 
 #[utoipa::path(post, path = "/v1/retention/holds", tag = "retention", request_body = HoldRequest,
     responses((status = 201, description = "Placed (recorded as `retention.changed`): no erasure of what it covers until it ends", body = Hold),
-        (status = 403, body = Problem), (status = 422, body = Problem)),
+        (status = 403, body = Problem), (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_until` (not in the future), `unknown_purpose`, `invalid_reason`, `invalid_principal_id`", body = Problem)),
     security(("api_key" = [])))]
 pub async fn place_hold(
     State(s): State<AppState>,
@@ -235,10 +235,10 @@ pub async fn release_hold(
 #[serde(deny_unknown_fields)]
 pub struct UpcomingQuery {
     /// Erasures due within this many days (1-3650, default 30).
-    #[param(maximum = 18446744073709551615u64)]
+    #[param(minimum = 1, maximum = 3650)]
     pub within_days: Option<u32>,
     /// 1-500 (default 100).
-    #[param(maximum = 18446744073709551615u64)]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 
@@ -276,7 +276,13 @@ pub async fn upcoming(
             "within_days must be 1 to 3650",
         ));
     }
-    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::unprocessable(
+            "invalid_query",
+            "limit must be 1 to 500",
+        ));
+    }
     let fid = c.fiduciary_id;
     let until = s.clock.now() + time::Duration::days(within as i64);
     let rows = s

@@ -424,6 +424,20 @@ async fn staff_record_a_grievance_for_a_principal_and_filter_the_queue() {
     assert_eq!(refs(&cat_q), [r.to_string()]);
     let (_, overdue) = s.get("/v1/cases?overdue=true").await;
     assert_eq!(refs(&overdue).len(), 0);
+    // Pages of one, with filters and the cursor together.
+    let (st, p1) = s.get("/v1/cases?limit=1&overdue=false").await;
+    assert_eq!(st, StatusCode::OK, "{p1}");
+    assert_eq!(refs(&p1), [r.to_string()]);
+    let cursor = p1["next_cursor"].as_str().unwrap();
+    let (st, p2) = s
+        .get(&format!(
+            "/v1/cases?limit=1&kind=access&status=submitted&assignee_role=dpo&cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{p2}");
+    assert_eq!(refs(&p2), [req["reference"].as_str().unwrap().to_string()]);
+    let (st, v) = s.get(&format!("/v1/cases?cursor={}", "9".repeat(33))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
     let (st, v) = s.get("/v1/cases?status=lost").await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
     // A key without cases.read cannot see the queue.
