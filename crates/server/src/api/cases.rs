@@ -446,7 +446,7 @@ fn file_response(a: Attachment, bytes: Vec<u8>) -> Response {
 
 #[utoipa::path(get, path = "/v1/me/cases/{reference}/attachments/{id}", tag = "cases",
     params(("reference" = String, Path, max_length = 32), ("id" = Uuid, Path)),
-    responses((status = 200, description = "The file, as a download", content_type = "application/octet-stream", body = Vec<u8>), (status = 401, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, description = "The file, as a download, with the type it was stored with", content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (String = "text/plain"))), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("principal_token" = [])))]
 pub async fn my_attachment(
     State(s): State<AppState>,
@@ -636,6 +636,11 @@ pub async fn queue(
     let limit = page_limit(q.limit)?;
     check_cursor(&q.cursor)?;
     let bad = |m: &str| ApiError::bad_request("invalid_query", m.to_string());
+    for v in [&q.category, &q.assignee_role].into_iter().flatten() {
+        if v.chars().count() > 64 {
+            return Err(bad("category and assignee_role are at most 64 characters"));
+        }
+    }
     let kind = q
         .kind
         .as_deref()
@@ -785,7 +790,7 @@ pub async fn attach(
 
 #[utoipa::path(get, path = "/v1/cases/{reference}/attachments/{id}", tag = "cases",
     params(("reference" = String, Path, max_length = 32), ("id" = Uuid, Path)),
-    responses((status = 200, description = "The file, as a download", content_type = "application/octet-stream", body = Vec<u8>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, description = "The file, as a download, with the type it was stored with", content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (String = "text/plain"))), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("api_key" = [])))]
 pub async fn case_attachment(
     State(s): State<AppState>,
