@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod cases_retention;
 mod webhooks;
 
 #[derive(Args, Clone)]
@@ -59,6 +60,18 @@ pub struct BenchArgs {
     /// Withdrawals per second in the webhook phases.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub webhook_rate: u32,
+    /// Also run the cases and retention phase (issue 21) on a server of its own with a manual
+    /// clock: fill --cases open cases and principals whose purposes ended, then time a full
+    /// pass of the retention and case-clock jobs (with peak RSS), and compare validation
+    /// latency during a purge of --purge principals with idle. Not with --url.
+    #[arg(long, conflicts_with = "url")]
+    pub cases_retention: bool,
+    /// Open cases (and principals due for retention checks) in the cases and retention phase.
+    #[arg(long, default_value_t = 1_000_000, requires = "cases_retention")]
+    pub cases: usize,
+    /// Principals purged under validation load in the cases and retention phase.
+    #[arg(long, default_value_t = 100_000, requires = "cases_retention")]
+    pub purge: usize,
 }
 
 /// Names used by one run, tagged so that runs against the same server do not collide.
@@ -624,6 +637,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     }
     for r in running {
         r.stop().await;
+    }
+    if args.cases_retention {
+        cases_retention::run(cases_retention::Opts {
+            cases: args.cases,
+            purge: args.purge,
+            conns: c,
+            dur,
+            database_url: args.database_url.clone(),
+            log: args.log.clone(),
+        })
+        .await?;
     }
     if let Some((base, s)) = schema {
         drop_bench_schema(&base, &s);
