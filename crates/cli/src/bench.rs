@@ -655,25 +655,62 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// POSTs `body` to `path` with the API key; the answer's JSON, or an error when it is not 2xx.
+async fn setup_post(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    path: &str,
+    body: Value,
+) -> anyhow::Result<Value> {
+    let r = client
+        .post(format!("{url}{path}"))
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await?;
+    let status = r.status();
+    let v: Value = r.json().await?;
+    anyhow::ensure!(status.is_success(), "setup failed: {v}");
+    Ok(v)
+}
+
+/// Creates and publishes a notice `code` of `purposes` (English text); returns its id.
+async fn publish_notice(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    code: String,
+    purposes: Vec<String>,
+) -> anyhow::Result<String> {
+    let text = json!({"title": "t", "summary": "s", "rights": "r", "retention_policy": "p", "withdrawal_policy": "w", "grievance_contact": "g"});
+    let n = setup_post(
+        client,
+        url,
+        key,
+        "/v1/notices",
+        json!({"code": code, "purposes": purposes, "texts": {"en": text}}),
+    )
+    .await?;
+    let id = n["id"].as_str().unwrap_or_default().to_string();
+    setup_post(
+        client,
+        url,
+        key,
+        &format!("/v1/notices/{id}/publish"),
+        json!({}),
+    )
+    .await?;
+    Ok(id)
+}
+
 async fn setup_catalogue(
     client: &reqwest::Client,
     url: &str,
     key: &str,
     names: &Names,
 ) -> anyhow::Result<String> {
-    let post = |path: &str, body: Value| {
-        let req = client
-            .post(format!("{url}{path}"))
-            .bearer_auth(key)
-            .json(&body);
-        async move {
-            let r = req.send().await?;
-            let status = r.status();
-            let v: Value = r.json().await?;
-            anyhow::ensure!(status.is_success(), "setup failed: {v}");
-            Ok::<Value, anyhow::Error>(v)
-        }
-    };
+    let post = |path: &'static str, body: Value| setup_post(client, url, key, path, body);
     for code in ["name", "mobile", "email"] {
         post(
             "/v1/data-items",
@@ -694,19 +731,11 @@ async fn setup_catalogue(
         )
         .await?;
     }
-    let text = json!({"title": "t", "summary": "s", "rights": "r", "retention_policy": "p", "withdrawal_policy": "w", "grievance_contact": "g"});
     let purposes: Vec<String> = ["service", "marketing", "analytics"]
         .iter()
         .map(|p| names.code(p))
         .collect();
-    let n = post(
-        "/v1/notices",
-        json!({"code": names.code("bench"), "purposes": purposes, "texts": {"en": text}}),
-    )
-    .await?;
-    let id = n["id"].as_str().unwrap_or_default().to_string();
-    post(&format!("/v1/notices/{id}/publish"), json!({})).await?;
-    Ok(id)
+    publish_notice(client, url, key, names.code("bench"), purposes).await
 }
 
 /// The artefact ids of principals `from..to` (each holds one), in order, fetched over `conns`

@@ -410,44 +410,25 @@ async fn catalogue(
     key: &str,
     names: &Names,
 ) -> anyhow::Result<Uuid> {
-    let post = |path: String, body: Value| {
-        let req = client
-            .post(format!("{url}{path}"))
-            .bearer_auth(key)
-            .json(&body);
-        async move {
-            let r = req.send().await?;
-            let status = r.status();
-            let v: Value = r.json().await?;
-            anyhow::ensure!(status.is_success(), "setup failed: {v}");
-            Ok::<Value, anyhow::Error>(v)
-        }
-    };
+    let post = |path: &'static str, body: Value| super::setup_post(client, url, key, path, body);
     post(
-        "/v1/data-items".into(),
+        "/v1/data-items",
         json!({"code": names.code("email"), "name": {"en": "email"}, "category": "contact"}),
     )
     .await?;
     for (code, retention) in [("service", 365), ("short", 1), ("long", 3650)] {
         post(
-            "/v1/purposes".into(),
+            "/v1/purposes",
             json!({"code": names.code(code), "mandatory": false, "validity_days": 365,
                    "retention_days": retention, "data_items": [names.code("email")],
                    "name": {"en": code}, "description": {"en": code}}),
         )
         .await?;
     }
-    let text = json!({"title": "t", "summary": "s", "rights": "r", "retention_policy": "p", "withdrawal_policy": "w", "grievance_contact": "g"});
     let purposes: Vec<String> = ["service", "short", "long"]
         .iter()
         .map(|p| names.code(p))
         .collect();
-    let n = post(
-        "/v1/notices".into(),
-        json!({"code": names.code("cases"), "purposes": purposes, "texts": {"en": text}}),
-    )
-    .await?;
-    let id = n["id"].as_str().unwrap_or_default().to_string();
-    post(format!("/v1/notices/{id}/publish"), json!({})).await?;
+    let id = super::publish_notice(client, url, key, names.code("cases"), purposes).await?;
     Ok(id.parse()?)
 }
