@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod cases_retention;
 mod webhooks;
 
 #[derive(Args, Clone)]
@@ -59,6 +60,18 @@ pub struct BenchArgs {
     /// Withdrawals per second in the webhook phases.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub webhook_rate: u32,
+    /// Also run the cases and retention phase (issue 21) on a server of its own with a manual
+    /// clock: fill --cases open cases and principals whose purposes ended, then time a full
+    /// pass of the retention and case-clock jobs (with peak RSS), and compare validation
+    /// latency during a purge of --purge principals with idle. Not with --url.
+    #[arg(long, conflicts_with = "url")]
+    pub cases_retention: bool,
+    /// Open cases (and principals due for retention checks) in the cases and retention phase.
+    #[arg(long, default_value_t = 1_000_000, requires = "cases_retention")]
+    pub cases: usize,
+    /// Principals purged under validation load in the cases and retention phase.
+    #[arg(long, default_value_t = 100_000, requires = "cases_retention")]
+    pub purge: usize,
 }
 
 /// Names used by one run, tagged so that runs against the same server do not collide.
@@ -625,10 +638,70 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     for r in running {
         r.stop().await;
     }
+    if args.cases_retention {
+        cases_retention::run(cases_retention::Opts {
+            cases: args.cases,
+            purge: args.purge,
+            conns: c,
+            dur,
+            database_url: args.database_url.clone(),
+            log: args.log.clone(),
+        })
+        .await?;
+    }
     if let Some((base, s)) = schema {
         drop_bench_schema(&base, &s);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// POSTs `body` to `path` with the API key; the answer's JSON, or an error when it is not 2xx.
+async fn setup_post(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    path: &str,
+    body: Value,
+) -> anyhow::Result<Value> {
+    let r = client
+        .post(format!("{url}{path}"))
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await?;
+    let status = r.status();
+    let v: Value = r.json().await?;
+    anyhow::ensure!(status.is_success(), "setup failed: {v}");
+    Ok(v)
+}
+
+/// Creates and publishes a notice `code` of `purposes` (English text); returns its id.
+async fn publish_notice(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    code: String,
+    purposes: Vec<String>,
+) -> anyhow::Result<String> {
+    let text = json!({"title": "t", "summary": "s", "rights": "r", "retention_policy": "p", "withdrawal_policy": "w", "grievance_contact": "g"});
+    let n = setup_post(
+        client,
+        url,
+        key,
+        "/v1/notices",
+        json!({"code": code, "purposes": purposes, "texts": {"en": text}}),
+    )
+    .await?;
+    let id = n["id"].as_str().unwrap_or_default().to_string();
+    setup_post(
+        client,
+        url,
+        key,
+        &format!("/v1/notices/{id}/publish"),
+        json!({}),
+    )
+    .await?;
+    Ok(id)
 }
 
 async fn setup_catalogue(
@@ -637,19 +710,7 @@ async fn setup_catalogue(
     key: &str,
     names: &Names,
 ) -> anyhow::Result<String> {
-    let post = |path: &str, body: Value| {
-        let req = client
-            .post(format!("{url}{path}"))
-            .bearer_auth(key)
-            .json(&body);
-        async move {
-            let r = req.send().await?;
-            let status = r.status();
-            let v: Value = r.json().await?;
-            anyhow::ensure!(status.is_success(), "setup failed: {v}");
-            Ok::<Value, anyhow::Error>(v)
-        }
-    };
+    let post = |path: &'static str, body: Value| setup_post(client, url, key, path, body);
     for code in ["name", "mobile", "email"] {
         post(
             "/v1/data-items",
@@ -670,19 +731,11 @@ async fn setup_catalogue(
         )
         .await?;
     }
-    let text = json!({"title": "t", "summary": "s", "rights": "r", "retention_policy": "p", "withdrawal_policy": "w", "grievance_contact": "g"});
     let purposes: Vec<String> = ["service", "marketing", "analytics"]
         .iter()
         .map(|p| names.code(p))
         .collect();
-    let n = post(
-        "/v1/notices",
-        json!({"code": names.code("bench"), "purposes": purposes, "texts": {"en": text}}),
-    )
-    .await?;
-    let id = n["id"].as_str().unwrap_or_default().to_string();
-    post(&format!("/v1/notices/{id}/publish"), json!({})).await?;
-    Ok(id)
+    publish_notice(client, url, key, names.code("bench"), purposes).await
 }
 
 /// The artefact ids of principals `from..to` (each holds one), in order, fetched over `conns`

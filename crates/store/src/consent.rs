@@ -143,6 +143,15 @@ impl Tx for WriteTx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![f, id, a.version, &principal[..], ms(a.created_at), body],
         )?;
+        if let Some(g) = &a.guardian {
+            // Erasing the guardian finds this version by their pseudonym (privacy.rs).
+            let guardian = self.keys.pseudonym(a.fiduciary_id, &g.principal_id);
+            self.exec(
+                "INSERT INTO artefact_guardians (fiduciary, guardian, uuid) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (fiduciary, guardian, uuid) DO NOTHING",
+                params![f, &guardian[..], id],
+            )?;
+        }
         let next_expiry = a
             .purposes
             .iter()

@@ -113,8 +113,11 @@ impl PrivacyPort for WriteTx<'_> {
         // Remembered answers to retried requests: the answer (sealed under the destroyed key)
         // and the link go; the fingerprint stays, so a late retry is refused rather than run
         // again.
+        // The versions are found through the heads just moved to the (fresh) tombstone id:
+        // `artefacts` has no index by principal.
         for sql in [
-            "UPDATE artefacts SET principal = ?3 WHERE fiduciary = ?1 AND principal = ?2",
+            "UPDATE artefacts SET principal = ?3 WHERE fiduciary = ?1 AND principal = ?2
+               AND uuid IN (SELECT uuid FROM artefact_heads WHERE fiduciary = ?1 AND principal = ?3)",
             "UPDATE idempotency_keys SET response = NULL, principal = ?3
              WHERE fiduciary = ?1 AND principal = ?2",
         ] {
@@ -135,13 +138,23 @@ impl PrivacyPort for WriteTx<'_> {
             } else {
                 "instr(body, ?2)"
             };
+            // Their own artefacts (by the heads' pseudonym: not yet tombstoned) and those
+            // naming them as a guardian (an empty pseudonym: listed before it was recorded);
+            // never a read of every artefact of the fiduciary.
             let mut stmt = self
                 .conn
-                .prepare(&format!(
-                    "SELECT uuid, version, body FROM artefacts WHERE fiduciary = ?1 AND {find} > 0"
+                .prepare_cached(&format!(
+                    "SELECT uuid, version, body FROM artefacts
+                     WHERE fiduciary = ?1 AND uuid IN (
+                       SELECT uuid FROM artefact_heads WHERE fiduciary = ?1 AND principal = ?3
+                       UNION
+                       SELECT uuid FROM artefact_guardians
+                       WHERE fiduciary = ?1 AND guardian IN (?3, ?4))
+                     AND {find} > 0"
                 ))
                 .map_err(db_err)?;
-            stmt.query_map(params![f, prefix], |r| {
+            let none: &[u8] = &[];
+            stmt.query_map(params![f, prefix, &p[..], none], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .map_err(db_err)?

@@ -598,4 +598,22 @@ CREATE INDEX erasure_plans_notice ON erasure_plans (notify_at) WHERE notified_at
 CREATE INDEX erasure_plans_purge ON erasure_plans (erase_at) WHERE notified_at IS NOT NULL;
 CREATE INDEX erasure_plans_by_fiduciary ON erasure_plans (fiduciary, erase_at);
 "#,
+    // Issue 21, performance: erasure finds the artefact versions sealed under a principal's
+    // key by index instead of reading every artefact of the fiduciary. Their own are found
+    // through artefact_heads; those naming them as a guardian through this table (the
+    // guardian's pseudonym, written with each version that has a guardian). Artefacts from
+    // before it are listed with an empty pseudonym: every erasure still reads those few.
+    // Messages to a principal are deleted by pseudonym on erasure.
+    r#"
+CREATE TABLE artefact_guardians (
+    fiduciary INTEGER NOT NULL,
+    guardian BLOB NOT NULL,
+    uuid TEXT NOT NULL,
+    PRIMARY KEY (fiduciary, guardian, uuid)
+) WITHOUT ROWID;
+INSERT INTO artefact_guardians (fiduciary, guardian, uuid)
+  SELECT DISTINCT fiduciary, CAST('' AS BLOB), uuid FROM artefacts
+  WHERE body LIKE '%"guardian":{%';
+CREATE INDEX outbox_by_principal ON outbox (fiduciary, pseudonym);
+"#,
 ];

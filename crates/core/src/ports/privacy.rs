@@ -26,7 +26,8 @@ pub trait PrivacyPort: Recorder {
     /// finds them; their expiries stop. How many artefacts.
     fn tombstone_artefacts(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<u64>;
     /// Replaces every sealed field naming them (as principal, or as someone's guardian) with
-    /// the erasure marker.
+    /// the erasure marker. Called before [`PrivacyPort::tombstone_artefacts`], while their
+    /// artefacts are still found by their pseudonym.
     fn scrub_sealed_fields(&mut self, fid: Uuid, principal_id: &str) -> StoreResult<()>;
     /// From now on no ledger filter by their id finds the entries up to `upto` (the entries
     /// keep their pseudonyms: the ledger is immutable). Kept even for a principal never seen.

@@ -52,8 +52,9 @@ pub(crate) fn shred<P: PrivacyPort + ?Sized>(
     let consents_closed = p.close_consents(fid, principal_id)?;
     p.forget_contacts(fid, principal_id)?;
     p.unlink_events(fid, principal_id)?;
-    let artefacts = p.tombstone_artefacts(fid, principal_id)?;
+    // Scrubbed before the tombstone: the store finds their artefacts by their pseudonym.
     p.scrub_sealed_fields(fid, principal_id)?;
+    let artefacts = p.tombstone_artefacts(fid, principal_id)?;
     let mut outcome = if erased {
         "key_destroyed"
     } else {
