@@ -11,7 +11,7 @@ use crate::audit::{Action, AuditRecord};
 use crate::events::DomainEvent;
 use crate::lang::Lang;
 use crate::notify::model::{Channel, NewDelivery};
-use crate::notify::{route, templates};
+use crate::notify::route;
 use crate::ports::{CasePort, PrincipalPort, Tx};
 use crate::principal::{ContactKind, Pseudonym, normalise};
 use crate::usecases::Actor;
@@ -1055,28 +1055,17 @@ fn tell_staff<T: CasePort + ?Sized>(
             "due": date(c.respond_by),
             "overdue": overdue,
         });
-        let custom = tx.custom_template(fid, "case_escalated", &lang)?;
-        let r = match templates::render("case_escalated", &lang, &vars, custom.as_ref()) {
-            Ok(r) => r,
-            Err(_) => templates::render("case_escalated", &lang, &vars, None)
-                .map_err(|e| DomainError::invalid("invalid_template", e.to_string()))?,
-        };
-        tx.insert_delivery(
+        crate::notify::usecases::queue_dpo_email(
+            tx,
             fid,
-            &NewDelivery {
-                channel: Channel::Email,
-                kind: "case.escalated".into(),
-                endpoint_id: None,
-                destination: Some(to.clone()),
-                payload: json!({
-                    "subject": r.subject, "text": r.text, "html": r.html,
-                    "language": lang.as_str(),
-                })
-                .to_string(),
-                event_id: None,
+            &crate::notify::usecases::DpoEmail {
+                to,
+                lang: &lang,
+                template: "case_escalated",
+                kind: "case.escalated",
+                vars: &vars,
                 dedup_key: format!("case:{}:{level}:dpo", c.id),
                 alert_id: None,
-                principal: None,
             },
         )?;
     }

@@ -185,6 +185,48 @@ fn render<T: NotifyPort + ?Sized>(
     })
 }
 
+/// An e-mail to the fiduciary's DPO: a template in the DPO's language, and how the delivery is
+/// named (`kind`, and the key that makes queueing it twice a no-op).
+pub struct DpoEmail<'a> {
+    pub to: &'a str,
+    pub lang: &'a Lang,
+    pub template: &'a str,
+    pub kind: &'a str,
+    pub vars: &'a Value,
+    pub dedup_key: String,
+    pub alert_id: Option<Uuid>,
+}
+
+/// Queues an e-mail to the DPO (staff mail: its address and body are sealed under the master
+/// key, not a principal's), rendered from the fiduciary's own template when it saved one that
+/// renders, else the built-in one.
+pub fn queue_dpo_email<T: NotifyPort + ?Sized>(
+    tx: &mut T,
+    fid: Uuid,
+    m: &DpoEmail<'_>,
+) -> Result<()> {
+    let r = render(tx, fid, m.template, m.lang, m.vars)?;
+    tx.insert_delivery(
+        fid,
+        &NewDelivery {
+            channel: Channel::Email,
+            kind: m.kind.to_string(),
+            endpoint_id: None,
+            destination: Some(m.to.to_string()),
+            payload: json!({
+                "subject": r.subject, "text": r.text, "html": r.html,
+                "language": m.lang.as_str(),
+            })
+            .to_string(),
+            event_id: None,
+            dedup_key: m.dedup_key.clone(),
+            alert_id: m.alert_id,
+            principal: None,
+        },
+    )?;
+    Ok(())
+}
+
 /// What telling principals of one event takes: its template, the fiduciary's name and settings.
 struct Telling<'a> {
     template: &'a str,
@@ -646,23 +688,17 @@ pub fn escalate_due<T: NotifyPort + ?Sized>(tx: &mut T, limit: usize) -> Result<
                 "overdue_hours": overdue_hours,
                 "level": level,
             });
-            let r = render(tx, fid, "alert_escalated", &lang, &vars)?;
-            tx.insert_delivery(
+            queue_dpo_email(
+                tx,
                 fid,
-                &NewDelivery {
-                    channel: Channel::Email,
-                    kind: "alert.escalated".into(),
-                    endpoint_id: None,
-                    destination: Some(to.clone()),
-                    payload: json!({
-                        "subject": r.subject, "text": r.text, "html": r.html,
-                        "language": lang.as_str(),
-                    })
-                    .to_string(),
-                    event_id: None,
+                &DpoEmail {
+                    to,
+                    lang: &lang,
+                    template: "alert_escalated",
+                    kind: "alert.escalated",
+                    vars: &vars,
                     dedup_key: format!("escalation:{}:{level}:dpo", alert.id),
                     alert_id: Some(alert.id),
-                    principal: None,
                 },
             )?;
         }
