@@ -325,6 +325,10 @@ fn job(ps: &mut [MPrincipal], holds: &[Hold], now: OffsetDateTime) {
     }
 }
 
+/// An upcoming erasure as compared: the principal's last four characters, `erase_at`,
+/// `notified_at`, the law.
+type Upcoming = (String, Option<String>, Option<String>, Option<String>);
+
 async fn check(s: &TestServer, ps: &[MPrincipal], ctx: &str) {
     let rfc = |t: Option<OffsetDateTime>| {
         t.map(|t| {
@@ -332,7 +336,7 @@ async fn check(s: &TestServer, ps: &[MPrincipal], ctx: &str) {
                 .unwrap()
         })
     };
-    let mut got: Vec<(String, Option<String>, Option<String>, Option<String>)> = s
+    let mut got: Vec<Upcoming> = s
         .upcoming(3650)
         .await
         .iter()
@@ -347,7 +351,7 @@ async fn check(s: &TestServer, ps: &[MPrincipal], ctx: &str) {
         })
         .collect();
     got.sort();
-    let mut want: Vec<_> = ps
+    let mut want: Vec<Upcoming> = ps
         .iter()
         .zip(PRINCIPALS)
         .filter_map(|(p, id)| {
