@@ -750,7 +750,10 @@ pub async fn attach(
     Query(q): Query<AttachQuery>,
     req: axum::extract::Request,
 ) -> ApiResult<(StatusCode, axum::Json<Attachment>)> {
-    if read_case(&s, c.fiduciary_id, reference.clone()).await?.is_none() {
+    if read_case(&s, c.fiduciary_id, reference.clone())
+        .await?
+        .is_none()
+    {
         return Err(not_found());
     }
     let (ct, bytes) = attachment_bytes(req).await?;
