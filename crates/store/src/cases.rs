@@ -625,6 +625,16 @@ impl CasePort for WriteTx<'_> {
         Ok(Some((row.pseudonym(), row.open(&mut vault)?)))
     }
 
+    fn recheck_cases(&mut self, fid: Uuid, now: OffsetDateTime) -> StoreResult<usize> {
+        let f = self.fid(fid)?;
+        self.conn
+            .execute(
+                "UPDATE cases SET next_check = ?2 WHERE fiduciary = ?1 AND next_check > ?2",
+                params![f, ms(now)],
+            )
+            .map_err(db_err)
+    }
+
     fn due_cases(&mut self, now: OffsetDateTime, limit: usize) -> StoreResult<Vec<(Uuid, String)>> {
         let rows: Vec<(String, String)> = self
             .conn

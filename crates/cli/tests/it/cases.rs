@@ -7,6 +7,7 @@
 mod attachments;
 mod clock;
 mod grievances;
+mod model;
 mod requests;
 
 use crate::harness::*;

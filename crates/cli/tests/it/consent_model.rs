@@ -52,7 +52,7 @@ async fn run(seed: u64, steps: usize) {
         initiator: "fiduciary:model".into(),
         source_ip: Some("127.0.0.1".into()),
     };
-    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = Rng::seeded(seed);
     let mut m = Model::default();
 
     for step in 0..steps {

@@ -12,6 +12,7 @@
 //!   principal index and the `audit` commands.
 //! - The binary as a subprocess (`cli.rs`), the outbox (`outbox.rs`) and a webhook receiver
 //!   (`receiver.rs`).
+//! - A seeded generator for the model-based tests (`rng.rs`).
 //! - A real SMTP server (`smtp.rs`): aiosmtpd in a process of its own, plain or with TLS.
 
 mod answers;
@@ -23,6 +24,7 @@ mod ledger;
 mod outbox;
 mod pg;
 mod receiver;
+mod rng;
 mod server;
 mod smtp;
 mod wait;
@@ -36,6 +38,7 @@ pub use ledger::*;
 pub use outbox::*;
 pub use pg::*;
 pub use receiver::*;
+pub use rng::*;
 pub use server::*;
 pub use smtp::*;
 pub use wait::*;

@@ -3,6 +3,8 @@
 //! before in their language; legal holds stop it; policies cannot go under the floors; staff
 //! see the erasures coming up. The tests run the `retention` job themselves and move the clock.
 
+mod model;
+
 use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

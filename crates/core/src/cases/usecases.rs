@@ -1073,7 +1073,7 @@ fn tell_staff<T: CasePort + ?Sized>(
 }
 
 /// Saves a fiduciary's case settings, checked first (422 `invalid_case_settings` or
-/// `deadline_too_long`).
+/// `deadline_too_long`). A new `at_risk_days` has the clock look at every open case again.
 pub fn save_settings<T: CasePort + ?Sized>(
     tx: &mut T,
     actor: &Actor,
@@ -1082,7 +1082,14 @@ pub fn save_settings<T: CasePort + ?Sized>(
     let fid = actor.fiduciary_id;
     let roles = tx.custom_roles(fid)?;
     workflow::check_settings(&s, &roles)?;
+    let before = tx.case_settings(fid)?;
     tx.save_case_settings(fid, &s)?;
+    // Open cases' next checks were planned with the old margin: a larger one makes some at
+    // risk now, so the clock looks at each again (and plans it anew when nothing is due).
+    if before.at_risk_days != s.at_risk_days {
+        let now = Tx::now(tx);
+        tx.recheck_cases(fid, now)?;
+    }
     Tx::append_audit(
         tx,
         &AuditRecord::admin(

@@ -43,6 +43,10 @@ pub trait CasePort: NotifyPort + PrivacyPort + PrincipalPort + RetentionPort {
         fid: Uuid,
         reference: &str,
     ) -> StoreResult<Option<(Option<Pseudonym>, Case)>>;
+    /// Brings the next check of every open case of the fiduciary forward to `now` at the
+    /// latest, so the clock looks at each again (the settings its checks were planned with
+    /// changed). Returns how many.
+    fn recheck_cases(&mut self, fid: Uuid, now: OffsetDateTime) -> StoreResult<usize>;
     /// Open cases whose next check is due at `now`, oldest check first, at most `limit`.
     fn due_cases(&mut self, now: OffsetDateTime, limit: usize) -> StoreResult<Vec<(Uuid, String)>>;
     /// Keeps an attachment's bytes, sealed under the principal's data key.
