@@ -47,6 +47,10 @@ impl Actor {
     pub fn is_principal(&self) -> bool {
         self.initiator == "principal"
     }
+    /// A nominee acting for the principal (DPDP Act s.14, a nominee token).
+    pub fn is_nominee(&self) -> bool {
+        self.initiator == "nominee"
+    }
     pub fn record(&self, action: Action) -> AuditRecord {
         AuditRecord {
             action,

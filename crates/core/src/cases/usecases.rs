@@ -327,7 +327,7 @@ pub fn file_case<T: CasePort + ?Sized>(
     let kind = input
         .kind
         .ok_or_else(|| DomainError::invalid("unknown_kind", "a request names its `kind`"))?;
-    if actor.initiator == "nominee" && kind == CaseKind::Nomination {
+    if actor.is_nominee() && kind == CaseKind::Nomination {
         return Err(DomainError::forbidden("a nominee cannot nominate for the principal").into());
     }
     let s = tx.case_settings(fid)?;
