@@ -14,8 +14,10 @@
 //!   (`receiver.rs`).
 //! - A seeded generator for the model-based tests (`rng.rs`).
 //! - A real SMTP server (`smtp.rs`): aiosmtpd in a process of its own, plain or with TLS.
+//! - A real browser (`browser.rs`): Debian's Chromium through playwright-core, with axe-core.
 
 mod answers;
+mod browser;
 mod catalog;
 mod cli;
 mod clients;
@@ -30,6 +32,7 @@ mod smtp;
 mod wait;
 
 pub use answers::*;
+pub use browser::*;
 pub use catalog::*;
 pub use cli::*;
 pub use clients::*;
