@@ -13,6 +13,7 @@ pub mod ratelimit;
 pub mod session;
 pub mod tls;
 pub mod transport;
+pub mod web;
 
 use anumodan_core::clock::Clock;
 use anumodan_store::{Store, StoreConfig};

@@ -107,9 +107,13 @@ pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Respon
     let set = |h: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    // A page sets its own policy (a nonce for its scripts, `frame-ancestors` per fiduciary:
+    // `web::security::page_csp`); everything else gets the API's, which allows nothing.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(h, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+        set(h, header::X_FRAME_OPTIONS, "DENY");
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::REFERRER_POLICY, "no-referrer");
     if p.hsts {
         set(

@@ -38,3 +38,4 @@ mod retention;
 mod staff;
 mod transport;
 mod upgrade;
+mod web;

@@ -22,10 +22,12 @@ pub fn browser_dir() -> PathBuf {
 pub async fn run_browser(script: &str, base_url: &str, args: &[&str]) -> Value {
     let dir = browser_dir();
     assert!(
-        dir.join("node_modules/playwright-core").is_dir() && dir.join("node_modules/axe-core").is_dir(),
+        dir.join("node_modules/playwright-core").is_dir()
+            && dir.join("node_modules/axe-core").is_dir(),
         "the browser tests need their npm packages: `cd tests/browser && npm ci` (.ci/run does it)"
     );
-    let chromium = std::env::var("ANUMODAN_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let chromium =
+        std::env::var("ANUMODAN_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         std::path::Path::new(&chromium).exists(),
         "the browser tests need Chromium at {chromium}: `apt-get install chromium` (.ci/run does it)"
@@ -51,7 +53,12 @@ pub async fn run_browser(script: &str, base_url: &str, args: &[&str]) -> Value {
         "browser script {script} failed ({}):\n{stderr}\n{stdout}",
         out.status
     );
-    let last = stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("{}");
-    serde_json::from_str(last)
-        .unwrap_or_else(|e| panic!("browser script {script} printed no JSON last ({e}): {stdout}\n{stderr}"))
+    let last = stdout
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("{}");
+    serde_json::from_str(last).unwrap_or_else(|e| {
+        panic!("browser script {script} printed no JSON last ({e}): {stdout}\n{stderr}")
+    })
 }

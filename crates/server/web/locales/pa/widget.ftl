@@ -1,0 +1,1 @@
+## The cookie banner (/widget/v1/consent.js)
