@@ -24,6 +24,7 @@ pub mod cases;
 pub mod clock;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod idempotency;
 pub mod keys;
 pub mod lang;

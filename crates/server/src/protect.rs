@@ -28,6 +28,14 @@ pub struct Protect {
     pub max_body: usize,
 }
 
+/// The dashboard's sign-in forms (`/me/{fiduciary}/sign-in` and `.../sign-in/verify`), limited
+/// like the API's sign-in routes.
+fn is_page_signin(path: &str) -> bool {
+    path.strip_prefix("/me/").is_some_and(|rest| {
+        rest.ends_with("/sign-in") || rest.ends_with("/sign-in/verify")
+    })
+}
+
 pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_v1 = path == "/v1" || path.starts_with("/v1/");
@@ -41,13 +49,14 @@ pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Respon
     // /healthz is exempt from the per-IP limit: it touches nothing, and a load balancer's probe
     // must not fail because a client behind the same address is throttled.
     let is_signin = req.method() == axum::http::Method::POST
-        && matches!(
+        && (matches!(
             path,
             "/v1/session"
                 | "/v1/session/mfa"
                 | "/v1/principal-signin/start"
                 | "/v1/principal-signin/verify"
-        );
+                | "/me/hand-off"
+        ) || is_page_signin(path));
     let early = match ip {
         Some(ip) if !is_health => p
             .limits

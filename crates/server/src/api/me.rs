@@ -212,7 +212,7 @@ impl PrincipalCaller {
 
 /// Runs a use case as the calling principal on their own artefact `id` (checked in the same
 /// write transaction), at most once per idempotency key and request.
-async fn as_owner<T>(
+pub(crate) async fn as_owner<T>(
     s: &AppState,
     p: PrincipalCaller,
     id: Uuid,

@@ -9,6 +9,7 @@
 //! Pages call the same `core` use cases as the JSON API; a handler here reads a form, calls
 //! one, and renders. Nothing here writes SQL.
 
+pub mod dashboard;
 pub mod i18n;
 pub mod page;
 pub mod security;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(app_css))
+        .merge(dashboard::routes())
 }
 
 async fn home(ctx: PageCtx) -> page::Page {

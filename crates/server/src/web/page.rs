@@ -20,6 +20,16 @@ static TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../web/templates/base.html")),
     ("home.html", include_str!("../../web/templates/home.html")),
     ("error.html", include_str!("../../web/templates/error.html")),
+    ("dash-base.html", include_str!("../../web/templates/dash-base.html")),
+    ("dash-sign-in.html", include_str!("../../web/templates/dash-sign-in.html")),
+    ("dash-code.html", include_str!("../../web/templates/dash-code.html")),
+    ("dash-hand-off.html", include_str!("../../web/templates/dash-hand-off.html")),
+    ("dash-signed-out.html", include_str!("../../web/templates/dash-signed-out.html")),
+    ("dash-consents.html", include_str!("../../web/templates/dash-consents.html")),
+    ("dash-consent.html", include_str!("../../web/templates/dash-consent.html")),
+    ("dash-inbox.html", include_str!("../../web/templates/dash-inbox.html")),
+    ("dash-cases.html", include_str!("../../web/templates/dash-cases.html")),
+    ("dash-case.html", include_str!("../../web/templates/dash-case.html")),
 ];
 
 /// The template environment, built once. `t("key", name=value, ...)` is a message in the
