@@ -942,4 +942,23 @@ mod tests {
         assert!(Filter::parse(Some("from=01/02/2026")).is_none());
         assert!(Filter::parse(None).is_some());
     }
+
+    /// The sign-in pages render in every language with every message found.
+    #[test]
+    fn the_sign_in_pages_render_in_every_language() {
+        for code in anumodan_core::lang::LANGUAGES {
+            let ctx = PageCtx::from_headers(
+                &axum::http::HeaderMap::new(),
+                Some(&format!("lang={code}")),
+                "/me/hand-off",
+                false,
+            );
+            for t in ["dash-sign-in.html", "dash-hand-off.html", "dash-signed-out.html"] {
+                let page = render(&ctx, t, minijinja::context! { fid => "f" });
+                assert!(!page.html.contains(">dash-"), "{code} {t}: a key was shown");
+            }
+            let page = code_page(&ctx, Uuid::nil(), "9876543210", StatusCode::OK, None);
+            assert!(page.html.contains("******3210"), "{code}");
+        }
+    }
 }
