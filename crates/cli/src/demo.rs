@@ -208,6 +208,12 @@ withdraw their own consents: ask for a token for them, then call /v1/me with it:
     -d '{{"principal_id":"citizen-42"}}'
   curl -s -H 'Authorization: Bearer anp_...' {url}/v1/me/consents
 
+The citizen's dashboard, in 23 languages: open {url}/me/hand-off in a browser and paste the
+"token" answered above (a fiduciary's page posts it there as a form field, never in a URL);
+or sign in with a one-time code sent to a contact the fiduciary verified, at
+{url}/me/{fid}/sign-in. There they see, withdraw, renew and export their consents, read their
+messages and file grievances and requests (docs/web.md).
+
 Withdraw the SMS alerts (id: the "id" the collection answered); the citizen is told in their
 inbox, in Hindi, and the SMS vendor gets an alert it confirms with its own key:
   curl -s -X POST {url}/v1/consents/<id>/withdraw -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \

@@ -91,6 +91,31 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
     assert_eq!(st, StatusCode::OK, "{mine}");
     assert_eq!(mine["items"][0]["id"], a["id"]);
     assert_eq!(mine["items"][0]["principal_id"], "******n-42");
+    // The dashboard: the token posted to the hand-off form opens it.
+    assert!(out.contains(&format!("{url}/me/hand-off")), "{out}");
+    let fid = field("fiduciary:");
+    let fid = fid.split("id ").nth(1).unwrap();
+    assert!(out.contains(&format!("{url}/me/{fid}/sign-in")), "{out}");
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = browser
+        .post(format!("{url}/me/hand-off"))
+        .form(&[("token", t["token"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let page = browser
+        .get(format!("{url}/me"))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("data-purpose=\"sms_alerts\""));
     // The withdrawal example: the citizen is told, the processor alerted, and it confirms.
     let id = a["id"].as_str().unwrap();
     assert!(out.contains("/v1/consents/<id>/withdraw"), "{out}");
