@@ -219,7 +219,10 @@ mod tests {
         }
         assert_eq!(neutralise("Marketing"), "Marketing");
         assert_eq!(neutralise(""), "");
-        assert_eq!(field("=HYPERLINK(\"x\",\"y\")"), "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
+        assert_eq!(
+            field("=HYPERLINK(\"x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""
+        );
         assert_eq!(field("a,b"), "\"a,b\"");
     }
 }

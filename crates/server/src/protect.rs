@@ -31,9 +31,8 @@ pub struct Protect {
 /// The dashboard's sign-in forms (`/me/{fiduciary}/sign-in` and `.../sign-in/verify`), limited
 /// like the API's sign-in routes.
 fn is_page_signin(path: &str) -> bool {
-    path.strip_prefix("/me/").is_some_and(|rest| {
-        rest.ends_with("/sign-in") || rest.ends_with("/sign-in/verify")
-    })
+    path.strip_prefix("/me/")
+        .is_some_and(|rest| rest.ends_with("/sign-in") || rest.ends_with("/sign-in/verify"))
 }
 
 pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Response {

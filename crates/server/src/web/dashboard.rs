@@ -105,11 +105,17 @@ impl FromRequestParts<AppState> for Me {
 
 /// A failure shown as an error page in the visitor's language (nothing was changed: every
 /// write runs in one transaction that failed).
-pub struct Fail(PageCtx, ApiError);
+pub struct Fail(Box<(PageCtx, ApiError)>);
+
+impl Fail {
+    fn new(ctx: PageCtx, e: ApiError) -> Fail {
+        Fail(Box::new((ctx, e)))
+    }
+}
 
 impl IntoResponse for Fail {
     fn into_response(self) -> Response {
-        let Fail(ctx, e) = self;
+        let (ctx, e) = *self.0;
         let key = match e.status.as_u16() {
             404 => "dash-error-not-found",
             401 => "dash-error-hand-off",
@@ -130,19 +136,22 @@ trait OrPage<T> {
 
 impl<T, E: Into<ApiError>> OrPage<T> for Result<T, E> {
     fn or_page(self, ctx: &PageCtx) -> Result<T, Fail> {
-        self.map_err(|e| Fail(ctx.clone(), e.into()))
+        self.map_err(|e| Fail::new(ctx.clone(), e.into()))
     }
 }
 
 fn bad_input(ctx: &PageCtx) -> Fail {
-    Fail(
+    Fail::new(
         ctx.clone(),
         ApiError::bad_request("invalid_input", "the form could not be read"),
     )
 }
 
 fn not_found(ctx: &PageCtx) -> Fail {
-    Fail(ctx.clone(), ApiError::not_found("not_found", "no such page"))
+    Fail::new(
+        ctx.clone(),
+        ApiError::not_found("not_found", "no such page"),
+    )
 }
 
 /// A `303 See Other` to `to`, with extra cookies.
@@ -290,7 +299,7 @@ async fn hand_off(State(s): State<AppState>, ctx: PageCtx, body: axum::body::Byt
             let expires = OffsetDateTime::from_unix_timestamp(claim.expires).unwrap_or(now);
             Ok(start_session(&s, &token, expires))
         }
-        None => Err(Fail(ctx, ApiError::unauthorized())),
+        None => Err(Fail::new(ctx, ApiError::unauthorized())),
     }
 }
 
@@ -451,7 +460,11 @@ async fn consents_page(State(s): State<AppState>, me: Me, RawQuery(query): RawQu
     let Me { ctx, p } = me;
     let filter = Filter::parse(query.as_deref()).ok_or_else(|| bad_input(&ctx))?;
     let fid = p.fiduciary_id;
-    let items = me::my_consents(State(s.clone()), p).await.or_page(&ctx)?.0.items;
+    let items = me::my_consents(State(s.clone()), p)
+        .await
+        .or_page(&ctx)?
+        .0
+        .items;
     let names = purpose_names(&s, fid, &ctx.lang).await.or_page(&ctx)?;
     let all = rows(items, &names, s.clock.now());
     let total = all.len();
@@ -475,7 +488,12 @@ async fn consents_page(State(s): State<AppState>, me: Me, RawQuery(query): RawQu
         let action = pairs.get("done")?;
         ["withdraw", "renew", "grant"]
             .contains(&action.as_str())
-            .then(|| names.get(purpose).cloned().unwrap_or_else(|| purpose.clone()))
+            .then(|| {
+                names
+                    .get(purpose)
+                    .cloned()
+                    .unwrap_or_else(|| purpose.clone())
+            })
     });
     Ok(render(
         &ctx,
@@ -529,7 +547,11 @@ async fn consent_page(State(s): State<AppState>, me: Me, Path(id): Path<String>)
             version: a.version,
             at: a.created_at.date().to_string()
                 + " "
-                + &format!("{:02}:{:02} UTC", a.created_at.hour(), a.created_at.minute()),
+                + &format!(
+                    "{:02}:{:02} UTC",
+                    a.created_at.hour(),
+                    a.created_at.minute()
+                ),
             event: enum_name(&a.event),
             by: by(&a.initiator),
             method: enum_name(&a.method),
@@ -720,7 +742,7 @@ async fn cases_page(State(s): State<AppState>, me: Me) -> Res {
             .0
             .items,
     );
-    all.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    all.sort_by_key(|c| std::cmp::Reverse(c.created_at));
     let cases: Vec<CaseRow> = all.iter().map(case_row).collect();
     let settings = s
         .store
@@ -793,7 +815,10 @@ async fn file_request(State(s): State<AppState>, me: Me, form: FormBody) -> Res 
         }
         _ => vec![],
     };
-    let nominee = match (optional(&form, "nominee_name"), optional(&form, "nominee_contact")) {
+    let nominee = match (
+        optional(&form, "nominee_name"),
+        optional(&form, "nominee_contact"),
+    ) {
         (Some(name), Some(contact)) if kind == "nomination" => Some(Nominee {
             name,
             contact,
@@ -852,11 +877,7 @@ async fn case_page(State(s): State<AppState>, me: Me, Path(reference): Path<Stri
 }
 
 /// The access document of an access request, as `GET /v1/me/cases/{reference}/access-document`.
-async fn access_document(
-    State(s): State<AppState>,
-    me: Me,
-    Path(reference): Path<String>,
-) -> Res {
+async fn access_document(State(s): State<AppState>, me: Me, Path(reference): Path<String>) -> Res {
     let Me { ctx, p } = me;
     crate::api::cases::my_access_document(State(s), p, Path(reference))
         .await
@@ -953,7 +974,11 @@ mod tests {
                 "/me/hand-off",
                 false,
             );
-            for t in ["dash-sign-in.html", "dash-hand-off.html", "dash-signed-out.html"] {
+            for t in [
+                "dash-sign-in.html",
+                "dash-hand-off.html",
+                "dash-signed-out.html",
+            ] {
                 let page = render(&ctx, t, minijinja::context! { fid => "f" });
                 assert!(!page.html.contains(">dash-"), "{code} {t}: a key was shown");
             }

@@ -20,16 +20,46 @@ static TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../web/templates/base.html")),
     ("home.html", include_str!("../../web/templates/home.html")),
     ("error.html", include_str!("../../web/templates/error.html")),
-    ("dash-base.html", include_str!("../../web/templates/dash-base.html")),
-    ("dash-sign-in.html", include_str!("../../web/templates/dash-sign-in.html")),
-    ("dash-code.html", include_str!("../../web/templates/dash-code.html")),
-    ("dash-hand-off.html", include_str!("../../web/templates/dash-hand-off.html")),
-    ("dash-signed-out.html", include_str!("../../web/templates/dash-signed-out.html")),
-    ("dash-consents.html", include_str!("../../web/templates/dash-consents.html")),
-    ("dash-consent.html", include_str!("../../web/templates/dash-consent.html")),
-    ("dash-inbox.html", include_str!("../../web/templates/dash-inbox.html")),
-    ("dash-cases.html", include_str!("../../web/templates/dash-cases.html")),
-    ("dash-case.html", include_str!("../../web/templates/dash-case.html")),
+    (
+        "dash-base.html",
+        include_str!("../../web/templates/dash-base.html"),
+    ),
+    (
+        "dash-sign-in.html",
+        include_str!("../../web/templates/dash-sign-in.html"),
+    ),
+    (
+        "dash-code.html",
+        include_str!("../../web/templates/dash-code.html"),
+    ),
+    (
+        "dash-hand-off.html",
+        include_str!("../../web/templates/dash-hand-off.html"),
+    ),
+    (
+        "dash-signed-out.html",
+        include_str!("../../web/templates/dash-signed-out.html"),
+    ),
+    (
+        "dash-consents.html",
+        include_str!("../../web/templates/dash-consents.html"),
+    ),
+    (
+        "dash-consent.html",
+        include_str!("../../web/templates/dash-consent.html"),
+    ),
+    (
+        "dash-inbox.html",
+        include_str!("../../web/templates/dash-inbox.html"),
+    ),
+    (
+        "dash-cases.html",
+        include_str!("../../web/templates/dash-cases.html"),
+    ),
+    (
+        "dash-case.html",
+        include_str!("../../web/templates/dash-case.html"),
+    ),
 ];
 
 /// The template environment, built once. `t("key", name=value, ...)` is a message in the
@@ -297,9 +327,13 @@ mod tests {
             env.get_template(name).unwrap();
         }
         for code in anumodan_core::lang::LANGUAGES {
-            let ctx = PageCtx::from_headers(&HeaderMap::new(), Some(&format!("lang={code}")), "/", false);
+            let ctx =
+                PageCtx::from_headers(&HeaderMap::new(), Some(&format!("lang={code}")), "/", false);
             let page = render(&ctx, "home.html", minijinja::context! {});
-            assert!(page.html.contains(&format!("<html lang=\"{code}\"")), "{code}");
+            assert!(
+                page.html.contains(&format!("<html lang=\"{code}\"")),
+                "{code}"
+            );
             assert!(!page.html.contains("home-title"), "{code}: a key was shown");
         }
     }

@@ -107,7 +107,13 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let session = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let session = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let page = browser
         .get(format!("{url}/me"))
         .header("cookie", session)
@@ -115,7 +121,12 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("data-purpose=\"sms_alerts\""));
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("data-purpose=\"sms_alerts\"")
+    );
     // The withdrawal example: the citizen is told, the processor alerted, and it confirms.
     let id = a["id"].as_str().unwrap();
     assert!(out.contains("/v1/consents/<id>/withdraw"), "{out}");

@@ -159,7 +159,10 @@ async fn a_principal_signs_in_with_a_code_and_a_wrong_code_is_refused() {
     assert!(r.body.contains("name=\"contact\""));
     // A contact of the wrong shape is refused on the page, and nothing is sent.
     let r = b
-        .post(&format!("/me/{fid}/sign-in"), &[("contact", "not a contact")])
+        .post(
+            &format!("/me/{fid}/sign-in"),
+            &[("contact", "not a contact")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(last_message(&s).await.is_none());
@@ -196,10 +199,7 @@ async fn a_principal_signs_in_with_a_code_and_a_wrong_code_is_refused() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/me");
     let c = r.set_cookie("anm_me").expect("a session cookie");
-    assert!(
-        c.contains("HttpOnly") && c.contains("SameSite=Lax"),
-        "{c}"
-    );
+    assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax"), "{c}");
     let r = b.get("/me").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.headers["cache-control"], "no-store");
@@ -278,12 +278,18 @@ async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once()
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(b.get(&format!("/me/consents/{theirs}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get(&format!("/me/consents/{theirs}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(s.validate("CUST-7999", "marketing").await["valid"], true);
 
     // One click: withdrawn, and the validation API says so at once.
     let r = b
-        .post(&format!("/me/consents/{id}/withdraw"), &[("purpose", "marketing")])
+        .post(
+            &format!("/me/consents/{id}/withdraw"),
+            &[("purpose", "marketing")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let v = s.validate("CUST-7003", "marketing").await;
@@ -293,7 +299,10 @@ async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once()
     assert_eq!(e.len(), 1);
     assert_eq!(e[0]["initiator"], "principal");
     let page = b.get(r.location()).await;
-    assert!(page.body.contains("Done: your choice for Marketing is recorded."));
+    assert!(
+        page.body
+            .contains("Done: your choice for Marketing is recorded.")
+    );
     assert_eq!(
         group(&page.body, "withdrawn"),
         vec![("marketing".to_string(), "withdrawn".to_string())]
@@ -301,12 +310,18 @@ async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once()
 
     // Giving it again is one click too; so is renewing.
     let r = b
-        .post(&format!("/me/consents/{id}/grant"), &[("purpose", "marketing")])
+        .post(
+            &format!("/me/consents/{id}/grant"),
+            &[("purpose", "marketing")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(s.validate("CUST-7003", "marketing").await["valid"], true);
     let r = b
-        .post(&format!("/me/consents/{id}/renew"), &[("purpose", "analytics")])
+        .post(
+            &format!("/me/consents/{id}/renew"),
+            &[("purpose", "analytics")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(s.audit_entries("consent.renewed").await.len(), 1);
@@ -314,13 +329,21 @@ async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once()
     // The history shows every version, newest first, and who made it.
     let h = b.get(&format!("/me/consents/{id}")).await;
     assert_eq!(h.status, StatusCode::OK);
-    assert_eq!(h.body.matches("<tr class=\"version\">").count(), 4, "{}", h.body);
+    assert_eq!(
+        h.body.matches("<tr class=\"version\">").count(),
+        4,
+        "{}",
+        h.body
+    );
     assert!(h.body.contains("<td>You</td>"));
     assert!(h.body.contains("<td>The organisation</td>"));
 
     // An unknown action or a missing purpose is refused.
     let r = b
-        .post(&format!("/me/consents/{id}/erase"), &[("purpose", "marketing")])
+        .post(
+            &format!("/me/consents/{id}/erase"),
+            &[("purpose", "marketing")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = b.post(&format!("/me/consents/{id}/withdraw"), &[]).await;
@@ -378,11 +401,20 @@ async fn exports_neutralise_formulas_and_the_consent_record_has_the_dpv_fields()
     let s = TestServer::start().await;
     // The purpose's name is the fiduciary's free text: a formula in a spreadsheet if unguarded.
     for (path, body) in [
-        ("/v1/data-items", json!({"code": "email", "name": {"en": "E-mail"}, "category": "contact"})),
-        ("/v1/purposes", json!({"code": "offers", "mandatory": false, "validity_days": 30, "retention_days": 30,
-            "data_items": ["email"], "name": {"en": "=HYPERLINK(\"http://evil.example\",\"x\")"}, "description": {"en": "Offers"}})),
-        ("/v1/purposes", json!({"code": "account", "mandatory": true, "validity_days": 365, "retention_days": 365,
-            "data_items": ["email"], "name": {"en": "Account"}, "description": {"en": "Your account"}})),
+        (
+            "/v1/data-items",
+            json!({"code": "email", "name": {"en": "E-mail"}, "category": "contact"}),
+        ),
+        (
+            "/v1/purposes",
+            json!({"code": "offers", "mandatory": false, "validity_days": 30, "retention_days": 30,
+            "data_items": ["email"], "name": {"en": "=HYPERLINK(\"http://evil.example\",\"x\")"}, "description": {"en": "Offers"}}),
+        ),
+        (
+            "/v1/purposes",
+            json!({"code": "account", "mandatory": true, "validity_days": 365, "retention_days": 365,
+            "data_items": ["email"], "name": {"en": "Account"}, "description": {"en": "Your account"}}),
+        ),
     ] {
         let (st, v) = s.post(path, body).await;
         assert_eq!(st, StatusCode::CREATED, "{v}");
@@ -395,7 +427,11 @@ async fn exports_neutralise_formulas_and_the_consent_record_has_the_dpv_fields()
     s.publish(&notice, json!({})).await;
     let cat = Catalog { notice_id: notice };
     let a = s
-        .collect_ok(&cat, "CUST-7005", json!({"account": "granted", "offers": "granted"}))
+        .collect_ok(
+            &cat,
+            "CUST-7005",
+            json!({"account": "granted", "offers": "granted"}),
+        )
         .await;
     s.act_ok(&id_of(&a), "withdraw", json!({"purposes": ["offers"]}))
         .await;
@@ -403,14 +439,27 @@ async fn exports_neutralise_formulas_and_the_consent_record_has_the_dpv_fields()
     let mut b = Visitor::hand_off(&s, "CUST-7005").await;
     let r = b.get("/me/export.csv").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
-    assert!(r.headers["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        r.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
     let csv = r.body.trim_start_matches('\u{feff}');
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("consent_id,version,event"));
     // Two versions, two purposes each.
     assert_eq!(lines.len(), 5, "{csv}");
-    assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""), "{csv}");
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""),
+        "{csv}"
+    );
     for cell in csv.split([',', '\n']) {
         let cell = cell.trim_start_matches('"');
         assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
@@ -428,12 +477,25 @@ async fn exports_neutralise_formulas_and_the_consent_record_has_the_dpv_fields()
     for rec in records {
         assert_eq!(rec["@type"], "dpv:ConsentRecord");
         assert_eq!(rec["dct:conformsTo"], "ISO/IEC TS 27560:2023");
-        assert_eq!(rec["dpv:hasDataController"]["@id"], format!("urn:uuid:{}", s.fiduciary_id));
+        assert_eq!(
+            rec["dpv:hasDataController"]["@id"],
+            format!("urn:uuid:{}", s.fiduciary_id)
+        );
         assert_eq!(rec["dpv:hasPersonalData"][0]["dct:identifier"], "email");
         assert_eq!(rec["dpv:hasLegalBasis"]["@id"], "dpv:Consent");
         assert_eq!(rec["dpv:hasNotice"]["dct:identifier"], "signup");
-        assert!(rec["dct:created"].as_str().unwrap().starts_with(&T0.year().to_string()));
-        assert!(rec["dpv:hasDataSubject"]["dct:identifier"].as_str().unwrap().starts_with("*"));
+        assert!(
+            rec["dct:created"]
+                .as_str()
+                .unwrap()
+                .starts_with(&T0.year().to_string())
+        );
+        assert!(
+            rec["dpv:hasDataSubject"]["dct:identifier"]
+                .as_str()
+                .unwrap()
+                .starts_with("*")
+        );
         assert_eq!(rec["anm:events"].as_array().unwrap().len(), 2);
     }
     let by_purpose = |p: &str| {
@@ -442,13 +504,22 @@ async fn exports_neutralise_formulas_and_the_consent_record_has_the_dpv_fields()
             .find(|r| r["dpv:hasPurpose"]["dct:identifier"] == p)
             .unwrap()
     };
-    assert_eq!(by_purpose("account")["dpv:hasConsentStatus"]["@id"], "dpv:ConsentGiven");
+    assert_eq!(
+        by_purpose("account")["dpv:hasConsentStatus"]["@id"],
+        "dpv:ConsentGiven"
+    );
     let offers = by_purpose("offers");
-    assert_eq!(offers["dpv:hasConsentStatus"]["@id"], "dpv:ConsentWithdrawn");
+    assert_eq!(
+        offers["dpv:hasConsentStatus"]["@id"],
+        "dpv:ConsentWithdrawn"
+    );
     assert!(offers["anm:withdrawnAt"].is_string());
     // After expiry the record says so (the hand-off token expired too: a new one).
     s.advance_days(366);
-    assert_eq!(b.get("/me/export.jsonld").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        b.get("/me/export.jsonld").await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let mut b = Visitor::hand_off(&s, "CUST-7005").await;
     let doc: Value = serde_json::from_str(&b.get("/me/export.jsonld").await.body).unwrap();
     let account = doc["@graph"]
@@ -480,7 +551,10 @@ async fn a_grievance_and_a_request_filed_from_the_page_reach_the_staff_queue() {
     let r = b
         .post(
             "/me/grievances",
-            &[("category", "consent_misuse"), ("description", "They call me daily after I withdrew")],
+            &[
+                ("category", "consent_misuse"),
+                ("description", "They call me daily after I withdrew"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -503,7 +577,10 @@ async fn a_grievance_and_a_request_filed_from_the_page_reach_the_staff_queue() {
     assert_eq!(st, StatusCode::OK, "{q}");
     let items = q["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{q}");
-    let g = items.iter().find(|c| c["reference"] == reference.as_str()).unwrap();
+    let g = items
+        .iter()
+        .find(|c| c["reference"] == reference.as_str())
+        .unwrap();
     assert_eq!(g["kind"], "grievance");
     assert_eq!(g["category"], "consent_misuse");
     let list = b.get("/me/cases").await.body;
@@ -523,8 +600,11 @@ async fn the_inbox_shows_messages_and_acknowledges_them() {
     let (s, _cat, _a, id) = start_with_consent("CUST-7008", all_granted()).await;
     let mut b = Visitor::hand_off(&s, "CUST-7008").await;
     b.get("/me").await;
-    b.post(&format!("/me/consents/{id}/withdraw"), &[("purpose", "marketing")])
-        .await;
+    b.post(
+        &format!("/me/consents/{id}/withdraw"),
+        &[("purpose", "marketing")],
+    )
+    .await;
     let (me, _) = s.principal_token("CUST-7008", None).await;
     let mut inbox = Value::Null;
     let deadline = Deadline::after(std::time::Duration::from_secs(10));
@@ -535,13 +615,18 @@ async fn the_inbox_shows_messages_and_acknowledges_them() {
             break;
         }
         deadline
-            .tick(std::time::Duration::from_millis(50), || format!("no message: {inbox}"))
+            .tick(std::time::Duration::from_millis(50), || {
+                format!("no message: {inbox}")
+            })
             .await;
     }
     let item = &inbox["items"][0];
     let page = b.get("/me/inbox").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("/me/inbox/{}/acknowledge", item["id"].as_str().unwrap())));
+    assert!(page.body.contains(&format!(
+        "/me/inbox/{}/acknowledge",
+        item["id"].as_str().unwrap()
+    )));
     let r = b
         .post(
             &format!("/me/inbox/{}/acknowledge", item["id"].as_str().unwrap()),
@@ -566,7 +651,10 @@ async fn the_dashboard_in_a_browser_signs_in_withdraws_exports_and_passes_axe() 
     .await;
     assert_eq!(out["signed_in"], true, "{out}");
     assert_eq!(out["withdrawn_shown"], true, "{out}");
-    assert!(out["csv"].as_str().unwrap().starts_with("consent_id,"), "{out}");
+    assert!(
+        out["csv"].as_str().unwrap().starts_with("consent_id,"),
+        "{out}"
+    );
     let v = s.validate("CUST-7010", "marketing").await;
     assert_eq!(v["reason"], "withdrawn", "{v}");
     let pages = out["pages"].as_object().unwrap();
