@@ -913,19 +913,34 @@ fn download(body: String, content_type: &'static str, name: &str) -> Response {
     r
 }
 
+/// What both exports are made of: every version of the principal's consents, and the purposes'
+/// names in the page's language.
+async fn export_inputs(
+    s: &AppState,
+    ctx: &PageCtx,
+    p: &PrincipalCaller,
+) -> Result<(Vec<Vec<Artefact>>, BTreeMap<String, String>), Fail> {
+    let all = histories(s, p).await.or_page(ctx)?;
+    let names = purpose_names(s, p.fiduciary_id, &ctx.lang)
+        .await
+        .or_page(ctx)?;
+    Ok((all, names))
+}
+
+fn as_histories(all: &[Vec<Artefact>]) -> Vec<anumodan_core::export::History<'_>> {
+    all.iter()
+        .map(|v| anumodan_core::export::History { versions: v })
+        .collect()
+}
+
 /// `/me/export.csv`: one row per version and purpose, formula-like cells neutralised.
 async fn export_csv(State(s): State<AppState>, me: Me) -> Res {
-    let Me { ctx, p } = me;
-    let all = histories(&s, &p).await.or_page(&ctx)?;
-    let names = purpose_names(&s, p.fiduciary_id, &ctx.lang)
-        .await
-        .or_page(&ctx)?;
-    let hs: Vec<_> = all
-        .iter()
-        .map(|v| anumodan_core::export::History { versions: v })
-        .collect();
+    let (all, names) = export_inputs(&s, &me.ctx, &me.p).await?;
     // A byte order mark, so spreadsheets read the UTF-8 of Indic scripts as such.
-    let body = format!("\u{feff}{}", anumodan_core::export::csv(&hs, &names));
+    let body = format!(
+        "\u{feff}{}",
+        anumodan_core::export::csv(&as_histories(&all), &names)
+    );
     Ok(download(
         body,
         "text/csv; charset=utf-8",
@@ -935,16 +950,8 @@ async fn export_csv(State(s): State<AppState>, me: Me) -> Res {
 
 /// `/me/export.jsonld`: the consent records (ISO/IEC TS 27560, W3C DPV).
 async fn export_record(State(s): State<AppState>, me: Me) -> Res {
-    let Me { ctx, p } = me;
-    let all = histories(&s, &p).await.or_page(&ctx)?;
-    let names = purpose_names(&s, p.fiduciary_id, &ctx.lang)
-        .await
-        .or_page(&ctx)?;
-    let hs: Vec<_> = all
-        .iter()
-        .map(|v| anumodan_core::export::History { versions: v })
-        .collect();
-    let v = anumodan_core::export::consent_records(&hs, &names, s.clock.now());
+    let (all, names) = export_inputs(&s, &me.ctx, &me.p).await?;
+    let v = anumodan_core::export::consent_records(&as_histories(&all), &names, s.clock.now());
     Ok(download(
         serde_json::to_string_pretty(&v).unwrap_or_default(),
         "application/ld+json",

@@ -108,6 +108,15 @@ impl Visitor {
         self.keep(r).await
     }
 
+    /// One click on a consent card: `verb` (`withdraw`, `renew`, `grant`) for `purpose`.
+    async fn act(&mut self, id: &str, verb: &str, purpose: &str) -> Answer {
+        self.post(
+            &format!("/me/consents/{id}/{verb}"),
+            &[("purpose", purpose)],
+        )
+        .await
+    }
+
     /// Signs in by a fiduciary's hand-off of a principal token for `principal`.
     async fn hand_off(s: &TestServer, principal: &str) -> Visitor {
         let (me, _) = s.principal_token(principal, Some(3600)).await;
@@ -247,6 +256,47 @@ async fn a_fiduciary_hands_off_with_a_posted_token_and_a_bad_token_opens_nothing
 }
 
 #[tokio::test]
+async fn the_sign_in_forms_share_the_api_s_sign_in_limit_per_address() {
+    let s = TestServer::start_with(|c| {
+        c.signin_rate_limit_per_minute = 6;
+        c.signin_rate_limit_burst = 3;
+    })
+    .await;
+    let fid = s.fiduciary_id.clone();
+    let mut b = Visitor::new(&s);
+    b.get(&format!("/me/{fid}/sign-in")).await;
+    let mut codes = vec![];
+    for (path, field, value) in [
+        (format!("/me/{fid}/sign-in"), "contact", "9000000001"),
+        (format!("/me/{fid}/sign-in/verify"), "code", "123456"),
+        ("/me/hand-off".to_string(), "token", "anp_x.y"),
+        (format!("/me/{fid}/sign-in"), "contact", "9000000002"),
+    ] {
+        let r = if field == "token" {
+            b.post_raw(&path, &[(field, value)]).await
+        } else {
+            b.post(&path, &[("contact", "9000000001"), (field, value)])
+                .await
+        };
+        codes.push(r.status);
+    }
+    assert_eq!(
+        codes,
+        [
+            StatusCode::OK,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    // Pages that are not sign-in forms are not limited by it.
+    assert_eq!(
+        b.get(&format!("/me/{fid}/sign-in")).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once() {
     let (s, cat, _a, id) = start_with_consent("CUST-7003", all_granted()).await;
     let theirs = id_of(&s.collect_ok(&cat, "CUST-7999", all_granted()).await);
@@ -271,12 +321,7 @@ async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once()
     assert_eq!(s.validate("CUST-7003", "marketing").await["valid"], true);
 
     // Another principal's consent does not exist for this one.
-    let r = b
-        .post(
-            &format!("/me/consents/{theirs}/withdraw"),
-            &[("purpose", "marketing")],
-        )
-        .await;
+    let r = b.act(&theirs.to_string(), "withdraw", "marketing").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(
         b.get(&format!("/me/consents/{theirs}")).await.status,
@@ -285,12 +330,7 @@ async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once()
     assert_eq!(s.validate("CUST-7999", "marketing").await["valid"], true);
 
     // One click: withdrawn, and the validation API says so at once.
-    let r = b
-        .post(
-            &format!("/me/consents/{id}/withdraw"),
-            &[("purpose", "marketing")],
-        )
-        .await;
+    let r = b.act(&id.to_string(), "withdraw", "marketing").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let v = s.validate("CUST-7003", "marketing").await;
     assert_eq!(v["valid"], false, "{v}");
@@ -309,20 +349,10 @@ async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once()
     );
 
     // Giving it again is one click too; so is renewing.
-    let r = b
-        .post(
-            &format!("/me/consents/{id}/grant"),
-            &[("purpose", "marketing")],
-        )
-        .await;
+    let r = b.act(&id.to_string(), "grant", "marketing").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(s.validate("CUST-7003", "marketing").await["valid"], true);
-    let r = b
-        .post(
-            &format!("/me/consents/{id}/renew"),
-            &[("purpose", "analytics")],
-        )
-        .await;
+    let r = b.act(&id.to_string(), "renew", "analytics").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(s.audit_entries("consent.renewed").await.len(), 1);
 
@@ -339,12 +369,7 @@ async fn withdrawing_from_the_page_is_withdrawn_for_the_validation_api_at_once()
     assert!(h.body.contains("<td>The organisation</td>"));
 
     // An unknown action or a missing purpose is refused.
-    let r = b
-        .post(
-            &format!("/me/consents/{id}/erase"),
-            &[("purpose", "marketing")],
-        )
-        .await;
+    let r = b.act(&id.to_string(), "erase", "marketing").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = b.post(&format!("/me/consents/{id}/withdraw"), &[]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -600,11 +625,7 @@ async fn the_inbox_shows_messages_and_acknowledges_them() {
     let (s, _cat, _a, id) = start_with_consent("CUST-7008", all_granted()).await;
     let mut b = Visitor::hand_off(&s, "CUST-7008").await;
     b.get("/me").await;
-    b.post(
-        &format!("/me/consents/{id}/withdraw"),
-        &[("purpose", "marketing")],
-    )
-    .await;
+    b.act(&id.to_string(), "withdraw", "marketing").await;
     let (me, _) = s.principal_token("CUST-7008", None).await;
     // The withdrawal's message reaches the inbox (written with the notification job's round).
     let withdrawn = |v: &Value| {
