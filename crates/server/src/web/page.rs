@@ -287,9 +287,13 @@ mod tests {
             env.get_template(name).unwrap();
         }
         for code in anumodan_core::lang::LANGUAGES {
-            let ctx = PageCtx::from_headers(&HeaderMap::new(), Some(&format!("lang={code}")), "/", false);
+            let ctx =
+                PageCtx::from_headers(&HeaderMap::new(), Some(&format!("lang={code}")), "/", false);
             let page = render(&ctx, "home.html", minijinja::context! {});
-            assert!(page.html.contains(&format!("<html lang=\"{code}\"")), "{code}");
+            assert!(
+                page.html.contains(&format!("<html lang=\"{code}\"")),
+                "{code}"
+            );
             assert!(!page.html.contains("home-title"), "{code}: a key was shown");
         }
     }
