@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fails when docs/compliance.md does not hold against a run of the tests.
 
-Usage: check-compliance.py [--ignored-ok] [--matrix FILE] LOG [LOG...]
+Usage: check-compliance.py [--ignored-ok] [--matrix FILE] [--stamp FILE] LOG [LOG...]
        check-compliance.py --self-test
 
 Reads the output of `cargo test` (the LOGs) for the tests that ran, by test binary (the
@@ -14,7 +14,8 @@ column, see the top of docs/compliance.md) must be in a log and have passed in o
 the PostgreSQL-only tests are ignored; the second pass, with the PostgreSQL log, checks them).
 Also checked: IDs are unique, every obligation id and X1-X8 have a row, and the Totals table
 agrees with the rows. Run by .ci/run, so renaming or deleting a test breaks the build until the
-matrix follows.
+matrix follows. With `--stamp FILE`, a successful check writes when it held and at which commit
+(JSON), which `anumodan compliance report --verified FILE` prints as the last verification.
 """
 import pathlib
 import re
@@ -260,6 +261,11 @@ def main(argv):
         i = argv.index("--matrix")
         matrix = pathlib.Path(argv[i + 1])
         del argv[i:i + 2]
+    stamp = None
+    if "--stamp" in argv:
+        i = argv.index("--stamp")
+        stamp = pathlib.Path(argv[i + 1])
+        del argv[i:i + 2]
     if not argv:
         sys.exit(__doc__)
     problems, summary = check(matrix, argv, ignored_ok)
@@ -267,6 +273,18 @@ def main(argv):
         print("the compliance matrix does not hold:", *problems, sep="\n  ", file=sys.stderr)
         sys.exit(1)
     print("compliance matrix: " + "; ".join(summary))
+    if stamp:
+        import datetime
+        import json
+        import subprocess
+        try:
+            commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=matrix.parent, capture_output=True,
+                                    text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            commit = "unknown"
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        stamp.write_text(json.dumps({"verified_at": now.isoformat().replace("+00:00", "Z"), "commit": commit,
+                                     "summary": summary}, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
