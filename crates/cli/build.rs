@@ -21,20 +21,23 @@ fn main() {
         .or_else(|| git(&["rev-parse", "HEAD"]))
         .unwrap_or_else(|| "unknown".into());
     // Build again when HEAD moves: the HEAD file of this checkout (a worktree has its own),
-    // and the branch it points to (a loose ref, or the packed refs).
+    // and the branch it points to (a loose ref, or the packed refs). Only files that exist are
+    // named: cargo takes a missing one as changed on every build.
+    let mut watch = Vec::new();
     if let Some(dir) = git(&["rev-parse", "--absolute-git-dir"]) {
-        println!("cargo:rerun-if-changed={dir}/HEAD");
+        let dir = std::path::PathBuf::from(dir);
+        watch.push(dir.join("HEAD"));
         if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
             // Relative to the working directory (the package's), when not absolute.
             let common = std::env::current_dir().unwrap_or_default().join(common);
-            println!(
-                "cargo:rerun-if-changed={}",
-                common.join("packed-refs").display()
-            );
+            watch.push(common.join("packed-refs"));
             if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-                println!("cargo:rerun-if-changed={}", common.join(branch).display());
+                watch.push(common.join(branch));
             }
         }
+    }
+    for path in watch.iter().filter(|p| p.is_file()) {
+        println!("cargo:rerun-if-changed={}", path.display());
     }
     println!("cargo:rustc-env=ANUMODAN_COMMIT={commit}");
 }
