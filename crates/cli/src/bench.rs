@@ -647,9 +647,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         cases_retention::run(cases_retention::Opts {
             cases: args.cases,
             purge: args.purge,
-            writer_percent: args.purge_writer_percent.unwrap_or(
-                Config::default().retention_purge_writer_percent,
-            ),
+            writer_percent: args
+                .purge_writer_percent
+                .unwrap_or(Config::default().retention_purge_writer_percent),
             conns: c,
             dur,
             database_url: args.database_url.clone(),
