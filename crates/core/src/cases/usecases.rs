@@ -18,6 +18,7 @@ use crate::usecases::Actor;
 use crate::{DomainError, ErrorKind, Result};
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -962,11 +963,10 @@ pub fn escalate_due<T: CasePort + ?Sized>(tx: &mut T, limit: usize) -> Result<us
         let Some((owner, mut c)) = tx.case_by_reference(fid, &reference)? else {
             continue;
         };
-        if !settings.contains_key(&fid) {
-            let s = tx.case_settings(fid)?;
-            settings.insert(fid, s);
-        }
-        let s = &settings[&fid];
+        let s = match settings.entry(fid) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(tx.case_settings(fid)?),
+        };
         let Some(level) = workflow::escalation_due(&c, s.at_risk_days, now) else {
             // Not due any more (acknowledged meanwhile): look again when it is.
             save(tx, fid, owner.as_ref(), &c, s)?;
