@@ -7,7 +7,7 @@
 //! 3. purges: erases each principal whose plan is due, one principal per transaction, so the
 //!    single writer never holds a long purge in front of validations, and paced ([`Pace`]):
 //!    after each purge it waits so that purges take at most a configured share of the
-//!    writer's time (docs/architecture.md, decision 41).
+//!    writer's time (docs/architecture.md, decision 42).
 //!
 //! Every step reads at most one batch at a time: a pass over a million due principals runs in
 //! bounded memory.
