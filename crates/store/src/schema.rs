@@ -616,4 +616,15 @@ INSERT INTO artefact_guardians (fiduciary, guardian, uuid)
   WHERE body LIKE '%"guardian":{%';
 CREATE INDEX outbox_by_principal ON outbox (fiduciary, pseudonym);
 "#,
+    // Issue 21, performance: a principal's artefact heads by a covering index. SQLite, without
+    // statistics, read `WHERE h.fiduciary = ? AND h.principal = ?` (joined to the versions) as
+    // a range of the primary key `(fiduciary=?)`, every head of the fiduciary, because the
+    // old index lacked `version` and `collected_at`: the retention engine's planning and purge
+    // and a principal's artefact list cost time linear in the fiduciary's principals. This
+    // one answers them alone (a WITHOUT ROWID index also holds the key's `uuid`), in
+    // `collected_at` order; it supersedes the old one, a prefix of it.
+    r#"
+CREATE INDEX artefact_heads_of_principal ON artefact_heads (fiduciary, principal, collected_at, version);
+DROP INDEX artefact_heads_by_principal;
+"#,
 ];
