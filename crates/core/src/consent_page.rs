@@ -196,6 +196,14 @@ pub struct ConsentRequestCreated {
     pub expires_at: OffsetDateTime,
 }
 
+/// A consent request as stored: itself, its token's SHA-256, and when it was used.
+#[derive(Clone, Debug)]
+pub struct StoredRequest {
+    pub request: ConsentRequest,
+    pub token_hash: [u8; 32],
+    pub used_at: Option<OffsetDateTime>,
+}
+
 /// What the hosted page needs from storage.
 pub trait ConsentPagePort {
     /// The fiduciary's web settings (the defaults, all empty, when never saved).
@@ -204,12 +212,8 @@ pub trait ConsentPagePort {
     /// Stores a new request with a fresh random token ([`TOKEN_LEN`] characters) and returns
     /// the token, once; only its [`token_hash`] is kept.
     fn insert_consent_request(&mut self, r: &ConsentRequest) -> StoreResult<String>;
-    /// A request by id: itself, its token's hash, and when it was used (None: no such request,
-    /// or its principal was erased).
-    fn consent_request(
-        &mut self,
-        id: Uuid,
-    ) -> StoreResult<Option<(ConsentRequest, [u8; 32], Option<OffsetDateTime>)>>;
+    /// A request by id (None: no such request, or its principal was erased).
+    fn consent_request(&mut self, id: Uuid) -> StoreResult<Option<StoredRequest>>;
     /// Marks the request used now, by the artefact it recorded; false when it already was.
     fn use_consent_request(&mut self, id: Uuid, artefact: Option<Uuid>) -> StoreResult<bool>;
 }
@@ -346,13 +350,14 @@ pub fn open_request<T: Tx + ConsentPagePort + ?Sized>(
     if token.len() != TOKEN_LEN {
         return Err(not_found().into());
     }
-    let Some((request, hash, used)) = tx.consent_request(id)? else {
+    let Some(stored) = tx.consent_request(id)? else {
         return Err(not_found().into());
     };
-    if !bool::from(token_hash(token).ct_eq(&hash)) {
+    if !bool::from(token_hash(token).ct_eq(&stored.token_hash)) {
         return Err(not_found().into());
     }
-    if used.is_some() {
+    let request = stored.request;
+    if stored.used_at.is_some() {
         return Err(DomainError::conflict(
             "consent_request_used",
             "this consent request was already answered",

@@ -7,12 +7,13 @@ use crate::conv::{db_err, from_ms, json_err, ms, to_json};
 use crate::db::{OptionalExtension, params};
 use crate::tx::WriteTx;
 use crate::vault::Vault;
-use anumodan_core::consent_page::{ConsentPagePort, ConsentRequest, WebSettings, token_hash};
+use anumodan_core::consent_page::{
+    ConsentPagePort, ConsentRequest, StoredRequest, WebSettings, token_hash,
+};
 use anumodan_core::mask::ERASED;
 use anumodan_core::ports::{StoreResult, Tx};
 use base64::Engine;
 use rand::RngCore;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 const BODY: &str = "consent_request.body";
@@ -38,6 +39,10 @@ fn settings(conn: &crate::db::Connection, f: i64) -> StoreResult<WebSettings> {
         None => Ok(WebSettings::default()),
     }
 }
+
+/// A row of `consent_requests` as read: the fiduciary's row id and uuid, the token's hash,
+/// when it was used, the sealed body.
+type Row = (i64, String, Vec<u8>, Option<i64>, String);
 
 impl ConsentPagePort for WriteTx<'_> {
     fn web_settings(&mut self, fid: Uuid) -> StoreResult<WebSettings> {
@@ -84,11 +89,8 @@ impl ConsentPagePort for WriteTx<'_> {
         Ok(token)
     }
 
-    fn consent_request(
-        &mut self,
-        id: Uuid,
-    ) -> StoreResult<Option<(ConsentRequest, [u8; 32], Option<OffsetDateTime>)>> {
-        let row: Option<(i64, String, Vec<u8>, Option<i64>, String)> = self
+    fn consent_request(&mut self, id: Uuid) -> StoreResult<Option<StoredRequest>> {
+        let row: Option<Row> = self
             .conn
             .prepare_cached(
                 "SELECT r.fiduciary, f.uuid, r.token_hash, r.used_at, r.body
@@ -115,7 +117,11 @@ impl ConsentPagePort for WriteTx<'_> {
             return Ok(None);
         }
         let r: ConsentRequest = serde_json::from_str(&plain).map_err(json_err)?;
-        Ok(Some((r, hash, used.map(from_ms))))
+        Ok(Some(StoredRequest {
+            request: r,
+            token_hash: hash,
+            used_at: used.map(from_ms),
+        }))
     }
 
     fn use_consent_request(&mut self, id: Uuid, artefact: Option<Uuid>) -> StoreResult<bool> {
