@@ -65,6 +65,15 @@ pub fn origin_of(raw: &str, allow_loopback: bool) -> Option<String> {
     if !url.username().is_empty() || url.password().is_some() {
         return None;
     }
+    // A host name of letters, digits, dots and hyphens only (after IDNA): no wildcard, nothing
+    // a CSP source list would read as more than one host.
+    if let url::Host::Domain(d) = &host
+        && !d
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    {
+        return None;
+    }
     let loopback = match &host {
         url::Host::Domain(d) => *d == "localhost",
         url::Host::Ipv4(ip) => ip.is_loopback(),
