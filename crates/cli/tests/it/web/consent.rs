@@ -16,6 +16,11 @@ fn no_redirect() -> reqwest::Client {
         .unwrap()
 }
 
+/// Posts the page's form without following the answer's redirect.
+async fn post_form(page: &str, fields: &[(String, String)]) -> reqwest::Response {
+    no_redirect().post(page).form(fields).send().await.unwrap()
+}
+
 /// A server on loopback that allows loopback return addresses, the standard catalogue, and the
 /// server's own origin on the fiduciary's return list.
 async fn setup() -> (TestServer, Catalog) {
@@ -192,12 +197,7 @@ async fn a_submission_records_a_web_collection_and_returns_with_the_outcome() {
         ],
         "each",
     );
-    let res = no_redirect()
-        .post(&page)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&page, &fields).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let to = reqwest::Url::parse(res.headers()["location"].to_str().unwrap()).unwrap();
     assert_eq!(to.origin().ascii_serialization(), s.url);
@@ -223,12 +223,7 @@ async fn a_submission_records_a_web_collection_and_returns_with_the_outcome() {
     );
 
     // A replay of the same submission is refused and records nothing.
-    let res = no_redirect()
-        .post(&page)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&page, &fields).await;
     assert_eq!(res.status(), StatusCode::GONE);
     assert_eq!(consents_of(&s, "p-web").await.len(), 1);
     // So is opening the page again.
@@ -246,12 +241,7 @@ async fn a_submission_records_a_web_collection_and_returns_with_the_outcome() {
         .text()
         .await
         .unwrap();
-    let res = no_redirect()
-        .post(&page)
-        .form(&form(&html, &[], "denied"))
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&page, &form(&html, &[], "denied")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let to = res.headers()["location"].to_str().unwrap().to_string();
     assert!(to.contains("outcome=denied"), "{to}");
@@ -301,12 +291,7 @@ async fn refused_pages_and_submissions_record_nothing() {
         StatusCode::NOT_FOUND
     );
     // (its form's CSRF field, bound to the real token, does not match the wrong one)
-    let res = no_redirect()
-        .post(&wrong)
-        .form(&form(&html, &all, "each"))
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&wrong, &form(&html, &all, "each")).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // A token of the wrong length, an id that is not one.
     for bad in [
@@ -321,20 +306,10 @@ async fn refused_pages_and_submissions_record_nothing() {
     // No CSRF field, or another one.
     let mut fields = form(&html, &all, "each");
     fields.retain(|(k, _)| k != "csrf");
-    let res = no_redirect()
-        .post(&page)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&page, &fields).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     fields.push(("csrf".into(), "0".repeat(32)));
-    let res = no_redirect()
-        .post(&page)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&page, &fields).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Sent from another site.
     let res = no_redirect()
@@ -346,12 +321,7 @@ async fn refused_pages_and_submissions_record_nothing() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // A purpose left undecided: the form again, saying so, with what was chosen.
-    let res = no_redirect()
-        .post(&page)
-        .form(&form(&html, &all[..3], "each"))
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&page, &form(&html, &all[..3], "each")).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let again = res.text().await.unwrap();
     assert!(again.contains("role=\"alert\""));
@@ -361,7 +331,7 @@ async fn refused_pages_and_submissions_record_nothing() {
     for i in 0..50 {
         many.push((format!("x{i}"), "y".into()));
     }
-    let res = no_redirect().post(&page).form(&many).send().await.unwrap();
+    let res = post_form(&page, &many).await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // The fiduciary takes the return origin off its list: the page no longer answers.
     let (st, _) = s
@@ -371,12 +341,7 @@ async fn refused_pages_and_submissions_record_nothing() {
         )
         .await;
     assert_eq!(st, StatusCode::OK);
-    let res = no_redirect()
-        .post(&page)
-        .form(&form(&html, &all, "each"))
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&page, &form(&html, &all, "each")).await;
     assert_eq!(res.status(), StatusCode::GONE);
     let (st, _) = s
         .put("/v1/web-settings", json!({"return_origins": [s.url]}))
@@ -384,12 +349,7 @@ async fn refused_pages_and_submissions_record_nothing() {
     assert_eq!(st, StatusCode::OK);
     // Expired: 30 minutes by default.
     s.clock.advance(time::Duration::minutes(31));
-    let res = no_redirect()
-        .post(&page)
-        .form(&form(&html, &all, "each"))
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&page, &form(&html, &all, "each")).await;
     assert_eq!(res.status(), StatusCode::GONE);
     let res = http().get(&page).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::GONE);
@@ -422,7 +382,7 @@ async fn a_principal_who_needs_a_guardian_is_told_and_nothing_is_recorded() {
         ),
         ("all".to_string(), "granted".to_string()),
     ];
-    let res = no_redirect().post(&page).form(&fake).send().await.unwrap();
+    let res = post_form(&page, &fake).await;
     assert_eq!(res.status(), StatusCode::GONE);
     assert!(consents_of(&s, "p-child").await.is_empty());
 }
