@@ -627,4 +627,27 @@ CREATE INDEX outbox_by_principal ON outbox (fiduciary, pseudonym);
 CREATE INDEX artefact_heads_of_principal ON artefact_heads (fiduciary, principal, collected_at, version);
 DROP INDEX artefact_heads_by_principal;
 "#,
+    // Issue 22, item 2: the hosted consent page. A fiduciary's settings for its pages (the
+    // origins a page may return to and be framed by), and consent requests: one page for one
+    // principal, found by id, opened by a single-use token of which only the SHA-256 is kept.
+    // The body (principal, return address, state) is sealed under the principal's data key;
+    // `used_at` is set, once, by the submission that recorded the decision.
+    r#"
+CREATE TABLE web_settings (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary)
+);
+CREATE TABLE consent_requests (
+    uuid TEXT NOT NULL PRIMARY KEY,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    pseudonym BLOB NOT NULL,
+    token_hash BLOB NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    artefact TEXT,
+    body TEXT NOT NULL
+);
+CREATE INDEX consent_requests_expiry ON consent_requests (expires_at);
+"#,
 ];

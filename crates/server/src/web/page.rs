@@ -20,6 +20,10 @@ static TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../web/templates/base.html")),
     ("home.html", include_str!("../../web/templates/home.html")),
     ("error.html", include_str!("../../web/templates/error.html")),
+    (
+        "consent.html",
+        include_str!("../../web/templates/consent.html"),
+    ),
 ];
 
 /// The template environment, built once. `t("key", name=value, ...)` is a message in the
