@@ -72,6 +72,11 @@ pub struct BenchArgs {
     /// Principals purged under validation load in the cases and retention phase.
     #[arg(long, default_value_t = 100_000, requires = "cases_retention")]
     pub purge: usize,
+    /// The purge's share of the writer in the cases and retention phase, in percent (the
+    /// server's `retention_purge_writer_percent`; by default its default). Below 100, the
+    /// phase first purges back to back for --seconds, then paced: both against the same idle.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100), requires = "cases_retention")]
+    pub purge_writer_percent: Option<u8>,
 }
 
 /// Names used by one run, tagged so that runs against the same server do not collide.
@@ -642,6 +647,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         cases_retention::run(cases_retention::Opts {
             cases: args.cases,
             purge: args.purge,
+            writer_percent: args
+                .purge_writer_percent
+                .unwrap_or(Config::default().retention_purge_writer_percent),
             conns: c,
             dur,
             database_url: args.database_url.clone(),

@@ -150,6 +150,46 @@ pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
     })
 }
 
+/// Lets the hosted consent page return to the demo's home page and creates a consent request
+/// for the demo citizen, as a fiduciary's backend would (`POST /v1/consent-requests`); returns
+/// the page's path.
+async fn consent_page(
+    running: &anumodan_server::Running,
+    seeded: &Seeded,
+    url: &str,
+) -> anyhow::Result<String> {
+    use anumodan_core::consent_page::{self, CreateConsentRequest, WebSettings};
+    let actor = Actor {
+        fiduciary_id: seeded.fiduciary_id,
+        initiator: "demo".into(),
+        source_ip: None,
+    };
+    let loopback = running.state.outbound.allow_loopback;
+    let settings = WebSettings {
+        return_origins: vec![url.to_string()],
+        frame_ancestors: vec![],
+    };
+    let request = CreateConsentRequest {
+        principal_id: "citizen-42".into(),
+        notice_id: seeded.notice_id,
+        notice_version: None,
+        language: None,
+        return_url: format!("{url}/"),
+        state: Some("demo".into()),
+        requires_guardian: false,
+        expires_in: Some(86_400),
+    };
+    let created = running
+        .state
+        .store
+        .transact(move |tx| {
+            consent_page::save_settings(tx, &actor, settings, loopback)?;
+            consent_page::create_request(tx, &actor, request, loopback)
+        })
+        .await?;
+    Ok(created.url)
+}
+
 pub async fn run(
     listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
@@ -171,6 +211,8 @@ pub async fn run(
     if let Some(l) = listen {
         cfg.listen = l;
     }
+    // The hosted consent page returns to the demo's own home page, on loopback.
+    cfg.allow_loopback_endpoints = cfg.listen.ip().is_loopback();
     let clock = Arc::new(SystemClock);
     let store = anumodan_server::open_store(&cfg, clock.clone())?;
     let seeded = seed(&store).await?;
@@ -178,6 +220,7 @@ pub async fn run(
     let url = running.url();
     let key = &seeded.api_key;
     let notice = seeded.notice_id;
+    let consent_page = consent_page(&running, &seeded, &url).await?;
     println!(
         r#"
 Anumodan demo is running at {url}
@@ -189,6 +232,8 @@ Anumodan demo is running at {url}
   processor key:   {pkey}
   OpenAPI:         {url}/openapi.json
   ledger key:      {url}/.well-known/anumodan/ledger-key
+  consent page:    {url}{consent_page}
+                   (the hosted consent page for citizen-42: single use, for 24 hours)
 
 Read the notice in Hindi, exactly as a citizen sees it:
   curl -s -H 'Authorization: Bearer {key}' '{url}/v1/notices/{notice}/versions/1?language=hi'

@@ -8,6 +8,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod audit;
 mod bench;
+mod compliance;
 mod demo;
 /// `anumodan admin` (staff accounts); `admin` alone names the store's fiduciary administration.
 #[path = "admin.rs"]
@@ -128,6 +129,11 @@ enum Command {
     },
     /// Benchmark a server on a temporary store over real HTTP and print the figures.
     Bench(bench::BenchArgs),
+    /// The compliance matrix (docs/compliance.md) for people who do not read Markdown.
+    Compliance {
+        #[command(subcommand)]
+        command: compliance::ComplianceCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -284,5 +290,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::Compliance { command } => {
+            compliance::run(command)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

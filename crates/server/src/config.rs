@@ -142,6 +142,10 @@ pub struct Config {
     pub allow_loopback_endpoints: bool,
     /// How often the retention engine plans, gives 48-hour notices and purges, in ms.
     pub retention_interval_ms: u64,
+    /// The most of the single writer's time the retention engine's purges may take, in
+    /// percent (1 to 100): after each purge the job waits until the purge's own time on the
+    /// writer is this share of the time since it began (100: no wait; docs/retention.md).
+    pub retention_purge_writer_percent: u8,
     /// The deployment acts as a Consent Manager (DPDP Act s.2(g)): consent records are kept at
     /// least seven years, and no policy may keep them less (docs/retention.md).
     pub retention_consent_manager: bool,
@@ -198,6 +202,7 @@ impl Default for Config {
             delivery_retry_schedule_ms: anumodan_core::notify::route::RETRY_SCHEDULE_MS.to_vec(),
             allow_loopback_endpoints: false,
             retention_interval_ms: 60_000,
+            retention_purge_writer_percent: 10,
             retention_consent_manager: false,
             retention_audit_log_days: anumodan_core::retention::AUDIT_LOG_DAYS,
         }

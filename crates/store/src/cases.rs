@@ -8,7 +8,7 @@
 //! body no longer opens and the case reads from its columns, its personal parts `[erased]`.
 
 use crate::conv::{db_err, fiduciary_row, from_ms, json_err, ms, to_json};
-use crate::db::{Arg, Connection, OptionalExtension, params};
+use crate::db::{Arg, Connection, OptionalExtension, Param, params};
 use crate::keys::Keys;
 use crate::read::parse_uuid;
 use crate::tx::WriteTx;
@@ -22,6 +22,7 @@ use anumodan_core::principal::Pseudonym;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -444,15 +445,117 @@ pub fn nominations_of(
     Ok(out)
 }
 
-impl WriteTx<'_> {
-    fn case_columns(&self, c: &Case) -> (Option<String>, Option<String>, Option<&'static str>) {
-        (
-            c.assignee.role.clone(),
-            c.assignee.staff_id.map(|s| s.to_string()),
-            c.resolution.as_ref().map(|r| r.outcome.as_str()),
-        )
+/// The columns every save of a case writes, in the order of [`CaseColumns::NAMES`] (filing
+/// also writes those fixed then: uuid, fiduciary, reference and its parts, pseudonym, kind,
+/// created_at). `body` None keeps the stored one (a case whose principal was erased).
+struct CaseColumns {
+    category: Option<String>,
+    status: &'static str,
+    escalation: i64,
+    assignee_role: Option<String>,
+    assignee_staff: Option<String>,
+    language: String,
+    outcome: Option<&'static str>,
+    updated_at: i64,
+    acknowledge_by: i64,
+    respond_by: i64,
+    acknowledged_at: Option<i64>,
+    resolved_at: Option<i64>,
+    closed_at: Option<i64>,
+    next_check: Option<i64>,
+    body: Option<String>,
+}
+
+impl CaseColumns {
+    const NAMES: [&'static str; 15] = [
+        "category",
+        "status",
+        "escalation",
+        "assignee_role",
+        "assignee_staff",
+        "language",
+        "outcome",
+        "updated_at",
+        "acknowledge_by",
+        "respond_by",
+        "acknowledged_at",
+        "resolved_at",
+        "closed_at",
+        "next_check",
+        "body",
+    ];
+
+    fn of(c: &Case, now: i64, next_check: Option<OffsetDateTime>, body: Option<String>) -> Self {
+        CaseColumns {
+            category: c.category.clone(),
+            status: c.status.as_str(),
+            escalation: c.escalation_level as i64,
+            assignee_role: c.assignee.role.clone(),
+            assignee_staff: c.assignee.staff_id.map(|s| s.to_string()),
+            language: c.language.as_str().to_string(),
+            outcome: c.resolution.as_ref().map(|r| r.outcome.as_str()),
+            updated_at: now,
+            acknowledge_by: ms(c.acknowledge_by),
+            respond_by: ms(c.respond_by),
+            acknowledged_at: c.acknowledged_at.map(ms),
+            resolved_at: c.resolved_at.map(ms),
+            closed_at: c.closed_at.map(ms),
+            next_check: next_check.map(ms),
+            body,
+        }
+    }
+
+    /// The values, in the order of [`CaseColumns::NAMES`].
+    fn params(&self) -> [&dyn Param; 15] {
+        [
+            &self.category,
+            &self.status,
+            &self.escalation,
+            &self.assignee_role,
+            &self.assignee_staff,
+            &self.language,
+            &self.outcome,
+            &self.updated_at,
+            &self.acknowledge_by,
+            &self.respond_by,
+            &self.acknowledged_at,
+            &self.resolved_at,
+            &self.closed_at,
+            &self.next_check,
+            &self.body,
+        ]
     }
 }
+
+/// Filing: the fixed columns (?1 to ?9), then [`CaseColumns`].
+static INSERT_CASE: LazyLock<String> = LazyLock::new(|| {
+    let names = CaseColumns::NAMES.join(", ");
+    let values: Vec<String> = (1..=9 + CaseColumns::NAMES.len())
+        .map(|i| format!("?{i}"))
+        .collect();
+    format!(
+        "INSERT INTO cases (uuid, fiduciary, reference, prefix, year, seq, pseudonym, kind,
+           created_at, {names})
+         VALUES ({})",
+        values.join(", ")
+    )
+});
+
+/// Every later save: [`CaseColumns`] from ?3, the case found by ?1 (fiduciary) and ?2 (uuid).
+static UPDATE_CASE: LazyLock<String> = LazyLock::new(|| {
+    let sets: Vec<String> = CaseColumns::NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, n)| match *n {
+            "body" => format!("body = COALESCE(?{}, body)", i + 3),
+            _ => format!("{n} = ?{}", i + 3),
+        })
+        .collect();
+    format!(
+        "UPDATE cases SET {} WHERE fiduciary = ?1 AND uuid = ?2",
+        sets.join(", ")
+    )
+});
 
 impl CasePort for WriteTx<'_> {
     fn case_settings(&mut self, fid: Uuid) -> StoreResult<CaseSettings> {
@@ -506,7 +609,6 @@ impl CasePort for WriteTx<'_> {
         let now = ms(self.now);
         let body =
             Vault::new(self.conn, self.keys, f, fid).seal_for(p, "case.body", &to_json(c)?, now)?;
-        let (role, staff, outcome) = self.case_columns(c);
         let mut parts = c.reference.splitn(3, '-');
         let (prefix, year, seq) = (
             parts.next().unwrap_or_default().to_string(),
@@ -519,61 +621,37 @@ impl CasePort for WriteTx<'_> {
                 .and_then(|s| s.parse::<i64>().ok())
                 .unwrap_or(0),
         );
-        self.exec(
-            "INSERT INTO cases (uuid, fiduciary, reference, prefix, year, seq, pseudonym, kind,
-               category, status, escalation, assignee_role, assignee_staff, language, outcome,
-               created_at, updated_at, acknowledge_by, respond_by, acknowledged_at, resolved_at,
-               closed_at, next_check, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-               ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
-            params![
-                c.id.to_string(),
-                f,
-                c.reference.clone(),
-                prefix,
-                year,
-                seq,
-                &p[..],
-                c.kind.as_str(),
-                c.category.clone(),
-                c.status.as_str(),
-                c.escalation_level as i64,
-                role,
-                staff,
-                c.language.as_str().to_string(),
-                outcome,
-                ms(c.created_at),
-                now,
-                ms(c.acknowledge_by),
-                ms(c.respond_by),
-                c.acknowledged_at.map(ms),
-                c.resolved_at.map(ms),
-                c.closed_at.map(ms),
-                next_check.map(ms),
-                body
-            ],
-        )?;
+        let columns = CaseColumns::of(c, now, next_check, Some(body));
+        let (uuid, created_at) = (c.id.to_string(), ms(c.created_at));
+        let (pseudonym, kind): (&[u8], &str) = (&p[..], c.kind.as_str());
+        let fixed: [&dyn Param; 9] = [
+            &uuid,
+            &f,
+            &c.reference,
+            &prefix,
+            &year,
+            &seq,
+            &pseudonym,
+            &kind,
+            &created_at,
+        ];
+        let all: Vec<&dyn Param> = fixed.into_iter().chain(columns.params()).collect();
+        self.exec(&INSERT_CASE, all.as_slice())?;
         Ok(())
     }
 
     fn update_case(
         &mut self,
         fid: Uuid,
+        owner: Option<&Pseudonym>,
         c: &Case,
         next_check: Option<OffsetDateTime>,
     ) -> StoreResult<()> {
         let f = self.fid(fid)?;
         let now = ms(self.now);
-        let p: Option<Vec<u8>> = self
-            .conn
-            .prepare_cached("SELECT pseudonym FROM cases WHERE fiduciary = ?1 AND uuid = ?2")
-            .map_err(db_err)?
-            .query_row(params![f, c.id.to_string()], |r| r.get(0))
-            .map_err(db_err)?;
-        let p = p.and_then(|p| <Pseudonym>::try_from(p.as_slice()).ok());
         // A case whose principal was erased keeps its sealed body as it is (it no longer
         // opens); only its columns change.
-        let body = match &p {
+        let body = match owner {
             Some(p) => Some(Vault::new(self.conn, self.keys, f, fid).seal_for(
                 p,
                 "case.body",
@@ -582,33 +660,11 @@ impl CasePort for WriteTx<'_> {
             )?),
             None => None,
         };
-        let (role, staff, outcome) = self.case_columns(c);
-        self.exec(
-            "UPDATE cases SET category = ?3, status = ?4, escalation = ?5, assignee_role = ?6,
-               assignee_staff = ?7, language = ?8, outcome = ?9, updated_at = ?10,
-               acknowledge_by = ?11, respond_by = ?12, acknowledged_at = ?13, resolved_at = ?14,
-               closed_at = ?15, next_check = ?16, body = COALESCE(?17, body)
-             WHERE fiduciary = ?1 AND uuid = ?2",
-            params![
-                f,
-                c.id.to_string(),
-                c.category.clone(),
-                c.status.as_str(),
-                c.escalation_level as i64,
-                role,
-                staff,
-                c.language.as_str().to_string(),
-                outcome,
-                now,
-                ms(c.acknowledge_by),
-                ms(c.respond_by),
-                c.acknowledged_at.map(ms),
-                c.resolved_at.map(ms),
-                c.closed_at.map(ms),
-                next_check.map(ms),
-                body
-            ],
-        )?;
+        let columns = CaseColumns::of(c, now, next_check, body);
+        let uuid = c.id.to_string();
+        let key: [&dyn Param; 2] = [&f, &uuid];
+        let all: Vec<&dyn Param> = key.into_iter().chain(columns.params()).collect();
+        self.exec(&UPDATE_CASE, all.as_slice())?;
         Ok(())
     }
 

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod backend;
 pub mod cases;
 mod consent;
+pub mod consent_page;
 pub(crate) mod conv;
 pub mod db;
 pub mod events;

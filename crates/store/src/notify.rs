@@ -953,7 +953,10 @@ impl NotifyPort for WriteTx<'_> {
         let rows: Vec<(String, String)> = self
             .conn
             .prepare_cached(
-                "SELECT kind, value FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2
+                // By key through the index (a plain `pseudonym = ?2` reads every contact of the
+                // fiduciary: SQLite plans it as a range of the primary key).
+                "SELECT kind, value FROM principal_contacts WHERE fiduciary = ?1 AND lookup IN
+                   (SELECT lookup FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2)
                  ORDER BY verified_at",
             )
             .map_err(db_err)?

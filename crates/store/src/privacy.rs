@@ -58,7 +58,11 @@ impl PrivacyPort for WriteTx<'_> {
             &[
                 "DELETE FROM principal_otps WHERE fiduciary = ?1 AND lookup IN
                    (SELECT lookup FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2)",
-                "DELETE FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2",
+                // By key, through the index: SQLite otherwise reads every contact of the
+                // fiduciary (it plans `fiduciary = ? AND pseudonym = ?` on this WITHOUT ROWID
+                // table as a range of the primary key).
+                "DELETE FROM principal_contacts WHERE fiduciary = ?1 AND lookup IN
+                   (SELECT lookup FROM principal_contacts WHERE fiduciary = ?1 AND pseudonym = ?2)",
                 // Every message to them, sent or not, and their inbox and preferences: nothing
                 // keyed by their pseudonym is left to link a message back to them.
                 "DELETE FROM outbox WHERE fiduciary = ?1 AND pseudonym = ?2",
@@ -102,11 +106,15 @@ impl PrivacyPort for WriteTx<'_> {
         // immutable and holds no personal data).
         let mut tombstone = [0u8; crate::keys::PSEUDONYM_LEN];
         rand::thread_rng().fill_bytes(&mut tombstone);
+        // Each statement finds its rows by primary key through the index by principal: an
+        // UPDATE of the indexed column itself is planned by SQLite as a range of the primary
+        // key `(fiduciary=?)`, every row of the fiduciary (docs/benchmarks.md, issue 21).
         let artefacts = self
             .conn
             .execute(
                 "UPDATE artefact_heads SET next_expiry = NULL, principal = ?3
-                 WHERE fiduciary = ?1 AND principal = ?2",
+                 WHERE fiduciary = ?1 AND uuid IN
+                   (SELECT uuid FROM artefact_heads WHERE fiduciary = ?1 AND principal = ?2)",
                 params![f, &p[..], &tombstone[..]],
             )
             .map_err(db_err)? as u64;
@@ -119,7 +127,8 @@ impl PrivacyPort for WriteTx<'_> {
             "UPDATE artefacts SET principal = ?3 WHERE fiduciary = ?1 AND principal = ?2
                AND uuid IN (SELECT uuid FROM artefact_heads WHERE fiduciary = ?1 AND principal = ?3)",
             "UPDATE idempotency_keys SET response = NULL, principal = ?3
-             WHERE fiduciary = ?1 AND principal = ?2",
+             WHERE (fiduciary, caller, key_hash) IN (SELECT fiduciary, caller, key_hash
+               FROM idempotency_keys WHERE fiduciary = ?1 AND principal = ?2)",
         ] {
             self.conn
                 .execute(sql, params![f, &p[..], &tombstone[..]])

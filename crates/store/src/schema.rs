@@ -616,4 +616,38 @@ INSERT INTO artefact_guardians (fiduciary, guardian, uuid)
   WHERE body LIKE '%"guardian":{%';
 CREATE INDEX outbox_by_principal ON outbox (fiduciary, pseudonym);
 "#,
+    // Issue 21, performance: a principal's artefact heads by a covering index. SQLite, without
+    // statistics, read `WHERE h.fiduciary = ? AND h.principal = ?` (joined to the versions) as
+    // a range of the primary key `(fiduciary=?)`, every head of the fiduciary, because the
+    // old index lacked `version` and `collected_at`: the retention engine's planning and purge
+    // and a principal's artefact list cost time linear in the fiduciary's principals. This
+    // one answers them alone (a WITHOUT ROWID index also holds the key's `uuid`), in
+    // `collected_at` order; it supersedes the old one, a prefix of it.
+    r#"
+CREATE INDEX artefact_heads_of_principal ON artefact_heads (fiduciary, principal, collected_at, version);
+DROP INDEX artefact_heads_by_principal;
+"#,
+    // Issue 22, item 2: the hosted consent page. A fiduciary's settings for its pages (the
+    // origins a page may return to and be framed by), and consent requests: one page for one
+    // principal, found by id, opened by a single-use token of which only the SHA-256 is kept.
+    // The body (principal, return address, state) is sealed under the principal's data key;
+    // `used_at` is set, once, by the submission that recorded the decision.
+    r#"
+CREATE TABLE web_settings (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary)
+);
+CREATE TABLE consent_requests (
+    uuid TEXT NOT NULL PRIMARY KEY,
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    pseudonym BLOB NOT NULL,
+    token_hash BLOB NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    artefact TEXT,
+    body TEXT NOT NULL
+);
+CREATE INDEX consent_requests_expiry ON consent_requests (expires_at);
+"#,
 ];

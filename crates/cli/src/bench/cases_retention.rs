@@ -30,6 +30,7 @@ use anumodan_core::ports::PrincipalPort;
 use anumodan_core::usecases::{self, ActRequest, Actor, CollectRequest};
 use anumodan_server::Running;
 use anumodan_server::config::Config;
+use anumodan_server::jobs::retention::{Pace, Pass};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -44,6 +45,8 @@ const ACTIVE: usize = 2000;
 pub(super) struct Opts {
     pub cases: usize,
     pub purge: usize,
+    /// The purge's share of the writer, in percent (100: back to back).
+    pub writer_percent: u8,
     pub conns: usize,
     pub dur: Duration,
     pub database_url: Option<String>,
@@ -289,7 +292,7 @@ async fn run_on(
     // 1. The retention job's full pass: plans everyone, notices the short ones.
     let st = state.clone();
     let plan = measure("retention pass (plan)", || async move {
-        let p = anumodan_server::jobs::retention::run_pass(&st).await?;
+        let p = anumodan_server::jobs::retention::run_pass(&st, Pace::UNPACED).await?;
         Ok((
             p.planned,
             format!(
@@ -320,35 +323,22 @@ async fn run_on(
         drive(name, &addr, key, o.conns, dur, None, move |i| make(i))
     };
     let idle_before = validate("validate idle (before)", o.dur).await?;
-    let st = state.clone();
-    let purge_task = tokio::spawn(async move {
-        let start = Instant::now();
-        let peak_reset = reset_peak();
-        let rss_before_kib = status_kib("VmRSS:");
-        let p = anumodan_server::jobs::retention::run_pass(&st).await;
-        (p, start.elapsed(), rss_before_kib, peak_reset)
-    });
-    let mut during = Vec::new();
-    while !purge_task.is_finished() {
-        during.push(validate("validate during purge", Duration::from_secs(1)).await?);
+    // Paced below 100 %: first back to back for --seconds (the same idle to compare with),
+    // then paced to the end.
+    let mut purges = Vec::new();
+    if o.writer_percent < 100 {
+        let unpaced = Pace {
+            writer_percent: 100,
+            budget: Some(o.dur),
+        };
+        purges.push(purge_under_load(&state, unpaced, &validate).await?);
     }
-    let (pass, elapsed, rss_before_kib, peak_reset) = purge_task.await?;
-    let pass = pass?;
-    let purge = Measured {
-        name: "retention pass (purge)",
-        rows: pass.purged,
-        what: format!(
-            "{} purged, {} held, {} planned, {} notices; under validation load",
-            pass.purged, pass.held, pass.planned, pass.notices
-        ),
-        elapsed,
-        rss_before_kib,
-        peak_kib: status_kib("VmHWM:"),
-        peak_reset,
+    let paced = Pace {
+        writer_percent: o.writer_percent,
+        budget: None,
     };
+    purges.push(purge_under_load(&state, paced, &validate).await?);
     let idle_after = validate("validate idle (after)", o.dur).await?;
-    anyhow::ensure!(!during.is_empty(), "the purge ended before any validation");
-    let during = Phase::merge(during);
     let idle = Phase::merge(vec![
         copy_phase(&idle_before, "validate idle"),
         copy_phase(&idle_after, "validate idle"),
@@ -366,27 +356,87 @@ async fn run_on(
     println!();
     fill.print();
     plan.print();
-    purge.print();
+    for (m, _) in &purges {
+        m.print();
+    }
     escalate.print();
     println!();
     idle_before.print();
-    during.print();
+    for (_, during) in &purges {
+        during.print();
+    }
     idle_after.print();
-    println!(
-        "validation during the purge / idle (before and after): p50 {:.2} / {:.2} ms ({:.2}x), p99 {:.2} / {:.2} ms ({:.2}x; goal: at most 2x)",
-        during.pct(0.5),
-        idle.pct(0.5),
-        during.pct(0.5) / idle.pct(0.5).max(1e-9),
-        during.pct(0.99),
-        idle.pct(0.99),
-        during.pct(0.99) / idle.pct(0.99).max(1e-9)
-    );
-    println!(
-        "throughput during the purge / idle: {:.0} / {:.0} validations/s",
-        during.rate(),
-        idle.rate()
-    );
+    for (m, during) in &purges {
+        println!(
+            "{}: validation during / idle (before and after): p50 {:.2} / {:.2} ms ({:.2}x), p99 {:.2} / {:.2} ms ({:.2}x; goal: at most 2x); throughput {:.0} / {:.0} validations/s ({:.0} %)",
+            m.what,
+            during.pct(0.5),
+            idle.pct(0.5),
+            during.pct(0.5) / idle.pct(0.5).max(1e-9),
+            during.pct(0.99),
+            idle.pct(0.99),
+            during.pct(0.99) / idle.pct(0.99).max(1e-9),
+            during.rate(),
+            idle.rate(),
+            100.0 * during.rate() / idle.rate().max(1e-9)
+        );
+    }
     Ok(())
+}
+
+/// A purge step of the `retention` job paced by `pace`, under validations from `validate`
+/// (one-second phases until it ends): what it did and the validations meanwhile.
+async fn purge_under_load<F, Fut>(
+    state: &anumodan_server::AppState,
+    pace: Pace,
+    validate: &F,
+) -> anyhow::Result<(Measured, Phase)>
+where
+    F: Fn(&'static str, Duration) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Phase>>,
+{
+    let st = state.clone();
+    let purge_task = tokio::spawn(async move {
+        let start = Instant::now();
+        let peak_reset = reset_peak();
+        let rss_before_kib = status_kib("VmRSS:");
+        let p = anumodan_server::jobs::retention::run_pass(&st, pace).await;
+        (p, start.elapsed(), rss_before_kib, peak_reset)
+    });
+    let name = if pace.writer_percent < 100 {
+        "validate during paced purge"
+    } else {
+        "validate during unpaced purge"
+    };
+    let mut during = Vec::new();
+    while !purge_task.is_finished() {
+        during.push(validate(name, Duration::from_secs(1)).await?);
+    }
+    let (pass, elapsed, rss_before_kib, peak_reset) = purge_task.await?;
+    let pass: Pass = pass?;
+    anyhow::ensure!(!during.is_empty(), "the purge ended before any validation");
+    let m = Measured {
+        name: if pace.writer_percent < 100 {
+            "retention pass (paced purge)"
+        } else {
+            "retention pass (purge)"
+        },
+        rows: pass.purged,
+        what: format!(
+            "purge at {} % of the writer{}: {} purged, {} held; under validation load",
+            pace.writer_percent,
+            pace.budget
+                .map(|b| format!(" for {} s", b.as_secs()))
+                .unwrap_or_default(),
+            pass.purged,
+            pass.held
+        ),
+        elapsed,
+        rss_before_kib,
+        peak_kib: status_kib("VmHWM:"),
+        peak_reset,
+    };
+    Ok((m, Phase::merge(during)))
 }
 
 /// `p` again under another name (its latencies copied).

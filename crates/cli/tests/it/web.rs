@@ -2,5 +2,6 @@
 //! cookies, and the same pages in a real browser (Chromium, with axe-core for WCAG 2.1 A/AA;
 //! the scripts are in `tests/browser/web/`).
 
+mod consent;
 mod dashboard;
 mod home;

@@ -17,6 +17,8 @@ use crate::principal::{ContactKind, Pseudonym, normalise};
 use crate::usecases::Actor;
 use crate::{DomainError, ErrorKind, Result};
 use serde_json::json;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -148,8 +150,16 @@ fn announce<T: CasePort + ?Sized>(
     Ok(())
 }
 
-fn save<T: CasePort + ?Sized>(tx: &mut T, fid: Uuid, c: &Case, s: &CaseSettings) -> Result<()> {
-    tx.update_case(fid, c, workflow::next_check(c, s.at_risk_days))?;
+/// Saves a case loaded in this transaction; `owner` is its principal as loaded (None once
+/// erased: the sealed body is then left as it is).
+fn save<T: CasePort + ?Sized>(
+    tx: &mut T,
+    fid: Uuid,
+    owner: Option<&Pseudonym>,
+    c: &Case,
+    s: &CaseSettings,
+) -> Result<()> {
+    tx.update_case(fid, owner, c, workflow::next_check(c, s.at_risk_days))?;
     Ok(())
 }
 
@@ -592,7 +602,7 @@ pub fn transition<T: CasePort + ?Sized>(
         Some(from),
         t.note,
     )?;
-    save(tx, fid, &c, &s)?;
+    save(tx, fid, owner.as_ref(), &c, &s)?;
     announce(tx, fid, principal_id.as_deref(), &c)?;
     if erase_after && let Some(pid) = principal_id.as_deref() {
         let e = crate::privacy::erasure::erase_principal(tx, actor, pid)?;
@@ -692,7 +702,7 @@ pub fn assign<T: CasePort + ?Sized>(
         None,
         None,
     )?;
-    save(tx, fid, &c, &s)?;
+    save(tx, fid, owner.as_ref(), &c, &s)?;
     Ok(c)
 }
 
@@ -747,7 +757,7 @@ pub fn give_feedback<T: CasePort + ?Sized>(
         None,
         None,
     )?;
-    save(tx, fid, &c, &s)?;
+    save(tx, fid, Some(p), &c, &s)?;
     Ok(c)
 }
 
@@ -815,7 +825,7 @@ pub fn reopen<T: CasePort + ?Sized>(
         Some(from),
         Some(reason),
     )?;
-    save(tx, fid, &c, &s)?;
+    save(tx, fid, Some(p), &c, &s)?;
     announce(tx, fid, principal_id.as_deref(), &c)?;
     Ok(c)
 }
@@ -934,7 +944,7 @@ pub fn attach<T: CasePort + ?Sized>(
         None,
         None,
     )?;
-    save(tx, fid, &c, &s)?;
+    save(tx, fid, Some(&owner), &c, &s)?;
     Ok(a)
 }
 
@@ -947,14 +957,19 @@ pub fn escalate_due<T: CasePort + ?Sized>(tx: &mut T, limit: usize) -> Result<us
     let now = Tx::now(tx);
     let due = tx.due_cases(now, limit)?;
     let n = due.len();
+    // Each fiduciary's settings, read once per batch.
+    let mut settings: BTreeMap<Uuid, CaseSettings> = BTreeMap::new();
     for (fid, reference) in due {
         let Some((owner, mut c)) = tx.case_by_reference(fid, &reference)? else {
             continue;
         };
-        let s = tx.case_settings(fid)?;
+        let s = match settings.entry(fid) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(tx.case_settings(fid)?),
+        };
         let Some(level) = workflow::escalation_due(&c, s.at_risk_days, now) else {
             // Not due any more (acknowledged meanwhile): look again when it is.
-            save(tx, fid, &c, &s)?;
+            save(tx, fid, owner.as_ref(), &c, s)?;
             continue;
         };
         let from = c.status;
@@ -988,7 +1003,7 @@ pub fn escalate_due<T: CasePort + ?Sized>(tx: &mut T, limit: usize) -> Result<us
             Some(from),
             None,
         )?;
-        save(tx, fid, &c, &s)?;
+        save(tx, fid, owner.as_ref(), &c, s)?;
         if from != CaseStatus::Escalated {
             announce(tx, fid, principal_id.as_deref(), &c)?;
         }

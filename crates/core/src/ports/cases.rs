@@ -29,10 +29,13 @@ pub trait CasePort: NotifyPort + PrivacyPort + PrincipalPort + RetentionPort {
         c: &Case,
         next_check: Option<OffsetDateTime>,
     ) -> StoreResult<()>;
-    /// Saves a changed case (its sealed parts and columns) and its next check.
+    /// Saves a changed case (its columns, its parts sealed again under the key of `owner`, its
+    /// principal as loaded in this transaction; None, erased: the sealed body stays as it is)
+    /// and its next check.
     fn update_case(
         &mut self,
         fid: Uuid,
+        owner: Option<&Pseudonym>,
         c: &Case,
         next_check: Option<OffsetDateTime>,
     ) -> StoreResult<()>;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cases;
 pub mod catalog;
+pub mod consent_requests;
 pub mod consents;
 pub mod keys;
 pub mod me;
@@ -54,6 +55,10 @@ pub fn registry() -> Registry {
         .add(routes!(consents::renew), Needs(ConsentManage))
         .add(routes!(consents::withdraw), Needs(ConsentManage))
         .add(routes!(consents::principal_consents), Needs(ConsentRead))
+        // the hosted consent page (the page itself is in `web`)
+        .add(routes!(consent_requests::create), Needs(ConsentCollect))
+        .add(routes!(consent_requests::get_settings), Needs(CatalogRead))
+        .add(routes!(consent_requests::put_settings), Needs(CatalogWrite))
         // privacy
         .add(routes!(privacy::unmask), Needs(PiiUnmask))
         .add(routes!(privacy::erase), Needs(PrincipalErase))

@@ -292,9 +292,15 @@ pub fn standard(
             .leased(lease(escalation_every)),
         );
     let retention_every = ms(cfg.retention_interval_ms);
+    // A paced purge step stops at half the lease: the next run (on whichever node then holds
+    // the lease) goes on.
+    let pace = retention::Pace {
+        writer_percent: cfg.retention_purge_writer_percent,
+        budget: Some(lease(retention_every) / 2),
+    };
     runner = runner.with(
-        FnJob::new("retention", Schedule::Every(retention_every), |s| {
-            Box::pin(retention::run_once(s))
+        FnJob::new("retention", Schedule::Every(retention_every), move |s| {
+            Box::pin(retention::run_once(s, pace))
         })
         .leased(lease(retention_every)),
     );

@@ -5,7 +5,9 @@
 //!    changed; `anumodan_core::retention::plan`);
 //! 2. notices: tells each principal whose erasure is 48 hours away (`erasure_due`);
 //! 3. purges: erases each principal whose plan is due, one principal per transaction, so the
-//!    single writer never holds a long purge in front of validations.
+//!    single writer never holds a long purge in front of validations, and paced ([`Pace`]):
+//!    after each purge it waits so that purges take at most a configured share of the
+//!    writer's time (docs/architecture.md, decision 42).
 //!
 //! Every step reads at most one batch at a time: a pass over a million due principals runs in
 //! bounded memory.
@@ -13,6 +15,7 @@
 use crate::AppState;
 use anumodan_core::ports::{RetentionPort, Tx};
 use anumodan_core::retention::{self, Purge};
+use std::time::{Duration, Instant};
 
 /// The planner's cursor in the event outbox.
 pub const CURSOR: &str = "retention";
@@ -40,8 +43,35 @@ pub struct Pass {
     pub held: usize,
 }
 
-/// One full pass: plans, notices, purges. Returns what it did.
-pub async fn run_pass(state: &AppState) -> anyhow::Result<Pass> {
+/// How the purge step shares the single writer with everything else (validations first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pace {
+    /// The most of the writer's time purges take, in percent (1 to 100; configuration:
+    /// `retention_purge_writer_percent`): after a purge that kept the writer busy for `t`,
+    /// the job waits `t * (100 - p) / p` before the next.
+    pub writer_percent: u8,
+    /// The purge step stops after this long and the next run goes on (None: until nothing is
+    /// due), so that a long paced step never outlives the job's lease.
+    pub budget: Option<Duration>,
+}
+
+impl Pace {
+    /// Back to back, until nothing is due.
+    pub const UNPACED: Pace = Pace {
+        writer_percent: 100,
+        budget: None,
+    };
+
+    /// The wait after a purge that kept the writer busy for `busy`.
+    pub fn pause(&self, busy: Duration) -> Duration {
+        let p = u32::from(self.writer_percent.clamp(1, 100));
+        busy * (100 - p) / p
+    }
+}
+
+/// One full pass: plans, notices, purges (paced by `pace`). Returns what it did.
+pub async fn run_pass(state: &AppState, pace: Pace) -> anyhow::Result<Pass> {
+    let started = Instant::now();
     let mut pass = Pass::default();
     // 1. Plans, from the consent changes since the cursor.
     loop {
@@ -98,8 +128,9 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<Pass> {
             break;
         }
     }
-    // 3. Purges, one principal per transaction.
-    loop {
+    // 3. Purges, one principal per transaction, each followed by its pause.
+    let out_of_time = || pace.budget.is_some_and(|b| started.elapsed() >= b);
+    'purges: loop {
         let due = state
             .store
             .transact(|tx| {
@@ -110,9 +141,16 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<Pass> {
         let n = due.len();
         let mut progressed = 0;
         for (fid, id) in due {
-            let done = state
+            if out_of_time() {
+                break 'purges;
+            }
+            let (done, busy) = state
                 .store
-                .transact(move |tx| retention::purge(tx, fid, &id))
+                .transact(move |tx| {
+                    let began = Instant::now();
+                    let done = retention::purge(tx, fid, &id)?;
+                    Ok((done, began.elapsed()))
+                })
                 .await?;
             match done {
                 Some(Purge::Purged(_)) => {
@@ -122,6 +160,10 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<Pass> {
                 Some(Purge::Held) => pass.held += 1,
                 _ => {}
             }
+            let pause = pace.pause(busy);
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
         }
         if n < PURGE_BATCH || progressed == 0 {
             break;
@@ -130,8 +172,28 @@ pub async fn run_pass(state: &AppState) -> anyhow::Result<Pass> {
     Ok(pass)
 }
 
-/// The job's run: a pass; how much it did.
-pub async fn run_once(state: &AppState) -> anyhow::Result<usize> {
-    let p = run_pass(state).await?;
+/// The job's run: a pass, paced by `pace`; how much it did.
+pub async fn run_once(state: &AppState, pace: Pace) -> anyhow::Result<usize> {
+    let p = run_pass(state, pace).await?;
     Ok(p.planned + p.notices + p.purged + p.held)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pause_keeps_purges_to_their_share_of_the_writer() {
+        let pace = |writer_percent| Pace {
+            writer_percent,
+            budget: None,
+        };
+        let ms = Duration::from_millis;
+        assert_eq!(pace(10).pause(ms(2)), ms(18));
+        assert_eq!(pace(25).pause(ms(2)), ms(6));
+        assert_eq!(pace(100).pause(ms(2)), Duration::ZERO);
+        // Out of range: 0 counts as 1 (the slowest), never a division by zero.
+        assert_eq!(pace(0).pause(ms(1)), ms(99));
+        assert_eq!(pace(200).pause(ms(1)), Duration::ZERO);
+    }
 }

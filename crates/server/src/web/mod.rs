@@ -9,6 +9,7 @@
 //! Pages call the same `core` use cases as the JSON API; a handler here reads a form, calls
 //! one, and renders. Nothing here writes SQL.
 
+pub mod consent;
 pub mod dashboard;
 pub mod i18n;
 pub mod page;
@@ -27,6 +28,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(app_css))
+        .route(
+            "/consent/{id}/{token}",
+            get(consent::show).post(consent::submit),
+        )
         .merge(dashboard::routes())
 }
 
@@ -84,17 +89,19 @@ impl FormBody {
     }
 }
 
-impl FromRequest<AppState> for FormBody {
-    type Rejection = Response;
-
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+impl FormBody {
+    /// Reads a form POST's fields without checking a CSRF cookie, for a page whose form is
+    /// protected otherwise (the hosted consent page, which works in a cross-site frame where
+    /// browsers withhold `SameSite` cookies: see `consent`). A POST the browser marks as sent
+    /// cross-site is refused all the same.
+    pub async fn read(req: Request, state: &AppState) -> Result<(PageCtx, FormBody), Response> {
         let ctx = PageCtx::from_headers(
             req.headers(),
             req.uri().query(),
             req.uri().path(),
             state.staff.secure_cookies,
         );
-        let headers = req.headers().clone();
+        let headers = req.headers();
         let is_form = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -104,6 +111,9 @@ impl FromRequest<AppState> for FormBody {
                 error_page(&ctx, StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-form").into_response(),
             );
         }
+        if security::cross_site(headers) {
+            return Err(error_page(&ctx, StatusCode::FORBIDDEN, "error-csrf").into_response());
+        }
         let body = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| {
@@ -112,14 +122,19 @@ impl FromRequest<AppState> for FormBody {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body)
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let token = pairs
-            .iter()
-            .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("");
-        if !security::csrf_ok(&headers, token) {
+        Ok((ctx, FormBody { pairs }))
+    }
+}
+
+impl FromRequest<AppState> for FormBody {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let (ctx, body) = FormBody::read(req, state).await?;
+        if !security::csrf_ok(&headers, body.get("csrf").unwrap_or("")) {
             return Err(error_page(&ctx, StatusCode::FORBIDDEN, "error-csrf").into_response());
         }
-        Ok(FormBody { pairs })
+        Ok(body)
     }
 }

@@ -21,6 +21,10 @@ static TEMPLATES: &[(&str, &str)] = &[
     ("home.html", include_str!("../../web/templates/home.html")),
     ("error.html", include_str!("../../web/templates/error.html")),
     (
+        "consent.html",
+        include_str!("../../web/templates/consent.html"),
+    ),
+    (
         "dash-base.html",
         include_str!("../../web/templates/dash-base.html"),
     ),

@@ -26,11 +26,7 @@ pub fn random_token(n: usize) -> String {
 
 /// Whether a form POST carries the CSRF token of its cookie and was not sent cross-site.
 pub fn csrf_ok(headers: &HeaderMap, form_token: &str) -> bool {
-    if headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
-    {
+    if cross_site(headers) {
         return false;
     }
     let Some(cookie) = crate::session::cookie_value(headers, CSRF_COOKIE) else {
@@ -39,6 +35,14 @@ pub fn csrf_ok(headers: &HeaderMap, form_token: &str) -> bool {
     !form_token.is_empty()
         && cookie.len() == form_token.len()
         && bool::from(cookie.as_bytes().ct_eq(form_token.as_bytes()))
+}
+
+/// Whether the browser marks the request as sent from another site (`Sec-Fetch-Site`).
+pub fn cross_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
 }
 
 /// A `Set-Cookie` value: `HttpOnly`, `Path=/`, the given `SameSite`, `Secure` when served over

@@ -32,6 +32,8 @@ fn version_and_help_on_every_subcommand() {
         &["audit", "inclusion"],
         &["audit", "consistency"],
         &["bench"],
+        &["compliance"],
+        &["compliance", "report"],
     ] {
         let mut args = path.to_vec();
         args.push("--help");
@@ -383,5 +385,105 @@ fn bench_prints_every_figure() {
     assert!(
         webhooks.contains("(medians "),
         "three rounds, their medians:\n{text}"
+    );
+}
+
+/// `anumodan compliance report` (issue 25, item 4): the matrix as HTML and PDF, with the version,
+/// the commit and the last verification.
+#[test]
+fn compliance_report_writes_the_matrix_as_html_and_pdf_with_its_verification() {
+    let dir = temp();
+    let out = dir.path().join("report");
+    let stamp = dir.path().join("verified.json");
+    std::fs::write(
+        &stamp,
+        r#"{"verified_at": "2026-12-07T20:00:00Z", "commit": "0123abc", "summary": []}"#,
+    )
+    .unwrap();
+    let o = anumodan(&[
+        "compliance",
+        "report",
+        "--out",
+        out.to_str().unwrap(),
+        "--verified",
+        stamp.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
+    let html = std::fs::read_to_string(out.join("compliance.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(
+        html.contains(&format!("Anumodan {}, commit ", env!("CARGO_PKG_VERSION"))),
+        "{html}"
+    );
+    assert!(html.contains("Last verified against the tests: 2026-12-07T20:00:00Z"));
+    // Every part of the matrix, a status cell marked, Markdown never left raw.
+    for id in [
+        "<td>O-1</td>",
+        "<td>21.7</td>",
+        "<td>DG-26</td>",
+        "<td>N-1</td>",
+        "<td>A-4</td>",
+        "<td>X8</td>",
+    ] {
+        assert!(html.contains(id), "{id} missing");
+    }
+    assert!(html.contains("<td class=\"s-done\">done</td>"));
+    assert!(html.matches("<tr>").count() >= 240);
+    assert!(!html.contains("**") && !html.contains("|---"));
+
+    // The PDF: a header, and a cross-reference table whose every offset starts its object.
+    let pdf = std::fs::read(out.join("compliance.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.4\n"));
+    assert!(pdf.ends_with(b"%%EOF\n"));
+    let text = String::from_utf8_lossy(&pdf);
+    let startxref: usize = text
+        .rsplit("startxref\n")
+        .next()
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        pdf[startxref..].starts_with(b"xref\n0 "),
+        "startxref points at the table"
+    );
+    let offsets: Vec<usize> = String::from_utf8_lossy(&pdf[startxref..])
+        .lines()
+        .skip(3)
+        .take_while(|l| l.ends_with(" n "))
+        .map(|l| l[..10].parse().unwrap())
+        .collect();
+    assert!(offsets.len() > 6);
+    for (i, off) in offsets.iter().enumerate() {
+        assert!(
+            pdf[*off..].starts_with(format!("{} 0 obj\n", i + 1).as_bytes()),
+            "object {}",
+            i + 1
+        );
+    }
+    assert!(text.contains("(X8 [departs]"), "rows as text");
+    assert!(text.contains("Last verified against the tests: 2026-12-07T20:00:00Z"));
+
+    // Without a stamp, the report says so; a stamp that is not one is refused.
+    let o = anumodan(&["compliance", "report", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
+    let html = std::fs::read_to_string(out.join("compliance.html")).unwrap();
+    assert!(html.contains("no verification given"));
+    std::fs::write(&stamp, "not json").unwrap();
+    let o = anumodan(&[
+        "compliance",
+        "report",
+        "--out",
+        out.to_str().unwrap(),
+        "--verified",
+        stamp.to_str().unwrap(),
+    ]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not a verification stamp"),
+        "{}",
+        out_text(&o)
     );
 }

@@ -48,6 +48,16 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
     assert!(has_store(&data_dir));
     assert!(out.contains(&format!("{url}/openapi.json")));
     assert!(out.contains("curl "), "{out}");
+    // The hosted consent page for the demo citizen opens, with a choice per purpose.
+    let page = field("consent page:");
+    assert!(page.starts_with(&format!("{url}/consent/")), "{page}");
+    let r = http().get(&page).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("type=\"radio\"") && !html.contains("checked"),
+        "{html}"
+    );
 
     // The curl examples, run as written (their URLs, headers and bodies).
     let api = FiduciaryClient::new(http(), &url, &key);

@@ -793,7 +793,7 @@ fn every_translation_is_written_in_its_own_script() {
                 assert_ne!(part, english_part, "{l} {event} {field} is the English one");
                 let words = own_words(part);
                 let letters: Vec<char> = words.chars().filter(|c| c.is_alphabetic()).collect();
-                let in_script = letters.iter().filter(|c| block.contains(c)).count();
+                let in_script = letters.iter().filter(|c| block.contains(*c)).count();
                 assert!(
                     in_script > 0,
                     "{l} {event} {field} has no {name} letters: {part}"

@@ -1,1 +1,23 @@
 ## The hosted consent page
+consent-intro = For each purpose below, choose whether you allow the use of your personal data. Nothing is chosen for you, and you can withdraw your consent at any time.
+consent-purposes = Purposes
+consent-data-items = Personal data used:
+consent-sensitive = sensitive
+consent-validity = Valid for { $days } days
+consent-mandatory = Needed for the service
+consent-allow = Allow
+consent-deny = Don't allow
+consent-save = Save my choices
+consent-allow-all = Allow all
+consent-deny-all = Decline all
+consent-missing = Choose Allow or Don't allow for every purpose, or use Allow all or Decline all.
+consent-guardian = Consent for this person must be given by a verified parent or lawful guardian. This page cannot record it: please contact the organisation that sent you here.
+consent-rights = Your rights
+consent-withdrawal = Withdrawing consent
+consent-retention = How long data is kept
+consent-grievance = Questions and complaints
+consent-version = Notice version { $version }. Fingerprint of the text shown (SHA-256):
+consent-error-unknown = This consent link is not valid. Please go back to the organisation that sent you and start again.
+consent-error-used = This consent request has already been answered. Nothing more was recorded.
+consent-error-expired = This consent link has expired. Please go back to the organisation that sent you and start again.
+consent-error-unavailable = This consent request can no longer be answered. Please go back to the organisation that sent you.
