@@ -22,6 +22,7 @@ pub mod audit;
 pub mod authz;
 pub mod cases;
 pub mod clock;
+pub mod cookies;
 pub mod error;
 pub mod events;
 pub mod idempotency;

@@ -10,6 +10,7 @@ pub mod backend;
 pub mod cases;
 mod consent;
 pub(crate) mod conv;
+pub mod cookies;
 pub mod db;
 pub mod events;
 mod facade;

@@ -616,4 +616,13 @@ INSERT INTO artefact_guardians (fiduciary, guardian, uuid)
   WHERE body LIKE '%"guardian":{%';
 CREATE INDEX outbox_by_principal ON outbox (fiduciary, pseudonym);
 "#,
+    // Issue 22, item 5: the cookie banner of each fiduciary (anumodan_core::cookies), as JSON.
+    // A visitor's decisions are consents like any other (artefacts and the ledger).
+    r#"
+CREATE TABLE cookie_banners (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary)
+);
+"#,
 ];
