@@ -12,6 +12,7 @@
 pub mod i18n;
 pub mod page;
 pub mod security;
+pub mod widget;
 
 use crate::AppState;
 use axum::Router;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(app_css))
+        .merge(widget::routes())
 }
 
 async fn home(ctx: PageCtx) -> page::Page {

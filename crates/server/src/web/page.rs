@@ -20,6 +20,10 @@ static TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../web/templates/base.html")),
     ("home.html", include_str!("../../web/templates/home.html")),
     ("error.html", include_str!("../../web/templates/error.html")),
+    (
+        "widget-demo.html",
+        include_str!("../../web/templates/widget-demo.html"),
+    ),
 ];
 
 /// The template environment, built once. `t("key", name=value, ...)` is a message in the
@@ -287,9 +291,13 @@ mod tests {
             env.get_template(name).unwrap();
         }
         for code in anumodan_core::lang::LANGUAGES {
-            let ctx = PageCtx::from_headers(&HeaderMap::new(), Some(&format!("lang={code}")), "/", false);
+            let ctx =
+                PageCtx::from_headers(&HeaderMap::new(), Some(&format!("lang={code}")), "/", false);
             let page = render(&ctx, "home.html", minijinja::context! {});
-            assert!(page.html.contains(&format!("<html lang=\"{code}\"")), "{code}");
+            assert!(
+                page.html.contains(&format!("<html lang=\"{code}\"")),
+                "{code}"
+            );
             assert!(!page.html.contains("home-title"), "{code}: a key was shown");
         }
     }
