@@ -126,6 +126,7 @@ await main(async (browser) => {
     return u[u.length - 1][2];
   });
   out.frames_after_customise = hits["/ad.html"];
+  out.requests_after_customise = hits["/analytics.js"];
 
   // 3. The next load: no banner, analytics runs again at once.
   await page.reload();
@@ -161,6 +162,18 @@ await main(async (browser) => {
   await scriptStarted(p2);
   out.requests_after_reject = hits["/analytics.js"] + hits["/ad.html"] - hitsBefore;
   await ctx2.close();
+
+  // Accept all, in another fresh browser: the marketing frame loads too.
+  const ctx4 = await browser.newContext();
+  const p4 = await ctx4.newPage();
+  await p4.goto(demo("en"));
+  await bannerShown(p4);
+  const framesBefore = hits["/ad.html"];
+  const framed = p4.waitForResponse((r) => r.url().startsWith(origin + "/ad.html"));
+  out.accept_granted = (await decideBy(p4, () => button(p4, "accept_all").click())).granted;
+  await framed;
+  out.frames_after_accept = hits["/ad.html"] - framesBefore;
+  await ctx4.close();
 
   // 6. Global Privacy Control: the header and navigator.globalPrivacyControl.
   const ctx3 = await browser.newContext({ extraHTTPHeaders: { "Sec-GPC": "1" } });

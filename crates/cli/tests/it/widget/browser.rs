@@ -54,6 +54,7 @@ async fn the_banner_blocks_until_consent_and_deletes_cookies_on_withdrawal() {
     assert_eq!(get("consent_mode_update")["analytics_storage"], "granted");
     assert_eq!(get("consent_mode_update")["ad_storage"], "denied");
     assert_eq!(get("frames_after_customise"), 0);
+    assert_eq!(get("requests_after_customise"), 1, "the script came from the second origin");
     assert_eq!(get("banner_after_decision"), false);
 
     // Reopened and withdrawn: the cookie is gone and the script does not run again.
@@ -66,6 +67,12 @@ async fn the_banner_blocks_until_consent_and_deletes_cookies_on_withdrawal() {
     // Reject all: nothing loads, then or on the next visit.
     assert_eq!(get("reject_granted"), json!(["essential"]));
     assert_eq!(get("requests_after_reject"), 0);
+    // Accept all: the marketing frame loads.
+    assert_eq!(
+        get("accept_granted"),
+        json!(["essential", "analytics", "marketing"])
+    );
+    assert_eq!(get("frames_after_accept"), 1);
 
     // GPC: marketing cannot be chosen, and accept all grants everything but marketing.
     assert_eq!(get("gpc_marketing_disabled"), true);
@@ -94,7 +101,7 @@ async fn the_banner_blocks_until_consent_and_deletes_cookies_on_withdrawal() {
     );
 
     // The decisions are in the ledger, one per click: customise, customise (the withdrawal),
-    // reject all (another visitor), accept all with GPC (a third).
+    // reject all (another visitor), accept all (a third), accept all with GPC (a fourth).
     let how: Vec<Value> = s
         .audit_entries("admin.action")
         .await
@@ -109,6 +116,7 @@ async fn the_banner_blocks_until_consent_and_deletes_cookies_on_withdrawal() {
             "cookie_banner:customise",
             "cookie_banner:customise",
             "cookie_banner:reject_all",
+            "cookie_banner:accept_all",
             "cookie_banner:accept_all gpc"
         ]
     );
