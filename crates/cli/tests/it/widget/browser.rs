@@ -54,7 +54,11 @@ async fn the_banner_blocks_until_consent_and_deletes_cookies_on_withdrawal() {
     assert_eq!(get("consent_mode_update")["analytics_storage"], "granted");
     assert_eq!(get("consent_mode_update")["ad_storage"], "denied");
     assert_eq!(get("frames_after_customise"), 0);
-    assert_eq!(get("requests_after_customise"), 1, "the script came from the second origin");
+    assert_eq!(
+        get("requests_after_customise"),
+        1,
+        "the script came from the second origin"
+    );
     assert_eq!(get("banner_after_decision"), false);
 
     // Reopened and withdrawn: the cookie is gone and the script does not run again.
