@@ -34,6 +34,7 @@ pub const MAX_EXPIRY_DAYS: u32 = 395;
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CookieCategory)]
 pub enum Category {
     Essential,
     Performance,
@@ -72,7 +73,7 @@ pub struct DeclaredCookie {
     pub name: String,
     /// The domain it is set on (e.g. `.shop.example`), when not the page's own host; the banner
     /// deletes it there and on the page's parent domains.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(
         pattern = "^\\.?[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$",
         max_length = 253

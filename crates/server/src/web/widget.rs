@@ -78,7 +78,7 @@ pub async fn get_banner(
 
 #[utoipa::path(put, path = "/v1/cookie-banner", tag = "cookies", request_body = BannerConfig,
     responses((status = 200, body = BannerConfig), (status = 403, body = crate::error::Problem),
-        (status = 422, description = "The body does not fit the schema (`invalid_body`), the notice version is not published (`notice_version_not_published`), or the banner breaks a rule (`invalid_cookie_banner`: a category twice, purposes other than the notice's, a malformed cookie name or domain)", body = crate::error::Problem)),
+        (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `notice_version_not_published` (the notice version does not exist), `invalid_cookie_banner` (a category or purpose twice, purposes other than the notice version's, a malformed cookie name or domain)", body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn put_banner(
     State(s): State<AppState>,
