@@ -110,15 +110,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
             }
         }
     }))?;
-    let a = actor.clone();
-    let notice = store
-        .write(move |tx| usecases::create_notice(tx, &a, draft))
-        .await?;
-    let id = notice.id;
-    let a = actor.clone();
-    store
-        .write(move |tx| usecases::publish_notice(tx, &a, id, &Default::default()))
-        .await?;
+    let id = create_and_publish(store, &actor, draft).await?;
     // The vendor that sends the SMS alerts: told when a citizen withdraws them, and asked to
     // confirm it stopped.
     let a = actor.clone();
@@ -145,10 +137,28 @@ pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
     Ok(Seeded {
         fiduciary_id: f.id,
         api_key: key.api_key,
-        notice_id: notice.id,
+        notice_id: id,
         processor_id: processor.id,
         processor_key: pkey.api_key,
     })
+}
+
+/// Creates a notice from `draft` and publishes its version 1; returns its id.
+async fn create_and_publish(
+    store: &Store,
+    actor: &Actor,
+    draft: NoticeDraft,
+) -> anyhow::Result<Uuid> {
+    let a = actor.clone();
+    let notice = store
+        .write(move |tx| usecases::create_notice(tx, &a, draft))
+        .await?;
+    let id = notice.id;
+    let a = actor.clone();
+    store
+        .write(move |tx| usecases::publish_notice(tx, &a, id, &Default::default()))
+        .await?;
+    Ok(id)
 }
 
 /// The demo's cookie banner: a data item, one purpose per category (essential, analytics,
@@ -207,15 +217,7 @@ async fn seed_cookie_banner(store: &Store, actor: &Actor) -> anyhow::Result<()> 
                 "grievance_contact": "शिकायत अधिकारी, डेमो नगर निगम, grievance@demo-nagar-nigam.example.in"}
         }
     }))?;
-    let a = actor.clone();
-    let notice = store
-        .write(move |tx| usecases::create_notice(tx, &a, draft))
-        .await?;
-    let id = notice.id;
-    let a = actor.clone();
-    store
-        .write(move |tx| usecases::publish_notice(tx, &a, id, &Default::default()))
-        .await?;
+    let id = create_and_publish(store, actor, draft).await?;
     let banner: anumodan_core::cookies::BannerConfig = from_json(json!({
         "notice_id": id,
         "notice_version": 1,

@@ -61,3 +61,14 @@ pub fn banner(notice_id: &str, version: u32) -> Value {
         ]
     })
 }
+
+/// The outcomes of the ledger's entries saying how each banner decision was made, oldest
+/// first (`cookie_banner:<action>[ gpc]`).
+pub async fn banner_outcomes(s: &TestServer) -> Vec<String> {
+    s.audit_entries("admin.action")
+        .await
+        .iter()
+        .filter_map(|e| e["outcome"].as_str().map(str::to_string))
+        .filter(|o| o.starts_with("cookie_banner:"))
+        .collect()
+}

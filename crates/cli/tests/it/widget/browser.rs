@@ -4,9 +4,9 @@
 //! the next load), reject all, GPC, Consent Mode, Hindi and Urdu (right to left), axe-core, a
 //! new policy version asking again, and the gzip'd size.
 
-use super::seed_banner;
+use super::{banner_outcomes, seed_banner};
 use crate::harness::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test]
 async fn the_banner_blocks_until_consent_and_deletes_cookies_on_withdrawal() {
@@ -106,14 +106,7 @@ async fn the_banner_blocks_until_consent_and_deletes_cookies_on_withdrawal() {
 
     // The decisions are in the ledger, one per click: customise, customise (the withdrawal),
     // reject all (another visitor), accept all (a third), accept all with GPC (a fourth).
-    let how: Vec<Value> = s
-        .audit_entries("admin.action")
-        .await
-        .into_iter()
-        .filter_map(|e| e["outcome"].as_str().map(str::to_string))
-        .filter(|o| o.starts_with("cookie_banner:"))
-        .map(Value::from)
-        .collect();
+    let how = banner_outcomes(&s).await;
     assert_eq!(
         how,
         [

@@ -1,7 +1,7 @@
 //! The banner over HTTP: its configuration, the decisions (a consent in the ledger with its
 //! categories and action), the preference cookie, GPC, and bad input that changes nothing.
 
-use super::{banner, seed_banner};
+use super::{banner, banner_outcomes, seed_banner};
 use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -157,20 +157,15 @@ async fn a_decision_is_a_consent_in_the_ledger_with_its_categories_and_action_an
     );
     assert_eq!(s.validate(&principal, "site_ads").await["valid"], false);
     // In the ledger: how it was made, naming the artefact.
-    let how: Vec<Value> = s
+    let how = banner_outcomes(&s).await;
+    assert_eq!(how, ["cookie_banner:customise"]);
+    let entry = s
         .audit_entries("admin.action")
         .await
         .into_iter()
-        .filter(|e| {
-            e["outcome"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("cookie_banner:")
-        })
-        .collect();
-    assert_eq!(how.len(), 1, "{how:?}");
-    assert_eq!(how[0]["outcome"], "cookie_banner:customise");
-    assert_eq!(how[0]["artefact"], id);
+        .find(|e| e["outcome"] == "cookie_banner:customise")
+        .unwrap();
+    assert_eq!(entry["artefact"], id, "{entry}");
 
     // The same visitor withdraws analytics (their cookie names them): the latest decision.
     let r = decide(
@@ -209,13 +204,7 @@ async fn the_gpc_signal_refuses_marketing_and_is_recorded() {
     let mut st = statuses(&s, a["consent_id"].as_str().unwrap()).await;
     st.sort();
     assert_eq!(st[0], ("site_ads".to_string(), "denied".to_string()));
-    let how: Vec<String> = s
-        .audit_entries("admin.action")
-        .await
-        .iter()
-        .filter_map(|e| e["outcome"].as_str().map(str::to_string))
-        .filter(|o| o.starts_with("cookie_banner:"))
-        .collect();
+    let how = banner_outcomes(&s).await;
     assert_eq!(how, ["cookie_banner:accept_all gpc"]);
     // The script's own report of navigator.globalPrivacyControl counts the same.
     let r = decide(
