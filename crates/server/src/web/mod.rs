@@ -13,6 +13,7 @@ pub mod consent;
 pub mod i18n;
 pub mod page;
 pub mod security;
+pub mod widget;
 
 use crate::AppState;
 use axum::Router;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             "/consent/{id}/{token}",
             get(consent::show).post(consent::submit),
         )
+        .merge(widget::routes())
 }
 
 async fn home(ctx: PageCtx) -> page::Page {
