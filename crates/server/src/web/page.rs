@@ -23,6 +23,8 @@ static TEMPLATES: &[(&str, &str)] = &[
     (
         "consent.html",
         include_str!("../../web/templates/consent.html"),
+    ),
+    (
         "widget-demo.html",
         include_str!("../../web/templates/widget-demo.html"),
     ),
