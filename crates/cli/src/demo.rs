@@ -110,15 +110,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
             }
         }
     }))?;
-    let a = actor.clone();
-    let notice = store
-        .write(move |tx| usecases::create_notice(tx, &a, draft))
-        .await?;
-    let id = notice.id;
-    let a = actor.clone();
-    store
-        .write(move |tx| usecases::publish_notice(tx, &a, id, &Default::default()))
-        .await?;
+    let id = create_and_publish(store, &actor, draft).await?;
     // The vendor that sends the SMS alerts: told when a citizen withdraws them, and asked to
     // confirm it stopped.
     let a = actor.clone();
@@ -135,6 +127,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
             )
         })
         .await?;
+    seed_cookie_banner(store, &actor).await?;
     let pid = processor.id;
     let pkey = store
         .write_raw(move |tx| {
@@ -144,7 +137,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<Seeded> {
     Ok(Seeded {
         fiduciary_id: f.id,
         api_key: key.api_key,
-        notice_id: notice.id,
+        notice_id: id,
         processor_id: processor.id,
         processor_key: pkey.api_key,
     })
@@ -188,6 +181,97 @@ async fn consent_page(
         })
         .await?;
     Ok(created.url)
+}
+
+/// Creates a notice from `draft` and publishes its version 1; returns its id.
+async fn create_and_publish(
+    store: &Store,
+    actor: &Actor,
+    draft: NoticeDraft,
+) -> anyhow::Result<Uuid> {
+    let a = actor.clone();
+    let notice = store
+        .write(move |tx| usecases::create_notice(tx, &a, draft))
+        .await?;
+    let id = notice.id;
+    let a = actor.clone();
+    store
+        .write(move |tx| usecases::publish_notice(tx, &a, id, &Default::default()))
+        .await?;
+    Ok(id)
+}
+
+/// The demo's cookie banner: a data item, one purpose per category (essential, analytics,
+/// marketing), a cookie policy in English and Hindi, published, and the banner over it (the
+/// sample page `/widget/v1/demo` carries it).
+async fn seed_cookie_banner(store: &Store, actor: &Actor) -> anyhow::Result<()> {
+    let item: NewDataItem = from_json(json!({"code": "cookie_id",
+        "name": {"en": "Cookie identifier", "hi": "कुकी पहचानकर्ता"}, "category": "online"}))?;
+    let a = actor.clone();
+    store
+        .write(move |tx| usecases::create_data_item(tx, &a, item))
+        .await?;
+    for (code, mandatory, en, hi) in [
+        (
+            "site_cookies",
+            true,
+            "Keeping the website working",
+            "वेबसाइट को चालू रखना",
+        ),
+        (
+            "site_analytics",
+            false,
+            "Counting visits to improve the website",
+            "वेबसाइट सुधारने के लिए विज़िट गिनना",
+        ),
+        (
+            "site_ads",
+            false,
+            "Showing you civic campaigns on other sites",
+            "अन्य साइटों पर नागरिक अभियान दिखाना",
+        ),
+    ] {
+        let p: NewPurpose = from_json(json!({"code": code, "mandatory": mandatory,
+            "validity_days": 180, "retention_days": 180, "data_items": ["cookie_id"],
+            "name": {"en": en, "hi": hi}, "description": {"en": format!("{en}."), "hi": format!("{hi}।")}}))?;
+        let a = actor.clone();
+        store
+            .write(move |tx| usecases::create_purpose(tx, &a, p))
+            .await?;
+    }
+    let draft: NoticeDraft = from_json(json!({
+        "code": "cookie-policy",
+        "purposes": ["site_cookies", "site_analytics", "site_ads"],
+        "texts": {
+            "en": {"title": "Cookie policy of Demo Nagar Nigam",
+                "summary": "Our website uses cookies in three categories. Essential cookies keep it working; analytics and advertising cookies are used only if you allow them.",
+                "rights": "Under the DPDP Act, 2023 you may withdraw your consent at any time from the cookie preferences, as easily as you gave it.",
+                "retention_policy": "Your choice is kept for 180 days; then we ask again.",
+                "withdrawal_policy": "Open the cookie preferences and switch a category off: its cookies are deleted.",
+                "grievance_contact": "Grievance Officer, Demo Nagar Nigam, grievance@demo-nagar-nigam.example.in"},
+            "hi": {"title": "डेमो नगर निगम की कुकी नीति",
+                "summary": "हमारी वेबसाइट तीन श्रेणियों में कुकीज़ का उपयोग करती है। आवश्यक कुकीज़ उसे चालू रखती हैं; विश्लेषण और विज्ञापन कुकीज़ केवल आपकी अनुमति से उपयोग होती हैं।",
+                "rights": "डीपीडीपी अधिनियम, 2023 के अंतर्गत आप कुकी प्राथमिकताओं से कभी भी अपनी सहमति उतनी ही आसानी से वापस ले सकते हैं जितनी आसानी से दी थी।",
+                "retention_policy": "आपकी पसंद 180 दिन तक रखी जाती है; फिर हम दोबारा पूछते हैं।",
+                "withdrawal_policy": "कुकी प्राथमिकताएँ खोलें और कोई श्रेणी बंद करें: उसकी कुकीज़ हटा दी जाती हैं।",
+                "grievance_contact": "शिकायत अधिकारी, डेमो नगर निगम, grievance@demo-nagar-nigam.example.in"}
+        }
+    }))?;
+    let id = create_and_publish(store, actor, draft).await?;
+    let banner: anumodan_core::cookies::BannerConfig = from_json(json!({
+        "notice_id": id,
+        "notice_version": 1,
+        "categories": [
+            {"category": "essential", "purpose": "site_cookies"},
+            {"category": "analytics", "purpose": "site_analytics", "cookies": [{"name": "_demo_analytics"}]},
+            {"category": "marketing", "purpose": "site_ads", "cookies": [{"name": "_demo_ads"}]}
+        ]
+    }))?;
+    let a = actor.clone();
+    store
+        .transact(move |tx| anumodan_core::cookies::save_banner(tx, &a, banner))
+        .await?;
+    Ok(())
 }
 
 pub async fn run(
@@ -234,6 +318,7 @@ Anumodan demo is running at {url}
   ledger key:      {url}/.well-known/anumodan/ledger-key
   consent page:    {url}{consent_page}
                    (the hosted consent page for citizen-42: single use, for 24 hours)
+  cookie banner:   {url}/widget/v1/demo?fiduciary={fid} (a sample page carrying it; docs/web.md)
 
 Read the notice in Hindi, exactly as a citizen sees it:
   curl -s -H 'Authorization: Bearer {key}' '{url}/v1/notices/{notice}/versions/1?language=hi'

@@ -23,6 +23,7 @@ pub mod authz;
 pub mod cases;
 pub mod clock;
 pub mod consent_page;
+pub mod cookies;
 pub mod error;
 pub mod events;
 pub mod export;

@@ -52,6 +52,10 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
     }
 }
 
+/// Cookie-banner decisions per address and minute, and the burst allowed at once.
+pub const WIDGET_DECISIONS_PER_MINUTE: u32 = 60;
+pub const WIDGET_DECISIONS_BURST: u32 = 30;
+
 /// The limiters of one server.
 pub struct RateLimits {
     per_ip: Limiter<IpAddr>,
@@ -59,6 +63,9 @@ pub struct RateLimits {
     /// Sign-in routes, per address: far tighter than `per_ip` (each costs a password hash or a
     /// guess at a one-time code).
     signin: Limiter<IpAddr>,
+    /// The cookie banner's decisions (`POST /widget/v1/decisions`), per address: a visitor
+    /// decides a few times, a script flooding the ledger far more.
+    widget: Limiter<IpAddr>,
 }
 
 impl RateLimits {
@@ -70,6 +77,7 @@ impl RateLimits {
                 cfg.signin_rate_limit_per_minute,
                 cfg.signin_rate_limit_burst,
             ),
+            widget: Limiter::per_minute(WIDGET_DECISIONS_PER_MINUTE, WIDGET_DECISIONS_BURST),
         }
     }
 
@@ -78,6 +86,13 @@ impl RateLimits {
         self.signin
             .check(&client_network(ip))
             .map_err(|s| too_many(s, "too many sign-in attempts from this address"))
+    }
+
+    /// Counts one cookie-banner decision from `ip`.
+    pub fn check_widget(&self, ip: IpAddr) -> Result<(), ApiError> {
+        self.widget
+            .check(&client_network(ip))
+            .map_err(|s| too_many(s, "too many cookie decisions from this address"))
     }
 
     /// Counts one request from `ip` (an IPv6 address counts for its /64 network).
@@ -99,6 +114,7 @@ impl RateLimits {
         self.per_ip.forget_idle();
         self.per_key.forget_idle();
         self.signin.forget_idle();
+        self.widget.forget_idle();
     }
 }
 

@@ -11,6 +11,7 @@ pub mod cases;
 mod consent;
 pub mod consent_page;
 pub(crate) mod conv;
+pub mod cookies;
 pub mod db;
 pub mod events;
 mod facade;

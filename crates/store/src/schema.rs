@@ -650,4 +650,13 @@ CREATE TABLE consent_requests (
 );
 CREATE INDEX consent_requests_expiry ON consent_requests (expires_at);
 "#,
+    // Issue 22, item 5: the cookie banner of each fiduciary (anumodan_core::cookies), as JSON.
+    // A visitor's decisions are consents like any other (artefacts and the ledger).
+    r#"
+CREATE TABLE cookie_banners (
+    fiduciary INTEGER NOT NULL REFERENCES fiduciaries(id),
+    body TEXT NOT NULL,
+    PRIMARY KEY (fiduciary)
+);
+"#,
 ];

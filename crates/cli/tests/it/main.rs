@@ -39,3 +39,4 @@ mod staff;
 mod transport;
 mod upgrade;
 mod web;
+mod widget;

@@ -47,6 +47,9 @@ pub fn registry() -> Registry {
         .add(routes!(catalog::list_notice_versions), Needs(CatalogRead))
         .add(routes!(catalog::get_notice_version), Needs(CatalogRead))
         .add(routes!(catalog::reconsent_pending), Needs(ConsentRead))
+        // the cookie banner (issue 22)
+        .add(routes!(crate::web::widget::get_banner), Needs(CatalogRead))
+        .add(routes!(crate::web::widget::put_banner), Needs(CatalogWrite))
         // consents
         .add(routes!(consents::collect), Needs(ConsentCollect))
         .add(routes!(consents::validate), Needs(ConsentValidate))

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod i18n;
 pub mod page;
 pub mod security;
+pub mod widget;
 
 use crate::AppState;
 use axum::Router;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
             get(consent::show).post(consent::submit),
         )
         .merge(dashboard::routes())
+        .merge(widget::routes())
 }
 
 async fn home(ctx: PageCtx) -> page::Page {

@@ -64,6 +64,10 @@ static TEMPLATES: &[(&str, &str)] = &[
         "dash-case.html",
         include_str!("../../web/templates/dash-case.html"),
     ),
+    (
+        "widget-demo.html",
+        include_str!("../../web/templates/widget-demo.html"),
+    ),
 ];
 
 /// The template environment, built once. `t("key", name=value, ...)` is a message in the

@@ -224,6 +224,20 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
         .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
 
+    // The sample page with the cookie banner, and the banner's configuration behind it.
+    let page = field("cookie banner:");
+    let page = page.split_whitespace().next().unwrap();
+    let r = http().get(page).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("/widget/v1/consent.js"));
+    let fid = page.rsplit('=').next().unwrap();
+    let r = http()
+        .get(format!("{url}/widget/v1/config/{fid}?lang=hi"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
     // Ctrl-C / SIGTERM stops it and removes its temporary data directory.
     if p.terminate() {
         let status = p.wait_exit().await;
