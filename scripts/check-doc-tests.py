@@ -11,7 +11,7 @@ import re
 import sys
 
 AREAS = ("attacks|cluster|consent_model|errors|events|faults|keys|ledger|lifecycle|openapi|"
-         "principals|privacy|process|staff|transport|upgrade|widget")
+         "principals|privacy|process|staff|transport|upgrade|web|widget")
 # Names in the docs that are code paths, not tests.
 NOT_TESTS = {"lifecycle::latest_decision"}
 
