@@ -120,7 +120,7 @@ fn default_expiry() -> u32 {
 }
 
 /// What storage keeps for the banner.
-pub trait CookiePort: Tx {
+pub trait CookiePort: crate::ports::retention::RetentionPort {
     /// The fiduciary's banner, if it configured one.
     fn cookie_banner(&mut self, fid: Uuid) -> StoreResult<Option<BannerConfig>>;
     fn save_cookie_banner(&mut self, fid: Uuid, b: &BannerConfig) -> StoreResult<()>;
@@ -369,21 +369,33 @@ pub fn decide<T: CookiePort>(tx: &mut T, actor: &Actor, d: VisitorDecision) -> R
         })
         .collect();
     let principal_id = visitor_principal(&d.visitor_id);
-    let artefact = usecases::collect(
-        tx,
-        actor,
-        CollectRequest {
-            principal_id: principal_id.clone(),
-            notice_id: banner.notice_id,
-            notice_version: banner.notice_version,
-            language,
-            decisions,
-            method: Method::Web,
-            session_id: None,
-            requires_guardian: false,
-            guardian: None,
-        },
-    )?;
+    // A visitor who already decided under this policy version changes that artefact: a
+    // category switched off is withdrawn (its history then reads `withdrawn`, as the Act's
+    // withdrawal is), one switched back on is granted again by an update. A first decision, or
+    // one under a new policy version, is a collection.
+    let current = tx
+        .live_artefacts(fid, &principal_id)?
+        .into_iter()
+        .filter(|a| a.notice_id == banner.notice_id && a.notice_version == banner.notice_version)
+        .max_by_key(|a| a.collected_at);
+    let artefact = match current {
+        Some(prev) => change_of_mind(tx, actor, prev, &decisions, &language)?,
+        None => usecases::collect(
+            tx,
+            actor,
+            CollectRequest {
+                principal_id: principal_id.clone(),
+                notice_id: banner.notice_id,
+                notice_version: banner.notice_version,
+                language,
+                decisions,
+                method: Method::Web,
+                session_id: None,
+                requires_guardian: false,
+                guardian: None,
+            },
+        )?,
+    };
     let mut outcome = format!("cookie_banner:{}", d.action.as_str());
     if d.gpc {
         outcome.push_str(" gpc");
@@ -401,6 +413,47 @@ pub fn decide<T: CookiePort>(tx: &mut T, actor: &Actor, d: VisitorDecision) -> R
         granted: granted.into_iter().collect(),
         expiry_days: banner.expiry_days,
     })
+}
+
+/// Applies a visitor's new decision to the artefact they hold under the same policy version:
+/// purposes in force that are now refused are withdrawn; purposes not in force that are now
+/// granted are granted again. Returns the artefact as it then stands (unchanged when the
+/// decision changes nothing).
+fn change_of_mind<T: CookiePort>(
+    tx: &mut T,
+    actor: &Actor,
+    prev: Artefact,
+    decisions: &BTreeMap<String, Decision>,
+    language: &Lang,
+) -> Result<Artefact> {
+    let in_force = |p: &str| {
+        prev.purpose(p)
+            .is_some_and(|s| s.status == crate::model::Status::Active)
+    };
+    let off: Vec<String> = decisions
+        .iter()
+        .filter(|(p, d)| **d == Decision::Denied && in_force(p))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let on: BTreeMap<String, Decision> = decisions
+        .iter()
+        .filter(|(p, d)| **d == Decision::Granted && !in_force(p))
+        .map(|(p, d)| (p.clone(), *d))
+        .collect();
+    let how = usecases::ActRequest {
+        method: Some(Method::Web),
+        session_id: None,
+        notice_version: Some(prev.notice_version),
+        language: Some(language.clone()),
+    };
+    let mut artefact = prev;
+    if !off.is_empty() {
+        artefact = usecases::withdraw(tx, actor, artefact.id, Some(&off), &how)?.artefact;
+    }
+    if !on.is_empty() {
+        artefact = usecases::update(tx, actor, artefact.id, &on, &how)?;
+    }
+    Ok(artefact)
 }
 
 #[cfg(test)]

@@ -325,6 +325,17 @@ pub(crate) fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
         route(M::POST, "/v1/retention/holds/{id}/release", format!("/v1/retention/holds/{}/release", uuid::Uuid::now_v7()),
             Some(json!({})), RetentionManage, StatusCode::NOT_FOUND),
         route(M::GET, "/v1/retention/upcoming", "/v1/retention/upcoming", None, RetentionRead, ok),
+        // the pages' settings, the hosted consent page's requests and the cookie banner (no
+        // banner configured: through to a 404; an empty configuration: through to a 422)
+        route(M::GET, "/v1/web-settings", "/v1/web-settings", None, CatalogRead, ok),
+        route(M::PUT, "/v1/web-settings", "/v1/web-settings",
+            Some(json!({"return_origins": ["https://shop.example"], "frame_ancestors": []})), CatalogWrite, ok),
+        route(M::POST, "/v1/consent-requests", "/v1/consent-requests",
+            Some(json!({"principal_id": "P-page", "notice_id": cat.notice_id,
+                        "return_url": "https://shop.example/back"})), ConsentCollect, created),
+        route(M::GET, "/v1/cookie-banner", "/v1/cookie-banner", None, CatalogRead, StatusCode::NOT_FOUND),
+        route(M::PUT, "/v1/cookie-banner", "/v1/cookie-banner", Some(json!({})), CatalogWrite,
+            StatusCode::UNPROCESSABLE_ENTITY),
         // grievances and rights requests (no such case or nomination: through to a 404)
         route(M::POST, "/v1/cases", "/v1/cases", Some(json!({"principal_id": "matrix-p", "kind": "access"})),
             CasesManage, created),

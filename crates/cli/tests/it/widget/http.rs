@@ -185,6 +185,43 @@ async fn a_decision_is_a_consent_in_the_ledger_with_its_categories_and_action_an
         false
     );
     assert_eq!(s.validate(&principal, "site_cookies").await["valid"], true);
+    // It is a withdrawal of the same artefact, not a fresh refusal: the history says so.
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["consent_id"], id, "{a}");
+    let mut st = statuses(&s, id).await;
+    st.sort();
+    assert_eq!(
+        st,
+        [
+            ("site_ads".to_string(), "denied".to_string()),
+            ("site_analytics".into(), "withdrawn".into()),
+            ("site_cookies".into(), "active".into()),
+        ]
+    );
+    assert_eq!(
+        s.validate(&principal, "site_analytics").await["reason"],
+        "withdrawn"
+    );
+    // Accepting everything later grants both again, on the same artefact.
+    let r = decide(
+        &s,
+        json!({"fiduciary": s.fiduciary_id, "action": "accept_all", "notice_version": 1}),
+        &[("cookie", &format!("anm_cc=1.essential.{visitor}"))],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["consent_id"], id, "{a}");
+    let st = statuses(&s, id).await;
+    assert!(st.iter().all(|(_, status)| status == "active"), "{st:?}");
+    assert_eq!(
+        banner_outcomes(&s).await,
+        [
+            "cookie_banner:customise",
+            "cookie_banner:reject_all",
+            "cookie_banner:accept_all"
+        ]
+    );
 }
 
 #[tokio::test]
