@@ -16,7 +16,7 @@ use crate::audit::{Action, AuditRecord};
 use crate::error::DomainError;
 use crate::lang::Lang;
 use crate::model::{Artefact, Decision, Method, NoticeVersion};
-use crate::ports::{StoreResult, Tx};
+use crate::ports::StoreResult;
 use crate::usecases::{self, Actor, CollectRequest, Result, check_code};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
