@@ -16,7 +16,7 @@ use axum::response::IntoResponse;
         (status = 201, description = "The request, and the page to send the principal to (its token is shown once)", body = ConsentRequestCreated),
         (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `return_url_not_allowed` (not on the fiduciary's `return_origins`), `notice_not_found`, `notice_version_not_published`, `language_not_in_notice`, `invalid_expires_in`", body = Problem)),
     security(("api_key" = [])))]
-pub async fn create(
+pub async fn create_consent_request(
     State(s): State<AppState>,
     c: Caller,
     Json(body): Json<CreateConsentRequest>,
@@ -38,7 +38,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/v1/web-settings", tag = "consents",
     responses((status = 200, description = "Where the hosted consent page may return and who may frame it", body = WebSettings), (status = 403, body = Problem)),
     security(("api_key" = [])))]
-pub async fn get_settings(
+pub async fn get_web_settings(
     State(s): State<AppState>,
     c: Caller,
 ) -> ApiResult<axum::Json<WebSettings>> {
@@ -55,7 +55,7 @@ pub async fn get_settings(
     responses((status = 200, description = "The settings as saved (origins in canonical form)", body = WebSettings), (status = 403, body = Problem),
         (status = 422, description = "The request does not fit the schemas (`invalid_body`, or the field's own code), or breaks a rule on other data, which the schemas cannot state: `invalid_origin` (not `https://host[:port]` without a path; `http` only to a loopback host where the deployment allows loopback endpoints), `too_many_origins`", body = Problem)),
     security(("api_key" = [])))]
-pub async fn put_settings(
+pub async fn put_web_settings(
     State(s): State<AppState>,
     c: Caller,
     Json(body): Json<WebSettings>,

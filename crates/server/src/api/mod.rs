@@ -59,9 +59,18 @@ pub fn registry() -> Registry {
         .add(routes!(consents::withdraw), Needs(ConsentManage))
         .add(routes!(consents::principal_consents), Needs(ConsentRead))
         // the hosted consent page (the page itself is in `web`)
-        .add(routes!(consent_requests::create), Needs(ConsentCollect))
-        .add(routes!(consent_requests::get_settings), Needs(CatalogRead))
-        .add(routes!(consent_requests::put_settings), Needs(CatalogWrite))
+        .add(
+            routes!(consent_requests::create_consent_request),
+            Needs(ConsentCollect),
+        )
+        .add(
+            routes!(consent_requests::get_web_settings),
+            Needs(CatalogRead),
+        )
+        .add(
+            routes!(consent_requests::put_web_settings),
+            Needs(CatalogWrite),
+        )
         // privacy
         .add(routes!(privacy::unmask), Needs(PiiUnmask))
         .add(routes!(privacy::erase), Needs(PrincipalErase))
