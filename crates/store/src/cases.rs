@@ -172,16 +172,7 @@ impl Row {
 }
 
 fn settings(conn: &Connection, f: i64) -> StoreResult<CaseSettings> {
-    let body: Option<String> = conn
-        .prepare_cached("SELECT body FROM case_settings WHERE fiduciary = ?1")
-        .map_err(db_err)?
-        .query_row(params![f], |r| r.get(0))
-        .optional()
-        .map_err(db_err)?;
-    match body {
-        Some(b) => serde_json::from_str(&b).map_err(json_err),
-        None => Ok(CaseSettings::default()),
-    }
+    Ok(crate::conv::fiduciary_doc(conn, "case_settings", f)?.unwrap_or_default())
 }
 
 fn by_reference(conn: &Connection, f: i64, reference: &str) -> StoreResult<Option<Row>> {
@@ -565,12 +556,7 @@ impl CasePort for WriteTx<'_> {
 
     fn save_case_settings(&mut self, fid: Uuid, s: &CaseSettings) -> StoreResult<()> {
         let f = self.fid(fid)?;
-        self.exec(
-            "INSERT INTO case_settings (fiduciary, body) VALUES (?1, ?2)
-             ON CONFLICT (fiduciary) DO UPDATE SET body = excluded.body",
-            params![f, to_json(s)?],
-        )?;
-        Ok(())
+        crate::conv::save_fiduciary_doc(self.conn, "case_settings", f, s)
     }
 
     fn custom_roles(&mut self, fid: Uuid) -> StoreResult<BTreeSet<String>> {

@@ -28,16 +28,7 @@ pub fn web_settings_of(conn: &crate::db::Connection, fid: Uuid) -> StoreResult<W
 }
 
 fn settings(conn: &crate::db::Connection, f: i64) -> StoreResult<WebSettings> {
-    let body: Option<String> = conn
-        .prepare_cached("SELECT body FROM web_settings WHERE fiduciary = ?1")
-        .map_err(db_err)?
-        .query_row(params![f], |r| r.get(0))
-        .optional()
-        .map_err(db_err)?;
-    match body {
-        Some(b) => serde_json::from_str(&b).map_err(json_err),
-        None => Ok(WebSettings::default()),
-    }
+    Ok(crate::conv::fiduciary_doc(conn, "web_settings", f)?.unwrap_or_default())
 }
 
 /// A row of `consent_requests` as read: the fiduciary's row id and uuid, the token's hash,
@@ -52,12 +43,7 @@ impl ConsentPagePort for WriteTx<'_> {
 
     fn save_web_settings(&mut self, fid: Uuid, s: &WebSettings) -> StoreResult<()> {
         let f = self.fid(fid)?;
-        self.exec(
-            "INSERT INTO web_settings (fiduciary, body) VALUES (?1, ?2)
-             ON CONFLICT (fiduciary) DO UPDATE SET body = excluded.body",
-            params![f, to_json(s)?],
-        )?;
-        Ok(())
+        crate::conv::save_fiduciary_doc(self.conn, "web_settings", f, s)
     }
 
     fn insert_consent_request(&mut self, r: &ConsentRequest) -> StoreResult<String> {

@@ -46,3 +46,39 @@ pub(crate) fn fiduciary_row(
         .optional()
         .map_err(db_err)
 }
+
+/// A fiduciary's one JSON document in `table` (a `(fiduciary, body)` table: case settings,
+/// web settings, the cookie banner), or None when it has saved none. `table` is one of ours,
+/// never input.
+pub(crate) fn fiduciary_doc<T: serde::de::DeserializeOwned>(
+    conn: &crate::db::Connection,
+    table: &'static str,
+    f: i64,
+) -> StoreResult<Option<T>> {
+    use crate::db::OptionalExtension;
+    let body: Option<String> = conn
+        .prepare_cached(&format!("SELECT body FROM {table} WHERE fiduciary = ?1"))
+        .map_err(db_err)?
+        .query_row(crate::db::params![f], |r| r.get(0))
+        .optional()
+        .map_err(db_err)?;
+    body.map(|b| serde_json::from_str(&b).map_err(json_err))
+        .transpose()
+}
+
+/// Saves (inserts or replaces) a fiduciary's JSON document in `table` (see [`fiduciary_doc`]).
+pub(crate) fn save_fiduciary_doc<T: serde::Serialize>(
+    conn: &crate::db::Connection,
+    table: &'static str,
+    f: i64,
+    doc: &T,
+) -> StoreResult<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} (fiduciary, body) VALUES (?1, ?2)
+         ON CONFLICT (fiduciary) DO UPDATE SET body = excluded.body"
+    ))
+    .map_err(db_err)?
+    .execute(crate::db::params![f, to_json(doc)?])
+    .map_err(db_err)?;
+    Ok(())
+}

@@ -1,22 +1,15 @@
 //! The SQL of the cookie banner ([`CookiePort`] for `anumodan_core::cookies`): one row per
 //! fiduciary, its configuration as JSON.
 
-use crate::conv::{db_err, fiduciary_row, json_err, to_json};
-use crate::db::{Connection, OptionalExtension, params};
+use crate::conv::{fiduciary_doc, fiduciary_row, save_fiduciary_doc};
+use crate::db::Connection;
 use crate::tx::WriteTx;
 use anumodan_core::cookies::{BannerConfig, CookiePort};
 use anumodan_core::ports::StoreResult;
 use uuid::Uuid;
 
 fn banner(conn: &Connection, f: i64) -> StoreResult<Option<BannerConfig>> {
-    let body: Option<String> = conn
-        .prepare_cached("SELECT body FROM cookie_banners WHERE fiduciary = ?1")
-        .map_err(db_err)?
-        .query_row(params![f], |r| r.get(0))
-        .optional()
-        .map_err(db_err)?;
-    body.map(|b| serde_json::from_str(&b).map_err(json_err))
-        .transpose()
+    fiduciary_doc(conn, "cookie_banners", f)
 }
 
 /// The fiduciary's banner, for reads (None when it has none, or there is no such fiduciary).
@@ -35,11 +28,6 @@ impl CookiePort for WriteTx<'_> {
 
     fn save_cookie_banner(&mut self, fid: Uuid, b: &BannerConfig) -> StoreResult<()> {
         let f = self.fid(fid)?;
-        self.exec(
-            "INSERT INTO cookie_banners (fiduciary, body) VALUES (?1, ?2)
-             ON CONFLICT (fiduciary) DO UPDATE SET body = excluded.body",
-            params![f, to_json(b)?],
-        )?;
-        Ok(())
+        save_fiduciary_doc(self.conn, "cookie_banners", f, b)
     }
 }
