@@ -36,6 +36,10 @@ pub const DEFAULT_TTL_SECONDS: u32 = 1800;
 pub const TTL_RANGE: (u32, u32) = (60, 86_400);
 /// The length of a page token: 32 random bytes, base64url without padding.
 pub const TOKEN_LEN: usize = 43;
+/// How long a consent request is kept after it expired, so its link still says "expired"
+/// rather than "not found"; then the housekeeping job deletes it (its sealed body and the
+/// pseudonym that links it to the principal go with it).
+pub const KEEP_AFTER_EXPIRY: Duration = Duration::days(7);
 
 /// A fiduciary's settings for the pages it sends principals to (`GET/PUT /v1/web-settings`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -18,6 +18,17 @@ use uuid::Uuid;
 
 const BODY: &str = "consent_request.body";
 
+/// Deletes up to `limit` consent requests that expired more than
+/// [`anumodan_core::consent_page::KEEP_AFTER_EXPIRY`] ago; returns how many.
+pub fn purge_consent_requests(tx: &mut WriteTx<'_>, limit: usize) -> StoreResult<usize> {
+    let before = ms(tx.now - anumodan_core::consent_page::KEEP_AFTER_EXPIRY);
+    tx.exec(
+        "DELETE FROM consent_requests WHERE uuid IN
+           (SELECT uuid FROM consent_requests WHERE expires_at < ?1 LIMIT ?2)",
+        params![before, limit as i64],
+    )
+}
+
 /// A fiduciary's web settings (the defaults when it never saved any), for reads outside a
 /// write transaction.
 pub fn web_settings_of(conn: &crate::db::Connection, fid: Uuid) -> StoreResult<WebSettings> {

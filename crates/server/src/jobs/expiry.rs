@@ -36,6 +36,17 @@ pub async fn run_expiry_once(state: &AppState) -> Result<usize, usecases::Error>
         .write_raw(anumodan_store::principal::sweep_failures)
         .await
         .map_err(usecases::Error::Store)?;
+    // Consent requests a week past their expiry are deleted on the same beat.
+    loop {
+        let n = state
+            .store
+            .write_raw(|tx| anumodan_store::consent_page::purge_consent_requests(tx, EXPIRY_BATCH))
+            .await
+            .map_err(usecases::Error::Store)?;
+        if n < EXPIRY_BATCH {
+            break;
+        }
+    }
     // Answers to idempotent requests older than their window are forgotten on the same beat.
     loop {
         let n = state

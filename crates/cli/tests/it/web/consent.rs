@@ -356,6 +356,20 @@ async fn refused_pages_and_submissions_record_nothing() {
     // Nothing was recorded for the principal.
     assert!(consents_of(&s, "p-no").await.is_empty());
     assert_eq!(s.validate("p-no", "account").await["valid"], false);
+    // A week past its expiry the housekeeping job deletes the request (its sealed body and
+    // the pseudonym that ties it to the principal): the link is then unknown, not expired.
+    s.clock.advance(time::Duration::days(6));
+    s.run_expiry().await;
+    let res = http().get(&page).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::GONE,
+        "kept for a week after expiry"
+    );
+    s.clock.advance(time::Duration::days(1));
+    s.run_expiry().await;
+    let res = http().get(&page).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
