@@ -54,7 +54,7 @@ pub(crate) fn run(cmd: ComplianceCommand) -> anyhow::Result<()> {
     let pdf = out.join("compliance.pdf");
     std::fs::write(&html, render_html(&doc, &meta))
         .with_context(|| format!("writing {}", html.display()))?;
-    std::fs::write(&pdf, render_pdf(&doc, &meta))
+    std::fs::write(&pdf, render_pdf(&doc, &meta)?)
         .with_context(|| format!("writing {}", pdf.display()))?;
     println!("{}\n{}", html.display(), pdf.display());
     Ok(())
@@ -325,213 +325,66 @@ fn render_html(doc: &[Block], meta: &Meta) -> String {
     h
 }
 
-/// Text for the PDF's standard fonts (WinAnsi): the few non-ASCII characters the matrix uses
-/// in ASCII, Markdown marks removed.
+/// Text for the PDF: Markdown marks and links' targets removed (the fonts of anumodan-pdf
+/// draw every character the matrix uses, so nothing else is changed).
 fn plain(s: &str) -> String {
-    let s = links(s, false).replace("**", "").replace('`', "");
-    let mut out = String::new();
-    for c in s.chars() {
-        match c {
-            '—' | '–' => out.push('-'),
-            '→' => out.push_str("->"),
-            '≥' => out.push_str(">="),
-            '≤' => out.push_str("<="),
-            '‘' | '’' => out.push('\''),
-            '“' | '”' => out.push('"'),
-            '…' => out.push_str("..."),
-            '×' => out.push('x'),
-            c if c.is_ascii() => out.push(c),
-            _ => out.push('?'),
-        }
-    }
-    out
+    links(s, false).replace("**", "").replace('`', "")
 }
 
-/// Wraps `text` to `width` characters, breaking at spaces (or inside a word longer than a line).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        while word.len() > width {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            let rest = word.split_off(width);
-            lines.push(word);
-            word = rest;
-        }
-        if !line.is_empty() && line.len() + 1 + word.len() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// One line of the PDF: bold or not, and its text.
-type Line = (bool, String);
-
-const COLS: usize = 104; // Courier 8 pt: 4.8 pt a character, 500 pt of text width
-const ROWS: usize = 72; // 10 pt leading, 720 pt of text height
-
-fn pdf_lines(doc: &[Block], meta: &Meta) -> Vec<Line> {
-    fn push_wrapped(out: &mut Vec<Line>, bold: bool, indent: usize, text: &str) {
-        for l in wrap(&plain(text), COLS - indent) {
-            out.push((bold, format!("{}{}", " ".repeat(indent), l)));
-        }
-    }
-    let mut out: Vec<Line> = Vec::new();
+/// The matrix as an A4 document with anumodan-pdf (embedded, subset fonts; text that can be
+/// searched and copied).
+fn pdf_doc(doc: &[Block], meta: &Meta) -> anumodan_pdf::Doc {
+    use anumodan_pdf::{Block as B, Column};
+    let mut blocks = vec![B::Title("Anumodan compliance matrix".into())];
     for l in meta.lines() {
-        push_wrapped(&mut out, true, 0, &l);
+        blocks.push(B::Note(plain(&l)));
     }
-    out.push((false, String::new()));
     for b in doc {
         match b {
-            Block::Heading(_, t) => {
-                out.push((false, String::new()));
-                push_wrapped(&mut out, true, 0, t);
-            }
-            Block::Para(t) => {
-                push_wrapped(&mut out, false, 0, t);
-                out.push((false, String::new()));
-            }
+            Block::Heading(_, t) => blocks.push(B::Heading(plain(t))),
+            Block::Para(t) => blocks.push(B::Text(plain(t))),
             Block::List(items) => {
                 for i in items {
-                    push_wrapped(&mut out, false, 2, &format!("- {i}"));
+                    blocks.push(B::Text(format!("• {}", plain(i))));
                 }
-                out.push((false, String::new()));
             }
             Block::Table(head, rows) => {
-                let is_matrix = head.len() >= 4 && head[0].eq_ignore_ascii_case("id");
-                for r in rows {
-                    if is_matrix {
-                        // ID [status] requirement, then each further column on its own lines.
-                        let status = r.get(2).map(|s| s.trim_matches('`')).unwrap_or("");
-                        push_wrapped(
-                            &mut out,
-                            true,
-                            0,
-                            &format!(
-                                "{} [{}] {}",
-                                r[0],
-                                status,
-                                r.get(1).map(String::as_str).unwrap_or("")
-                            ),
-                        );
-                        for (h, c) in head.iter().zip(r.iter()).skip(3) {
-                            if !c.trim().is_empty() {
-                                push_wrapped(&mut out, false, 4, &format!("{h}: {c}"));
-                            }
-                        }
-                    } else {
-                        let pairs: Vec<String> = head
-                            .iter()
-                            .zip(r.iter())
-                            .map(|(h, c)| format!("{h}: {c}"))
-                            .collect();
-                        push_wrapped(&mut out, false, 2, &pairs.join("; "));
-                    }
-                }
-                out.push((false, String::new()));
+                // The matrix's tables: the requirement and the feature get the room.
+                let weight = |h: &str| match h.to_ascii_lowercase().as_str() {
+                    "id" | "status" => 0.6,
+                    _ => 2.0,
+                };
+                blocks.push(B::Table {
+                    columns: head
+                        .iter()
+                        .map(|h| Column {
+                            title: plain(h),
+                            weight: weight(h),
+                        })
+                        .collect(),
+                    rows: rows
+                        .iter()
+                        .map(|r| r.iter().map(|c| plain(c)).collect())
+                        .collect(),
+                });
             }
         }
     }
-    out
-}
-
-fn pdf_string(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('(');
-    for c in s.chars() {
-        match c {
-            '\\' | '(' | ')' => {
-                o.push('\\');
-                o.push(c);
-            }
-            c => o.push(c),
-        }
-    }
-    o.push(')');
-    o
-}
-
-/// A PDF 1.4 file of the matrix in Courier (the standard fonts need no embedding), A4.
-fn render_pdf(doc: &[Block], meta: &Meta) -> Vec<u8> {
-    let lines = pdf_lines(doc, meta);
-    let pages: Vec<&[Line]> = lines.chunks(ROWS).collect();
-    let n = pages.len();
-    // Objects: 1 catalog, 2 pages, 3 Courier, 4 Courier-Bold, 5 info, then a page and its
-    // content stream per page.
-    let mut objects: Vec<String> = Vec::new();
-    objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
-    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 6 + 2 * i)).collect();
-    objects.push(format!(
-        "<< /Type /Pages /Kids [{}] /Count {n} >>",
-        kids.join(" ")
-    ));
-    objects.push(
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>".into(),
-    );
-    objects.push(
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold /Encoding /WinAnsiEncoding >>"
-            .into(),
-    );
-    objects.push(format!(
-        "<< /Title {} /Producer {} >>",
-        pdf_string("Anumodan compliance matrix"),
-        pdf_string(&plain(&format!(
-            "anumodan {} ({})",
+    anumodan_pdf::Doc {
+        title: "Anumodan compliance matrix".into(),
+        lang: "en".into(),
+        rtl: false,
+        footer: format!(
+            "Anumodan {} ({}) - page {{page}} of {{pages}}",
             meta.version, meta.commit
-        )))
-    ));
-    for (i, page) in pages.iter().enumerate() {
-        let mut s = String::from("BT\n10 TL\n48 800 Td\n");
-        let mut bold = None;
-        for (b, text) in page.iter() {
-            if bold != Some(*b) {
-                let _ = writeln!(s, "/{} 8 Tf", if *b { "F2" } else { "F1" });
-                bold = Some(*b);
-            }
-            let _ = writeln!(s, "{} Tj T*", pdf_string(text));
-        }
-        let _ = writeln!(
-            s,
-            "/F1 7 Tf\n0 -10 Td\n{} Tj",
-            pdf_string(&format!("page {} of {n}", i + 1))
-        );
-        s.push_str("ET\n");
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {} 0 R >>",
-            7 + 2 * i
-        ));
-        objects.push(format!("<< /Length {} >>\nstream\n{s}endstream", s.len()));
+        ),
+        blocks,
     }
-    let mut out = Vec::new();
-    out.extend_from_slice(b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
-    let mut offsets = Vec::with_capacity(objects.len());
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    let mut x = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
-    for off in offsets {
-        let _ = writeln!(x, "{off:010} 00000 n ");
-    }
-    let _ = write!(
-        x,
-        "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    );
-    out.extend_from_slice(x.as_bytes());
-    out
+}
+
+fn render_pdf(doc: &[Block], meta: &Meta) -> anyhow::Result<Vec<u8>> {
+    let fonts = anumodan_pdf::Fonts::load(&[]);
+    anumodan_pdf::render(&pdf_doc(doc, meta), &fonts).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[cfg(test)]
@@ -563,21 +416,12 @@ mod tests {
     }
 
     #[test]
-    fn wrapping_never_exceeds_the_width() {
-        let long = format!("{} short {}", "x".repeat(250), "word ".repeat(40));
-        for l in wrap(&long, 30) {
-            assert!(l.len() <= 30, "{l}");
-        }
-        assert_eq!(wrap("a b c", 3), vec!["a b", "c"]);
-    }
-
-    #[test]
     fn inline_markdown_is_escaped_and_rendered() {
         assert_eq!(
             inline_html("**x** <y> `a<b` [t](https://e.org) [d](docs.md)"),
             "<strong>x</strong> &lt;y&gt; <code>a&lt;b</code> <a href=\"https://e.org\">t</a> d"
         );
-        assert_eq!(plain("a — b ≥ `c` → [d](e.md)"), "a - b >= c -> d");
+        assert_eq!(plain("a — b ≥ `c` → [d](e.md)"), "a — b ≥ c → d");
         assert_eq!(plain("X8 [departs] see [d](e.md)"), "X8 [departs] see d");
     }
 }

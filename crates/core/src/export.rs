@@ -58,41 +58,64 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "expires_at",
 ];
 
+/// One version of a consent, for one purpose: a row of the exports.
+pub struct Row<'a> {
+    pub artefact: &'a Artefact,
+    pub purpose: &'a crate::model::PurposeState,
+}
+
+/// Every version of every consent, one row per purpose, oldest version first.
+pub fn rows<'a>(histories: &'a [History<'a>]) -> impl Iterator<Item = Row<'a>> + 'a {
+    histories.iter().flat_map(|h| {
+        h.versions.iter().flat_map(|a| {
+            a.purposes.iter().map(move |p| Row {
+                artefact: a,
+                purpose: p,
+            })
+        })
+    })
+}
+
+/// A timestamp as the exports show it (RFC 3339, empty when there is none).
+pub fn timestamp(t: Option<OffsetDateTime>) -> String {
+    ts(t)
+}
+
 /// The history as CSV (RFC 4180, CRLF line ends): one row per version and purpose, oldest
 /// first. `names` maps a purpose code to its name in the principal's language.
 pub fn csv(histories: &[History<'_>], names: &BTreeMap<String, String>) -> String {
     let mut out = CSV_COLUMNS.join(",");
     out.push_str("\r\n");
-    for h in histories {
-        for a in h.versions {
-            for p in &a.purposes {
-                let row = [
-                    a.id.to_string(),
-                    a.version.to_string(),
-                    enum_str(&a.event),
-                    ts(Some(a.created_at)),
-                    a.initiator.clone(),
-                    enum_str(&a.method),
-                    a.notice_code.clone(),
-                    a.notice_version.to_string(),
-                    p.purpose.clone(),
-                    names.get(&p.purpose).cloned().unwrap_or_default(),
-                    enum_str(&p.decision),
-                    p.status.as_str().to_string(),
-                    p.data_items.join(" "),
-                    ts(p.expires_at),
-                ];
-                let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
-                out.push_str(&cells.join(","));
-                out.push_str("\r\n");
-            }
-        }
+    for Row {
+        artefact: a,
+        purpose: p,
+    } in rows(histories)
+    {
+        let row = [
+            a.id.to_string(),
+            a.version.to_string(),
+            enum_str(&a.event),
+            ts(Some(a.created_at)),
+            a.initiator.clone(),
+            enum_str(&a.method),
+            a.notice_code.clone(),
+            a.notice_version.to_string(),
+            p.purpose.clone(),
+            names.get(&p.purpose).cloned().unwrap_or_default(),
+            enum_str(&p.decision),
+            p.status.as_str().to_string(),
+            p.data_items.join(" "),
+            ts(p.expires_at),
+        ];
+        let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
     }
     out
 }
 
 /// A serde enum's name (`collected`, `web`, `granted`...).
-fn enum_str<T: serde::Serialize>(v: &T) -> String {
+pub fn enum_str<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(Value::String(s)) => s,
         _ => String::new(),

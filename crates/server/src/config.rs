@@ -152,6 +152,9 @@ pub struct Config {
     /// The least an `audit_logs` retention policy may keep, in days (never under 366: DPDP
     /// Rules 2025, rule 6(1)(e)).
     pub retention_audit_log_days: u32,
+    /// Directories of fonts for PDF documents, besides the system's (`/usr/share/fonts` and
+    /// the like): a PDF needs a font for every script it shows (docs/web.md, "PDF").
+    pub pdf_font_dirs: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -205,6 +208,7 @@ impl Default for Config {
             retention_purge_writer_percent: 10,
             retention_consent_manager: false,
             retention_audit_log_days: anumodan_core::retention::AUDIT_LOG_DAYS,
+            pdf_font_dirs: Vec::new(),
         }
     }
 }

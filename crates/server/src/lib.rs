@@ -8,6 +8,7 @@ pub mod extract;
 pub mod jobs;
 pub mod openapi;
 pub mod outbound;
+pub mod pdf;
 pub mod protect;
 pub mod ratelimit;
 pub mod session;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub staff: Arc<session::StaffSettings>,
     /// Which webhook endpoints fiduciaries may register (see `outbound`).
     pub outbound: outbound::OutboundPolicy,
+    /// Documents as PDF (see `pdf`).
+    pub pdf: Arc<pdf::PdfService>,
 }
 
 /// Recently seen valid API keys (by SHA-256), so the hot path does not read the key table on
@@ -92,6 +95,7 @@ pub fn router(state: AppState, cfg: &Config) -> Router {
     let protect = protect::Protect {
         limits: state.limits.clone(),
         hsts: cfg.tls_cert.is_some(),
+        secure_cookies: session::StaffSettings::from_config(cfg).secure_cookies,
         max_body: cfg.max_body_bytes,
     };
     api::routes(cfg.max_body_bytes)
@@ -199,6 +203,7 @@ pub async fn start_with_store(
         limits: Arc::new(ratelimit::RateLimits::new(cfg)),
         staff: Arc::new(session::StaffSettings::from_config(cfg)),
         outbound: policy,
+        pdf: Arc::new(pdf::PdfService::new(cfg.pdf_font_dirs.clone())),
     };
     // A store from before rule 1 is brought up to it before anything is answered.
     jobs::expiry::upgrade_index(&state).await?;

@@ -24,6 +24,8 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 pub struct Protect {
     pub limits: Arc<RateLimits>,
     pub hsts: bool,
+    /// Cookies of a refusal page (its CSRF token) are `Secure` (`session::StaffSettings`).
+    pub secure_cookies: bool,
     /// `max_body_bytes`: a declared `Content-Length` above it is refused before the body is read.
     pub max_body: usize,
 }
@@ -106,7 +108,12 @@ pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Respon
             )
         })
     });
+    // A page (not the API, not the banner's script) is refused with a page.
+    let is_page = !is_v1 && !is_health && !path.starts_with("/widget/");
     let mut res = match early {
+        Some(e) if is_page => {
+            crate::web::refusal_page(req.headers(), req.uri(), e, p.secure_cookies)
+        }
         Some(e) => e.into_response(),
         None => next.run(req).await,
     };

@@ -58,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/me/export.csv", get(export_csv))
         .route("/me/export.jsonld", get(export_record))
+        .route("/me/export.pdf", get(export_pdf))
 }
 
 /// A value the templates read, from anything serialisable.
@@ -121,6 +122,7 @@ impl IntoResponse for Fail {
             401 => "dash-error-hand-off",
             409 | 422 => "dash-error-refused",
             429 => "dash-error-too-many",
+            503 if e.code == "pdf_unavailable" => "dash-error-pdf",
             400 => "dash-error-input",
             _ => "error-generic",
         };
@@ -957,6 +959,94 @@ async fn export_record(State(s): State<AppState>, me: Me) -> Res {
         "application/ld+json",
         "anumodan-consent-record.jsonld",
     ))
+}
+
+/// The most rows a PDF shows (the CSV has them all): a history this long is a machine's.
+const PDF_ROWS: usize = 5_000;
+
+/// The history as a document in the page's language (`anumodan_pdf`: every script, right to
+/// left where the language is).
+fn history_document(
+    ctx: &PageCtx,
+    all: &[Vec<Artefact>],
+    names: &BTreeMap<String, String>,
+    now: OffsetDateTime,
+) -> anumodan_pdf::Doc {
+    use anumodan_core::export::{enum_str, rows};
+    use anumodan_pdf::{Block, Column};
+    let lang = ctx.lang.as_str();
+    let cat = super::i18n::catalog();
+    let with =
+        |key: &str, args: &[(&str, fluent_bundle::FluentValue<'_>)]| cat.text(lang, key, args);
+    let col = |key: &str, weight: f32| Column {
+        title: ctx.t(key),
+        weight,
+    };
+    let histories = as_histories(all);
+    let table: Vec<Vec<String>> = rows(&histories)
+        .take(PDF_ROWS)
+        .map(|r| {
+            let (a, p) = (r.artefact, r.purpose);
+            vec![
+                a.id.to_string()[..8].to_string(),
+                a.version.to_string(),
+                day(a.created_at),
+                ctx.t(&format!("dash-event-{}", enum_str(&a.event))),
+                names
+                    .get(&p.purpose)
+                    .cloned()
+                    .unwrap_or_else(|| p.purpose.clone()),
+                ctx.t(&format!("dash-choice-{}", enum_str(&p.decision))),
+                ctx.t(&format!("dash-group-{}", p.status.as_str())),
+                p.expires_at.map(day).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    anumodan_pdf::Doc {
+        title: ctx.t("dash-pdf-title"),
+        lang: lang.to_string(),
+        rtl: ctx.lang.is_rtl(),
+        footer: with(
+            "dash-pdf-page",
+            &[("page", "{page}".into()), ("pages", "{pages}".into())],
+        ),
+        blocks: vec![
+            Block::Title(ctx.t("dash-pdf-title")),
+            Block::Note(with("dash-pdf-made", &[("date", day(now).into())])),
+            Block::Table {
+                columns: vec![
+                    col("dash-consent", 1.1),
+                    col("dash-version", 0.7),
+                    col("dash-when", 1.2),
+                    col("dash-event", 1.1),
+                    col("dash-purpose", 2.2),
+                    col("dash-choice", 0.9),
+                    col("dash-status", 1.0),
+                    col("dash-valid-until", 1.2),
+                ],
+                rows: table,
+            },
+        ],
+    }
+}
+
+/// `/me/export.pdf`: the history as a document that reads right in the principal's script.
+async fn export_pdf(State(s): State<AppState>, me: Me) -> Res {
+    let (all, names) = export_inputs(&s, &me.ctx, &me.p).await?;
+    let doc = history_document(&me.ctx, &all, &names, s.clock.now());
+    let pdf = s.pdf.render(doc).await.or_page(&me.ctx)?;
+    let mut r = pdf.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"anumodan-consents.pdf\""),
+    );
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -66,6 +66,31 @@ pub fn error_page(ctx: &PageCtx, status: StatusCode, message: &str) -> page::Pag
     )
 }
 
+/// A refusal made before a page's handler ran (the per-address and sign-in rate limits, a
+/// body or address too long: `protect::layer`), as an error page in the visitor's language
+/// rather than the API's JSON, with the same status and `Retry-After`.
+pub fn refusal_page(
+    headers: &axum::http::HeaderMap,
+    uri: &axum::http::Uri,
+    e: crate::error::ApiError,
+    secure: bool,
+) -> Response {
+    let ctx = PageCtx::from_headers(headers, uri.query(), uri.path(), secure);
+    let key = match e.status.as_u16() {
+        429 => "dash-error-too-many",
+        400 | 413 | 414 => "dash-error-input",
+        _ => "error-generic",
+    };
+    let mut res = error_page(&ctx, e.status, key).into_response();
+    if let Some(v) = e
+        .retry_after
+        .and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
 /// A form POST's fields, read only after its CSRF token was checked (see `security`). A field
 /// may repeat (checkboxes): [`FormBody::all`] reads every value.
 pub struct FormBody {

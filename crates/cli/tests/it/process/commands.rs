@@ -431,40 +431,30 @@ fn compliance_report_writes_the_matrix_as_html_and_pdf_with_its_verification() {
     assert!(html.matches("<tr>").count() >= 240);
     assert!(!html.contains("**") && !html.contains("|---"));
 
-    // The PDF: a header, and a cross-reference table whose every offset starts its object.
+    // The PDF, read back by poppler's pdftotext (an independent reader, installed by
+    // `.ci/run`): every row's id, the version and the verification are text in it.
     let pdf = std::fs::read(out.join("compliance.pdf")).unwrap();
-    assert!(pdf.starts_with(b"%PDF-1.4\n"));
-    assert!(pdf.ends_with(b"%%EOF\n"));
-    let text = String::from_utf8_lossy(&pdf);
-    let startxref: usize = text
-        .rsplit("startxref\n")
-        .next()
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(
-        pdf[startxref..].starts_with(b"xref\n0 "),
-        "startxref points at the table"
-    );
-    let offsets: Vec<usize> = String::from_utf8_lossy(&pdf[startxref..])
-        .lines()
-        .skip(3)
-        .take_while(|l| l.ends_with(" n "))
-        .map(|l| l[..10].parse().unwrap())
-        .collect();
-    assert!(offsets.len() > 6);
-    for (i, off) in offsets.iter().enumerate() {
-        assert!(
-            pdf[*off..].starts_with(format!("{} 0 obj\n", i + 1).as_bytes()),
-            "object {}",
-            i + 1
-        );
+    assert!(pdf.starts_with(b"%PDF-"));
+    let o = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(out.join("compliance.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed: .ci/run installs it");
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    for want in [
+        "Anumodan compliance matrix",
+        "O-1",
+        "DG-26",
+        "A-4",
+        "X8",
+        "departs",
+        "Last verified against the tests: 2026-12-07T20:00:00Z",
+    ] {
+        assert!(text.contains(want), "{want} not in the PDF's text");
     }
-    assert!(text.contains("(X8 [departs]"), "rows as text");
-    assert!(text.contains("Last verified against the tests: 2026-12-07T20:00:00Z"));
+    assert!(text.contains("page 1 of "), "a footer on each page");
 
     // Without a stamp, the report says so; a stamp that is not one is refused.
     let o = anumodan(&["compliance", "report", "--out", out.to_str().unwrap()]);

@@ -21,6 +21,7 @@ struct Answer {
     status: StatusCode,
     headers: HeaderMap,
     body: String,
+    bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -69,11 +70,13 @@ impl Visitor {
                 self.cookies.insert(k.to_string(), v.to_string());
             }
         }
-        let body = r.text().await.unwrap();
+        let bytes = r.bytes().await.unwrap().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         Answer {
             status,
             headers,
             body,
+            bytes,
         }
     }
 
@@ -266,6 +269,7 @@ async fn the_sign_in_forms_share_the_api_s_sign_in_limit_per_address() {
     let mut b = Visitor::new(&s);
     b.get(&format!("/me/{fid}/sign-in")).await;
     let mut codes = vec![];
+    let mut last = None;
     for (path, field, value) in [
         (format!("/me/{fid}/sign-in"), "contact", "9000000001"),
         (format!("/me/{fid}/sign-in/verify"), "code", "123456"),
@@ -279,7 +283,20 @@ async fn the_sign_in_forms_share_the_api_s_sign_in_limit_per_address() {
                 .await
         };
         codes.push(r.status);
+        last = Some(r);
     }
+    // The refusal is a page in the visitor's language, not the API's JSON.
+    let refused = last.unwrap();
+    assert!(
+        refused.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{:?}",
+        refused.headers
+    );
+    assert!(refused.body.contains("Too many tries"), "{}", refused.body);
+    assert!(refused.headers.contains_key("retry-after"));
     assert_eq!(
         codes,
         [
@@ -692,4 +709,117 @@ async fn the_dashboard_in_a_browser_signs_in_withdraws_exports_and_passes_axe() 
         assert_eq!(r["dir"], if rtl { "rtl" } else { "ltr" }, "{key}");
         assert!(r["bytes"].as_u64().unwrap() < 50_000, "{key}: {r}");
     }
+}
+
+/// The text of a PDF as poppler's `pdftotext` reads it (installed by `.ci/run`): an
+/// independent reader, so what it finds is what a principal's PDF viewer shows and copies.
+fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(f.path())
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed: .ci/run installs it");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The PDF export reads in the principal's script: the purposes' names and the page's
+/// messages in Hindi (Devanagari), Tamil and Urdu (right to left) come back out of the PDF as
+/// the same text, with nothing personal in it.
+#[tokio::test]
+async fn the_pdf_export_reads_in_the_principals_script() {
+    let s = TestServer::start().await;
+    let names =
+        json!({"en": "Your account", "hi": "आपका खाता", "ta": "உங்கள் கணக்கு", "ur": "آپ کا کھاتہ"});
+    for (path, body) in [
+        (
+            "/v1/data-items",
+            json!({"code": "email", "name": {"en": "E-mail"}, "category": "contact"}),
+        ),
+        (
+            "/v1/purposes",
+            json!({"code": "account", "mandatory": false, "validity_days": 365, "retention_days": 365,
+            "data_items": ["email"], "name": names, "description": names}),
+        ),
+    ] {
+        let (st, v) = s.post(path, body).await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+    }
+    let (st, n) = s
+        .post(
+            "/v1/notices",
+            json!({"code": "signup", "purposes": ["account"], "texts": {"en": notice_text("en")}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{n}");
+    let notice = n["id"].as_str().unwrap().to_string();
+    s.publish(&notice, json!({})).await;
+    let cat = Catalog { notice_id: notice };
+    let a = s
+        .collect_ok(&cat, "CUST-7006", json!({"account": "granted"}))
+        .await;
+    s.act_ok(&id_of(&a), "withdraw", json!({"purposes": ["account"]}))
+        .await;
+
+    let mut b = Visitor::hand_off(&s, "CUST-7006").await;
+    let page = b.get("/me?lang=en").await;
+    assert!(
+        page.body.contains("href=\"/me/export.pdf\""),
+        "the page links the PDF"
+    );
+    let ftl = |lang: &str, key: &str| -> String {
+        let path = format!(
+            "{}/../server/web/locales/{lang}/dashboard.ftl",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} = ")))
+            .unwrap()
+            .to_string()
+    };
+    for lang in ["en", "hi", "ta", "ur"] {
+        let r = b.get(&format!("/me/export.pdf?lang={lang}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{lang}: {}", r.body);
+        assert_eq!(r.headers["content-type"], "application/pdf");
+        assert_eq!(r.headers["cache-control"], "no-store");
+        assert!(r.bytes.starts_with(b"%PDF-"), "{lang}");
+        let text = pdf_text(&r.bytes);
+        // Words, not positions: pdftotext may break or order a right-to-left line its way.
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let name = names[lang].as_str().unwrap();
+        for w in words(name)
+            .into_iter()
+            .chain(words(&ftl(lang, "dash-pdf-title")))
+        {
+            assert!(
+                text.contains(&w),
+                "{lang}: {w:?} not in the PDF's text:\n{text}"
+            );
+        }
+        // Two versions: given, then withdrawn; the status of each version in the language.
+        for w in words(&ftl(lang, "dash-event-withdrawn")) {
+            assert!(
+                text.contains(&w),
+                "{lang}: {w:?} not in the PDF's text:\n{text}"
+            );
+        }
+        assert!(
+            !text.contains("CUST-7006"),
+            "{lang}: personal data in the PDF"
+        );
+    }
+    // Without a session: no document.
+    let mut stranger = Visitor::new(&s);
+    let r = stranger.get("/me/export.pdf").await;
+    assert_ne!(r.status, StatusCode::OK);
+    assert!(!r.bytes.starts_with(b"%PDF-"));
 }

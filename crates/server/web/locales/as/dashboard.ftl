@@ -54,6 +54,15 @@ dash-history = ইতিহাস
 dash-export-title = আপোনাৰ ইতিহাস ডাউনল'ড কৰক
 dash-export-csv = স্প্ৰেডশ্বীট হিচাপে (CSV)
 dash-export-record = সন্মতিৰ ৰেকৰ্ড হিচাপে (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = নথি হিচাপে (PDF)
+dash-pdf-title = আপোনাৰ সন্মতিৰ ইতিহাস
+dash-pdf-made = { $date } তাৰিখে প্ৰস্তুত কৰা হৈছে। ব্যক্তিগত তথ্য আংশিকভাৱে লুকুৱাই দেখুওৱা হৈছে।
+dash-pdf-page = পৃষ্ঠা { $page } / { $pages }
+dash-consent = সন্মতি
+dash-choice = পছন্দ
+dash-choice-granted = দিয়া হ'ল
+dash-choice-denied = অস্বীকাৰ কৰা
+dash-valid-until = কেতিয়ালৈকে বৈধ
 
 ## A consent's history
 dash-history-title = এই সন্মতিৰ ইতিহাস
@@ -111,3 +120,4 @@ dash-error-refused = এইটো কৰিব পৰা নগ'ল। একো
 dash-error-too-many = অতি বেছি চেষ্টা। অনুগ্ৰহ কৰি কেইমিনিটমান অপেক্ষা কৰি পুনৰ চেষ্টা কৰক।
 dash-error-input = প্ৰপত্ৰখন পঢ়িব পৰা নগ'ল। অনুগ্ৰহ কৰি পৰীক্ষা কৰি পুনৰ চেষ্টা কৰক।
 dash-error-hand-off = এই ছাইন-ইনৰ ম্যাদ উকলিছে বা ই বৈধ নহয়। অনুগ্ৰহ কৰি প্ৰতিষ্ঠানৰ ৱেবছাইট বা এপৰ পৰা ডেচব'ৰ্ড পুনৰ খোলক।
+dash-error-pdf = নথিখন এতিয়া প্ৰস্তুত কৰিব পৰা নগ'ল। আপুনি আপোনাৰ ইতিহাস স্প্ৰেডশ্বীট হিচাপেও (CSV) ডাউনল'ড কৰিব পাৰে।

@@ -54,6 +54,15 @@ dash-history = ইতিহাস
 dash-export-title = আপনার ইতিহাস ডাউনলোড করুন
 dash-export-csv = স্প্রেডশিট হিসেবে (CSV)
 dash-export-record = সম্মতির রেকর্ড হিসেবে (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = নথি হিসেবে (PDF)
+dash-pdf-title = আপনার সম্মতির ইতিহাস
+dash-pdf-made = { $date } তারিখে তৈরি। ব্যক্তিগত তথ্য আংশিকভাবে লুকিয়ে দেখানো হয়েছে।
+dash-pdf-page = পাতা { $page } / { $pages }
+dash-consent = সম্মতি
+dash-choice = পছন্দ
+dash-choice-granted = দেওয়া হয়েছে
+dash-choice-denied = প্রত্যাখ্যাত
+dash-valid-until = কবে পর্যন্ত বৈধ
 
 ## A consent's history
 dash-history-title = এই সম্মতির ইতিহাস
@@ -111,3 +120,4 @@ dash-error-refused = এটি করা যায়নি। কিছুই �
 dash-error-too-many = অনেক বেশি চেষ্টা। অনুগ্রহ করে কয়েক মিনিট অপেক্ষা করে আবার চেষ্টা করুন।
 dash-error-input = ফর্মটি পড়া যায়নি। অনুগ্রহ করে দেখে আবার চেষ্টা করুন।
 dash-error-hand-off = এই সাইন-ইনের মেয়াদ শেষ বা এটি বৈধ নয়। অনুগ্রহ করে প্রতিষ্ঠানের ওয়েবসাইট বা অ্যাপ থেকে আবার ড্যাশবোর্ড খুলুন।
+dash-error-pdf = নথিটি এখন তৈরি করা যায়নি। আপনি আপনার ইতিহাস স্প্রেডশিট হিসেবেও (CSV) ডাউনলোড করতে পারেন।

@@ -54,6 +54,15 @@ dash-history = इतिहास
 dash-export-title = अपना इतिहास डाउनलोड करो
 dash-export-csv = स्प्रैडशीट दे रूप च (CSV)
 dash-export-record = सैह्मति रिकार्ड दे रूप च (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = दस्तावेज दे रूप च (PDF)
+dash-pdf-title = तुंदी सैह्मति दा इतिहास
+dash-pdf-made = { $date } गी बनेआ। निजी डेटा दा किश हिस्सा छपाइयै दस्सेआ गेदा ऐ।
+dash-pdf-page = सफा { $page } / { $pages }
+dash-consent = सैह्मति
+dash-choice = चोन
+dash-choice-granted = दित्ती गेई
+dash-choice-denied = नांह् कीती गेई
+dash-valid-until = कदूं तगर मान्य
 
 ## A consent's history
 dash-history-title = इस सैह्मति दा इतिहास
@@ -111,3 +120,4 @@ dash-error-refused = एह् नेईं होई सकेआ। किश 
 dash-error-too-many = मते मते जतन। किरपा करियै किश मिंट रुको ते फ्ही कोशश करो।
 dash-error-input = फार्म पढ़ेआ नेईं जाई सकेआ। किरपा करियै जांचो ते फ्ही कोशश करो।
 dash-error-hand-off = एह् साइन-इन मुक्की गेदा ऐ जां मान्य नेईं ऐ। किरपा करियै संस्था दी वैबसाइट जां ऐप थमां डैशबोर्ड फ्ही खोह्‌लो।
+dash-error-pdf = दस्तावेज इस बेल्लै नेईं बनी सकेआ। तुस अपना इतिहास स्प्रैडशीट दे रूप च (CSV) बी डाउनलोड करी सकदे ओ।

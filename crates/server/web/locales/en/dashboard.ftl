@@ -54,6 +54,15 @@ dash-history = History
 dash-export-title = Download your history
 dash-export-csv = As a spreadsheet (CSV)
 dash-export-record = As a consent record (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = As a document (PDF)
+dash-pdf-title = Your consent history
+dash-pdf-made = Made on { $date }. Personal data is shown masked.
+dash-pdf-page = Page { $page } of { $pages }
+dash-consent = Consent
+dash-choice = Choice
+dash-choice-granted = Given
+dash-choice-denied = Refused
+dash-valid-until = Valid until
 
 ## A consent's history
 dash-history-title = History of this consent
@@ -111,3 +120,4 @@ dash-error-refused = This could not be done. Nothing was changed. Please check t
 dash-error-too-many = Too many tries. Please wait a few minutes and try again.
 dash-error-input = The form could not be read. Please check it and try again.
 dash-error-hand-off = This sign-in has expired or is not valid. Please open the dashboard again from the organisation's website or app.
+dash-error-pdf = The document could not be made just now. Your history can also be downloaded as a spreadsheet (CSV).

@@ -54,6 +54,15 @@ dash-history = ઇતિહાસ
 dash-export-title = તમારો ઇતિહાસ ડાઉનલોડ કરો
 dash-export-csv = સ્પ્રેડશીટ તરીકે (CSV)
 dash-export-record = સંમતિ રેકોર્ડ તરીકે (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = દસ્તાવેજ તરીકે (PDF)
+dash-pdf-title = તમારી સંમતિઓનો ઇતિહાસ
+dash-pdf-made = { $date } ના રોજ બનાવ્યો. વ્યક્તિગત ડેટા અંશતઃ છુપાવીને બતાવ્યો છે.
+dash-pdf-page = { $pages } માંથી પૃષ્ઠ { $page }
+dash-consent = સંમતિ
+dash-choice = પસંદગી
+dash-choice-granted = આપી
+dash-choice-denied = નકારી
+dash-valid-until = ક્યાં સુધી માન્ય
 
 ## A consent's history
 dash-history-title = આ સંમતિનો ઇતિહાસ
@@ -111,3 +120,4 @@ dash-error-refused = આ થઈ શક્યું નહીં. કંઈ બ�
 dash-error-too-many = ઘણા બધા પ્રયાસો. કૃપા કરીને થોડી મિનિટ રાહ જુઓ અને ફરી પ્રયાસ કરો.
 dash-error-input = ફોર્મ વાંચી શકાયું નહીં. કૃપા કરીને તપાસો અને ફરી પ્રયાસ કરો.
 dash-error-hand-off = આ સાઇન-ઇનની સમયસીમા પૂરી થઈ છે અથવા તે માન્ય નથી. કૃપા કરીને સંસ્થાની વેબસાઇટ અથવા ઍપમાંથી ડેશબોર્ડ ફરી ખોલો.
+dash-error-pdf = દસ્તાવેજ અત્યારે બનાવી શકાયો નહીં. તમે તમારો ઇતિહાસ સ્પ્રેડશીટ તરીકે (CSV) પણ ડાઉનલોડ કરી શકો છો.

@@ -54,6 +54,15 @@ dash-history = इतिहास
 dash-export-title = अपना इतिहास डाउनलोड करें
 dash-export-csv = स्प्रेडशीट के रूप में (CSV)
 dash-export-record = सहमति रिकॉर्ड के रूप में (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = दस्तावेज़ के रूप में (PDF)
+dash-pdf-title = आपकी सहमतियों का इतिहास
+dash-pdf-made = { $date } को बनाया गया। व्यक्तिगत डेटा आंशिक रूप से छिपाकर दिखाया गया है।
+dash-pdf-page = { $pages } में से पृष्ठ { $page }
+dash-consent = सहमति
+dash-choice = विकल्प
+dash-choice-granted = दी गई
+dash-choice-denied = अस्वीकृत
+dash-valid-until = कब तक मान्य
 
 ## A consent's history
 dash-history-title = इस सहमति का इतिहास
@@ -111,3 +120,4 @@ dash-error-refused = यह नहीं हो सका। कुछ भी �
 dash-error-too-many = बहुत अधिक प्रयास। कृपया कुछ मिनट रुकें और फिर से प्रयास करें।
 dash-error-input = फ़ॉर्म पढ़ा नहीं जा सका। कृपया इसे जाँचें और फिर से प्रयास करें।
 dash-error-hand-off = यह साइन-इन समाप्त हो गया है या मान्य नहीं है। कृपया संस्था की वेबसाइट या ऐप से डैशबोर्ड फिर से खोलें।
+dash-error-pdf = दस्तावेज़ अभी नहीं बनाया जा सका। आप अपना इतिहास स्प्रेडशीट के रूप में (CSV) भी डाउनलोड कर सकते हैं।

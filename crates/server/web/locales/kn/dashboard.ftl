@@ -54,6 +54,15 @@ dash-history = ಇತಿಹಾಸ
 dash-export-title = ನಿಮ್ಮ ಇತಿಹಾಸವನ್ನು ಡೌನ್‌ಲೋಡ್ ಮಾಡಿ
 dash-export-csv = ಸ್ಪ್ರೆಡ್‌ಶೀಟ್ ಆಗಿ (CSV)
 dash-export-record = ಸಮ್ಮತಿ ದಾಖಲೆಯಾಗಿ (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = ಡಾಕ್ಯುಮೆಂಟ್ ಆಗಿ (PDF)
+dash-pdf-title = ನಿಮ್ಮ ಸಮ್ಮತಿಗಳ ಇತಿಹಾಸ
+dash-pdf-made = { $date } ರಂದು ತಯಾರಿಸಲಾಗಿದೆ. ವೈಯಕ್ತಿಕ ದತ್ತಾಂಶವನ್ನು ಭಾಗಶಃ ಮರೆಮಾಡಿ ತೋರಿಸಲಾಗಿದೆ.
+dash-pdf-page = { $pages } ಪುಟಗಳಲ್ಲಿ ಪುಟ { $page }
+dash-consent = ಸಮ್ಮತಿ
+dash-choice = ಆಯ್ಕೆ
+dash-choice-granted = ನೀಡಲಾಗಿದೆ
+dash-choice-denied = ನಿರಾಕರಿಸಲಾಗಿದೆ
+dash-valid-until = ಎಲ್ಲಿಯವರೆಗೆ ಮಾನ್ಯ
 
 ## A consent's history
 dash-history-title = ಈ ಸಮ್ಮತಿಯ ಇತಿಹಾಸ
@@ -111,3 +120,4 @@ dash-error-refused = ಇದನ್ನು ಮಾಡಲಾಗಲಿಲ್ಲ. ಏ�
 dash-error-too-many = ಹಲವು ಪ್ರಯತ್ನಗಳು. ದಯವಿಟ್ಟು ಕೆಲವು ನಿಮಿಷ ಕಾಯ್ದು ಮತ್ತೆ ಪ್ರಯತ್ನಿಸಿ.
 dash-error-input = ನಮೂನೆಯನ್ನು ಓದಲಾಗಲಿಲ್ಲ. ದಯವಿಟ್ಟು ಪರಿಶೀಲಿಸಿ ಮತ್ತೆ ಪ್ರಯತ್ನಿಸಿ.
 dash-error-hand-off = ಈ ಸೈನ್-ಇನ್ ಅವಧಿ ಮೀರಿದೆ ಅಥವಾ ಮಾನ್ಯವಲ್ಲ. ದಯವಿಟ್ಟು ಸಂಸ್ಥೆಯ ವೆಬ್‌ಸೈಟ್ ಅಥವಾ ಆ್ಯಪ್‌ನಿಂದ ಡ್ಯಾಶ್‌ಬೋರ್ಡ್ ಅನ್ನು ಮತ್ತೆ ತೆರೆಯಿರಿ.
+dash-error-pdf = ಡಾಕ್ಯುಮೆಂಟ್ ಅನ್ನು ಈಗ ತಯಾರಿಸಲಾಗಲಿಲ್ಲ. ನಿಮ್ಮ ಇತಿಹಾಸವನ್ನು ಸ್ಪ್ರೆಡ್‌ಶೀಟ್ ಆಗಿಯೂ (CSV) ಡೌನ್‌ಲೋಡ್ ಮಾಡಬಹುದು.

@@ -54,6 +54,15 @@ dash-history = इतिहास
 dash-export-title = तुमचो इतिहास डाउनलोड करात
 dash-export-csv = स्प्रेडशीट म्हूण (CSV)
 dash-export-record = संमती नोंद म्हूण (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = दस्तावेज म्हूण (PDF)
+dash-pdf-title = तुमच्या संमतीचो इतिहास
+dash-pdf-made = { $date } दिसा तयार केलें. वैयक्तीक डेटा थोडो लिपोवन दाखयला.
+dash-pdf-page = पान { $page } / { $pages }
+dash-consent = संमती
+dash-choice = निवड
+dash-choice-granted = दिली
+dash-choice-denied = न्हयकारली
+dash-valid-until = केन्ना मेरेन वैध
 
 ## A consent's history
 dash-history-title = ह्या संमतीचो इतिहास
@@ -111,3 +120,4 @@ dash-error-refused = हें करपाक जमलें ना. कां
 dash-error-too-many = चड यत्न जाले. उपकार करून थोडीं मिनटां रावात आनी परत यत्न करात.
 dash-error-input = फॉर्म वाचपाक जमलो ना. उपकार करून तपासात आनी परत यत्न करात.
 dash-error-hand-off = हें साइन-इन काळ सोंपलां वा वैध ना. उपकार करून संस्थेच्या वेबसायट वा ॲपांतल्यान डॅशबोर्ड परत उगडात.
+dash-error-pdf = दस्तावेज आतां तयार करपाक जमलो ना. तुमचो इतिहास स्प्रेडशीट म्हूणय (CSV) डाउनलोड करूं येता.

@@ -54,6 +54,15 @@ dash-history = تأریخ
 dash-export-title = پنٕنۍ تأریخ ڈاوٗن لوڈ کٔرِو
 dash-export-csv = اسپریڈشیٹ کہِ صوٗرتس منٛز (CSV)
 dash-export-record = اِجازتُک ریکارڈ (ISO/IEC 27560، JSON-LD)
+dash-export-pdf = دستاویز کہِ صوٗرتس منٛز (PDF)
+dash-pdf-title = تُہٕنٛزِ اِجازتٕچ تأریخ
+dash-pdf-made = { $date } تیار کرنہٕ آمُت۔ ذٲتی ڈیٹا چھُ جُزوی طور پوشیدٕ تھٲوِتھ ہاونہٕ آمُت۔
+dash-pdf-page = صفحہٕ { $page } از { $pages }
+dash-consent = اِجازت
+dash-choice = اِنتخاب
+dash-choice-granted = دِنہٕ آمٕژ
+dash-choice-denied = اِنکار کرنہٕ آمٕژ
+dash-valid-until = کر تام صحیح
 
 ## A consent's history
 dash-history-title = یمہِ اِجازتٕچ تأریخ
@@ -111,3 +120,4 @@ dash-error-refused = یہِ ہیوٚک نہٕ سپدِتھ۔ کیٚنہہ آو �
 dash-error-too-many = واریاہ کوششہٕ۔ مہربٲنی کٔرِتھ کیٚنہہ مِنٹ رُکِو تہٕ کٔرِو دوبارٕ کوشش۔
 dash-error-input = فارم ہیوٚک نہٕ پٔرِتھ۔ مہربٲنی کٔرِتھ جانٛچِو تہٕ کٔرِو دوبارٕ کوشش۔
 dash-error-hand-off = یہِ سائن اِن چھُ ختم گوٚمُت یا صحیح نہٕ۔ مہربٲنی کٔرِتھ اِدارٕچ ویب سائٹ یا ایپہِ پؠٹھٕ کھولِو ڈیش بورڈ دوبارٕ۔
+dash-error-pdf = دستاویز ہیوٚک نہٕ وۄنۍ تیار سپدِتھ۔ تۄہؠ ہیٚکِو پنٕنۍ تأریخ اسپریڈشیٹ کہِ صوٗرتس منٛز (CSV) تہِ ڈاوٗن لوڈ کٔرِتھ۔

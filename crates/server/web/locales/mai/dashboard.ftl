@@ -54,6 +54,15 @@ dash-history = इतिहास
 dash-export-title = अपन इतिहास डाउनलोड करू
 dash-export-csv = स्प्रेडशीटक रूपमे (CSV)
 dash-export-record = सहमति अभिलेखक रूपमे (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = दस्तावेजक रूपमे (PDF)
+dash-pdf-title = अहाँक सहमतिक इतिहास
+dash-pdf-made = { $date } केँ बनाओल गेल। व्यक्तिगत डेटा आंशिक रूपसँ नुका क' देखाओल गेल अछि।
+dash-pdf-page = पृष्ठ { $page } / { $pages }
+dash-consent = सहमति
+dash-choice = विकल्प
+dash-choice-granted = देल गेल
+dash-choice-denied = अस्वीकृत
+dash-valid-until = कहिया धरि मान्य
 
 ## A consent's history
 dash-history-title = एहि सहमतिक इतिहास
@@ -111,3 +120,4 @@ dash-error-refused = ई नहि भ' सकल। किछु नहि ब�
 dash-error-too-many = बहुत बेसी प्रयास। कृपया किछु मिनट रुकू आ फेरसँ प्रयास करू।
 dash-error-input = फॉर्म पढ़ल नहि जा सकल। कृपया जाँचू आ फेरसँ प्रयास करू।
 dash-error-hand-off = ई साइन-इन समाप्त भ' गेल अछि वा मान्य नहि अछि। कृपया संस्थाक वेबसाइट वा ऐपसँ डैशबोर्ड फेरसँ खोलू।
+dash-error-pdf = दस्तावेज एखन नहि बनाओल जा सकल। अहाँ अपन इतिहास स्प्रेडशीटक रूपमे (CSV) सेहो डाउनलोड क' सकैत छी।

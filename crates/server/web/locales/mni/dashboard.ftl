@@ -54,6 +54,15 @@ dash-history = পুৱারী
 dash-export-title = নহাক্কী পুৱারী দাউনলোদ তৌবা
 dash-export-csv = স্প্রেদশীত ওইনা (CSV)
 dash-export-record = য়াথংগী রেকর্দ ওইনা (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = দোকুমেন্ত ওইনা (PDF)
+dash-pdf-title = নহাক্কী য়াথংগী পুৱারী
+dash-pdf-made = { $date } দা শেম্লে। মশাগী দেতা খরা থুপ্না উৎলি।
+dash-pdf-page = লমায় { $page } / { $pages }
+dash-consent = য়াথং
+dash-choice = খনবা
+dash-choice-granted = পীখ্রে
+dash-choice-denied = য়াদবা
+dash-valid-until = চলৈবা ফাওবা তাং
 
 ## A consent's history
 dash-history-title = য়াথং অসিগী পুৱারী
@@ -111,3 +120,4 @@ dash-error-refused = মসি তৌবা ঙমদ্রে। করিস�
 dash-error-too-many = হোৎনবা য়াম্না মরাং কায়ৈ। চানবিদুনা মিনিৎ খরা উবিদুনা অমুক হন্না হোৎনবিয়ু।
 dash-error-input = ফোর্ম পাবা ঙমদ্রে। চানবিদুনা য়েংবিদুনা অমুক হন্না হোৎনবিয়ু।
 dash-error-hand-off = সাইন-ইন অসি মতম লোইখ্রে নত্রগা চলৈদে। চানবিদুনা অপাজিনগী ৱেবসাইত নত্রগা এপতগী দেশবোর্দ অমুক হন্না হাংদোকপিয়ু।
+dash-error-pdf = দোকুমেন্ত অসি হৌজিক শেমবা ঙমদ্রে। নহাক্কী পুৱারী স্প্রেদশীত ওইনসু (CSV) দাউনলোদ তৌবা ঙম্মি।

@@ -54,6 +54,15 @@ dash-history = इतिहास
 dash-export-title = तुमचा इतिहास डाउनलोड करा
 dash-export-csv = स्प्रेडशीट म्हणून (CSV)
 dash-export-record = संमती नोंद म्हणून (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = दस्तऐवज म्हणून (PDF)
+dash-pdf-title = तुमच्या संमतीचा इतिहास
+dash-pdf-made = { $date } रोजी तयार केला. वैयक्तिक डेटा अंशतः लपवून दाखवला आहे.
+dash-pdf-page = { $pages } पैकी पान { $page }
+dash-consent = संमती
+dash-choice = निवड
+dash-choice-granted = दिली
+dash-choice-denied = नाकारली
+dash-valid-until = कधीपर्यंत वैध
 
 ## A consent's history
 dash-history-title = या संमतीचा इतिहास
@@ -111,3 +120,4 @@ dash-error-refused = हे करता आले नाही. काहीह
 dash-error-too-many = खूप प्रयत्न झाले. कृपया काही मिनिटे थांबा आणि पुन्हा प्रयत्न करा.
 dash-error-input = फॉर्म वाचता आला नाही. कृपया तपासा आणि पुन्हा प्रयत्न करा.
 dash-error-hand-off = हे साइन-इन कालबाह्य झाले आहे किंवा वैध नाही. कृपया संस्थेच्या वेबसाइट किंवा ॲपवरून डॅशबोर्ड पुन्हा उघडा.
+dash-error-pdf = दस्तऐवज आत्ता तयार करता आला नाही. तुमचा इतिहास स्प्रेडशीट म्हणूनही (CSV) डाउनलोड करता येतो.

@@ -54,6 +54,15 @@ dash-history = इतिहास
 dash-export-title = आफ्नो इतिहास डाउनलोड गर्नुहोस्
 dash-export-csv = स्प्रेडसिटका रूपमा (CSV)
 dash-export-record = सहमति अभिलेखका रूपमा (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = कागजातका रूपमा (PDF)
+dash-pdf-title = तपाईंको सहमतिको इतिहास
+dash-pdf-made = { $date } मा बनाइएको। व्यक्तिगत डेटा आंशिक रूपमा लुकाएर देखाइएको छ।
+dash-pdf-page = { $pages } मध्ये पृष्ठ { $page }
+dash-consent = सहमति
+dash-choice = छनोट
+dash-choice-granted = दिइयो
+dash-choice-denied = अस्वीकार गरियो
+dash-valid-until = कहिलेसम्म मान्य
 
 ## A consent's history
 dash-history-title = यस सहमतिको इतिहास
@@ -111,3 +120,4 @@ dash-error-refused = यो गर्न सकिएन। केही पन�
 dash-error-too-many = धेरै प्रयास भए। कृपया केही मिनेट पर्खेर फेरि प्रयास गर्नुहोस्।
 dash-error-input = फारम पढ्न सकिएन। कृपया जाँचेर फेरि प्रयास गर्नुहोस्।
 dash-error-hand-off = यो साइन-इनको म्याद सकिएको छ वा मान्य छैन। कृपया संस्थाको वेबसाइट वा एपबाट ड्यासबोर्ड फेरि खोल्नुहोस्।
+dash-error-pdf = कागजात अहिले बनाउन सकिएन। तपाईं आफ्नो इतिहास स्प्रेडसिटका रूपमा (CSV) पनि डाउनलोड गर्न सक्नुहुन्छ।

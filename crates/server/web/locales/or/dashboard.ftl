@@ -54,6 +54,15 @@ dash-history = ଇତିହାସ
 dash-export-title = ଆପଣଙ୍କ ଇତିହାସ ଡାଉନଲୋଡ କରନ୍ତୁ
 dash-export-csv = ସ୍ପ୍ରେଡସିଟ ଭାବେ (CSV)
 dash-export-record = ସମ୍ମତି ରେକର୍ଡ ଭାବେ (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = ଦସ୍ତାବିଜ ଭାବେ (PDF)
+dash-pdf-title = ଆପଣଙ୍କ ସମ୍ମତିର ଇତିହାସ
+dash-pdf-made = { $date } ରେ ପ୍ରସ୍ତୁତ। ବ୍ୟକ୍ତିଗତ ତଥ୍ୟ ଆଂଶିକ ଲୁଚାଇ ଦେଖାଯାଇଛି।
+dash-pdf-page = { $pages } ମଧ୍ୟରୁ ପୃଷ୍ଠା { $page }
+dash-consent = ସମ୍ମତି
+dash-choice = ପସନ୍ଦ
+dash-choice-granted = ଦିଆଗଲା
+dash-choice-denied = ପ୍ରତ୍ୟାଖ୍ୟାତ
+dash-valid-until = କେବେ ପର୍ଯ୍ୟନ୍ତ ବୈଧ
 
 ## A consent's history
 dash-history-title = ଏହି ସମ୍ମତିର ଇତିହାସ
@@ -111,3 +120,4 @@ dash-error-refused = ଏହା କରିହେଲା ନାହିଁ। କି�
 dash-error-too-many = ବହୁତ ଅଧିକ ଚେଷ୍ଟା। ଦୟାକରି କିଛି ମିନିଟ ଅପେକ୍ଷା କରି ପୁଣି ଚେଷ୍ଟା କରନ୍ତୁ।
 dash-error-input = ଫର୍ମ ପଢ଼ିହେଲା ନାହିଁ। ଦୟାକରି ଯାଞ୍ଚ କରି ପୁଣି ଚେଷ୍ଟା କରନ୍ତୁ।
 dash-error-hand-off = ଏହି ସାଇନ-ଇନର ମିଆଦ ସରିଛି ବା ଏହା ବୈଧ ନୁହେଁ। ଦୟାକରି ସଂସ୍ଥାର ୱେବସାଇଟ ବା ଆପରୁ ଡ୍ୟାସବୋର୍ଡ ପୁଣି ଖୋଲନ୍ତୁ।
+dash-error-pdf = ଦସ୍ତାବିଜଟି ଏବେ ପ୍ରସ୍ତୁତ କରିହେଲା ନାହିଁ। ଆପଣ ଆପଣଙ୍କ ଇତିହାସ ସ୍ପ୍ରେଡସିଟ ଭାବେ (CSV) ମଧ୍ୟ ଡାଉନଲୋଡ କରିପାରିବେ।

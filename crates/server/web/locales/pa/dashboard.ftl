@@ -54,6 +54,15 @@ dash-history = ਇਤਿਹਾਸ
 dash-export-title = ਆਪਣਾ ਇਤਿਹਾਸ ਡਾਊਨਲੋਡ ਕਰੋ
 dash-export-csv = ਸਪ੍ਰੈਡਸ਼ੀਟ ਵਜੋਂ (CSV)
 dash-export-record = ਸਹਿਮਤੀ ਰਿਕਾਰਡ ਵਜੋਂ (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = ਦਸਤਾਵੇਜ਼ ਵਜੋਂ (PDF)
+dash-pdf-title = ਤੁਹਾਡੀ ਸਹਿਮਤੀ ਦਾ ਇਤਿਹਾਸ
+dash-pdf-made = { $date } ਨੂੰ ਬਣਾਇਆ ਗਿਆ। ਨਿੱਜੀ ਡਾਟਾ ਅੰਸ਼ਕ ਰੂਪ ਵਿੱਚ ਲੁਕਾ ਕੇ ਵਿਖਾਇਆ ਗਿਆ ਹੈ।
+dash-pdf-page = { $pages } ਵਿੱਚੋਂ ਪੰਨਾ { $page }
+dash-consent = ਸਹਿਮਤੀ
+dash-choice = ਚੋਣ
+dash-choice-granted = ਦਿੱਤੀ
+dash-choice-denied = ਇਨਕਾਰ ਕੀਤੀ
+dash-valid-until = ਕਦੋਂ ਤੱਕ ਵੈਧ
 
 ## A consent's history
 dash-history-title = ਇਸ ਸਹਿਮਤੀ ਦਾ ਇਤਿਹਾਸ
@@ -111,3 +120,4 @@ dash-error-refused = ਇਹ ਨਹੀਂ ਹੋ ਸਕਿਆ। ਕੁਝ ਨਹ
 dash-error-too-many = ਬਹੁਤ ਜ਼ਿਆਦਾ ਕੋਸ਼ਿਸ਼ਾਂ। ਕਿਰਪਾ ਕਰਕੇ ਕੁਝ ਮਿੰਟ ਉਡੀਕ ਕਰੋ ਅਤੇ ਦੁਬਾਰਾ ਕੋਸ਼ਿਸ਼ ਕਰੋ।
 dash-error-input = ਫ਼ਾਰਮ ਪੜ੍ਹਿਆ ਨਹੀਂ ਜਾ ਸਕਿਆ। ਕਿਰਪਾ ਕਰਕੇ ਜਾਂਚੋ ਅਤੇ ਦੁਬਾਰਾ ਕੋਸ਼ਿਸ਼ ਕਰੋ।
 dash-error-hand-off = ਇਹ ਸਾਈਨ-ਇਨ ਮਿਆਦ ਪੁੱਗ ਗਿਆ ਹੈ ਜਾਂ ਵੈਧ ਨਹੀਂ ਹੈ। ਕਿਰਪਾ ਕਰਕੇ ਸੰਸਥਾ ਦੀ ਵੈੱਬਸਾਈਟ ਜਾਂ ਐਪ ਤੋਂ ਡੈਸ਼ਬੋਰਡ ਦੁਬਾਰਾ ਖੋਲ੍ਹੋ।
+dash-error-pdf = ਦਸਤਾਵੇਜ਼ ਇਸ ਵੇਲੇ ਨਹੀਂ ਬਣਾਇਆ ਜਾ ਸਕਿਆ। ਤੁਸੀਂ ਆਪਣਾ ਇਤਿਹਾਸ ਸਪ੍ਰੈਡਸ਼ੀਟ ਵਜੋਂ (CSV) ਵੀ ਡਾਊਨਲੋਡ ਕਰ ਸਕਦੇ ਹੋ।

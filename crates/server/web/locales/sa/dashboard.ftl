@@ -54,6 +54,15 @@ dash-history = इतिहासः
 dash-export-title = स्वेतिहासम् अवतारयतु
 dash-export-csv = विस्तारपत्ररूपेण (CSV)
 dash-export-record = अनुमति-अभिलेखरूपेण (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = प्रलेखरूपेण (PDF)
+dash-pdf-title = भवतः अनुमतीनाम् इतिहासः
+dash-pdf-made = { $date } दिने निर्मितम्। वैयक्तिकदत्तांशः आंशिकरूपेण आच्छाद्य दर्शितः।
+dash-pdf-page = पृष्ठम् { $page } / { $pages }
+dash-consent = अनुमतिः
+dash-choice = चयनम्
+dash-choice-granted = दत्ता
+dash-choice-denied = निराकृता
+dash-valid-until = कदापर्यन्तं मान्या
 
 ## A consent's history
 dash-history-title = अस्याः अनुमतेः इतिहासः
@@ -111,3 +120,4 @@ dash-error-refused = एतत् कर्तुं न शक्तम्। �
 dash-error-too-many = अतीव बहवः प्रयासाः। कृपया कतिचन निमेषान् प्रतीक्ष्य पुनः प्रयततु।
 dash-error-input = प्रपत्रं पठितुं न शक्तम्। कृपया परीक्ष्य पुनः प्रयततु।
 dash-error-hand-off = एतत् प्रवेशनं कालातीतम् अमान्यं वा। कृपया संस्थायाः जालस्थानात् अनुप्रयोगात् वा फलकं पुनः उद्घाटयतु।
+dash-error-pdf = प्रलेखः इदानीं निर्मातुं न शक्तः। भवान् स्वेतिहासं विस्तारपत्ररूपेण (CSV) अपि अवतारयितुं शक्नोति।

@@ -54,6 +54,15 @@ dash-history = ᱱᱟᱜᱟᱢ
 dash-export-title = ᱟᱢᱟᱜ ᱱᱟᱜᱟᱢ ᱰᱟᱣᱱᱞᱳᱰ ᱢᱮ
 dash-export-csv = ᱥᱯᱨᱮᱰᱥᱤᱴ ᱞᱮᱠᱟ (CSV)
 dash-export-record = ᱥᱟᱹᱦᱢᱚᱛᱤ ᱨᱮᱠᱚᱨᱰ ᱞᱮᱠᱟ (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = ᱰᱚᱠᱭᱩᱢᱮᱱᱴ ᱞᱮᱠᱟ (PDF)
+dash-pdf-title = ᱟᱢᱟᱜ ᱥᱟᱹᱦᱢᱚᱛᱤ ᱨᱮᱱᱟᱜ ᱱᱟᱜᱟᱢ
+dash-pdf-made = { $date } ᱨᱮ ᱛᱮᱭᱟᱨ ᱮᱱᱟ᱾ ᱱᱤᱡᱚᱨᱟᱜ ᱰᱮᱴᱟ ᱛᱤᱱᱟᱹᱜ ᱫᱟᱱᱟᱝ ᱠᱟᱛᱮ ᱫᱮᱠᱷᱟᱣ ᱟᱠᱟᱱᱟ᱾
+dash-pdf-page = ᱥᱟᱦᱴᱟ { $page } / { $pages }
+dash-consent = ᱥᱟᱹᱦᱢᱚᱛᱤ
+dash-choice = ᱵᱟᱪᱷᱟᱣ
+dash-choice-granted = ᱮᱢ ᱮᱱᱟ
+dash-choice-denied = ᱵᱟᱝ ᱢᱟᱱᱟᱣ ᱟᱠᱟᱱ
+dash-valid-until = ᱛᱤᱥ ᱦᱟᱹᱵᱤᱡ ᱪᱟᱹᱞᱩ
 
 ## A consent's history
 dash-history-title = ᱱᱚᱶᱟ ᱥᱟᱹᱦᱢᱚᱛᱤ ᱨᱮᱱᱟᱜ ᱱᱟᱜᱟᱢ
@@ -111,3 +120,4 @@ dash-error-refused = ᱱᱚᱶᱟ ᱵᱟᱝ ᱦᱩᱭ ᱫᱟᱲᱮᱭᱟᱫᱼ�
 dash-error-too-many = ᱟᱹᱰᱤ ᱟᱭᱢᱟ ᱠᱩᱨᱩᱢᱩᱴᱩ᱾ ᱫᱟᱭᱟ ᱠᱟᱛᱮ ᱛᱤᱱᱟᱹᱜ ᱢᱤᱱᱤᱴ ᱛᱟᱹᱝᱜᱤ ᱠᱟᱛᱮ ᱫᱚᱦᱲᱟ ᱠᱩᱨᱩᱢᱩᱴᱩᱭ ᱢᱮ᱾
 dash-error-input = ᱯᱷᱚᱨᱢ ᱵᱟᱝ ᱯᱟᱲᱦᱟᱣ ᱫᱟᱲᱮᱭᱟᱫᱼᱟ᱾ ᱫᱟᱭᱟ ᱠᱟᱛᱮ ᱧᱮᱞ ᱠᱟᱛᱮ ᱫᱚᱦᱲᱟ ᱠᱩᱨᱩᱢᱩᱴᱩᱭ ᱢᱮ᱾
 dash-error-hand-off = ᱱᱚᱶᱟ ᱥᱟᱭᱤᱱ-ᱤᱱ ᱨᱮᱱᱟᱜ ᱚᱠᱛᱚ ᱪᱟᱵᱟ ᱮᱱᱟ ᱥᱮ ᱵᱟᱝ ᱪᱟᱹᱞᱩᱜᱼᱟ᱾ ᱫᱟᱭᱟ ᱠᱟᱛᱮ ᱜᱟᱶᱛᱟ ᱨᱮᱱᱟᱜ ᱣᱮᱵᱥᱟᱭᱤᱴ ᱥᱮ ᱮᱯ ᱠᱷᱚᱱ ᱰᱮᱥᱵᱚᱨᱰ ᱫᱚᱦᱲᱟ ᱡᱷᱤᱡᱽ ᱢᱮ᱾
+dash-error-pdf = ᱰᱚᱠᱭᱩᱢᱮᱱᱴ ᱱᱤᱛᱚᱜ ᱵᱟᱝ ᱛᱮᱭᱟᱨ ᱫᱟᱲᱮᱭᱟᱫᱼᱟ᱾ ᱟᱢᱟᱜ ᱱᱟᱜᱟᱢ ᱥᱯᱨᱮᱰᱥᱤᱴ ᱞᱮᱠᱟ (CSV) ᱦᱚᱸ ᱰᱟᱣᱱᱞᱳᱰ ᱫᱟᱲᱮᱭᱟᱜᱼᱟᱢ᱾

@@ -54,6 +54,15 @@ dash-history = تاريخ
 dash-export-title = پنهنجي تاريخ ڊائون لوڊ ڪريو
 dash-export-csv = اسپريڊ شيٽ طور (CSV)
 dash-export-record = رضامندي جي رڪارڊ طور (ISO/IEC 27560، JSON-LD)
+dash-export-pdf = دستاويز طور (PDF)
+dash-pdf-title = توهان جي رضامندي جي تاريخ
+dash-pdf-made = { $date } تي تيار ڪيل. ذاتي ڊيٽا جزوي طور لڪائي ڏيکاري وئي آهي.
+dash-pdf-page = { $pages } مان صفحو { $page }
+dash-consent = رضامندي
+dash-choice = چونڊ
+dash-choice-granted = ڏني وئي
+dash-choice-denied = انڪار ڪيل
+dash-valid-until = ڪڏهن تائين صحيح
 
 ## A consent's history
 dash-history-title = هن رضامندي جي تاريخ
@@ -111,3 +120,4 @@ dash-error-refused = اهو نه ٿي سگهيو. ڪجهه به نه بدليو.
 dash-error-too-many = تمام گهڻيون ڪوششون. مهرباني ڪري ڪجهه منٽ انتظار ڪريو ۽ ٻيهر ڪوشش ڪريو.
 dash-error-input = فارم پڙهي نه سگهيو. مهرباني ڪري جانچيو ۽ ٻيهر ڪوشش ڪريو.
 dash-error-hand-off = هي سائن ان ختم ٿي چڪو آهي يا صحيح ناهي. مهرباني ڪري اداري جي ويب سائيٽ يا ايپ تان ڊيش بورڊ ٻيهر کوليو.
+dash-error-pdf = دستاويز هن وقت تيار نه ٿي سگهيو. توهان پنهنجي تاريخ اسپريڊ شيٽ طور (CSV) به ڊائون لوڊ ڪري سگهو ٿا.

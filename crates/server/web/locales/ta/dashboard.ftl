@@ -54,6 +54,15 @@ dash-history = வரலாறு
 dash-export-title = உங்கள் வரலாற்றைப் பதிவிறக்கு
 dash-export-csv = விரிதாளாக (CSV)
 dash-export-record = ஒப்புதல் பதிவாக (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = ஆவணமாக (PDF)
+dash-pdf-title = உங்கள் ஒப்புதல் வரலாறு
+dash-pdf-made = { $date } அன்று உருவாக்கப்பட்டது. தனிப்பட்ட தரவு பகுதியளவு மறைக்கப்பட்டுக் காட்டப்படுகிறது.
+dash-pdf-page = { $pages } பக்கங்களில் பக்கம் { $page }
+dash-consent = ஒப்புதல்
+dash-choice = தேர்வு
+dash-choice-granted = அளிக்கப்பட்டது
+dash-choice-denied = மறுக்கப்பட்டது
+dash-valid-until = எதுவரை செல்லுபடியாகும்
 
 ## A consent's history
 dash-history-title = இந்த ஒப்புதலின் வரலாறு
@@ -111,3 +120,4 @@ dash-error-refused = இதைச் செய்ய முடியவில்
 dash-error-too-many = மிக அதிக முயற்சிகள். சில நிமிடங்கள் காத்திருந்து மீண்டும் முயலவும்.
 dash-error-input = படிவத்தைப் படிக்க முடியவில்லை. சரிபார்த்து மீண்டும் முயலவும்.
 dash-error-hand-off = இந்த உள்நுழைவு காலாவதியானது அல்லது செல்லாது. நிறுவனத்தின் இணையதளம் அல்லது செயலியிலிருந்து டாஷ்போர்டை மீண்டும் திறக்கவும்.
+dash-error-pdf = ஆவணத்தை இப்போது உருவாக்க முடியவில்லை. உங்கள் வரலாற்றை விரிதாளாகவும் (CSV) பதிவிறக்கலாம்.

@@ -54,6 +54,15 @@ dash-history = చరిత్ర
 dash-export-title = మీ చరిత్రను డౌన్‌లోడ్ చేయండి
 dash-export-csv = స్ప్రెడ్‌షీట్‌గా (CSV)
 dash-export-record = సమ్మతి రికార్డుగా (ISO/IEC 27560, JSON-LD)
+dash-export-pdf = పత్రంగా (PDF)
+dash-pdf-title = మీ సమ్మతుల చరిత్ర
+dash-pdf-made = { $date } న రూపొందించబడింది. వ్యక్తిగత డేటా పాక్షికంగా దాచి చూపబడింది.
+dash-pdf-page = { $pages } పేజీలలో పేజీ { $page }
+dash-consent = సమ్మతి
+dash-choice = ఎంపిక
+dash-choice-granted = ఇవ్వబడింది
+dash-choice-denied = నిరాకరించబడింది
+dash-valid-until = ఎప్పటివరకు చెల్లుతుంది
 
 ## A consent's history
 dash-history-title = ఈ సమ్మతి చరిత్ర
@@ -111,3 +120,4 @@ dash-error-refused = ఇది చేయలేకపోయాము. ఏదీ �
 dash-error-too-many = చాలా ఎక్కువ ప్రయత్నాలు. దయచేసి కొన్ని నిమిషాలు ఆగి మళ్లీ ప్రయత్నించండి.
 dash-error-input = ఫారం చదవలేకపోయాము. దయచేసి తనిఖీ చేసి మళ్లీ ప్రయత్నించండి.
 dash-error-hand-off = ఈ సైన్-ఇన్ గడువు ముగిసింది లేదా చెల్లదు. దయచేసి సంస్థ వెబ్‌సైట్ లేదా యాప్ నుండి డాష్‌బోర్డ్‌ను మళ్లీ తెరవండి.
+dash-error-pdf = పత్రాన్ని ప్రస్తుతం రూపొందించలేకపోయాము. మీ చరిత్రను స్ప్రెడ్‌షీట్‌గా (CSV) కూడా డౌన్‌లోడ్ చేయవచ్చు.

@@ -54,6 +54,15 @@ dash-history = تاریخچہ
 dash-export-title = اپنا تاریخچہ ڈاؤن لوڈ کریں
 dash-export-csv = اسپریڈشیٹ کے طور پر (CSV)
 dash-export-record = رضامندی کے ریکارڈ کے طور پر (ISO/IEC 27560، JSON-LD)
+dash-export-pdf = دستاویز کے طور پر (PDF)
+dash-pdf-title = آپ کی رضامندی کا تاریخچہ
+dash-pdf-made = { $date } کو تیار کیا گیا۔ ذاتی ڈیٹا جزوی طور پر چھپا کر دکھایا گیا ہے۔
+dash-pdf-page = صفحہ { $page } از { $pages }
+dash-consent = رضامندی
+dash-choice = انتخاب
+dash-choice-granted = دی گئی
+dash-choice-denied = انکار شدہ
+dash-valid-until = کب تک درست
 
 ## A consent's history
 dash-history-title = اس رضامندی کا تاریخچہ
@@ -111,3 +120,4 @@ dash-error-refused = یہ نہیں ہو سکا۔ کچھ نہیں بدلا گیا
 dash-error-too-many = بہت زیادہ کوششیں۔ براہ کرم چند منٹ انتظار کریں اور دوبارہ کوشش کریں۔
 dash-error-input = فارم پڑھا نہیں جا سکا۔ براہ کرم اسے جانچیں اور دوبارہ کوشش کریں۔
 dash-error-hand-off = یہ سائن ان ختم ہو چکا ہے یا درست نہیں ہے۔ براہ کرم ادارے کی ویب سائٹ یا ایپ سے ڈیش بورڈ دوبارہ کھولیں۔
+dash-error-pdf = دستاویز ابھی تیار نہیں ہو سکی۔ آپ اپنا تاریخچہ اسپریڈشیٹ کے طور پر (CSV) بھی ڈاؤن لوڈ کر سکتے ہیں۔
