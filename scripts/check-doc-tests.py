@@ -10,7 +10,7 @@ import pathlib
 import re
 import sys
 
-AREAS = ("attacks|cluster|consent_model|errors|events|faults|keys|ledger|lifecycle|openapi|"
+AREAS = ("attacks|cluster|consent_model|errors|events|faults|keys|ledger|lifecycle|openapi|ops|"
          "principals|privacy|process|staff|transport|upgrade|web|widget")
 # Names in the docs that are code paths, not tests.
 NOT_TESTS = {"lifecycle::latest_decision"}

@@ -155,6 +155,9 @@ pub struct Config {
     /// Directories of fonts for PDF documents, besides the system's (`/usr/share/fonts` and
     /// the like): a PDF needs a font for every script it shows (docs/web.md, "PDF").
     pub pdf_font_dirs: Vec<PathBuf>,
+    /// The bearer token that `GET /metrics` asks for (Prometheus: `authorization` in the scrape
+    /// config). Unset: there is no `/metrics` (docs/deployment.md, "Watching it").
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -209,6 +212,7 @@ impl Default for Config {
             retention_consent_manager: false,
             retention_audit_log_days: anumodan_core::retention::AUDIT_LOG_DAYS,
             pdf_font_dirs: Vec::new(),
+            metrics_token: None,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod jobs;
+pub mod metrics;
 pub mod openapi;
 pub mod outbound;
 pub mod pdf;
@@ -39,6 +40,10 @@ pub struct AppState {
     pub outbound: outbound::OutboundPolicy,
     /// Documents as PDF (see `pdf`).
     pub pdf: Arc<pdf::PdfService>,
+    /// What operators watch (see `metrics`): counters, and `metrics_token` for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+    pub metrics_token: Option<Arc<str>>,
+    pub readiness: Arc<metrics::Readiness>,
 }
 
 /// Recently seen valid API keys (by SHA-256), so the hot path does not read the key table on
@@ -97,8 +102,14 @@ pub fn router(state: AppState, cfg: &Config) -> Router {
         hsts: cfg.tls_cert.is_some(),
         secure_cookies: session::StaffSettings::from_config(cfg).secure_cookies,
         max_body: cfg.max_body_bytes,
+        metrics: state.metrics.clone(),
     };
     api::routes(cfg.max_body_bytes)
+        // On every route (and the fallback): the route's template is known there.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             protect,
@@ -204,6 +215,13 @@ pub async fn start_with_store(
         staff: Arc::new(session::StaffSettings::from_config(cfg)),
         outbound: policy,
         pdf: Arc::new(pdf::PdfService::new(cfg.pdf_font_dirs.clone())),
+        metrics: Arc::default(),
+        metrics_token: cfg
+            .metrics_token
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(Arc::from),
+        readiness: Arc::default(),
     };
     // A store from before rule 1 is brought up to it before anything is answered.
     jobs::expiry::upgrade_index(&state).await?;

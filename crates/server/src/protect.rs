@@ -26,6 +26,8 @@ pub struct Protect {
     pub hsts: bool,
     /// Cookies of a refusal page (its CSRF token) are `Secure` (`session::StaffSettings`).
     pub secure_cookies: bool,
+    /// Requests refused here are counted (`metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// `max_body_bytes`: a declared `Content-Length` above it is refused before the body is read.
     pub max_body: usize,
 }
@@ -40,7 +42,10 @@ fn is_page_signin(path: &str) -> bool {
 pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_v1 = path == "/v1" || path.starts_with("/v1/");
-    let is_health = path == "/healthz";
+    // The probes are exempt from the per-address limit: they touch nothing (`/readyz` reads
+    // the store at most once a second), and a load balancer's probe must not fail because a
+    // client behind the same address is throttled.
+    let is_health = path == "/healthz" || path == "/readyz";
     let uri_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
     let ip = req
         .extensions()
@@ -110,6 +115,9 @@ pub async fn layer(State(p): State<Protect>, req: Request, next: Next) -> Respon
     });
     // A page (not the API, not the banner's script) is refused with a page.
     let is_page = !is_v1 && !is_health && !path.starts_with("/widget/");
+    if let Some(e) = &early {
+        p.metrics.refused_early(req.method(), e.status.as_u16());
+    }
     let mut res = match early {
         Some(e) if is_page => {
             crate::web::refusal_page(req.headers(), req.uri(), e, p.secure_cookies)

@@ -18,6 +18,7 @@ mod facade;
 mod idempotency;
 pub mod keys;
 mod ledger;
+pub mod metrics;
 pub mod notify;
 pub mod perms;
 pub mod ports;

@@ -31,6 +31,7 @@ mod ledger;
 mod lifecycle;
 mod notifications;
 mod openapi;
+mod ops;
 mod principals;
 mod privacy;
 mod process;

@@ -142,11 +142,12 @@ pub async fn validate(
 ) -> ApiResult<axum::Json<Validation>> {
     c.require(Permission::ConsentValidate)?;
     let actor = c.actor();
-    Ok(axum::Json(
-        s.store
-            .write(move |tx| usecases::validate(tx, &actor, &body))
-            .await?,
-    ))
+    let v = s
+        .store
+        .write(move |tx| usecases::validate(tx, &actor, &body))
+        .await?;
+    s.metrics.validation(v.valid, v.reason.as_str());
+    Ok(axum::Json(v))
 }
 
 /// The latest version with every version before it.

@@ -162,6 +162,7 @@ pub fn routes(max_body: usize) -> Router<AppState> {
     let (router, _, _) = registry().split();
     router
         .merge(crate::web::routes())
+        .merge(crate::metrics::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

@@ -381,13 +381,17 @@ pub async fn acknowledge_alert(
         .await?
         .note;
     let actor = c.actor();
-    Ok(axum::Json(
-        s.store
-            .transact(move |tx| {
-                usecases::acknowledge_alert(tx, &actor, processor, id, note.as_deref())
-            })
-            .await?,
-    ))
+    let before = s.clock.now();
+    let alert = s
+        .store
+        .transact(move |tx| usecases::acknowledge_alert(tx, &actor, processor, id, note.as_deref()))
+        .await?;
+    // Acknowledged by this call (a repeated confirmation keeps the first one's time).
+    if let Some(at) = alert.acknowledged_at.filter(|at| *at >= before) {
+        s.metrics
+            .alert_acknowledged((at - alert.created_at).unsigned_abs());
+    }
+    Ok(axum::Json(alert))
 }
 
 // ---------- the event stream ----------

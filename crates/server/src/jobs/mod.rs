@@ -109,6 +109,11 @@ impl Runner {
         self.jobs
             .iter()
             .map(|job| {
+                let every = match job.schedule() {
+                    Schedule::AtStart => None,
+                    Schedule::Every(every) => Some(every),
+                };
+                state.metrics.job_known(job.name(), every);
                 let (job, state) = (job.clone(), state.clone());
                 tokio::spawn(async move {
                     match job.schedule() {
@@ -147,12 +152,23 @@ impl Runner {
 }
 
 async fn run_job(job: &dyn Job, state: &AppState) -> JobResult {
-    if let Some(ttl) = job.lease()
-        && !state.store.take_lease(job.name(), ttl).await?
-    {
-        return Ok(0);
+    if let Some(ttl) = job.lease() {
+        match state.store.take_lease(job.name(), ttl).await {
+            // Another node holds it: that is this node's job done well.
+            Ok(false) => {
+                state.metrics.job_ran(job.name(), true);
+                return Ok(0);
+            }
+            Ok(true) => {}
+            Err(e) => {
+                state.metrics.job_ran(job.name(), false);
+                return Err(e.into());
+            }
+        }
     }
-    job.run(state).await
+    let r = job.run(state).await;
+    state.metrics.job_ran(job.name(), r.is_ok());
+    r
 }
 
 fn report(job: &dyn Job, result: JobResult) {

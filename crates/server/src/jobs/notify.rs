@@ -230,6 +230,12 @@ async fn record(
             .map(|wait| now + wait),
             _ => None,
         };
+        let latency = matches!(outcome, Outcome::Sent).then(|| (now - d.created_at).unsigned_abs());
+        state.metrics.delivery(
+            d.channel.as_str(),
+            matches!(outcome, Outcome::Sent),
+            latency,
+        );
         match &outcome {
             Outcome::Sent => sent += 1,
             Outcome::Failed(why) if retry.is_some() => {

@@ -1,0 +1,114 @@
+//! The store's state as the operators' metrics show it (`anumodan_server::metrics`): the
+//! queues' depths, open cases by the state of their clock, the ledger's size and its last
+//! checkpoint. Counts only: nothing personal is read.
+
+use crate::conv::{db_err, from_ms, ms};
+use crate::db::{Connection, params};
+use anumodan_core::ports::StoreResult;
+use time::OffsetDateTime;
+
+/// Messages in a queue in one state.
+pub struct QueueCount {
+    /// `outbox` (to principals: SMS, e-mail, sign-in codes) or `deliveries` (webhooks and
+    /// e-mail to fiduciaries and processors).
+    pub queue: &'static str,
+    pub channel: String,
+    /// `pending` or `dead`.
+    pub state: String,
+    pub count: i64,
+}
+
+/// Open cases of a kind in one state of their clock.
+pub struct CaseCount {
+    pub kind: String,
+    /// `overdue` (past the answer's deadline), `acknowledgement_overdue` (not acknowledged in
+    /// time), or `on_track`.
+    pub sla: &'static str,
+    pub count: i64,
+}
+
+pub struct Snapshot {
+    pub queues: Vec<QueueCount>,
+    pub cases: Vec<CaseCount>,
+    pub ledger_entries: u64,
+    pub last_checkpoint: Option<OffsetDateTime>,
+}
+
+/// Reads the snapshot in one read transaction.
+pub fn snapshot(c: &Connection, now: OffsetDateTime) -> StoreResult<Snapshot> {
+    let mut queues = c
+        .query_all(
+            "SELECT channel, CASE WHEN dead_at IS NULL THEN 'pending' ELSE 'dead' END, COUNT(*)
+               FROM outbox WHERE sent_at IS NULL GROUP BY 1, 2",
+            (),
+            |r| {
+                Ok(QueueCount {
+                    queue: "outbox",
+                    channel: r.get(0)?,
+                    state: r.get(1)?,
+                    count: r.get(2)?,
+                })
+            },
+        )
+        .map_err(db_err)?;
+    queues.extend(
+        c.query_all(
+            "SELECT channel, status, COUNT(*) FROM deliveries
+              WHERE status IN ('pending', 'dead') GROUP BY 1, 2",
+            (),
+            |r| {
+                Ok(QueueCount {
+                    queue: "deliveries",
+                    channel: r.get(0)?,
+                    state: r.get(1)?,
+                    count: r.get(2)?,
+                })
+            },
+        )
+        .map_err(db_err)?,
+    );
+    let now = ms(now);
+    let cases = c
+        .query_all(
+            "SELECT kind,
+                    CASE WHEN respond_by < ?1 THEN 0
+                         WHEN acknowledged_at IS NULL AND acknowledge_by < ?1 THEN 1
+                         ELSE 2 END,
+                    COUNT(*)
+               FROM cases WHERE status NOT IN ('resolved', 'closed') GROUP BY 1, 2",
+            params![now],
+            |r| {
+                Ok(CaseCount {
+                    kind: r.get(0)?,
+                    sla: match r.get::<_, i64>(1)? {
+                        0 => "overdue",
+                        1 => "acknowledgement_overdue",
+                        _ => "on_track",
+                    },
+                    count: r.get(2)?,
+                })
+            },
+        )
+        .map_err(db_err)?;
+    let ledger_entries = c
+        .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", (), |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(db_err)? as u64;
+    let last_checkpoint = c
+        .query_all(
+            "SELECT created_at FROM checkpoints ORDER BY size DESC LIMIT 1",
+            (),
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(db_err)?
+        .into_iter()
+        .next()
+        .map(from_ms);
+    Ok(Snapshot {
+        queues,
+        cases,
+        ledger_entries,
+        last_checkpoint,
+    })
+}
