@@ -23,7 +23,7 @@ import sys
 
 STATUSES = ("done", "partial", "missing", "n/a", "departs")
 # Test binaries of the workspace, as cargo names them in its `Running` lines.
-BINARIES = ("it", "anumodan", "anumodan_core", "anumodan_ledger", "anumodan_store", "anumodan_server",
+BINARIES = ("it", "anumodan", "anumodan_core", "anumodan_ledger", "anumodan_store", "anumodan_server", "anumodan_pdf",
             "lifecycle_props", "conformance_merkle", "merkle_properties", "signed_note_vector", "verify_log")
 # Rows the matrix must keep: the obligations of dpdp-obligations.md and the review's contradictions.
 REQUIRED_IDS = (["N-%d" % i for i in range(1, 7)] + ["W-%d" % i for i in range(1, 7)]

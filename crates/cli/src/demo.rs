@@ -297,6 +297,9 @@ pub async fn run(
     }
     // The hosted consent page returns to the demo's own home page, on loopback.
     cfg.allow_loopback_endpoints = cfg.listen.ip().is_loopback();
+    // Operators' metrics, behind a token of this run (docs/deployment.md, "Watching it").
+    let metrics_token = anumodan_server::web::security::random_token(24);
+    cfg.metrics_token = Some(metrics_token.clone());
     let clock = Arc::new(SystemClock);
     let store = anumodan_server::open_store(&cfg, clock.clone())?;
     let seeded = seed(&store).await?;
@@ -368,6 +371,13 @@ request gives the citizen a summary to download:
   curl -s -H 'Authorization: Bearer anp_...' {url}/v1/me/requests/<reference>/document
 Deadlines escalate on their own to the DPO (docs/cases.md). Erasure on schedule, legal holds and
 the erasures coming up: {url}/v1/retention/upcoming (docs/retention.md).
+
+The citizen's history as a PDF in their script (Hindi, Tamil, Urdu...): the dashboard's
+"As a document (PDF)" link, {url}/me/export.pdf (fonts from the machine: fonts-noto-core).
+
+What operators watch (docs/deployment.md, "Watching it"):
+  curl -s {url}/readyz
+  curl -s -H 'Authorization: Bearer {metrics_token}' {url}/metrics
 
 Press Ctrl-C to stop.{temp_note}"#,
         pid = seeded.processor_id,

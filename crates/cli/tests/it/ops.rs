@@ -85,9 +85,7 @@ async fn metrics_need_their_token_and_parse_with_the_prometheus_parser() {
     );
 
     let cat = s.seed().await;
-    let a = s
-        .collect_ok(&cat, "CUST-9001", all_granted())
-        .await;
+    let a = s.collect_ok(&cat, "CUST-9001", all_granted()).await;
     assert_eq!(s.validate("CUST-9001", "marketing").await["valid"], true);
     assert_eq!(s.validate("CUST-9002", "marketing").await["valid"], false);
     let (st, _) = s.get(&format!("/v1/consents/{}", id_of(&a))).await;

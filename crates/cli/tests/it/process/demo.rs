@@ -137,6 +137,32 @@ async fn demo_prints_a_key_and_curl_examples_that_work() {
             .unwrap()
             .contains("data-purpose=\"sms_alerts\"")
     );
+    // What operators watch: the printed metrics command works with its token; /readyz.
+    let metrics_line = out
+        .lines()
+        .find(|l| l.contains(&format!("{url}/metrics")))
+        .expect("the metrics example");
+    let token = metrics_line
+        .split("Bearer ")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .unwrap();
+    let r = browser
+        .get(format!("{url}/metrics"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("anumodan_http_requests_total")
+    );
+    let r = browser.get(format!("{url}/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(out.contains(&format!("{url}/me/export.pdf")), "{out}");
     // The withdrawal example: the citizen is told, the processor alerted, and it confirms.
     let id = a["id"].as_str().unwrap();
     assert!(out.contains("/v1/consents/<id>/withdraw"), "{out}");
