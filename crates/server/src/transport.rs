@@ -113,10 +113,17 @@ pub struct SlowBody;
 
 /// A request body that fails once it falls under the minimum rate (after a second's grace)
 /// or passes its deadline; it sets `timed_out` so the answer can say so (408).
+///
+/// Both clocks start when the server first reads the body, not when the head arrived: a
+/// handler may first wait its turn (authentication, a busy machine), and a client that sent its
+/// body at once must not be refused for the server's own delay. A client that sends a head and
+/// then nothing is bounded by the head's own timeout and, once reading starts, by these.
 struct TimedBody {
     inner: Incoming,
-    start: Instant,
-    deadline: Instant,
+    /// When the body was first read (None: not yet).
+    start: Option<Instant>,
+    /// `body_read_timeout_ms`, from `start`.
+    budget: Duration,
     received: u64,
     min_rate: u64,
     /// Armed only once the body has to be waited for (a small body usually arrives with the
@@ -129,17 +136,16 @@ const BODY_GRACE: Duration = Duration::from_secs(1);
 
 impl TimedBody {
     /// The instant by which more bytes must have arrived.
-    fn next_due(&self) -> Instant {
+    fn next_due(&mut self) -> Instant {
+        let start = *self.start.get_or_insert_with(Instant::now);
+        let deadline = start + self.budget;
         let owed = if self.min_rate == 0 {
             Duration::MAX
         } else {
             Duration::from_secs_f64(self.received as f64 / self.min_rate as f64)
         };
-        let due = self
-            .start
-            .checked_add(BODY_GRACE.max(owed))
-            .unwrap_or(self.deadline);
-        due.min(self.deadline)
+        let due = start.checked_add(BODY_GRACE.max(owed)).unwrap_or(deadline);
+        due.min(deadline)
     }
 }
 
@@ -152,6 +158,7 @@ impl Body for TimedBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = &mut *self;
+        this.start.get_or_insert_with(Instant::now);
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(d) = frame.data_ref() {
@@ -301,13 +308,11 @@ pub async fn serve(
             let client = client_addr(peer, req.headers(), &trusted);
             req.extensions_mut().insert(ConnectInfo(client));
             let timed_out = Arc::new(AtomicBool::new(false));
-            let start = Instant::now();
-            let deadline = start + body_timeout;
             let req = req.map(|inner| {
                 axum::body::Body::new(TimedBody {
                     inner,
-                    start,
-                    deadline,
+                    start: None,
+                    budget: body_timeout,
                     received: 0,
                     min_rate,
                     sleep: None,
