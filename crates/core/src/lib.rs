@@ -37,6 +37,7 @@ pub mod notify;
 pub mod ports;
 pub mod principal;
 pub mod privacy;
+pub mod report;
 pub mod retention;
 pub mod schema;
 pub mod staff;

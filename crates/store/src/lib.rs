@@ -26,6 +26,7 @@ pub mod principal;
 mod principal_index;
 mod privacy;
 pub mod read;
+pub mod report;
 pub mod retention;
 mod schema;
 pub mod staff;

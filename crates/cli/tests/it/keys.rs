@@ -262,6 +262,7 @@ pub(crate) fn table(t: &Targets, cat: &Catalog) -> Vec<Route> {
         route(M::GET, "/v1/audit/checkpoints", "/v1/audit/checkpoints", None, AuditRead, ok),
         route(M::GET, "/v1/audit/proofs/inclusion", format!("/v1/audit/proofs/inclusion?index={idx}&tree_size={cp}"), None, AuditRead, ok),
         route(M::GET, "/v1/audit/proofs/consistency", format!("/v1/audit/proofs/consistency?from={cp}"), None, AuditRead, ok),
+        route(M::GET, "/v1/reports/compliance", "/v1/reports/compliance?from=2020-01-01T00:00:00Z&to=2020-12-31T00:00:00Z", None, AuditRead, ok),
         // personal data (each on a principal of its own)
         route(M::POST, "/v1/consents/{id}/unmask", format!("/v1/consents/{cid}/unmask"),
             Some(json!({"fields": ["principal_id"], "reason": "scope matrix check"})), PiiUnmask, ok),

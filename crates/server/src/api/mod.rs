@@ -10,6 +10,7 @@ pub mod me;
 pub mod notify;
 pub mod privacy;
 pub mod registry;
+pub mod reports;
 pub mod retention;
 pub mod staff;
 
@@ -154,7 +155,8 @@ pub fn registry() -> Registry {
         .add(routes!(audit::entry), Needs(AuditRead))
         .add(routes!(audit::checkpoints), Needs(AuditRead))
         .add(routes!(audit::inclusion_proof), Needs(AuditRead))
-        .add(routes!(audit::consistency_proof), Needs(AuditRead));
+        .add(routes!(audit::consistency_proof), Needs(AuditRead))
+        .add(routes!(reports::compliance_report), Needs(AuditRead));
     staff::register(r)
 }
 
