@@ -27,7 +27,7 @@ pub fn neutralise(cell: &str) -> String {
 }
 
 /// One CSV field: neutralised, then quoted when it holds a comma, a quote or a line break.
-fn field(cell: &str) -> String {
+pub fn field(cell: &str) -> String {
     let cell = neutralise(cell);
     if cell.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", cell.replace('"', "\"\""))

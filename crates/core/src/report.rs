@@ -7,7 +7,7 @@
 //! from their tables. As JSON, CSV (formula-safe) and PDF.
 
 use crate::error::DomainError;
-use crate::export::neutralise;
+use crate::export::field;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
@@ -229,15 +229,6 @@ pub fn csv(r: &ComplianceReport) -> String {
         out.push_str("\r\n");
     }
     out
-}
-
-fn field(cell: &str) -> String {
-    let cell = neutralise(cell);
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
-    }
 }
 
 fn ts(t: OffsetDateTime) -> String {
