@@ -74,7 +74,7 @@ pub struct Config {
     pub header_read_timeout_ms: u64,
     /// A request's whole body must arrive within this many milliseconds (else 408).
     pub body_read_timeout_ms: u64,
-    /// Bytes per second a request body must keep up after its first second (0: no minimum).
+    /// Bytes per second a request body must keep up after its first five seconds (0: no minimum).
     pub min_body_rate: u64,
     /// Connections open at once; more are closed on arrival.
     pub max_connections: usize,

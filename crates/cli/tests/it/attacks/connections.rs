@@ -41,7 +41,7 @@ async fn slow_bodies_and_connection_floods_cannot_hold_the_server() {
     })
     .await;
 
-    // A body that stops after its first byte: 408 once a second has passed without the rate.
+    // A body that stops after its first byte: 408 at the grace or the deadline (here 3 s).
     let mut c = connect_from(&s, [127, 0, 0, 1]).await;
     c.write_all(head(&s, "/v1/consents/validate", 100).as_bytes())
         .await
