@@ -54,7 +54,7 @@ struct RouteLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ValidationLabels {
     valid: bool,
-    reason: String,
+    reason: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -130,8 +130,8 @@ impl Default for Metrics {
 
 impl Metrics {
     pub fn new() -> Metrics {
-        let mut registry = Registry::with_prefix("anumodan");
-        let m = Metrics {
+        let mut m = Metrics {
+            registry: Registry::with_prefix("anumodan"),
             requests: Family::default(),
             request_seconds: Family::new_with_constructor(latency),
             validations: Family::default(),
@@ -146,77 +146,75 @@ impl Metrics {
             job_since_success: Family::default(),
             jobs: Mutex::default(),
             started: Instant::now(),
-            registry: Registry::default(),
         };
-        registry.register(
+        let r = &mut m.registry;
+        r.register(
             "http_requests",
             "HTTP requests by method, route template and status",
             m.requests.clone(),
         );
-        registry.register(
+        r.register(
             "http_request_duration_seconds",
             "Time to answer an HTTP request, by route template",
             m.request_seconds.clone(),
         );
-        registry.register(
+        r.register(
             "validations",
             "Consent validations by outcome and reason",
             m.validations.clone(),
         );
-        registry.register(
+        r.register(
             "deliveries",
             "Webhook and e-mail delivery attempts by channel and outcome",
             m.deliveries.clone(),
         );
-        registry.register(
+        r.register(
             "delivery_latency_seconds",
             "From a delivery's creation to its successful sending, by channel",
             m.delivery_seconds.clone(),
         );
-        registry.register(
+        r.register(
             "alert_acknowledgement_lag_seconds",
             "From an alert's creation to the processor's acknowledgement",
             m.alert_ack_seconds.clone(),
         );
-        registry.register(
+        r.register(
             "queue_depth",
             "Messages waiting or dead-lettered, by queue (outbox, deliveries), channel and state",
             m.queue.clone(),
         );
-        registry.register(
+        r.register(
             "open_cases",
             "Open grievances and requests by kind and the state of their clock",
             m.cases.clone(),
         );
-        registry.register(
+        r.register(
             "ledger_entries",
             "Entries in the audit ledger",
             m.ledger_entries.clone(),
         );
-        registry.register(
+        r.register(
             "ledger_checkpoint_age_seconds",
             "Age of the latest signed checkpoint",
             m.checkpoint_age.clone(),
         );
-        registry.register(
+        r.register(
             "job_runs",
             "Background job runs by job and result",
             m.job_runs.clone(),
         );
-        registry.register(
+        r.register(
             "job_seconds_since_success",
             "Time since each background job last ran without an error (since start if never)",
             m.job_since_success.clone(),
         );
-        Metrics { registry, ..m }
+        m
     }
 
-    pub fn validation(&self, valid: bool, reason: &str) {
+    /// A validation's answer (on the hot path: no allocation once the label exists).
+    pub fn validation(&self, valid: bool, reason: &'static str) {
         self.validations
-            .get_or_create(&ValidationLabels {
-                valid,
-                reason: reason.to_string(),
-            })
+            .get_or_create(&ValidationLabels { valid, reason })
             .inc();
     }
 
@@ -262,7 +260,7 @@ impl Metrics {
         }
     }
 
-    fn request(&self, method: &axum::http::Method, route: &str, status: u16, took: Duration) {
+    fn request(&self, method: &axum::http::Method, route: String, status: u16, took: Duration) {
         let method = match *method {
             axum::http::Method::GET => "GET",
             axum::http::Method::POST => "POST",
@@ -273,23 +271,23 @@ impl Metrics {
             axum::http::Method::OPTIONS => "OPTIONS",
             _ => "other",
         };
+        self.request_seconds
+            .get_or_create(&RouteLabels {
+                route: route.clone(),
+            })
+            .observe(took.as_secs_f64());
         self.requests
             .get_or_create(&HttpLabels {
                 method,
-                route: route.to_string(),
+                route,
                 status,
             })
             .inc();
-        self.request_seconds
-            .get_or_create(&RouteLabels {
-                route: route.to_string(),
-            })
-            .observe(took.as_secs_f64());
     }
 
     /// A request refused before it was routed (rate limits, sizes: `protect::layer`).
     pub fn refused_early(&self, method: &axum::http::Method, status: u16) {
-        self.request(method, "(refused)", status, Duration::ZERO);
+        self.request(method, "(refused)".to_string(), status, Duration::ZERO);
     }
 
     /// The jobs' health: each job with whether it is well, for `/readyz`. A job that runs on a
@@ -319,7 +317,7 @@ impl Metrics {
         let now = state.clock.now();
         let snap = state
             .store
-            .read_keyed(move |c, _| anumodan_store::metrics::snapshot(c, now))
+            .read_keyed(move |c, keys| anumodan_store::metrics::snapshot(c, keys, now))
             .await?;
         // Gauges of a state are set anew: a queue that emptied must show 0, not vanish.
         self.queue.clear();
@@ -379,7 +377,7 @@ pub async fn track(State(s): State<AppState>, req: Request, next: Next) -> Respo
     let started = Instant::now();
     let res = next.run(req).await;
     s.metrics
-        .request(&method, &route, res.status().as_u16(), started.elapsed());
+        .request(&method, route, res.status().as_u16(), started.elapsed());
     res
 }
 

@@ -2,8 +2,10 @@
 //! queues' depths, open cases by the state of their clock, the ledger's size and its last
 //! checkpoint. Counts only: nothing personal is read.
 
-use crate::conv::{db_err, from_ms, ms};
+use crate::conv::{db_err, ms};
 use crate::db::{Connection, params};
+use crate::keys::Keys;
+use crate::ports::Reads;
 use anumodan_core::ports::StoreResult;
 use time::OffsetDateTime;
 
@@ -35,7 +37,7 @@ pub struct Snapshot {
 }
 
 /// Reads the snapshot in one read transaction.
-pub fn snapshot(c: &Connection, now: OffsetDateTime) -> StoreResult<Snapshot> {
+pub fn snapshot(c: &Connection, keys: &Keys, now: OffsetDateTime) -> StoreResult<Snapshot> {
     let mut queues = c
         .query_all(
             "SELECT channel, CASE WHEN dead_at IS NULL THEN 'pending' ELSE 'dead' END, COUNT(*)
@@ -90,21 +92,9 @@ pub fn snapshot(c: &Connection, now: OffsetDateTime) -> StoreResult<Snapshot> {
             },
         )
         .map_err(db_err)?;
-    let ledger_entries = c
-        .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_log", (), |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(db_err)? as u64;
-    let last_checkpoint = c
-        .query_all(
-            "SELECT created_at FROM checkpoints ORDER BY size DESC LIMIT 1",
-            (),
-            |r| r.get::<_, i64>(0),
-        )
-        .map_err(db_err)?
-        .into_iter()
-        .next()
-        .map(from_ms);
+    let reader = crate::read::Reader::new(c, keys);
+    let ledger_entries = reader.ledger_size()?;
+    let last_checkpoint = reader.latest_checkpoint()?.map(|cp| cp.created_at);
     Ok(Snapshot {
         queues,
         cases,

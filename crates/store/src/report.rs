@@ -25,12 +25,11 @@ pub fn ledger_counts(
     let sql = format!(
         "SELECT act.value, pur.value, st.value, oc.value, COUNT(*)
            FROM audit_log a
-           JOIN audit_symbols f ON f.id = a.fiduciary
            JOIN audit_symbols act ON act.id = a.action
            LEFT JOIN audit_symbols pur ON pur.id = a.purpose
            LEFT JOIN audit_symbols st ON st.id = a.status
            JOIN audit_symbols oc ON oc.id = a.outcome
-          WHERE f.value = ?1 AND a.ts >= ?2 AND a.ts < ?3 AND act.value IN ({list})
+          WHERE a.fiduciary = (SELECT id FROM audit_symbols WHERE value = ?1) AND a.ts >= ?2 AND a.ts < ?3 AND act.value IN ({list})
           GROUP BY act.value, pur.value, st.value, oc.value"
     );
     c.query_all(&sql, params![fid.to_string(), ms(from), ms(to)], |r| {

@@ -235,3 +235,21 @@ pub struct Page<T> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+/// A download: `body` as `content_type`, never cached, saved as `name` (the principal's
+/// exports, the compliance report).
+pub(crate) fn attachment(
+    body: impl axum::response::IntoResponse,
+    content_type: &'static str,
+    name: &str,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}

@@ -7,7 +7,6 @@ use crate::extract::{Caller, Query};
 use anumodan_core::authz::Permission;
 use anumodan_core::report::{self, ComplianceReport};
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -78,28 +77,17 @@ pub async fn compliance_report(
         (to - time::Duration::milliseconds(1)).date()
     );
     Ok(match format {
-        "csv" => download(
-            report::csv(&r).into_bytes(),
+        "csv" => crate::api::attachment(
+            report::csv(&r),
             "text/csv; charset=utf-8",
             &format!("{name}.csv"),
         ),
         "pdf" => {
             let pdf = s.pdf.render(pdf_document(&r)).await?;
-            download(pdf, "application/pdf", &format!("{name}.pdf"))
+            crate::api::attachment(pdf, "application/pdf", &format!("{name}.pdf"))
         }
         _ => axum::Json(r).into_response(),
     })
-}
-
-fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
 }
 
 /// The report as a document (English: the staff console's other languages come with it).

@@ -904,17 +904,6 @@ async fn histories(s: &AppState, p: &PrincipalCaller) -> Result<Vec<Vec<Artefact
         .await?)
 }
 
-fn download(body: String, content_type: &'static str, name: &str) -> Response {
-    let mut r = body.into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
 /// What both exports are made of: every version of the principal's consents, and the purposes'
 /// names in the page's language.
 async fn export_inputs(
@@ -943,7 +932,7 @@ async fn export_csv(State(s): State<AppState>, me: Me) -> Res {
         "\u{feff}{}",
         anumodan_core::export::csv(&as_histories(&all), &names)
     );
-    Ok(download(
+    Ok(crate::api::attachment(
         body,
         "text/csv; charset=utf-8",
         "anumodan-consents.csv",
@@ -954,7 +943,7 @@ async fn export_csv(State(s): State<AppState>, me: Me) -> Res {
 async fn export_record(State(s): State<AppState>, me: Me) -> Res {
     let (all, names) = export_inputs(&s, &me.ctx, &me.p).await?;
     let v = anumodan_core::export::consent_records(&as_histories(&all), &names, s.clock.now());
-    Ok(download(
+    Ok(crate::api::attachment(
         serde_json::to_string_pretty(&v).unwrap_or_default(),
         "application/ld+json",
         "anumodan-consent-record.jsonld",
@@ -1035,18 +1024,11 @@ async fn export_pdf(State(s): State<AppState>, me: Me) -> Res {
     let (all, names) = export_inputs(&s, &me.ctx, &me.p).await?;
     let doc = history_document(&me.ctx, &all, &names, s.clock.now());
     let pdf = s.pdf.render(doc).await.or_page(&me.ctx)?;
-    let mut r = pdf.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"anumodan-consents.pdf\""),
-    );
-    Ok(r)
+    Ok(crate::api::attachment(
+        pdf,
+        "application/pdf",
+        "anumodan-consents.pdf",
+    ))
 }
 
 #[cfg(test)]
